@@ -1,0 +1,105 @@
+//! The command line: clap arguments and the wiring from each subcommand to the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{Diagnostic, RenderStyle};
+
+mod graph;
+mod schema;
+
+/// Lint IVR phone menus written in YAML, and simulate callers going through them.
+#[derive(Debug, Parser)]
+#[command(name = "ivr", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
+    Graph(graph::GraphArgs),
+    /// Print the JSON Schema of a file kind, for editor completion and checks.
+    Schema(schema::SchemaArgs),
+}
+
+/// Exit codes of cli.md.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const CANNOT_PROCEED: u8 = 2;
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                exit::CANNOT_PROCEED
+            } else {
+                exit::SUCCESS
+            });
+        }
+    };
+    let code = match cli.command {
+        Command::Graph(args) => graph::run(&args),
+        Command::Schema(args) => schema::run(&args),
+    };
+    ExitCode::from(code)
+}
+
+/// How diagnostics are drawn on a stream: colour only on a terminal and without NO_COLOR.
+pub fn render_style(terminal: bool) -> RenderStyle {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let width = if terminal {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100)
+    } else {
+        RenderStyle::PLAIN.width
+    };
+    RenderStyle {
+        color: terminal && !no_color,
+        unicode: true,
+        width,
+    }
+}
+
+/// Prints an input error on stderr and returns exit code 2.
+pub fn fail(diagnostic: &Diagnostic) -> u8 {
+    let stderr = std::io::stderr();
+    let style = render_style(stderr.is_terminal());
+    let _ = write!(stderr.lock(), "{}", diagnostic.render(style));
+    exit::CANNOT_PROCEED
+}
+
+/// Writes to stdout; a closed pipe (`ivr graph m.yaml | head`) is not an error.
+pub fn print_stdout(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("ivr: cannot write the output: {e}");
+            exit::CANNOT_PROCEED
+        }
+    }
+}
+
+/// A path argument as given.
+pub type PathArg = PathBuf;
+
+/// Output formats of `ivr graph`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    #[default]
+    Mermaid,
+    Dot,
+}

@@ -1,0 +1,26 @@
+use clap::{Args, ValueEnum};
+
+use super::print_stdout;
+use crate::schema;
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file kind.
+    #[arg(value_enum, default_value_t = SchemaKind::Menu)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Menu,
+    Intents,
+}
+
+pub fn run(args: &SchemaArgs) -> u8 {
+    let schema = match args.kind {
+        SchemaKind::Menu => schema::menu(),
+        SchemaKind::Intents => schema::intents(),
+    };
+    let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    print_stdout(&format!("{text}\n"))
+}

@@ -1,0 +1,271 @@
+//! Our one diagnostic type: input errors now, lint findings later.
+//!
+//! Machine formats serialise this type; the human format hands it to miette's renderer in one
+//! call ([`Diagnostic::render`]). Nothing else in the crate builds miette values.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::source::{LineCol, SourceFile, Span};
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A marked place in the source with a short text; the first label of a diagnostic is primary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Label {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// The code of every input error (a file that cannot be read as a menu or intents file).
+pub const INPUT_ERROR: &str = "input-error";
+
+/// A message about a file: an input error or a lint finding.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// `input-error` or the rule's name.
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// What to do about it; starts with a verb.
+    pub help: Option<String>,
+    /// The file's path as the user named it.
+    pub path: String,
+    /// The file's text, when it could be read.
+    pub source: Option<Arc<SourceFile>>,
+    /// Labels on the source; the first one is where the diagnostic points.
+    pub labels: Vec<Label>,
+    /// The id of the node the finding is about (the menu's for an option finding).
+    pub node: Option<String>,
+}
+
+impl Diagnostic {
+    /// An input error at a place in a file.
+    pub fn input_error(
+        source: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: INPUT_ERROR.to_string(),
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            path: source.name(),
+            source: Some(source.clone()),
+            labels: vec![Label::new(span, label)],
+            node: None,
+        }
+    }
+
+    /// An input error about a file that could not be read at all.
+    pub fn file_error(path: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: INPUT_ERROR.to_string(),
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            path: path.to_string(),
+            source: None,
+            labels: Vec::new(),
+            node: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label::new(span, text));
+        self
+    }
+
+    pub fn with_node(mut self, node: impl Into<String>) -> Self {
+        self.node = Some(node.into());
+        self
+    }
+
+    /// Where the diagnostic points (1-based line and code-point column), if anywhere.
+    pub fn position(&self) -> Option<LineCol> {
+        let source = self.source.as_ref()?;
+        let label = self.labels.first()?;
+        Some(source.line_col(label.span.start))
+    }
+
+    /// `file:line:column` (or just the file).
+    pub fn location(&self) -> String {
+        match self.position() {
+            Some(p) => format!("{}:{}:{}", self.path, p.line, p.column),
+            None => self.path.clone(),
+        }
+    }
+
+    /// Renders the diagnostic for a person: miette's graphical report (or its plain, narrated
+    /// one when the crate is built without the `fancy` feature).
+    pub fn render(&self, style: RenderStyle) -> String {
+        let view = MietteView::new(self);
+        let mut out = String::new();
+        #[cfg(feature = "fancy")]
+        {
+            use miette::{GraphicalReportHandler, GraphicalTheme};
+            let theme = if style.color {
+                GraphicalTheme::unicode()
+            } else if style.unicode {
+                GraphicalTheme::unicode_nocolor()
+            } else {
+                GraphicalTheme::ascii()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(style.width)
+                .with_links(false);
+            if handler.render_report(&mut out, &view).is_ok() {
+                return out;
+            }
+            out.clear();
+        }
+        let _ = style;
+        let _ = miette::NarratableReportHandler::new().render_report(&mut out, &view);
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}",
+            self.location(),
+            self.severity,
+            self.message
+        )
+    }
+}
+
+/// How to draw diagnostics for a person.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderStyle {
+    pub color: bool,
+    pub unicode: bool,
+    pub width: usize,
+}
+
+impl RenderStyle {
+    /// Plain unicode at 80 columns: what tests snapshot and what a pipe receives.
+    pub const PLAIN: RenderStyle = RenderStyle {
+        color: false,
+        unicode: true,
+        width: 80,
+    };
+}
+
+/// Adapter from our diagnostic to miette's trait, built only to render.
+struct MietteView<'a> {
+    diagnostic: &'a Diagnostic,
+    code: String,
+    source: Option<miette::NamedSource<String>>,
+}
+
+impl<'a> MietteView<'a> {
+    fn new(diagnostic: &'a Diagnostic) -> Self {
+        let code = format!("{}({})", diagnostic.severity, diagnostic.code);
+        let source = diagnostic
+            .source
+            .as_ref()
+            .map(|s| miette::NamedSource::new(diagnostic.path.clone(), s.text().to_string()));
+        MietteView {
+            diagnostic,
+            code,
+            source,
+        }
+    }
+}
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.source.is_none() || self.diagnostic.labels.is_empty() {
+            write!(f, "{}: {}", self.diagnostic.path, self.diagnostic.message)
+        } else {
+            f.write_str(&self.diagnostic.message)
+        }
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let labels = self.diagnostic.labels.iter().enumerate().map(|(i, l)| {
+            let text = (!l.text.is_empty()).then(|| l.text.clone());
+            if i == 0 {
+                miette::LabeledSpan::new_primary_with_span(text, l.span)
+            } else {
+                miette::LabeledSpan::new_with_span(text, l.span)
+            }
+        });
+        Some(Box::new(labels))
+    }
+}

@@ -1,0 +1,258 @@
+//! The intents file: what callers want, how often, and how they behave.
+
+use std::sync::Arc;
+
+use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
+use crate::source::{SourceFile, Span, Spanned};
+use crate::yaml::{Node as YamlNode, Value};
+
+/// One thing callers call about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Intent {
+    pub name: Spanned<String>,
+    /// The weight as written.
+    pub weight: f64,
+    /// The normalised weight (weights sum to 1).
+    pub share: f64,
+    /// Marked `complaint: true`: counts, for the linter, like a node marked `complaint`.
+    pub complaint: bool,
+}
+
+/// How callers behave (`callers:`), with the spec's defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CallerModel {
+    pub mistake_rate: f64,
+    pub invalid_rate: f64,
+    pub no_input_rate: f64,
+    /// Mean seconds of patience; `None` means callers never give up.
+    pub patience: Option<f64>,
+    pub barge_in: bool,
+    pub digit_time: f64,
+}
+
+impl Default for CallerModel {
+    fn default() -> Self {
+        CallerModel {
+            mistake_rate: 0.08,
+            invalid_rate: 0.02,
+            no_input_rate: 0.04,
+            patience: Some(600.0),
+            barge_in: true,
+            digit_time: 0.5,
+        }
+    }
+}
+
+/// An intents file.
+#[derive(Clone, Debug)]
+pub struct Intents {
+    pub source: Arc<SourceFile>,
+    /// In file order.
+    pub intents: Vec<Intent>,
+    pub callers: CallerModel,
+}
+
+impl Intents {
+    pub fn get(&self, name: &str) -> Option<&Intent> {
+        self.intents.iter().find(|i| i.name.value == name)
+    }
+}
+
+const FILE_FIELDS: &[&str] = &["intents", "callers"];
+const INTENT_FIELDS: &[&str] = &["share", "complaint"];
+const CALLER_FIELDS: &[&str] = &[
+    "mistake_rate",
+    "invalid_rate",
+    "no_input_rate",
+    "patience",
+    "barge_in",
+    "digit_time",
+];
+
+/// Converts the top level of an intents file.
+pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Intents> {
+    let r = Reader::new(source);
+    let shape = Shape {
+        what: "an intents file",
+        allowed: FILE_FIELDS,
+        elsewhere: &[(
+            "nodes",
+            "a menu file (a file is a menu or intents, not both)",
+        )],
+    };
+    let mut intents = Vec::new();
+    let mut intents_span = Span::default();
+    let mut callers = CallerModel::default();
+    for field in r.fields(root, &shape)? {
+        match field.name {
+            "intents" => {
+                intents_span = r.value_span(field.key);
+                intents = read_intents(&r, field.value)?;
+            }
+            _ => callers = read_callers(&r, field.value)?,
+        }
+    }
+    let total: f64 = intents.iter().map(|i| i.weight).sum();
+    if !(total > 0.0 && total.is_finite()) {
+        return Err(r
+            .error(
+                intents_span,
+                "the intent weights add up to 0",
+                "no intent has a positive weight",
+            )
+            .with_help_boxed("give at least one intent a weight above 0"));
+    }
+    for intent in &mut intents {
+        intent.share = intent.weight / total;
+    }
+    Ok(Intents {
+        source: source.clone(),
+        intents,
+        callers,
+    })
+}
+
+fn read_intents(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Intent>> {
+    let entries = r.expect_map(value, "`intents`")?;
+    let mut intents = Vec::with_capacity(entries.len());
+    for (key, body) in entries {
+        let name = Spanned::new(r.key_text(key)?, r.value_span(key));
+        let (weight_node, complaint) = match &body.value {
+            Value::Map(_) => {
+                let shape = Shape {
+                    what: "an intent",
+                    allowed: INTENT_FIELDS,
+                    elsewhere: &[],
+                };
+                let mut weight = None;
+                let mut complaint = false;
+                for f in r.fields(body, &shape)? {
+                    match f.name {
+                        "share" => weight = Some(f.value),
+                        _ => complaint = r.bool(&f)?.is_some_and(|c| c.value),
+                    }
+                }
+                let weight = weight.ok_or_else(|| {
+                    r.error(
+                        r.value_span(body),
+                        format!("intent `{}` has no `share`", name.value),
+                        "add `share: N` here",
+                    )
+                    .with_help_boxed(format!(
+                        "write `{}: {{ share: 5, complaint: true }}`",
+                        name.value
+                    ))
+                })?;
+                (weight, complaint)
+            }
+            _ => (body, false),
+        };
+        let weight = match &weight_node.value {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            other => {
+                return Err(r
+                    .error(
+                        r.value_span(weight_node),
+                        format!(
+                            "the weight of `{}` must be a number, found {}",
+                            name.value,
+                            other.kind()
+                        ),
+                        "expected a number",
+                    )
+                    .with_help_boxed(
+                        "write a relative weight such as `30`; weights are normalised",
+                    ));
+            }
+        };
+        let span = r.value_span(weight_node);
+        if !weight.is_finite() {
+            return Err(r
+                .error(
+                    span,
+                    format!("the weight of `{}` is not a finite number", name.value),
+                    "not finite",
+                )
+                .with_help_boxed("write a relative weight such as `30`; weights are normalised"));
+        }
+        if weight < 0.0 {
+            return Err(r
+                .error(
+                    span,
+                    format!("the weight of `{}` is negative", name.value),
+                    "must be 0 or more",
+                )
+                .with_help_boxed(
+                    "weights are relative shares of callers: use 0 or a positive number",
+                ));
+        }
+        intents.push(Intent {
+            name,
+            weight,
+            share: 0.0,
+            complaint,
+        });
+    }
+    Ok(intents)
+}
+
+fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
+    let shape = Shape {
+        what: "`callers`",
+        allowed: CALLER_FIELDS,
+        elsewhere: &[],
+    };
+    let mut callers = CallerModel::default();
+    let mut rates_span = r.value_span(value);
+    for f in r.fields(value, &shape)? {
+        let rate = |f| r.number(f, |v| (0.0..=1.0).contains(&v), "a probability from 0 to 1");
+        match f.name {
+            "mistake_rate" => {
+                if let Some(v) = rate(&f)? {
+                    callers.mistake_rate = v.value;
+                    rates_span = v.span;
+                }
+            }
+            "invalid_rate" => {
+                if let Some(v) = rate(&f)? {
+                    callers.invalid_rate = v.value;
+                    rates_span = v.span;
+                }
+            }
+            "no_input_rate" => {
+                if let Some(v) = rate(&f)? {
+                    callers.no_input_rate = v.value;
+                    rates_span = v.span;
+                }
+            }
+            "patience" => {
+                // `null` means callers never give up; omitted means the default.
+                callers.patience = r
+                    .number(&f, |v| v > 0.0, "a number of seconds above 0, or null")?
+                    .map(|v| v.value);
+            }
+            "barge_in" => {
+                if let Some(v) = r.bool(&f)? {
+                    callers.barge_in = v.value;
+                }
+            }
+            _ => {
+                if let Some(v) = r.number(&f, |v| v >= 0.0, "0 or more seconds")? {
+                    callers.digit_time = v.value;
+                }
+            }
+        }
+    }
+    let sum = callers.mistake_rate + callers.invalid_rate + callers.no_input_rate;
+    if sum > 1.0 + 1e-12 {
+        return Err(r
+            .error(
+                rates_span,
+                format!("the caller rates add up to {sum}, more than 1"),
+                "rates over 1 in total",
+            )
+            .with_help_boxed("mistake_rate + invalid_rate + no_input_rate must be at most 1"));
+    }
+    Ok(callers)
+}

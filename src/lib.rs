@@ -1,0 +1,15 @@
+//! `ivr` lints IVR phone menus written in YAML and simulates callers going through them.
+//!
+//! Data flows one way: YAML text ([`source`], [`yaml`]) -> the spanned model ([`menu`],
+//! [`intents`], loaded by [`load`]) -> the graph ([`menu::graph`]) -> drawings and reports.
+
+pub mod cli;
+pub mod convert;
+pub mod diagnostic;
+pub mod draw;
+pub mod intents;
+pub mod load;
+pub mod menu;
+pub mod schema;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,307 @@
+//! The menu as a graph, and the one least-inputs function the linter and simulator share.
+//!
+//! Vertices are the menu's nodes (in file order, so `NodeId(i)` is vertex `i`), then one
+//! vertex per target name that names no node (drawn as a missing node), then one
+//! "disconnect" vertex where calls end when retries run out with nowhere to go.
+//! Edges are options (with their key), `to`, and the error edges `then` / `on_fail`.
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::model::{Menu, NodeId, NodeKind};
+use crate::source::Span;
+
+/// A vertex of the menu graph.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Vertex {
+    Node(NodeId),
+    /// A target name that names no node.
+    Missing(String),
+    /// The call is disconnected (retries ran out and no `then` or `on_fail` is set).
+    Disconnect,
+}
+
+/// Which error a handler edge answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handler {
+    Invalid,
+    NoInput,
+}
+
+/// Why an edge exists.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EdgeKind {
+    /// The `index`-th option of a menu, pressed with `key`.
+    Option { index: usize, key: String },
+    /// The `to` of an input, message or self_service node.
+    To,
+    /// A handler's `then`, when retries run out.
+    Then(Handler),
+    /// `defaults.on_fail`, when retries run out and the handler has no `then`.
+    OnFail(Handler),
+    /// Nowhere to go when retries run out.
+    Disconnect(Handler),
+}
+
+/// An edge: what it is, what it costs a caller, and whether a caller can choose it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    /// Key inputs this step costs: 1 for an option or an input node's `to`, else 0.
+    pub inputs: u32,
+    /// Options and `to` are choosable; error edges are not (callers do not plan with them).
+    pub choosable: bool,
+    /// Where the target is written (`to:`, `then:`, `on_fail:`), if anywhere.
+    pub span: Option<Span>,
+}
+
+/// Unreachable, in a distance table.
+pub const UNREACHABLE: u32 = u32::MAX;
+
+/// The graph of one menu.
+#[derive(Clone, Debug)]
+pub struct MenuGraph {
+    pub graph: DiGraph<Vertex, Edge>,
+    missing: HashMap<String, NodeIndex>,
+    disconnect: Option<NodeIndex>,
+    entry: Option<NodeIndex>,
+}
+
+impl MenuGraph {
+    pub fn build(menu: &Menu) -> MenuGraph {
+        let mut graph = DiGraph::with_capacity(menu.nodes.len() + 1, menu.nodes.len() * 4);
+        for id in menu.node_ids() {
+            graph.add_node(Vertex::Node(id));
+        }
+        let mut built = MenuGraph {
+            graph,
+            missing: HashMap::new(),
+            disconnect: None,
+            entry: None,
+        };
+        built.entry = menu.entry.as_ref().map(|e| built.target(menu, &e.value));
+        for id in menu.node_ids() {
+            let node = menu.node(id);
+            let from = NodeIndex::new(id.0);
+            for (index, option) in node.options.iter().enumerate() {
+                if let Some(to) = &option.to {
+                    let target = built.target(menu, &to.value);
+                    let kind = EdgeKind::Option {
+                        index,
+                        key: option.key_text().to_string(),
+                    };
+                    built.graph.add_edge(
+                        from,
+                        target,
+                        Edge {
+                            kind,
+                            inputs: 1,
+                            choosable: true,
+                            span: Some(to.span),
+                        },
+                    );
+                }
+            }
+            if let Some(to) = &node.to {
+                let target = built.target(menu, &to.value);
+                let inputs = u32::from(node.kind == NodeKind::Input);
+                built.graph.add_edge(
+                    from,
+                    target,
+                    Edge {
+                        kind: EdgeKind::To,
+                        inputs,
+                        choosable: true,
+                        span: Some(to.span),
+                    },
+                );
+            }
+            if node.kind.takes_input() {
+                for (handler, spec) in [
+                    (Handler::Invalid, &node.on_invalid),
+                    (Handler::NoInput, &node.on_no_input),
+                ] {
+                    let then = spec.as_ref().and_then(|h| h.then.as_ref());
+                    let (kind, target, span) = match (then, &menu.defaults.on_fail) {
+                        (Some(then), _) => (
+                            EdgeKind::Then(handler),
+                            built.target(menu, &then.value),
+                            Some(then.span),
+                        ),
+                        (None, Some(fail)) => (
+                            EdgeKind::OnFail(handler),
+                            built.target(menu, &fail.value),
+                            Some(fail.span),
+                        ),
+                        (None, None) => (
+                            EdgeKind::Disconnect(handler),
+                            built.disconnect_vertex(),
+                            None,
+                        ),
+                    };
+                    built.graph.add_edge(
+                        from,
+                        target,
+                        Edge {
+                            kind,
+                            inputs: 0,
+                            choosable: false,
+                            span,
+                        },
+                    );
+                }
+            }
+        }
+        built
+    }
+
+    /// The vertex a target name resolves to (a missing vertex when it names no node).
+    fn target(&mut self, menu: &Menu, name: &str) -> NodeIndex {
+        if let Some(id) = menu.lookup(name) {
+            return NodeIndex::new(id.0);
+        }
+        if let Some(&v) = self.missing.get(name) {
+            return v;
+        }
+        let v = self.graph.add_node(Vertex::Missing(name.to_string()));
+        self.missing.insert(name.to_string(), v);
+        v
+    }
+
+    fn disconnect_vertex(&mut self) -> NodeIndex {
+        *self
+            .disconnect
+            .get_or_insert_with(|| self.graph.add_node(Vertex::Disconnect))
+    }
+
+    /// The vertex of a node.
+    pub fn vertex(&self, id: NodeId) -> NodeIndex {
+        NodeIndex::new(id.0)
+    }
+
+    /// The node a vertex is, if it is one.
+    pub fn node_of(&self, v: NodeIndex) -> Option<NodeId> {
+        match self.graph[v] {
+            Vertex::Node(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The entry vertex (a missing vertex when `entry` names no node), if `entry` is set.
+    pub fn entry(&self) -> Option<NodeIndex> {
+        self.entry
+    }
+
+    /// Least inputs from `entry` to every vertex along choosable edges (the linter's depth).
+    pub fn inputs_from_entry(&self) -> Distances {
+        least_inputs(self, self.entry.into_iter(), Direction::Outgoing)
+    }
+
+    /// Least inputs from every vertex to the nearest of `targets` along choosable edges
+    /// (the simulator's routing: `dist(v)` of caller-model.md).
+    pub fn inputs_to(&self, targets: impl IntoIterator<Item = NodeIndex>) -> Distances {
+        least_inputs(self, targets, Direction::Incoming)
+    }
+
+    /// Vertices reachable from `entry` along every edge, error edges included.
+    pub fn reachable_from_entry(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.graph.node_count()];
+        let mut stack: Vec<NodeIndex> = self.entry.into_iter().collect();
+        while let Some(v) = stack.pop() {
+            if std::mem::replace(&mut seen[v.index()], true) {
+                continue;
+            }
+            stack.extend(self.graph.neighbors(v).filter(|n| !seen[n.index()]));
+        }
+        seen
+    }
+}
+
+/// A table of least inputs, with the edge each vertex was reached by.
+#[derive(Clone, Debug)]
+pub struct Distances {
+    /// Least inputs per vertex index; [`UNREACHABLE`] where there is no path.
+    pub inputs: Vec<u32>,
+    /// The edge a least path uses last (forward) or first (backward), per vertex.
+    pub via: Vec<Option<EdgeIndex>>,
+}
+
+impl Distances {
+    pub fn get(&self, v: NodeIndex) -> Option<u32> {
+        self.inputs
+            .get(v.index())
+            .copied()
+            .filter(|&d| d != UNREACHABLE)
+    }
+
+    /// The edges of a least path from the sources to `v` (forward tables only).
+    pub fn path_to(&self, graph: &MenuGraph, v: NodeIndex) -> Vec<EdgeIndex> {
+        let mut path = Vec::new();
+        let mut at = v;
+        while let Some(e) = self.via[at.index()] {
+            path.push(e);
+            let (from, _) = graph.graph.edge_endpoints(e).expect("edge of this graph");
+            at = from;
+            if path.len() > graph.graph.node_count() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// 0-1 breadth-first search over choosable edges: edges that cost an input go to the back of
+/// the queue, free ones to the front, so every vertex is settled at its least input count.
+/// Ties keep the first edge found, and edges are visited in announcement order.
+fn least_inputs(
+    graph: &MenuGraph,
+    sources: impl IntoIterator<Item = NodeIndex>,
+    direction: Direction,
+) -> Distances {
+    let n = graph.graph.node_count();
+    let mut inputs = vec![UNREACHABLE; n];
+    let mut via = vec![None; n];
+    let mut queue = VecDeque::new();
+    for s in sources {
+        if inputs[s.index()] != 0 {
+            inputs[s.index()] = 0;
+            queue.push_back(s);
+        }
+    }
+    // petgraph lists a vertex's edges newest first; collect and reverse to keep file order.
+    let mut edges = Vec::new();
+    while let Some(v) = queue.pop_front() {
+        let d = inputs[v.index()];
+        edges.clear();
+        edges.extend(
+            graph
+                .graph
+                .edges_directed(v, direction)
+                .filter(|e| e.weight().choosable),
+        );
+        edges.sort_by_key(|e| e.id());
+        for e in &edges {
+            let next = if direction == Direction::Outgoing {
+                e.target()
+            } else {
+                e.source()
+            };
+            let cost = e.weight().inputs;
+            let nd = d + cost;
+            if nd < inputs[next.index()] {
+                inputs[next.index()] = nd;
+                via[next.index()] = Some(e.id());
+                if cost == 0 {
+                    queue.push_front(next);
+                } else {
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    Distances { inputs, via }
+}

@@ -1,0 +1,399 @@
+//! A menu file's YAML tree -> [`Menu`].
+
+use std::sync::Arc;
+
+use crate::convert::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape, did_you_mean};
+use crate::source::{SourceFile, Spanned};
+use crate::yaml::{self, Node as YamlNode, Value};
+
+use super::model::{
+    Allow, COMMON_NODE_FIELDS, Defaults, ErrorHandler, Menu, MenuOption, Node, NodeKind, Speech,
+};
+
+const MENU_FIELDS: &[&str] = &["menu", "entry", "traffic", "speech", "defaults", "nodes"];
+const SPEECH_FIELDS: &[&str] = &["words_per_minute", "chars_per_second"];
+const DEFAULTS_FIELDS: &[&str] = &["timeout", "retries", "on_fail", "reaction_time"];
+const OPTION_FIELDS: &[&str] = &["key", "say", "to", "traffic", "duration"];
+const HANDLER_FIELDS: &[&str] = &["say", "retries", "then"];
+const LINT_FIELDS: &[&str] = &["allow", "reason"];
+/// Every field any node type has, for "did you mean" on nodes.
+const ALL_NODE_FIELDS: &[&str] = &[
+    "type",
+    "duration",
+    "complaint",
+    "label",
+    "lint",
+    "say",
+    "options",
+    "on_invalid",
+    "on_no_input",
+    "timeout",
+    "retries",
+    "digits",
+    "to",
+    "serves",
+    "queue",
+];
+
+/// Converts the top level of a menu file.
+pub fn menu_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Menu> {
+    let r = Reader::new(source);
+    let shape = Shape {
+        what: "a menu file",
+        allowed: MENU_FIELDS,
+        elsewhere: &[(
+            "intents",
+            "an intents file (a file is a menu or intents, not both)",
+        )],
+    };
+    let mut name = None;
+    let mut entry = None;
+    let mut traffic = None;
+    let mut speech = Speech::default();
+    let mut defaults = Defaults::default();
+    let mut nodes = Vec::new();
+    let mut nodes_span = r.value_span(root);
+    for field in r.fields(root, &shape)? {
+        match field.name {
+            "menu" => name = r.string(&field)?,
+            "entry" => entry = r.string(&field)?,
+            "traffic" => traffic = r.string(&field)?,
+            "speech" => speech = read_speech(&r, &field)?,
+            "defaults" => defaults = read_defaults(&r, &field)?,
+            "nodes" => {
+                nodes_span = r.value_span(field.key);
+                nodes = read_nodes(&r, field.value)?;
+            }
+            _ => unreachable!("fields() only returns allowed names"),
+        }
+    }
+    Ok(Menu::new(
+        source.clone(),
+        name,
+        entry,
+        traffic,
+        speech,
+        defaults,
+        nodes,
+        nodes_span,
+    ))
+}
+
+fn read_speech(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Speech> {
+    let mut speech = Speech::default();
+    let shape = Shape {
+        what: "`speech`",
+        allowed: SPEECH_FIELDS,
+        elsewhere: &[],
+    };
+    for f in r.fields(field.value, &shape)? {
+        let value = r.number(&f, |v| v > 0.0, "a number above 0")?;
+        match f.name {
+            "words_per_minute" => speech.words_per_minute = value.map_or(150.0, |v| v.value),
+            _ => speech.chars_per_second = value.map_or(4.0, |v| v.value),
+        }
+    }
+    Ok(speech)
+}
+
+fn read_defaults(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Defaults> {
+    let mut defaults = Defaults {
+        span: Some(r.value_span(field.key)),
+        ..Defaults::default()
+    };
+    let shape = Shape {
+        what: "`defaults`",
+        allowed: DEFAULTS_FIELDS,
+        elsewhere: &[
+            ("on_invalid", "a menu or input node"),
+            ("on_no_input", "a menu or input node"),
+        ],
+    };
+    for f in r.fields(field.value, &shape)? {
+        match f.name {
+            "timeout" => {
+                if let Some(v) = r.number(&f, |v| v > 0.0, "a number of seconds above 0")? {
+                    defaults.timeout = v.value;
+                }
+            }
+            "retries" => {
+                if let Some(v) = r.integer(&f, 0, 20)? {
+                    defaults.retries = v.value;
+                }
+            }
+            "on_fail" => defaults.on_fail = r.string(&f)?,
+            _ => {
+                if let Some(v) = r.number(&f, |v| v >= 0.0, "0 or more seconds")? {
+                    defaults.reaction_time = v.value;
+                }
+            }
+        }
+    }
+    Ok(defaults)
+}
+
+fn read_nodes(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Node>> {
+    let entries = r.expect_map(value, "`nodes`")?;
+    let mut nodes = Vec::with_capacity(entries.len());
+    for (key, body) in entries {
+        let id = Spanned::new(r.key_text(key)?, r.value_span(key));
+        nodes.push(read_node(r, id, body)?);
+    }
+    Ok(nodes)
+}
+
+/// The fields of every other node type that this one lacks, for "belongs on" messages.
+fn fields_elsewhere(kind: NodeKind) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for other in NodeKind::ALL {
+        for &f in other.fields() {
+            if !kind.fields().contains(&f) && !out.iter().any(|(n, _)| *n == f) {
+                out.push((f, home_of(f)));
+            }
+        }
+    }
+    out
+}
+
+/// Where a field belongs, in words.
+fn home_of(field: &str) -> &'static str {
+    match field {
+        "options" => "a menu node",
+        "digits" => "an input node",
+        "on_invalid" | "on_no_input" | "timeout" | "retries" => "a menu or input node",
+        "to" => "a message, input or self_service node",
+        "serves" => "a self_service or transfer node",
+        "queue" => "a transfer node",
+        _ => "another node type",
+    }
+}
+
+fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult<Node> {
+    let what_node = format!("node `{}`", id.value);
+    let entries = r.expect_map(body, &what_node)?;
+    let (kind, kind_span) = node_kind(r, &id, body, entries)?;
+    let mut allowed: Vec<&str> = COMMON_NODE_FIELDS.to_vec();
+    allowed.extend_from_slice(kind.fields());
+    let elsewhere = fields_elsewhere(kind);
+    let what = format!("a {kind} node");
+    let shape = Shape {
+        what: &what,
+        allowed: &allowed,
+        elsewhere: &elsewhere,
+    };
+    let fields = r.fields(body, &shape).map_err(|e| {
+        // A misspelling of a field no node type has: suggest among all node fields.
+        if e.message.starts_with("unknown field")
+            && e.help
+                .as_deref()
+                .is_some_and(|h| !h.starts_with("did you mean"))
+        {
+            let name = e.message.split('`').nth(1).unwrap_or_default().to_string();
+            if let Some(better) = did_you_mean(&name, ALL_NODE_FIELDS.iter().copied()) {
+                return e.with_help_boxed(format!(
+                    "did you mean `{better}`? (a field of {})",
+                    home_of(better)
+                ));
+            }
+        }
+        e
+    })?;
+    let mut node = Node {
+        id,
+        kind,
+        kind_span,
+        say: None,
+        duration: None,
+        complaint: None,
+        label: None,
+        allow: None,
+        options: Vec::new(),
+        options_span: None,
+        on_invalid: None,
+        on_no_input: None,
+        timeout: None,
+        retries: None,
+        digits: None,
+        to: None,
+        serves: None,
+        queue: None,
+        span: r.value_span(body),
+    };
+    for f in &fields {
+        match f.name {
+            "type" => {}
+            "say" => node.say = r.string(f)?,
+            "duration" => node.duration = duration(r, f)?,
+            "complaint" => node.complaint = r.bool(f)?,
+            "label" => node.label = r.string(f)?,
+            "lint" => node.allow = Some(read_allow(r, f)?),
+            "options" => {
+                node.options_span = Some(r.value_span(f.key));
+                node.options = read_options(r, f.value)?;
+            }
+            "on_invalid" => node.on_invalid = read_handler(r, f)?,
+            "on_no_input" => node.on_no_input = read_handler(r, f)?,
+            "timeout" => node.timeout = r.number(f, |v| v > 0.0, "a number of seconds above 0")?,
+            "retries" => node.retries = r.integer(f, 0, 20)?,
+            "digits" => node.digits = r.integer(f, 1, 64)?,
+            "to" => node.to = r.string(f)?,
+            "serves" => {
+                node.serves = r.strings(f)?;
+                if kind != NodeKind::Transfer
+                    && let Some(star) = node
+                        .serves
+                        .iter()
+                        .flat_map(|s| s.value.iter())
+                        .find(|s| s.value == "*")
+                {
+                    return Err(r
+                        .error(star.span, "only a transfer node may serve every caller (`\"*\"`)", "not allowed here")
+                        .with_help_boxed(format!("list the intents this {kind} node serves, or make it a transfer to a general queue")));
+                }
+            }
+            "queue" => node.queue = r.string(f)?,
+            _ => unreachable!("fields() only returns allowed names"),
+        }
+    }
+    Ok(node)
+}
+
+/// The node type: its `type`, or `menu` when it has `options`.
+fn node_kind(
+    r: &Reader<'_>,
+    id: &Spanned<String>,
+    body: &YamlNode,
+    entries: &[(YamlNode, YamlNode)],
+) -> LoadResult<(NodeKind, Option<crate::source::Span>)> {
+    let mut has_options = false;
+    for (key, value) in entries {
+        match key.as_text(r.source).as_deref() {
+            Some("type") => {
+                let span = r.value_span(value);
+                let name = value.as_text(r.source).unwrap_or_default();
+                return match NodeKind::from_name(&name) {
+                    Some(kind) => Ok((kind, Some(span))),
+                    None => {
+                        let names = NodeKind::ALL.map(NodeKind::name);
+                        let help = match did_you_mean(&name, names) {
+                            Some(better) => format!("did you mean `{better}`?"),
+                            None => format!("the node types are: {}", names.join(", ")),
+                        };
+                        Err(r
+                            .error(span, format!("unknown node type `{name}`"), "unknown type")
+                            .with_help_boxed(help))
+                    }
+                };
+            }
+            Some("options") => has_options = true,
+            _ => {}
+        }
+    }
+    if has_options {
+        return Ok((NodeKind::Menu, None));
+    }
+    let _ = body;
+    Err(r
+        .error(id.span, format!("cannot tell the node type of `{}`", id.value), "no `type` and no `options`")
+        .with_help_boxed(
+            "add `type:` (menu, input, message, self_service, transfer or hangup), or `options:` for a menu",
+        ))
+}
+
+fn duration(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<f64>>> {
+    r.number(f, |v| v >= 0.0, "0 or more seconds")
+}
+
+fn read_allow(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Allow> {
+    let shape = Shape {
+        what: "`lint`",
+        allowed: LINT_FIELDS,
+        elsewhere: &[],
+    };
+    let mut allow = Allow {
+        rules: Vec::new(),
+        reason: None,
+        span: r.value_span(f.key),
+    };
+    for field in r.fields(f.value, &shape)? {
+        match field.name {
+            "allow" => allow.rules = r.strings(&field)?.map(|s| s.value).unwrap_or_default(),
+            _ => allow.reason = r.string(&field)?,
+        }
+    }
+    Ok(allow)
+}
+
+fn read_handler(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<ErrorHandler>> {
+    if matches!(f.value.value, Value::Null) {
+        return Ok(None);
+    }
+    let what = format!("`{}`", f.name);
+    let shape = Shape {
+        what: &what,
+        allowed: HANDLER_FIELDS,
+        elsewhere: &[],
+    };
+    let mut handler = ErrorHandler {
+        say: None,
+        retries: None,
+        then: None,
+        span: r.value_span(f.key),
+    };
+    for field in r.fields(f.value, &shape)? {
+        match field.name {
+            "say" => handler.say = r.string(&field)?,
+            "retries" => handler.retries = r.integer(&field, 0, 20)?,
+            _ => handler.then = r.string(&field)?,
+        }
+    }
+    Ok(Some(handler))
+}
+
+fn read_options(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<MenuOption>> {
+    if matches!(value.value, Value::Null) {
+        return Ok(Vec::new());
+    }
+    let items = r.expect_seq(value, "`options`")?;
+    let shape = Shape {
+        what: "an option",
+        allowed: OPTION_FIELDS,
+        elsewhere: &[
+            ("then", "`on_invalid` or `on_no_input`"),
+            ("goto", "nothing: use `to`"),
+        ],
+    };
+    let mut options = Vec::with_capacity(items.len());
+    for item in items {
+        let mut option = MenuOption {
+            key: None,
+            say: None,
+            to: None,
+            traffic: None,
+            duration: None,
+            span: r.value_span(item),
+        };
+        for f in r.fields(item, &shape)? {
+            match f.name {
+                "key" => option.key = read_key(r, &f)?,
+                "say" => option.say = r.string(&f)?,
+                "to" => option.to = r.string(&f)?,
+                "traffic" => {
+                    option.traffic =
+                        r.number(&f, |v| (0.0..=1.0).contains(&v), "a share from 0 to 1")?
+                }
+                _ => option.duration = duration(r, &f)?,
+            }
+        }
+        options.push(option);
+    }
+    Ok(options)
+}
+
+/// An option key as written: `1` and `"1"` alike; a bare `#` (read as a comment) is an error.
+fn read_key(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<String>>> {
+    if let Some(error) = yaml::bare_hash_key(r.source, f.value) {
+        return Err(Box::new(error));
+    }
+    r.string(f)
+}

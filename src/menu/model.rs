@@ -1,0 +1,316 @@
+//! The spanned menu model: what a menu file says, with where it says it.
+//!
+//! Missing required fields, targets that name no node and duplicate or invalid keys are kept
+//! representable here (as `None`, unresolved names, raw key text): the linter reports them and
+//! `ivr graph` draws them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::source::{SourceFile, Span, Spanned};
+
+/// Index of a node in [`Menu::nodes`] (file order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub usize);
+
+/// What a node does when a caller reaches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    Menu,
+    Input,
+    Message,
+    SelfService,
+    Transfer,
+    Hangup,
+}
+
+impl NodeKind {
+    pub const ALL: [NodeKind; 6] = [
+        NodeKind::Menu,
+        NodeKind::Input,
+        NodeKind::Message,
+        NodeKind::SelfService,
+        NodeKind::Transfer,
+        NodeKind::Hangup,
+    ];
+
+    /// The name used for `type:` in the file.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::Menu => "menu",
+            NodeKind::Input => "input",
+            NodeKind::Message => "message",
+            NodeKind::SelfService => "self_service",
+            NodeKind::Transfer => "transfer",
+            NodeKind::Hangup => "hangup",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Fields a node of this type may carry besides the common ones.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            NodeKind::Menu => &[
+                "say",
+                "options",
+                "on_invalid",
+                "on_no_input",
+                "timeout",
+                "retries",
+            ],
+            NodeKind::Input => &[
+                "say",
+                "digits",
+                "to",
+                "on_invalid",
+                "on_no_input",
+                "timeout",
+                "retries",
+            ],
+            NodeKind::Message => &["say", "to"],
+            NodeKind::SelfService => &["say", "serves", "to"],
+            NodeKind::Transfer => &["say", "queue", "serves"],
+            NodeKind::Hangup => &["say"],
+        }
+    }
+
+    /// Whether reaching this node ends the IVR part of the call when it has no `to`.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            NodeKind::SelfService | NodeKind::Transfer | NodeKind::Hangup
+        )
+    }
+
+    /// Menus and inputs wait for the caller's keys.
+    pub fn takes_input(self) -> bool {
+        matches!(self, NodeKind::Menu | NodeKind::Input)
+    }
+}
+
+/// Fields every node may carry.
+pub const COMMON_NODE_FIELDS: &[&str] = &["type", "duration", "complaint", "label", "lint"];
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How prompt durations are estimated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Speech {
+    pub words_per_minute: f64,
+    pub chars_per_second: f64,
+}
+
+impl Default for Speech {
+    fn default() -> Self {
+        Speech {
+            words_per_minute: 150.0,
+            chars_per_second: 4.0,
+        }
+    }
+}
+
+/// Settings inherited by every menu and input node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Defaults {
+    pub timeout: f64,
+    pub retries: u32,
+    /// Where a call goes when retries run out (`None`: disconnect).
+    pub on_fail: Option<Spanned<String>>,
+    pub reaction_time: f64,
+    /// Where `defaults:` is written, if it is.
+    pub span: Option<Span>,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            timeout: 5.0,
+            retries: 2,
+            on_fail: None,
+            reaction_time: 1.5,
+            span: None,
+        }
+    }
+}
+
+/// `lint: { allow: [...], reason: ... }` on a node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allow {
+    pub rules: Vec<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// `on_invalid` or `on_no_input`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorHandler {
+    pub say: Option<Spanned<String>>,
+    pub retries: Option<Spanned<u32>>,
+    pub then: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// One option of a menu.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MenuOption {
+    /// The key as written (`1` and `"1"` both read `1`); kept even when it is not a valid key.
+    pub key: Option<Spanned<String>>,
+    pub say: Option<Spanned<String>>,
+    pub to: Option<Spanned<String>>,
+    pub traffic: Option<Spanned<f64>>,
+    pub duration: Option<Spanned<f64>>,
+    /// The option's mapping (its first line).
+    pub span: Span,
+}
+
+impl MenuOption {
+    /// The key text, or `?` when the option has none.
+    pub fn key_text(&self) -> &str {
+        self.key.as_ref().map_or("?", |k| k.value.as_str())
+    }
+
+    /// Whether the key is one of `0`-`9`, `*`, `#`.
+    pub fn has_valid_key(&self) -> bool {
+        self.key.as_ref().is_some_and(|k| is_valid_key(&k.value))
+    }
+}
+
+/// `0`-`9`, `*` or `#`.
+pub fn is_valid_key(key: &str) -> bool {
+    matches!(
+        key,
+        "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "*" | "#"
+    )
+}
+
+/// One node of a menu file; fields that do not belong to its type are always `None`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The node's id (its key under `nodes`).
+    pub id: Spanned<String>,
+    pub kind: NodeKind,
+    /// The `type:` value, when written (else inferred from `options`).
+    pub kind_span: Option<Span>,
+    pub say: Option<Spanned<String>>,
+    pub duration: Option<Spanned<f64>>,
+    pub complaint: Option<Spanned<bool>>,
+    pub label: Option<Spanned<String>>,
+    pub allow: Option<Allow>,
+    /// Menu options in announcement order; `options_span` tells whether `options:` was written.
+    pub options: Vec<MenuOption>,
+    pub options_span: Option<Span>,
+    pub on_invalid: Option<ErrorHandler>,
+    pub on_no_input: Option<ErrorHandler>,
+    pub timeout: Option<Spanned<f64>>,
+    pub retries: Option<Spanned<u32>>,
+    pub digits: Option<Spanned<u32>>,
+    pub to: Option<Spanned<String>>,
+    pub serves: Option<Spanned<Vec<Spanned<String>>>>,
+    pub queue: Option<Spanned<String>>,
+    /// The node's mapping (where its fields start).
+    pub span: Span,
+}
+
+impl Node {
+    pub fn is_complaint(&self) -> bool {
+        self.complaint.as_ref().is_some_and(|c| c.value)
+    }
+
+    /// The intents this node serves (empty when it serves none).
+    pub fn serves(&self) -> impl Iterator<Item = &str> {
+        self.serves
+            .iter()
+            .flat_map(|s| s.value.iter().map(|i| i.value.as_str()))
+    }
+
+    /// Whether it serves any caller (`serves: ["*"]`, transfers only).
+    pub fn serves_everyone(&self) -> bool {
+        self.serves().any(|s| s == "*")
+    }
+
+    /// The name reports use: `label` or the id.
+    pub fn display_name(&self) -> &str {
+        self.label.as_ref().map_or(&self.id.value, |l| &l.value)
+    }
+}
+
+/// A menu file.
+#[derive(Clone, Debug)]
+pub struct Menu {
+    pub source: Arc<SourceFile>,
+    /// The `menu:` display name.
+    pub name: Option<Spanned<String>>,
+    pub entry: Option<Spanned<String>>,
+    /// The intents file named by `traffic:`, relative to the menu file.
+    pub traffic: Option<Spanned<String>>,
+    pub speech: Speech,
+    pub defaults: Defaults,
+    /// Nodes in file order.
+    pub nodes: Vec<Node>,
+    /// Where `nodes:` is written.
+    pub nodes_span: Span,
+    by_id: HashMap<String, NodeId>,
+}
+
+impl Menu {
+    pub(crate) fn new(
+        source: Arc<SourceFile>,
+        name: Option<Spanned<String>>,
+        entry: Option<Spanned<String>>,
+        traffic: Option<Spanned<String>>,
+        speech: Speech,
+        defaults: Defaults,
+        nodes: Vec<Node>,
+        nodes_span: Span,
+    ) -> Menu {
+        let by_id = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.value.clone(), NodeId(i)))
+            .collect();
+        Menu {
+            source,
+            name,
+            entry,
+            traffic,
+            speech,
+            defaults,
+            nodes,
+            nodes_span,
+            by_id,
+        }
+    }
+
+    /// The node with this id, if any.
+    pub fn lookup(&self, id: &str) -> Option<NodeId> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0]
+    }
+
+    /// The entry node, when `entry` names one.
+    pub fn entry_node(&self) -> Option<NodeId> {
+        self.entry.as_ref().and_then(|e| self.lookup(&e.value))
+    }
+
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + use<> {
+        (0..self.nodes.len()).map(NodeId)
+    }
+
+    /// The display name, or the file name when `menu:` is missing.
+    pub fn title(&self) -> String {
+        self.name
+            .as_ref()
+            .map_or_else(|| self.source.name(), |n| n.value.clone())
+    }
+}

@@ -1,0 +1,153 @@
+//! Source files and positions.
+//!
+//! Every element of the model remembers where it came from as a byte [`Span`] into its
+//! [`SourceFile`]; lines and columns (1-based, columns in Unicode code points, as the CLI
+//! contract says) are computed from the span only when a message is printed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A byte range in a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, len: usize) -> Self {
+        Span { start, len }
+    }
+
+    pub const fn end(&self) -> usize {
+        self.start + self.len
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.len).into()
+    }
+}
+
+/// A value together with the place in the file it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub const fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The text of one file, with an index of its line starts.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: String,
+    /// Byte offset of the first character of each line; line 1 starts after a byte-order mark.
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and column; the column counts Unicode code points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Arc<SourceFile> {
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut line_starts = vec![bom];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Arc::new(SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The path as shown in messages (forward slashes on every platform).
+    pub fn name(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text a span covers (empty when the span lies outside the file).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end()).unwrap_or("")
+    }
+
+    /// Line and column of a byte offset; offsets past the end map to the end of the file.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1].min(offset);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        LineCol { line, column }
+    }
+
+    /// Byte offset of a 1-based line and code-point column (clamped to the file).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        rest.char_indices()
+            .take_while(|&(_, c)| c != '\n')
+            .nth(column.saturating_sub(1))
+            .map_or_else(
+                || start + rest.find('\n').unwrap_or(rest.len()),
+                |(i, _)| start + i,
+            )
+    }
+
+    /// The whole line a byte offset lies on, without its line break.
+    pub fn line_text(&self, offset: usize) -> &str {
+        let LineCol { line, .. } = self.line_col(offset);
+        let start = self.line_starts[line - 1];
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// Number of lines in the file.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_code_points_and_skip_the_bom() {
+        let file = SourceFile::new("a.yaml", "\u{feff}a: 1\r\nsay: 你好 x\n".to_string());
+        assert_eq!(file.line_col(3), LineCol { line: 1, column: 1 });
+        let x = file.text().find('x').unwrap();
+        assert_eq!(file.line_col(x), LineCol { line: 2, column: 9 });
+        assert_eq!(file.offset_of(2, 9), x);
+        assert_eq!(file.line_text(x), "say: 你好 x");
+    }
+}
