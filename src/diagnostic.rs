@@ -199,12 +199,24 @@ struct MietteView<'a> {
     source: Option<miette::NamedSource<String>>,
 }
 
+/// Longest line (in bytes) a label may sit on for miette to draw the snippet: its renderer
+/// pads labels with format widths, which panic from 65,536 on, and such a line is unreadable in
+/// a terminal anyway. Past it the message names `file:line:column` instead.
+const MAX_SNIPPET_LINE: usize = 4096;
+
 impl<'a> MietteView<'a> {
     fn new(diagnostic: &'a Diagnostic) -> Self {
         let code = format!("{}({})", diagnostic.severity, diagnostic.code);
+        let drawable = |s: &SourceFile| {
+            diagnostic.labels.iter().all(|l| {
+                s.line_text(l.span.start).len() <= MAX_SNIPPET_LINE
+                    && s.line_text(l.span.end()).len() <= MAX_SNIPPET_LINE
+            })
+        };
         let source = diagnostic
             .source
             .as_ref()
+            .filter(|s| drawable(s))
             .map(|s| miette::NamedSource::new(diagnostic.path.clone(), s.text().to_string()));
         MietteView {
             diagnostic,
@@ -223,7 +235,12 @@ impl fmt::Debug for MietteView<'_> {
 impl fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.source.is_none() || self.diagnostic.labels.is_empty() {
-            write!(f, "{}: {}", self.diagnostic.path, self.diagnostic.message)
+            write!(
+                f,
+                "{}: {}",
+                self.diagnostic.location(),
+                self.diagnostic.message
+            )
         } else {
             f.write_str(&self.diagnostic.message)
         }

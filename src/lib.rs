@@ -4,12 +4,16 @@
 //! [`intents`], loaded by [`load`]) -> the graph ([`menu::graph`]) -> drawings and reports.
 
 pub mod cli;
+pub mod config;
 pub mod convert;
 pub mod diagnostic;
 pub mod draw;
 pub mod intents;
+pub mod lint;
 pub mod load;
 pub mod menu;
+pub mod report;
 pub mod schema;
+pub mod sim;
 pub mod source;
 pub mod yaml;

@@ -1,5 +1,6 @@
 //! Reading a file: bytes -> text -> YAML tree -> a menu or an intents file.
 
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,37 +24,24 @@ pub enum Document {
 /// Reads a file's text: checks its size and that it is UTF-8 (a BOM is fine).
 pub fn read_source(path: &Path, limits: &Limits) -> LoadResult<Arc<SourceFile>> {
     let name = path.to_string_lossy().replace('\\', "/");
-    let metadata = std::fs::metadata(path).map_err(|e| {
-        Box::new(Diagnostic::file_error(
-            &name,
-            format!("cannot read the file: {}", io_reason(&e)),
-        ))
-    })?;
+    let metadata = std::fs::metadata(path).map_err(|e| cannot_read(&name, &e))?;
     if metadata.is_dir() {
-        return Err(Box::new(Diagnostic::file_error(
-            &name,
-            "this is a folder, not a file",
-        )));
-    }
-    if metadata.len() > limits.max_file_bytes as u64 {
         return Err(Box::new(
-            Diagnostic::file_error(
-                &name,
-                format!(
-                    "the file is {} bytes, over the limit of {} bytes (max_file_bytes)",
-                    metadata.len(),
-                    limits.max_file_bytes
-                ),
-            )
-            .with_help("a menu is a few kilobytes; split the file, or check that this is the file you meant"),
+            Diagnostic::file_error(&name, "this is a folder, not a file")
+                .with_help("name a menu file in the folder (`ivr lint` takes folders)"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Box::new(Diagnostic::file_error(
-            &name,
-            format!("cannot read the file: {}", io_reason(&e)),
-        ))
-    })?;
+    if metadata.len() > limits.max_file_bytes as u64 {
+        return Err(too_large(&name, limits));
+    }
+    // Read one byte past the limit at most: a device or a growing file can be endless.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(limits.max_file_bytes as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| cannot_read(&name, &e))?;
     source_from_bytes(&name, bytes, limits)
 }
 
@@ -64,18 +52,15 @@ pub fn source_from_bytes(
     limits: &Limits,
 ) -> LoadResult<Arc<SourceFile>> {
     if bytes.len() > limits.max_file_bytes {
-        return Err(Box::new(Diagnostic::file_error(
-            name,
-            format!(
-                "the file is {} bytes, over the limit of {} bytes (max_file_bytes)",
-                bytes.len(),
-                limits.max_file_bytes
-            ),
-        )));
+        return Err(too_large(name, limits));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if let Some(encoding) = wide_encoding(&bytes) {
         return Err(Box::new(
-            Diagnostic::file_error(name, "the file is UTF-16; menus must be UTF-8").with_help(
+            Diagnostic::file_error(
+                name,
+                format!("the file is {encoding}; ivr reads UTF-8 only"),
+            )
+            .with_help(
                 "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
             ),
         ));
@@ -87,20 +72,57 @@ pub fn source_from_bytes(
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let source = SourceFile::new(name, text);
             let len = source.text()[at..].chars().next().map_or(0, char::len_utf8);
+            let byte = error.as_bytes()[at];
             Err(Box::new(
-                Diagnostic::input_error(&source, Span::new(at, len), "the file is not valid UTF-8", "this byte is not UTF-8")
-                    .with_help("save the file as UTF-8; if it came from another system, convert it with `iconv -t UTF-8`"),
+                Diagnostic::input_error(&source, Span::new(at, len), "the file is not valid UTF-8", format!("byte 0x{byte:02X} is not UTF-8"))
+                    .with_help("save the file as UTF-8; if it came from another system, convert it, for example with `iconv -f WINDOWS-1252 -t UTF-8`"),
             ))
         }
     }
 }
 
-fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
+fn too_large(name: &str, limits: &Limits) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::file_error(
+            name,
+            format!(
+                "the file exceeds a limit: more than {} bytes (max_file_bytes)",
+                limits.max_file_bytes
+            ),
+        )
+        .with_help(
+            "a menu is a few kilobytes: check that this is the file you meant, or split it (see docs/limits.md)",
+        ),
+    )
+}
+
+/// UTF-16 or UTF-32, told by a byte-order mark or by the zero bytes that ASCII text has in
+/// those encodings (the way the YAML spec detects them).
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0, 0, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0, _, ..] | [_, 0, 0, 0, ..] => {
+            Some("UTF-32")
+        }
+        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] | [0, _, ..] | [_, 0, ..] => Some("UTF-16"),
+        _ => None,
     }
+}
+
+fn cannot_read(name: &str, error: &std::io::Error) -> Box<Diagnostic> {
+    let (reason, help) = match error.kind() {
+        std::io::ErrorKind::NotFound => (
+            "no such file".to_string(),
+            "check the path; it is relative to the current folder",
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            "permission denied".to_string(),
+            "check that you may read the file",
+        ),
+        _ => (error.to_string(), "check that the file can be read"),
+    };
+    Box::new(
+        Diagnostic::file_error(name, format!("cannot read the file: {reason}")).with_help(help),
+    )
 }
 
 /// Parses a source as a menu or an intents file.

@@ -1,6 +1,477 @@
-pub fn menu() -> serde_json::Value {
-    serde_json::json!({})
+//! JSON Schemas (draft 2020-12) of the menu and intents files, printed by `ivr schema`.
+//!
+//! They are for editors (yaml-language-server completes fields, shows these descriptions on hover
+//! and underlines mistakes as you type), so they stick to keywords that server understands:
+//! `properties`, `additionalProperties`, `if`/`then`, `anyOf`, `enum`, and local `$ref`s.
+//!
+//! They describe what the loader accepts, a little more strictly: a required field that is
+//! missing, or an option key that is not `0`-`9`, `*` or `#`, loads (the linter reports it) but
+//! fails the schema, so the editor flags it at once. Two checks span several values and are
+//! left to the loader: the caller rates must add up to at most 1, and the intent weights to more
+//! than 0. Which fields each node type has comes from the model ([`NodeKind::fields`] and
+//! [`COMMON_NODE_FIELDS`]), the same lists the loader checks against, and the defaults shown are
+//! the model's own.
+
+use serde_json::{Map, Value, json};
+
+use crate::intents::CallerModel;
+use crate::menu::NodeKind;
+use crate::menu::model::{COMMON_NODE_FIELDS, Defaults, Speech};
+
+const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The schema of a menu file.
+pub fn menu() -> Value {
+    let speech = Speech::default();
+    let defaults = Defaults::default();
+    let mut defs = Map::new();
+    for kind in NodeKind::ALL {
+        defs.insert(def_name(kind), node_of_kind(kind));
+    }
+    defs.insert("node".into(), node());
+    defs.insert("option".into(), option());
+    defs.insert("handler".into(), handler());
+    defs.insert(
+        "nodeId".into(),
+        json!({
+            "type": "string",
+            "description": "The id of a node: one of the keys under `nodes` (case-sensitive).",
+        }),
+    );
+    defs.insert("lint".into(), json!({
+        "type": "object",
+        "description": "Silences lint rules on this node and its options.",
+        "additionalProperties": false,
+        "properties": {
+            "allow": {
+                "type": "array",
+                "description": "Names of the rules to silence (`ivr rules` lists them). An unknown name is reported as `unused-allow`.",
+                "items": { "type": "string", "description": "A rule name, such as `popular-first`." },
+            },
+            "reason": {
+                "type": "string",
+                "description": "Why the rules do not apply here. Optional, but the next designer will want to know.",
+            },
+        },
+    }));
+    json!({
+        "$schema": DIALECT,
+        "$id": "urn:ivr:schema:menu:1",
+        "title": "ivr menu file",
+        "description": "An IVR phone menu (format version 1): what callers hear and where each key takes them. Check it with `ivr lint`.",
+        "type": "object",
+        "required": ["menu", "entry", "nodes"],
+        "additionalProperties": false,
+        "properties": {
+            "menu": {
+                "type": "string",
+                "description": "The display name of the phone line, shown in reports.",
+            },
+            "entry": {
+                "$ref": "#/$defs/nodeId",
+                "description": "The id of the node every call starts at.",
+            },
+            "traffic": {
+                "type": "string",
+                "description": "The intents file (who calls and why) that `ivr lint` and `ivr sim` use when `--intents` is not given, relative to this file.",
+            },
+            "speech": {
+                "type": "object",
+                "description": "How prompt durations are estimated from `say` when no `duration` is given.",
+                "additionalProperties": false,
+                "properties": {
+                    "words_per_minute": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "default": speech.words_per_minute,
+                        "description": "Speaking rate for alphabetic text, in words a minute (above 0).",
+                    },
+                    "chars_per_second": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "default": speech.chars_per_second,
+                        "description": "Speaking rate for Chinese, Japanese and Korean text, in characters a second (above 0).",
+                    },
+                },
+            },
+            "defaults": {
+                "type": "object",
+                "description": "Settings every menu and input node inherits unless it sets its own.",
+                "additionalProperties": false,
+                "properties": {
+                    "timeout": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "default": defaults.timeout,
+                        "description": "Seconds of silence before \"no input\" (above 0).",
+                    },
+                    "retries": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 20,
+                        "default": defaults.retries,
+                        "description": "How many times a node is played again after an invalid key or silence (0 to 20).",
+                    },
+                    "on_fail": {
+                        "$ref": "#/$defs/nodeId",
+                        "description": "The node a call goes to when retries run out and the handler has no `then`. Unset: the call is disconnected. Point it at a general agent.",
+                    },
+                    "reaction_time": {
+                        "type": "number",
+                        "minimum": 0,
+                        "default": defaults.reaction_time,
+                        "description": "Seconds a caller takes to press a key after hearing their option (0 or more).",
+                    },
+                },
+            },
+            "nodes": {
+                "type": "object",
+                "description": "The nodes, keyed by id (case-sensitive; plain snake_case reads best in reports).",
+                "additionalProperties": { "$ref": "#/$defs/node" },
+            },
+        },
+        "$defs": defs,
+    })
 }
-pub fn intents() -> serde_json::Value {
-    serde_json::json!({})
+
+/// The schema of an intents file.
+pub fn intents() -> Value {
+    let callers = CallerModel::default();
+    let rate = |default: f64, description: &str| {
+        json!({
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": default,
+            "description": description,
+        })
+    };
+    json!({
+        "$schema": DIALECT,
+        "$id": "urn:ivr:schema:intents:1",
+        "title": "ivr intents file",
+        "description": "Why people call and how often, and how simulated callers behave. Used by `ivr lint` and `ivr sim` with a menu.",
+        "type": "object",
+        "required": ["intents"],
+        "additionalProperties": false,
+        "properties": {
+            "intents": {
+                "type": "object",
+                "description": "Relative weights of the reasons people call, keyed by intent name (the names nodes list in `serves`). Weights are divided by their total; at least one must be above 0.",
+                "additionalProperties": {
+                    "description": "The intent's relative weight, or `{ share, complaint }`.",
+                    "anyOf": [
+                        {
+                            "type": "number",
+                            "minimum": 0,
+                            "description": "The intent's relative weight (0 or more): calls a day, per hundred, a percentage...",
+                        },
+                        {
+                            "type": "object",
+                            "description": "The intent's weight, marked as a complaint or not.",
+                            "required": ["share"],
+                            "additionalProperties": false,
+                            "properties": {
+                                "share": {
+                                    "type": "number",
+                                    "minimum": 0,
+                                    "description": "The intent's relative weight (0 or more).",
+                                },
+                                "complaint": {
+                                    "type": "boolean",
+                                    "description": "`true`: callers with this intent are complaining; the linter checks they have an option of their own.",
+                                },
+                            },
+                        },
+                    ],
+                },
+            },
+            "callers": {
+                "type": "object",
+                "description": "How simulated callers behave; leave out for the defaults. The three rates must add up to at most 1.",
+                "additionalProperties": false,
+                "properties": {
+                    "mistake_rate": rate(callers.mistake_rate, "At a menu, the chance of choosing a wrong (offered) option (0 to 1)."),
+                    "invalid_rate": rate(callers.invalid_rate, "At a menu or input, the chance of pressing a key that is not offered (0 to 1)."),
+                    "no_input_rate": rate(callers.no_input_rate, "At a menu or input, the chance of saying nothing until the timeout (0 to 1)."),
+                    "patience": {
+                        "type": ["number", "null"],
+                        "exclusiveMinimum": 0,
+                        "default": callers.patience,
+                        "description": "Mean seconds before a caller gives up (exponential; above 0), or `null`: callers never give up.",
+                    },
+                    "barge_in": {
+                        "type": "boolean",
+                        "default": callers.barge_in,
+                        "description": "`true`: callers press as soon as they hear their option, without waiting for the rest of the menu.",
+                    },
+                    "digit_time": {
+                        "type": "number",
+                        "minimum": 0,
+                        "default": callers.digit_time,
+                        "description": "Seconds per digit typed at an input node (0 or more).",
+                    },
+                },
+            },
+        },
+    })
+}
+
+/// `$defs` name of a node type's schema.
+fn def_name(kind: NodeKind) -> String {
+    format!("{}Node", lower_camel(kind.name()))
+}
+
+fn lower_camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A node: its `type` (or `options`) selects the schema of one node type.
+fn node() -> Value {
+    let mut branches = Vec::new();
+    for kind in NodeKind::ALL {
+        // `properties` holds when `type` is absent, so a node without `type` is checked as a
+        // menu, which requires `options`: exactly the loader's rule.
+        let mut condition = json!({ "properties": { "type": { "const": kind.name() } } });
+        if kind != NodeKind::Menu {
+            condition["required"] = json!(["type"]);
+        }
+        branches.push(json!({
+            "if": condition,
+            "then": { "$ref": format!("#/$defs/{}", def_name(kind)) },
+        }));
+    }
+    json!({
+        "type": "object",
+        "description": "A node. Its `type` decides which fields it may have; a node with `options` and no `type` is a menu.",
+        "properties": { "type": type_field() },
+        "allOf": branches,
+    })
+}
+
+fn type_field() -> Value {
+    let names: Vec<&str> = NodeKind::ALL.iter().map(|k| k.name()).collect();
+    let descriptions: Vec<&str> = NodeKind::ALL.into_iter().map(kind_description).collect();
+    json!({
+        "type": "string",
+        "enum": names,
+        "enumDescriptions": descriptions,
+        "description": "What the node does. Optional on a menu: a node with `options` is a menu.",
+    })
+}
+
+fn kind_description(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Menu => "Plays `say`, then each option's `say` in order, and waits for one key.",
+        NodeKind::Input => {
+            "Collects a number (account, card, PIN), then goes to `to`; counts as one input."
+        }
+        NodeKind::Message => "Plays `say` and moves on to `to`; takes no input.",
+        NodeKind::SelfService => {
+            "Resolves the intents in `serves` automatically; `to` (optional) continues the call."
+        }
+        NodeKind::Transfer => {
+            "Hands the caller to the people in `queue`; the IVR's part of the call ends."
+        }
+        NodeKind::Hangup => "The system ends the call.",
+    }
+}
+
+/// Fields a node type needs (the `missing-field` rule reports their absence).
+fn required(kind: NodeKind) -> &'static [&'static str] {
+    match kind {
+        NodeKind::Menu => &["options"],
+        NodeKind::Input => &["type", "digits", "to"],
+        NodeKind::Message => &["type", "to"],
+        NodeKind::SelfService => &["type", "serves"],
+        NodeKind::Transfer => &["type", "queue"],
+        NodeKind::Hangup => &["type"],
+    }
+}
+
+/// The schema of one node type: its fields and no others.
+fn node_of_kind(kind: NodeKind) -> Value {
+    let mut properties = Map::new();
+    for &name in COMMON_NODE_FIELDS.iter().chain(kind.fields()) {
+        properties.insert(name.to_string(), node_field(kind, name));
+    }
+    json!({
+        "type": "object",
+        "description": format!("A `{kind}` node. {}", kind_description(kind)),
+        "required": required(kind),
+        "additionalProperties": false,
+        "properties": properties,
+    })
+}
+
+/// The schema of one node field, described for this node type.
+fn node_field(kind: NodeKind, name: &str) -> Value {
+    let seconds =
+        |description: &str| json!({ "type": "number", "minimum": 0, "description": description });
+    match name {
+        "type" => type_field(),
+        "say" => json!({
+            "type": "string",
+            "description": match kind {
+                NodeKind::Menu => "The greeting or heading played before the options (each option has its own `say`).",
+                NodeKind::Input => "The prompt asking for the number, e.g. \"Please enter your eight-digit account number.\"",
+                NodeKind::Message => "What is played before the call moves on.",
+                NodeKind::SelfService => "The automated answer, e.g. \"Your balance is ...\".",
+                NodeKind::Transfer => "Optional: played before the transfer, e.g. \"Please hold.\"",
+                NodeKind::Hangup => "Optional: played before the system ends the call.",
+            },
+        }),
+        "duration" => seconds(
+            "Seconds the prompt lasts, instead of the estimate from `say` (for a recording of known length).",
+        ),
+        "complaint" => json!({
+            "type": "boolean",
+            "description": "`true`: this node handles complaints; the complaint rules look for it.",
+        }),
+        "label" => json!({
+            "type": "string",
+            "description": "A short name for reports (default: the node id).",
+        }),
+        "lint" => json!({ "$ref": "#/$defs/lint" }),
+        "options" => json!({
+            "type": "array",
+            "minItems": 1,
+            "description": "The choices, announced in this order (most popular first). Each has a `key`, a `say` and a `to`.",
+            "items": { "$ref": "#/$defs/option" },
+        }),
+        "on_invalid" => json!({
+            "$ref": "#/$defs/handler",
+            "description": "After a key that is not offered: `say` is played, then the node again, up to `retries` times; then the call goes to `then`.",
+        }),
+        "on_no_input" => json!({
+            "$ref": "#/$defs/handler",
+            "description": "After silence until `timeout`: `say` is played, then the node again, up to `retries` times; then the call goes to `then`.",
+        }),
+        "timeout" => json!({
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "Seconds of silence before \"no input\" (above 0; overrides `defaults.timeout`).",
+        }),
+        "retries" => json!({
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 20,
+            "description": "How many times the node is played again after an invalid key or silence (0 to 20; overrides `defaults.retries`).",
+        }),
+        "digits" => json!({
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 64,
+            "description": "How many digits the caller types (1 to 64). Typing them all counts as one input.",
+        }),
+        "to" => json!({
+            "$ref": "#/$defs/nodeId",
+            "description": match kind {
+                NodeKind::Input => "The node the call goes to once the number is entered.",
+                NodeKind::SelfService => "Optional: where callers this node does not serve carry on (for example back to a menu). Without it their call ends unresolved.",
+                _ => "The node the call moves on to.",
+            },
+        }),
+        "serves" => {
+            let mut serves = json!({
+                "type": "array",
+                "items": { "type": "string", "description": "An intent name from the intents file." },
+            });
+            if kind == NodeKind::Transfer {
+                serves["description"] = json!(
+                    "The intents this queue handles. `[\"*\"]` marks a general agent: the right place for every caller."
+                );
+                serves["items"]["description"] =
+                    json!("An intent name from the intents file, or `\"*\"` for every caller.");
+            } else {
+                serves["description"] = json!(
+                    "The intents resolved here (names from the intents file). `\"*\"` is for transfers only."
+                );
+                serves["items"]["not"] = json!({ "const": "*" });
+            }
+            serves
+        }
+        "queue" => json!({
+            "type": "string",
+            "description": "The queue of people the caller is handed to.",
+        }),
+        other => unreachable!("no schema for node field `{other}`"),
+    }
+}
+
+fn option() -> Value {
+    let keys: Vec<String> = (0..=9)
+        .map(|d: u8| d.to_string())
+        .chain(["*".to_string(), "#".to_string()])
+        .collect();
+    json!({
+        "type": "object",
+        "description": "One choice of a menu: the key to press, what is announced, and where it leads.",
+        "required": ["key", "to"],
+        "additionalProperties": false,
+        "properties": {
+            "key": {
+                "description": "The key: 0 to 9, \"*\" or \"#\". Digits may be bare or quoted; quote \"*\" and \"#\" (in YAML a bare * starts an alias and a bare # a comment).",
+                "anyOf": [
+                    { "type": "integer", "minimum": 0, "maximum": 9 },
+                    { "type": "string", "enum": keys },
+                ],
+            },
+            "say": {
+                "type": "string",
+                "description": "What is announced for this option; name its key (\"For billing, press 1.\"). Quote it in `{ ... }`, where a comma ends the value.",
+            },
+            "to": {
+                "$ref": "#/$defs/nodeId",
+                "description": "The node this option leads to.",
+            },
+            "traffic": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "The observed share (0 to 1) of callers who choose this option; `popular-first` uses it when there is no intents file.",
+            },
+            "duration": {
+                "type": "number",
+                "minimum": 0,
+                "description": "Seconds this option's prompt lasts, instead of the estimate from `say`.",
+            },
+        },
+    })
+}
+
+fn handler() -> Value {
+    json!({
+        "type": "object",
+        "description": "What happens after an invalid key or silence.",
+        "additionalProperties": false,
+        "properties": {
+            "say": {
+                "type": "string",
+                "description": "Played after the error, before the node is played again, e.g. \"Sorry, that key is not an option.\"",
+            },
+            "retries": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 20,
+                "description": "How many times the node is played again before giving up (0 to 20; overrides the node's `retries` and `defaults.retries`).",
+            },
+            "then": {
+                "$ref": "#/$defs/nodeId",
+                "description": "Where the call goes when retries run out (default: `defaults.on_fail`; if that is unset, the call is disconnected).",
+            },
+        },
+    })
 }

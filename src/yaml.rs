@@ -5,6 +5,7 @@
 //! a prompt short, a field that belongs to another node type, keys `1` and `"1"` alike. The
 //! parser's budgets guard against alias bombs and deep nesting; see [`Limits`].
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -106,11 +107,26 @@ pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Box<Diag
             with_snippet: false,
             strict_booleans: true,
             non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::PassThrough,
+            // We find repeated keys ourselves, to show both places ([`check_duplicate_keys`]).
+            duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::PassThrough,
+            // The parser's own caps are tied to ours, so that the one a file hits is one that
+            // docs/limits.md names; the alias/anchor ratio heuristic is off because one anchor
+            // used by every node is legitimate (max_nodes bounds what aliases can expand to).
             budget: serde_saphyr::budget! {
                 max_depth: limits.max_depth,
+                flow_nesting_limit: limits.max_depth,
                 max_nodes: limits.max_nodes,
+                max_events: 2 * limits.max_nodes + limits.max_aliases + 16,
+                max_recorded_anchor_events: limits.max_nodes,
+                max_recorded_anchor_bytes: limits.max_file_bytes,
                 max_aliases: limits.max_aliases,
+                max_anchors: limits.max_aliases,
+                max_merge_keys: limits.max_aliases,
+                enforce_alias_anchor_ratio: false,
                 max_total_scalar_bytes: limits.max_file_bytes,
+            },
+            alias_limits: serde_saphyr::alias_limits! {
+                max_total_replayed_events: 2 * limits.max_nodes,
             },
         }
     };
@@ -127,14 +143,107 @@ pub fn parse(source: &Arc<SourceFile>, limits: &Limits) -> Result<Node, Box<Diag
             .map(|handle| handle.join())
     });
     match parsed {
-        Ok(Ok(Ok(raw))) => Ok(raw.into_node(source)),
+        Ok(Ok(Ok(raw))) => {
+            let root = raw.into_node(source);
+            check_duplicate_keys(source, &root, Within::Root)?;
+            Ok(root)
+        }
         Ok(Ok(Err(error))) => Err(Box::new(translate(source, &error, limits))),
-        Ok(Err(_)) | Err(_) => Err(Box::new(Diagnostic::input_error(
-            source,
-            Span::new(0, 0),
-            "the YAML parser failed on this file",
-            "here",
-        ))),
+        Ok(Err(_)) | Err(_) => Err(Box::new(
+            Diagnostic::input_error(
+                source,
+                Span::new(0, 0),
+                "the YAML parser failed on this file",
+                "here",
+            )
+            .with_help("please report this file as a bug in ivr"),
+        )),
+    }
+}
+
+/// Where a mapping sits, to name what a repeated key is.
+#[derive(Clone, Copy, PartialEq)]
+enum Within {
+    Root,
+    Nodes,
+    Intents,
+    Other,
+}
+
+/// Rejects a key written twice in one mapping (YAML forbids it). The parser passes repeats
+/// through so that the message can show both places and say whether two nodes share an id.
+/// Keys compare as written text, as the loaders read them (`1` and `"1"` are one node id).
+fn check_duplicate_keys(
+    source: &Arc<SourceFile>,
+    node: &Node,
+    within: Within,
+) -> Result<(), Box<Diagnostic>> {
+    match &node.value {
+        Value::Seq(items) => items
+            .iter()
+            .try_for_each(|item| check_duplicate_keys(source, item, Within::Other)),
+        Value::Map(entries) => {
+            let mut seen: HashMap<String, &Node> = HashMap::with_capacity(entries.len());
+            for (key, value) in entries {
+                let text = key.as_text(source);
+                if let Some(text) = &text {
+                    if let Some(first) = seen.get(text.as_str()) {
+                        return Err(Box::new(duplicate_key(source, text, first, key, within)));
+                    }
+                    seen.insert(text.clone(), key);
+                }
+                let inner = match (within, text.as_deref()) {
+                    (Within::Root, Some("nodes")) => Within::Nodes,
+                    (Within::Root, Some("intents")) => Within::Intents,
+                    _ => Within::Other,
+                };
+                check_duplicate_keys(source, value, inner)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn duplicate_key(
+    source: &Arc<SourceFile>,
+    key: &str,
+    first: &Node,
+    again: &Node,
+    within: Within,
+) -> Diagnostic {
+    let (message, label, first_label, help) = match within {
+        Within::Nodes => (
+            format!("two nodes have the id `{key}`"),
+            "the second node with this id".to_string(),
+            "the first node with this id",
+            "node ids must be unique: rename one of the two nodes (and the `to:` that should reach it)"
+                .to_string(),
+        ),
+        Within::Intents => (
+            format!("the intent `{key}` is listed twice"),
+            "listed again here".to_string(),
+            "first listed here",
+            "list each intent once, with the two weights added up".to_string(),
+        ),
+        Within::Root | Within::Other => (
+            format!("`{key}` is written twice in the same mapping"),
+            "written again here".to_string(),
+            "first written here",
+            format!("write `{key}` once: remove or rename one of the two"),
+        ),
+    };
+    Diagnostic::input_error(source, key_span(source, again), message, label)
+        .with_label(key_span(source, first), first_label)
+        .with_help(help)
+}
+
+/// A key's span, at least one character long.
+fn key_span(source: &SourceFile, key: &Node) -> Span {
+    if key.span.len > 0 {
+        key.span
+    } else {
+        span_of_word(source, key.span.start)
     }
 }
 
@@ -162,18 +271,6 @@ fn translate(source: &Arc<SourceFile>, error: &serde_saphyr::Error, limits: &Lim
     if let Some(diagnostic) = bare_key_symbol(source, offset) {
         return diagnostic;
     }
-    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
-        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
-        return Diagnostic::input_error(
-            source,
-            span_of_word(source, offset),
-            format!("`{key}` is written twice in the same mapping"),
-            "written again here",
-        )
-        .with_help(
-            "give every node its own id and write each field once; rename or remove one of the two",
-        );
-    }
     if message.starts_with("multiple YAML documents") {
         return Diagnostic::input_error(
             source,
@@ -183,49 +280,27 @@ fn translate(source: &Arc<SourceFile>, error: &serde_saphyr::Error, limits: &Lim
         )
         .with_help("put each menu or intents file in a file of its own");
     }
-    if message.contains("budget breached") {
-        let (what, raise) = if message.contains("Depth") {
-            (
-                format!("nesting deeper than {} levels", limits.max_depth),
-                "max_depth",
-            )
-        } else if message.contains("Aliases") {
-            (
-                format!("more than {} alias uses", limits.max_aliases),
-                "max_aliases",
-            )
-        } else if message.contains("ScalarBytes") {
-            (
-                format!("more than {} bytes of text", limits.max_file_bytes),
-                "max_file_bytes",
-            )
-        } else {
-            (
-                format!(
-                    "more than {} YAML values once aliases are expanded",
-                    limits.max_nodes
-                ),
-                "max_nodes",
-            )
-        };
+    if let Some((what, name, help)) = exceeded_limit(&message, limits) {
         return Diagnostic::input_error(
             source,
             span,
-            format!("the file exceeds a limit: {what}"),
+            format!("the file exceeds a limit: {what} ({name})"),
             "the limit is reached here",
         )
         .with_help(format!(
-            "menus need far less; this limit ({raise}) protects CI from hostile files — split the file or remove the repeated aliases"
+            "{help}; these limits protect CI from hostile files (see docs/limits.md)"
         ));
     }
-    if message.contains("recursion limit") || message.contains("alias replay") {
+    if message.starts_with("unclosed bracket") {
         return Diagnostic::input_error(
             source,
             span,
-            format!("the file exceeds a limit: {message}"),
-            "the limit is reached here",
+            format!("this is not valid YAML: {message}"),
+            "this bracket is never closed",
         )
-        .with_help("menus need far less nesting and far fewer aliases; simplify the file");
+        .with_help(
+            "close the bracket on the same line, or quote the text if the bracket is part of it",
+        );
     }
     Diagnostic::input_error(
         source,
@@ -234,6 +309,67 @@ fn translate(source: &Arc<SourceFile>, error: &serde_saphyr::Error, limits: &Lim
         "here",
     )
     .with_help("check the indentation and the brackets and quotes around this spot")
+}
+
+/// Which documented limit a parser error is about: what was exceeded, the limit's name, and
+/// what to do. The parser has more caps than [`Limits`]; [`parse`] ties each to one of ours.
+fn exceeded_limit(message: &str, limits: &Limits) -> Option<(String, &'static str, &'static str)> {
+    const DEPTH: &str = "a menu nests about 8 levels deep: look for brackets that are never closed or indentation that keeps growing";
+    const ALIASES: &str = "write the repeated values out, or put shared settings in `defaults:`";
+    const NODES: &str = "a large menu has a few thousand values: split the file, or remove aliases that expand into large copies";
+    let breach = message.strip_prefix("budget breached: ");
+    let kind = breach.map(|b| b.split([' ', '{']).next().unwrap_or(b));
+    let aliases = |what: &str| {
+        Some((
+            format!("more than {} {what}", limits.max_aliases),
+            "max_aliases",
+            ALIASES,
+        ))
+    };
+    match kind {
+        Some("Depth") => {}
+        Some("Aliases") => return aliases("alias uses (`*name`)"),
+        Some("Anchors") => return aliases("anchors (`&name`)"),
+        Some("MergeKeys") => return aliases("merge keys (`<<`)"),
+        Some("ScalarBytes" | "RecordedAnchorBytes") => {
+            return Some((
+                format!("more than {} bytes of text", limits.max_file_bytes),
+                "max_file_bytes",
+                "split the file, or remove aliases that copy long texts",
+            ));
+        }
+        Some(_) => {
+            return Some((
+                format!(
+                    "more than {} YAML values once aliases are expanded",
+                    limits.max_nodes
+                ),
+                "max_nodes",
+                NODES,
+            ));
+        }
+        None if message.contains("alias replay limit")
+            || message.contains("alias expansion limit") =>
+        {
+            return Some((
+                format!(
+                    "more than {} YAML values once aliases are expanded",
+                    limits.max_nodes
+                ),
+                "max_nodes",
+                NODES,
+            ));
+        }
+        None if message.contains("recursion limit")
+            || message.contains("nesting limit")
+            || message.contains("replay stack depth") => {}
+        None => return None,
+    }
+    Some((
+        format!("nesting deeper than {} levels", limits.max_depth),
+        "max_depth",
+        DEPTH,
+    ))
 }
 
 /// A bare `*` or `#` as an option key: in YAML `*` starts an alias and `#` a comment.

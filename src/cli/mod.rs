@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostic::{Diagnostic, RenderStyle};
 
 mod graph;
+mod lint;
+mod rules;
 mod schema;
 
 /// Lint IVR phone menus written in YAML, and simulate callers going through them.
@@ -21,8 +23,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check menus against call-centre practice and report every problem at its line.
+    Lint(lint::LintArgs),
     /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
+    /// List the lint rules.
+    Rules,
+    /// Print one rule's documentation.
+    Rule(rules::RuleArgs),
     /// Print the JSON Schema of a file kind, for editor completion and checks.
     Schema(schema::SchemaArgs),
 }
@@ -48,6 +56,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules => rules::list(),
+        Command::Rule(args) => rules::show(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
     };

@@ -1,0 +1,192 @@
+//! `.ivr.yaml`: per-rule severities and options, folders to exclude, simulation checks.
+//!
+//! Options as written are converted to resolved settings in one place ([`Config::rule`]).
+//! The nearest `.ivr.yaml` up from a linted file wins; there is no merging.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape, did_you_mean};
+use crate::diagnostic::Severity;
+use crate::lint::context::RuleSettings;
+use crate::lint::registry;
+use crate::lint::rule::Rule;
+use crate::source::{SourceFile, Spanned};
+use crate::yaml::{self, Limits, Node as YamlNode, Value};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = ".ivr.yaml";
+
+/// What the config says about one rule.
+#[derive(Clone, Debug, Default)]
+struct RuleEntry {
+    /// `Some(None)` is `off`; `None` keeps the default severity.
+    severity: Option<Option<Severity>>,
+    values: HashMap<&'static str, f64>,
+}
+
+/// A loaded configuration (or the defaults).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file it came from (`None`: the built-in defaults).
+    pub path: Option<PathBuf>,
+    rules: HashMap<&'static str, RuleEntry>,
+    /// Globs of paths not to lint, relative to the config file's folder.
+    pub exclude: Vec<String>,
+    /// `ivr sim` checks (`FIGURE OP NUMBER`).
+    pub checks: Vec<Spanned<String>>,
+}
+
+impl Config {
+    /// The severity (`None`: off) and option values of a rule.
+    pub fn rule(&self, rule: &Rule) -> (Option<Severity>, RuleSettings) {
+        let entry = self.rules.get(rule.name);
+        let severity = entry
+            .and_then(|e| e.severity)
+            .unwrap_or(Some(rule.severity));
+        let mut values: HashMap<&'static str, f64> =
+            rule.options.iter().map(|o| (o.name, o.default)).collect();
+        if let Some(entry) = entry {
+            values.extend(entry.values.iter().map(|(k, v)| (*k, *v)));
+        }
+        (severity, RuleSettings { values })
+    }
+
+    /// The folder the config's globs are relative to.
+    pub fn root(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+
+    /// Reads a config file.
+    pub fn load(path: &Path) -> LoadResult<Config> {
+        let limits = Limits::DEFAULT;
+        let source = crate::load::read_source(path, &limits)?;
+        Config::from_source(&source, &limits).map(|mut c| {
+            c.path = Some(path.to_path_buf());
+            c
+        })
+    }
+
+    pub fn from_source(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Config> {
+        let root = yaml::parse(source, limits)?;
+        let mut config = Config::default();
+        if matches!(root.value, Value::Null) {
+            return Ok(config);
+        }
+        let r = Reader::new(source);
+        let shape = Shape {
+            what: "the configuration",
+            allowed: &["rules", "exclude", "checks"],
+            elsewhere: &[],
+        };
+        for field in r.fields(&root, &shape)? {
+            match field.name {
+                "rules" => config.rules = read_rules(&r, field.value)?,
+                "exclude" => {
+                    config.exclude = r
+                        .strings(&field)?
+                        .map(|s| s.value.into_iter().map(|g| g.value).collect())
+                        .unwrap_or_default()
+                }
+                _ => config.checks = r.strings(&field)?.map(|s| s.value).unwrap_or_default(),
+            }
+        }
+        Ok(config)
+    }
+
+    /// The nearest `.ivr.yaml` in the folder of `file` or above it.
+    pub fn find_for(file: &Path) -> Option<PathBuf> {
+        let start = if file.is_dir() {
+            file.to_path_buf()
+        } else {
+            file.parent()?.to_path_buf()
+        };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
+        let absolute = std::path::absolute(&start).ok()?;
+        absolute
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
+    }
+}
+
+fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<HashMap<&'static str, RuleEntry>> {
+    let entries = r.expect_map(value, "`rules`")?;
+    let mut rules = HashMap::new();
+    for (key, body) in entries {
+        let name = r.key_text(key)?;
+        let Some(rule) = registry::rule(&name) else {
+            let error = r.error(
+                r.value_span(key),
+                format!("unknown rule `{name}`"),
+                "no such rule",
+            );
+            return Err(match did_you_mean(&name, registry::names()) {
+                Some(better) => error.with_help_boxed(format!("did you mean `{better}`?")),
+                None => error.with_help_boxed("`ivr rules` lists the rules"),
+            });
+        };
+        let mut entry = RuleEntry::default();
+        match &body.value {
+            Value::Map(_) => {
+                let mut allowed: Vec<&'static str> = vec!["severity"];
+                allowed.extend(rule.options.iter().map(|o| o.name));
+                let what = format!("rule `{}`", rule.name);
+                let shape = Shape {
+                    what: &what,
+                    allowed: &allowed,
+                    elsewhere: &[],
+                };
+                for field in r.fields(body, &shape)? {
+                    if field.name == "severity" {
+                        entry.severity = Some(severity(r, field.value)?);
+                        continue;
+                    }
+                    let option = rule
+                        .options
+                        .iter()
+                        .find(|o| o.name == field.name)
+                        .expect("allowed option");
+                    let valid = |v: f64| v >= 0.0 && (!option.integer || v.fract() == 0.0);
+                    let range = if option.integer {
+                        "a whole number, 0 or more"
+                    } else {
+                        "a number, 0 or more"
+                    };
+                    if let Some(v) = r.number(&field, valid, range)? {
+                        entry.values.insert(option.name, v.value);
+                    }
+                }
+            }
+            _ => entry.severity = Some(severity(r, body)?),
+        }
+        rules.insert(rule.name, entry);
+    }
+    Ok(rules)
+}
+
+/// `error`, `warning`, `info`, `off` (or `false`, as YAML 1.1 tools write `off`).
+fn severity(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Option<Severity>> {
+    let text = match &value.value {
+        Value::Bool(false) => "off".to_string(),
+        _ => value.as_text(r.source).unwrap_or_default(),
+    };
+    match text.as_str() {
+        "error" => Ok(Some(Severity::Error)),
+        "warning" | "warn" => Ok(Some(Severity::Warning)),
+        "info" => Ok(Some(Severity::Info)),
+        "off" | "false" => Ok(None),
+        _ => Err(r
+            .error(
+                r.value_span(value),
+                format!("`{text}` is not a severity"),
+                "not a severity",
+            )
+            .with_help_boxed("use error, warning, info or off")),
+    }
+}

@@ -1,0 +1,37 @@
+//! The only list of rules, in the order of rules.md.
+
+use super::rule::Rule;
+use super::rules::*;
+
+/// Every rule.
+pub static RULES: &[&Rule] = &[
+    &self_service_depth::SELF_SERVICE_DEPTH,
+    &agent_depth::AGENT_DEPTH,
+    &complaint_standalone::COMPLAINT_STANDALONE,
+    &complaint_high_level::COMPLAINT_HIGH_LEVEL,
+    &popular_first::POPULAR_FIRST,
+    &reentry::REENTRY,
+    &menu_navigation::MENU_NAVIGATION,
+    &too_many_options::TOO_MANY_OPTIONS,
+    &prompt_length::PROMPT_LENGTH,
+    &unknown_target::UNKNOWN_TARGET,
+    &duplicate_key::DUPLICATE_KEY,
+    &invalid_key::INVALID_KEY,
+    &unreachable_node::UNREACHABLE_NODE,
+    &dead_end::DEAD_END,
+    &missing_field::MISSING_FIELD,
+    &prompt_key_mismatch::PROMPT_KEY_MISMATCH,
+    &intent_coverage::INTENT_COVERAGE,
+    &unused_traffic::UNUSED_TRAFFIC,
+    &unused_allow::UNUSED_ALLOW,
+];
+
+/// The rule with this name.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// Rule names, for "did you mean".
+pub fn names() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.name)
+}

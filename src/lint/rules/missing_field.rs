@@ -1,0 +1,125 @@
+use crate::declare_rule;
+use crate::lint::context::Context;
+use crate::lint::rule::Finding;
+use crate::menu::NodeKind;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The file has `menu` (its display name) and `entry`, and each node has the fields its
+    /// type needs: a menu has non-empty `options`; an input has `digits` and `to`; a message
+    /// has `to`; a self_service node has `serves`; a transfer has `queue`. (`say` is optional
+    /// everywhere.)
+    ///
+    /// ## Why it matters
+    ///
+    /// A node without them cannot do its job: a menu with nothing to press, a message that
+    /// leads nowhere, a transfer to no queue. The file still loads, so that every problem is
+    /// reported at once and `ivr graph` can draw the menu as it is, but `ivr sim` refuses it.
+    ///
+    /// ## Example
+    ///
+    /// ```yaml
+    /// billing_agent: { type: transfer, serves: [pay_bill] }
+    /// ```
+    ///
+    /// ## Instead
+    ///
+    /// ```yaml
+    /// billing_agent: { type: transfer, queue: billing, serves: [pay_bill] }
+    /// ```
+    ///
+    /// ## Options
+    ///
+    /// None.
+    pub static MISSING_FIELD = {
+        name: "missing-field",
+        severity: Error,
+        summary: "each node type has its required fields (a menu has options, an input has `to`, ...)",
+        options: [],
+        check: check,
+    };
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let menu = ctx.menu;
+    let top = Span::new(
+        menu.source
+            .text()
+            .starts_with('\u{feff}')
+            .then_some(3)
+            .unwrap_or(0),
+        0,
+    );
+    if menu.name.is_none() {
+        out.push(
+            Finding::new(top, "the menu file has no `menu:` name", "add `menu:` here")
+                .help("add `menu: Your Company main line` at the top; reports use it"),
+        );
+    }
+    if menu.entry.is_none() {
+        out.push(
+            Finding::new(top, "the menu file has no `entry:`", "add `entry:` here")
+                .help("add `entry: main` (the id of the first node callers reach)"),
+        );
+    }
+    for node in &menu.nodes {
+        let mut missing: Vec<&str> = Vec::new();
+        match node.kind {
+            NodeKind::Menu if node.options.is_empty() => missing.push("options"),
+            NodeKind::Input => {
+                if node.digits.is_none() {
+                    missing.push("digits");
+                }
+                if node.to.is_none() {
+                    missing.push("to");
+                }
+            }
+            NodeKind::Message if node.to.is_none() => missing.push("to"),
+            NodeKind::SelfService if node.serves.as_ref().is_none_or(|s| s.value.is_empty()) => {
+                missing.push("serves")
+            }
+            NodeKind::Transfer if node.queue.is_none() => missing.push("queue"),
+            _ => {}
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let fields = missing
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let example = match missing[0] {
+            "options" => "options: [{ key: \"1\", say: \"For billing, press 1.\", to: billing }]",
+            "digits" => "digits: 8",
+            "to" => "to: main",
+            "serves" => "serves: [check_balance]",
+            _ => "queue: general",
+        };
+        out.push(
+            Finding::new(
+                node.id.span,
+                format!(
+                    "{} node `{}` has no {fields}",
+                    article(node.kind),
+                    node.id.value
+                ),
+                format!("needs {fields}"),
+            )
+            .help(format!(
+                "add {fields} to `{}`, such as `{example}`",
+                node.id.value
+            ))
+            .node(node.id.value.clone()),
+        );
+    }
+}
+
+fn article(kind: NodeKind) -> String {
+    match kind {
+        NodeKind::Input => "an input".to_string(),
+        other => format!("a {other}"),
+    }
+}

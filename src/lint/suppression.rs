@@ -1,0 +1,168 @@
+//! Suppressions: `lint: { allow: [...] }` on a node, and `# ivr: allow(rule, ...) reason`
+//! comments at the end of a node's or option's line or on the line above it.
+
+use std::sync::Arc;
+
+use crate::convert::did_you_mean;
+use crate::menu::Menu;
+use crate::source::{SourceFile, Span};
+
+use super::registry;
+use super::rule::Finding;
+
+/// One rule named in one suppression.
+#[derive(Clone, Debug)]
+pub struct Allow {
+    pub rule: String,
+    /// The rule name as written.
+    pub span: Span,
+    /// Where it applies: a node (for `lint: allow`) or a line (for a comment).
+    pub scope: Scope,
+    pub used: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// A node and its options.
+    Node(String),
+    /// Findings on this 1-based line of this file, and the node whose id is on it.
+    Line { in_intents: bool, line: usize },
+}
+
+/// All suppressions of a menu (and of its intents file).
+pub fn collect(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Allow> {
+    let mut allows = Vec::new();
+    for node in &menu.nodes {
+        for rule in node.allow.iter().flat_map(|a| a.rules.iter()) {
+            allows.push(Allow {
+                rule: rule.value.clone(),
+                span: rule.span,
+                scope: Scope::Node(node.id.value.clone()),
+                used: false,
+            });
+        }
+    }
+    comments(&menu.source, false, &mut allows);
+    if let Some(source) = intents {
+        comments(source, true, &mut allows);
+    }
+    allows
+}
+
+/// `# ivr: allow(a, b) reason` comments.
+fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Allow>) {
+    const MARK: &str = "ivr: allow(";
+    let text = source.text();
+    let mut line_start = 0;
+    for (index, line) in text.split('\n').enumerate() {
+        let line_no = index + 1;
+        if let Some(hash) = line.find('#') {
+            let comment = &line[hash + 1..];
+            if let Some(at) = comment
+                .find(MARK)
+                .filter(|&at| comment[..at].trim().is_empty())
+                && let Some(close) = comment[at + MARK.len()..].find(')')
+            {
+                let inner_start = line_start + hash + 1 + at + MARK.len();
+                let inner = &comment[at + MARK.len()..at + MARK.len() + close];
+                // A comment alone on its line applies to the next line.
+                let target = if line[..hash].trim().is_empty() {
+                    line_no + 1
+                } else {
+                    line_no
+                };
+                let mut offset = 0;
+                for name in inner.split(',') {
+                    let lead = name.len() - name.trim_start().len();
+                    let trimmed = name.trim();
+                    if !trimmed.is_empty() {
+                        out.push(Allow {
+                            rule: trimmed.to_string(),
+                            span: Span::new(inner_start + offset + lead, trimmed.len()),
+                            scope: Scope::Line {
+                                in_intents,
+                                line: target,
+                            },
+                            used: false,
+                        });
+                    }
+                    offset += name.len() + 1;
+                }
+            }
+        }
+        line_start += line.len() + 1;
+    }
+}
+
+/// Whether an allow silences a finding of `rule`, given where the finding sits.
+pub fn silences(
+    allow: &Allow,
+    rule: &str,
+    finding: &Finding,
+    menu: &Menu,
+    finding_line: usize,
+) -> bool {
+    if allow.rule != rule {
+        return false;
+    }
+    match &allow.scope {
+        Scope::Node(id) => finding.node.as_deref() == Some(id.as_str()),
+        Scope::Line { in_intents, line } => {
+            let same_file = *in_intents == (finding.file == super::rule::InFile::Intents);
+            if same_file && *line == finding_line {
+                return true;
+            }
+            // A comment on a node's line covers the node and its options.
+            !*in_intents
+                && finding
+                    .node
+                    .as_deref()
+                    .and_then(|n| menu.lookup(n))
+                    .is_some_and(|id| {
+                        menu.source.line_col(menu.node(id).id.span.start).line == *line
+                    })
+        }
+    }
+}
+
+/// The unused-allow finding for an allow that silenced nothing.
+pub fn unused(allow: &Allow) -> Finding {
+    let in_intents = matches!(
+        allow.scope,
+        Scope::Line {
+            in_intents: true,
+            ..
+        }
+    );
+    let node = match &allow.scope {
+        Scope::Node(id) => Some(id.clone()),
+        Scope::Line { .. } => None,
+    };
+    let mut finding = if registry::rule(&allow.rule).is_none() {
+        let help = match did_you_mean(&allow.rule, registry::names()) {
+            Some(better) => format!("did you mean `{better}`?"),
+            None => "see `ivr rules` for the rule names".to_string(),
+        };
+        Finding::new(
+            allow.span,
+            format!(
+                "`{}` is not a rule, so this allow silences nothing",
+                allow.rule
+            ),
+            "unknown rule",
+        )
+        .help(help)
+    } else {
+        Finding::new(
+            allow.span,
+            format!("this allow of `{}` silences nothing", allow.rule),
+            "nothing to silence here",
+        )
+        .help("remove the suppression: the finding it was written for is gone")
+    };
+    finding.node = node;
+    if in_intents {
+        finding = finding.in_intents();
+    }
+    finding
+}

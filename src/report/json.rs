@@ -1,0 +1,32 @@
+//! `--format json`: exactly the shape of cli.md.
+
+use serde_json::{Value, json};
+
+use super::{LintReport, line_column};
+
+pub fn render(report: &LintReport) -> String {
+    let summary = report.summary();
+    let diagnostics: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (line, column) = line_column(d);
+            json!({
+                "rule": d.code,
+                "severity": d.severity.as_str(),
+                "file": d.path,
+                "line": line,
+                "column": column,
+                "node": d.node,
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let value = json!({
+        "files": report.files,
+        "diagnostics": diagnostics,
+        "summary": { "errors": summary.errors, "warnings": summary.warnings, "infos": summary.infos },
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}

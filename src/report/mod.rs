@@ -1,0 +1,60 @@
+//! Lint reports in every output format. Each format reads the same [`LintReport`].
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::time::Duration;
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// The result of linting some files.
+#[derive(Debug, Default)]
+pub struct LintReport {
+    /// Menu and intents files read.
+    pub files: usize,
+    /// Sorted by file, line, column, rule.
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// Notes for people (such as "no menu files found").
+    pub notes: Vec<String>,
+}
+
+/// Counts of findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl LintReport {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for d in &self.diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+
+    /// Sorts diagnostics by file, line, column, rule, and drops exact repeats (two menus that
+    /// share an intents file report its problems once).
+    pub fn sort(&mut self) {
+        let key = |d: &Diagnostic| {
+            let p = d.position().map_or((0, 0), |p| (p.line, p.column));
+            (d.path.clone(), p.0, p.1, d.code.clone(), d.message.clone())
+        };
+        self.diagnostics.sort_by_cached_key(key);
+        self.diagnostics.dedup_by(|a, b| key(a) == key(b));
+    }
+}
+
+/// The 1-based line and column a diagnostic points at (1, 1 when it has no position).
+pub fn line_column(d: &Diagnostic) -> (usize, usize) {
+    d.position().map_or((1, 1), |p| (p.line, p.column))
+}
