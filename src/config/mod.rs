@@ -108,10 +108,16 @@ impl Config {
             start
         };
         let absolute = std::path::absolute(&start).ok()?;
-        absolute
+        let found = absolute
             .ancestors()
             .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file())
+            .find(|p| p.is_file())?;
+        // Shown in messages: relative to the current folder when it is below it.
+        let cwd = std::env::current_dir().ok();
+        Some(
+            cwd.and_then(|c| found.strip_prefix(c).ok().map(Path::to_path_buf))
+                .unwrap_or(found),
+        )
     }
 }
 

@@ -256,11 +256,16 @@ impl<'a> Shared<'a> {
     }
 
     /// A complaint node that serves nothing else.
+    ///
+    /// Without an intents file, `serves` names cannot be told apart, so a node marked
+    /// `complaint: true` counts as pure unless it serves every caller (`"*"`).
     pub fn is_pure_complaint_node(&self, id: NodeId) -> bool {
+        let node = self.menu.node(id);
+        if self.intents.is_none() {
+            return node.is_complaint() && !node.serves_everyone();
+        }
         self.handles_complaints(id)
-            && self
-                .menu
-                .node(id)
+            && node
                 .serves()
                 .all(|s| s != "*" && self.is_complaint_intent(s))
     }

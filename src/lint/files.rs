@@ -184,7 +184,14 @@ fn lint_file(
 /// config's `exclude:` globs.
 fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
     let exclude = exclude_set(config)?;
-    let base = config.root().map(Path::to_path_buf);
+    let base = config.root().and_then(|r| {
+        std::path::absolute(if r.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            r
+        })
+        .ok()
+    });
     let mut found = BTreeMap::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -210,7 +217,16 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         }
         found.insert(path.to_path_buf(), ());
     }
-    out.extend(found.into_keys().map(|path| Target { path, named: false }));
+    // `./menus/a.yaml` reads better as `menus/a.yaml`.
+    out.extend(found.into_keys().map(|path| {
+        Target {
+            path: path
+                .strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or(path),
+            named: false,
+        }
+    }));
     Ok(())
 }
 
