@@ -8,6 +8,7 @@ pub mod config;
 pub mod convert;
 pub mod diagnostic;
 pub mod draw;
+pub mod generate;
 pub mod intents;
 pub mod lint;
 pub mod load;

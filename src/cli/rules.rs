@@ -28,14 +28,7 @@ pub fn list() -> u8 {
 /// `ivr rule NAME`: the rule's documentation.
 pub fn show(args: &RuleArgs) -> u8 {
     match registry::rule(&args.name) {
-        Some(rule) => {
-            let mut text = format!(
-                "# {}\n\nDefault severity: {}.\n\n",
-                rule.name, rule.severity
-            );
-            text.push_str(&rule.documentation());
-            print_stdout(&text)
-        }
+        Some(rule) => print_stdout(&crate::lint::docs::rule_page(rule)),
         None => {
             let hint = did_you_mean(&args.name, registry::names())
                 .map_or(String::new(), |b| format!(" (did you mean `{b}`?)"));

@@ -1,6 +1,7 @@
 //! The linter: every rule of rules.md over a menu, then suppressions.
 
 pub mod context;
+pub mod docs;
 pub mod files;
 pub mod registry;
 pub mod rule;

@@ -87,7 +87,6 @@ pub fn render(report: &LintReport) -> String {
             "tool": { "driver": {
                 "name": "ivr",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/ivr-lint/ivr",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

@@ -1,13 +1,14 @@
 //! The routing policy of caller-model.md: each caller's intended option at each menu.
 //!
 //! Callers plan along choosable edges only, using the graph's one least-inputs function. The
-//! policy depends only on (node, intent), so it is computed once per menu and intents file.
+//! policy depends only on (node, intent), so it is computed once per menu and intents file and
+//! stored compactly: one `u16` per (intent, menu node).
 
 use petgraph::graph::NodeIndex;
 
 use crate::intents::Intents;
 use crate::menu::graph::{Distances, MenuGraph, UNREACHABLE};
-use crate::menu::{Menu, NodeKind};
+use crate::menu::{Menu, NodeId, NodeKind};
 
 /// What a caller with a given intent does at a menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,11 +32,48 @@ pub enum Route {
     Nowhere,
 }
 
+/// Encoded choice: option index in the low 14 bits, the route in the top 2 bits.
+type Packed = u16;
+const HANG_UP: Packed = 0x3FFF;
+
+fn pack(choice: Choice, route: Route) -> Packed {
+    let index = match choice {
+        Choice::Option(i) => (i as Packed).min(HANG_UP - 1),
+        Choice::HangUp => HANG_UP,
+    };
+    let route = match route {
+        Route::Served => 0,
+        Route::GeneralAgent => 1,
+        Route::AnyAgent => 2,
+        Route::Nowhere => 3,
+    };
+    index | (route << 14)
+}
+
+fn unpack(packed: Packed) -> (Choice, Route) {
+    let index = packed & HANG_UP;
+    let choice = if index == HANG_UP {
+        Choice::HangUp
+    } else {
+        Choice::Option(index as usize)
+    };
+    let route = match packed >> 14 {
+        0 => Route::Served,
+        1 => Route::GeneralAgent,
+        2 => Route::AnyAgent,
+        _ => Route::Nowhere,
+    };
+    (choice, route)
+}
+
 /// The intended option of every (menu node, intent).
 #[derive(Clone, Debug)]
 pub struct Policy {
-    /// `choices[intent][node]`; `None` for nodes that are not menus.
-    choices: Vec<Vec<Option<(Choice, Route)>>>,
+    /// For each node, its slot among the menu nodes (`u32::MAX` for other nodes).
+    slot: Vec<u32>,
+    menus: usize,
+    /// `choices[intent * menus + slot]`.
+    choices: Vec<Packed>,
 }
 
 impl Policy {
@@ -62,38 +100,47 @@ impl Policy {
         };
         let to_general = graph.inputs_to(transfers(true));
         let to_any = graph.inputs_to(transfers(false));
-        let choices = intents
-            .iter()
-            .map(|intent| {
-                let serving = menu
-                    .node_ids()
-                    .filter(|&id| menu.node(id).serves().any(|s| s == *intent))
-                    .map(|id| graph.vertex(id));
-                let to_served = graph.inputs_to(serving);
-                menu.node_ids()
-                    .map(|id| {
-                        (menu.node(id).kind == NodeKind::Menu).then(|| {
-                            choose(
-                                menu,
-                                graph,
-                                id,
-                                [
-                                    (&to_served, Route::Served),
-                                    (&to_general, Route::GeneralAgent),
-                                    (&to_any, Route::AnyAgent),
-                                ],
-                            )
-                        })
-                    })
-                    .collect()
-            })
+        let mut slot = vec![u32::MAX; menu.nodes.len()];
+        let menu_ids: Vec<NodeId> = menu
+            .node_ids()
+            .filter(|&id| menu.node(id).kind == NodeKind::Menu)
             .collect();
-        Policy { choices }
+        for (s, id) in menu_ids.iter().enumerate() {
+            slot[id.0] = s as u32;
+        }
+        let mut choices = Vec::with_capacity(intents.len() * menu_ids.len());
+        for intent in intents {
+            let serving = menu
+                .node_ids()
+                .filter(|&id| menu.node(id).serves().any(|s| s == *intent))
+                .map(|id| graph.vertex(id));
+            let to_served = graph.inputs_to(serving);
+            let tables = [
+                (&to_served, Route::Served),
+                (&to_general, Route::GeneralAgent),
+                (&to_any, Route::AnyAgent),
+            ];
+            for &id in &menu_ids {
+                let (choice, route) = choose(menu, graph, id, tables);
+                choices.push(pack(choice, route));
+            }
+        }
+        Policy {
+            slot,
+            menus: menu_ids.len(),
+            choices,
+        }
     }
 
     /// The intended choice of intent number `intent` at a menu node (`None` for other nodes).
-    pub fn choice(&self, intent: usize, node: crate::menu::NodeId) -> Option<(Choice, Route)> {
-        self.choices.get(intent)?.get(node.0).copied().flatten()
+    pub fn choice(&self, intent: usize, node: NodeId) -> Option<(Choice, Route)> {
+        let slot = *self.slot.get(node.0)?;
+        if slot == u32::MAX {
+            return None;
+        }
+        self.choices
+            .get(intent * self.menus + slot as usize)
+            .map(|&p| unpack(p))
     }
 }
 
@@ -102,7 +149,7 @@ impl Policy {
 fn choose(
     menu: &Menu,
     graph: &MenuGraph,
-    id: crate::menu::NodeId,
+    id: NodeId,
     tables: [(&Distances, Route); 3],
 ) -> (Choice, Route) {
     let options = &menu.node(id).options;
@@ -125,4 +172,23 @@ fn choose(
         }
     }
     (Choice::HangUp, Route::Nowhere)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_round_trips() {
+        for choice in [Choice::Option(0), Choice::Option(11), Choice::HangUp] {
+            for route in [
+                Route::Served,
+                Route::GeneralAgent,
+                Route::AnyAgent,
+                Route::Nowhere,
+            ] {
+                assert_eq!(unpack(pack(choice, route)), (choice, route));
+            }
+        }
+    }
 }

@@ -1,0 +1,66 @@
+//! Linting speed: one big generated menu, and a folder of a thousand ordinary menus.
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ivr::config::Config;
+use ivr::lint::files::{LintRequest, lint_paths};
+use ivr::load::{Document, load_document};
+use ivr::source::SourceFile;
+use ivr::yaml::Limits;
+
+fn big_menu(c: &mut Criterion) {
+    let limits = Limits::DEFAULT;
+    let menu_source = SourceFile::new("big.yaml", ivr::generate::tree_menu(5, 5, 500));
+    let intents_source = SourceFile::new("big.intents.yaml", ivr::generate::tree_intents(500));
+    let Ok(Document::Menu(menu)) = load_document(&menu_source, &limits) else {
+        panic!("menu")
+    };
+    let Ok(Document::Intents(intents)) = load_document(&intents_source, &limits) else {
+        panic!("intents")
+    };
+    let config = Config::default();
+    assert_eq!(menu.nodes.len(), 3907);
+    c.bench_function("lint 5x5 menu (3,907 nodes, 500 intents)", |b| {
+        b.iter(|| ivr::lint::lint_menu(&menu, Some(&intents), &config))
+    });
+    c.bench_function("load 5x5 menu (3,907 nodes)", |b| {
+        b.iter(|| load_document(&menu_source, &limits))
+    });
+}
+
+fn folder(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("ivr-bench-folder-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus");
+    let names = [
+        "mobile-operator",
+        "retail-bank",
+        "electricity-utility",
+        "tutorial",
+    ];
+    for i in 0..1000 {
+        let name = names[i % names.len()];
+        let text = std::fs::read_to_string(examples.join(format!("{name}.yaml"))).unwrap();
+        std::fs::write(dir.join(format!("{i:04}-{name}.yaml")), text).unwrap();
+        if i < names.len() {
+            let intents =
+                std::fs::read_to_string(examples.join(format!("{name}.intents.yaml"))).unwrap();
+            std::fs::write(dir.join(format!("{name}.intents.yaml")), intents).unwrap();
+        }
+    }
+    let request = LintRequest {
+        paths: vec![dir.clone()],
+        ..LintRequest::default()
+    };
+    let mut group = c.benchmark_group("folder");
+    group.sample_size(10);
+    group.bench_function("lint a folder of 1,000 example menus", |b| {
+        b.iter(|| lint_paths(&request).unwrap())
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, big_menu, folder);
+criterion_main!(benches);

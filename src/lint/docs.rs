@@ -1,0 +1,30 @@
+//! The rules' documentation as Markdown pages (docs/rules/ is generated from the doc comments).
+
+use super::registry::RULES;
+use super::rule::Rule;
+
+/// One rule's page: what `ivr rule NAME` prints.
+pub fn rule_page(rule: &Rule) -> String {
+    let mut page = format!(
+        "# {}\n\nDefault severity: {}.\n\n",
+        rule.name, rule.severity
+    );
+    page.push_str(&rule.documentation());
+    page
+}
+
+/// The index of all rules.
+pub fn index_page() -> String {
+    let mut page = String::from(
+        "# Lint rules\n\nGenerated from the rules' documentation comments (`ivr rules`, `ivr rule NAME`).\n\n| rule | default | checks |\n|---|---|---|\n",
+    );
+    for rule in RULES {
+        page.push_str(&format!(
+            "| [`{0}`]({0}.md) | {1} | {2} |\n",
+            rule.name,
+            rule.severity,
+            rule.summary.replace('|', "\\|")
+        ));
+    }
+    page
+}

@@ -1,0 +1,32 @@
+//! docs/rules/ is generated from the rules' doc comments; this test keeps them in step.
+//! Run `IVR_UPDATE_DOCS=1 cargo test --test docs` after changing a rule's documentation.
+
+use std::path::PathBuf;
+
+use ivr::lint::docs::{index_page, rule_page};
+use ivr::lint::registry::RULES;
+
+#[test]
+fn rule_pages_match_the_rules_documentation() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let mut pages: Vec<(PathBuf, String)> = RULES
+        .iter()
+        .map(|r| (dir.join(format!("{}.md", r.name)), rule_page(r)))
+        .collect();
+    pages.push((dir.join("README.md"), index_page()));
+    if std::env::var_os("IVR_UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, text) in &pages {
+            std::fs::write(path, text).unwrap();
+        }
+        return;
+    }
+    for (path, text) in pages {
+        let written = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            written == text,
+            "{} is out of date: run `IVR_UPDATE_DOCS=1 cargo test --test docs`",
+            path.display()
+        );
+    }
+}
