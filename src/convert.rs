@@ -69,6 +69,7 @@ impl<'a> Reader<'a> {
                 format!("a key must be a plain name, found {}", key.value.kind()),
                 "this key",
             )
+            .with_help_boxed("write a plain name before the colon, such as `main:`")
         })
     }
 
@@ -79,6 +80,9 @@ impl<'a> Reader<'a> {
                 format!("expected a mapping for {what}, found {}", node.value.kind()),
                 "expected `field: value` lines here",
             )
+            .with_help_boxed(format!(
+                "write {what} as `field: value` lines indented below it, or as `{{ field: value, ... }}`"
+            ))
         })
     }
 
@@ -239,13 +243,33 @@ impl<'a> Reader<'a> {
             Value::Null => return Ok(None),
             Value::Int(i) => *i,
             Value::Float(f) if f.fract() == 0.0 && f.is_finite() => *f as i64,
+            Value::Float(_) => {
+                return Err(self
+                    .error(
+                        span,
+                        format!(
+                            "`{}` must be a whole number, found {}",
+                            field.name,
+                            self.source.slice(span).trim()
+                        ),
+                        "expected a whole number",
+                    )
+                    .with_help_boxed(format!(
+                        "set `{}` to a whole number from {min} to {max}",
+                        field.name
+                    )));
+            }
             other => return Err(self.type_error(field, "a whole number", other)),
         };
         if value < min || value > max {
             return Err(self
                 .error(
                     span,
-                    format!("`{}` is {value}, out of range", field.name),
+                    format!(
+                        "`{}` is {}, out of range",
+                        field.name,
+                        self.source.slice(span).trim()
+                    ),
                     format!("must be from {min} to {max}"),
                 )
                 .with_help_boxed(format!(
@@ -270,11 +294,15 @@ impl<'a> Reader<'a> {
                     out.push(Spanned::new(text, self.value_span(item)))
                 }
                 _ => {
-                    return Err(self.error(
-                        self.value_span(item),
-                        format!("expected a name in {what}, found {}", item.value.kind()),
-                        "expected a name",
-                    ));
+                    return Err(self
+                        .error(
+                            self.value_span(item),
+                            format!("expected a name in {what}, found {}", item.value.kind()),
+                            "expected a name",
+                        )
+                        .with_help_boxed(format!(
+                            "list plain names in {what}, such as `[check_balance, pay_bill]`"
+                        )));
                 }
             }
         }
@@ -282,15 +310,24 @@ impl<'a> Reader<'a> {
     }
 
     pub fn type_error(&self, field: &Field<'_>, expected: &str, found: &Value) -> Box<Diagnostic> {
+        let name = field.name;
+        let help = match (expected, found) {
+            ("a string", Value::Seq(_) | Value::Map(_)) => format!(
+                "write `{name}` as text; in YAML a value that starts with `[` or `{{` is a list or a mapping, so quote it: {name}: \"...\""
+            ),
+            ("a string", _) => format!("write `{name}` as text"),
+            ("`true` or `false`", _) => format!("write `{name}: true` or `{name}: false`"),
+            (_, Value::Str(_)) => {
+                format!("write {expected} without quotes or words, for example `{name}: 2`")
+            }
+            _ => format!("write {expected}, for example `{name}: 2`"),
+        };
         self.error(
             self.value_span(field.value),
-            format!(
-                "`{}` must be {expected}, found {}",
-                field.name,
-                found.kind()
-            ),
+            format!("`{name}` must be {expected}, found {}", found.kind()),
             format!("expected {expected}"),
         )
+        .with_help_boxed(help)
     }
 }
 
@@ -306,12 +343,19 @@ pub fn did_you_mean<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    // Jaro-Winkler alone misses one-letter slips in short names (`sey` for `say` scores 0.8).
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.8)
+        .map(|c| {
+            (
+                strsim::jaro_winkler(name, c),
+                strsim::osa_distance(name, c),
+                c,
+            )
+        })
+        .filter(|&(score, edits, _)| score > 0.8 || (edits <= 1 && name.chars().count() >= 3))
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|(_, _, c)| c)
 }
 
 /// Builder helpers on boxed diagnostics, so loaders can chain on `Box<Diagnostic>`.

@@ -132,8 +132,20 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
     let entries = match &root.value {
         Value::Map(entries) => entries,
         Value::Null => {
+            let text = source.text().trim_start_matches('\u{feff}');
+            let message = if text.trim().is_empty() {
+                "the file is empty"
+            } else if text
+                .lines()
+                .map(str::trim)
+                .all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "...")
+            {
+                "the file holds only comments"
+            } else {
+                "the file holds no data (a lone `null`)"
+            };
             return Err(r
-                .error(Span::new(0, 0), "the file is empty", "nothing here")
+                .error(Span::new(0, 0), message, "nothing here")
                 .with_help_boxed(
                     "a menu file starts with `menu:`, `entry:` and `nodes:`; see docs/format.md",
                 ));

@@ -291,24 +291,103 @@ fn translate(source: &Arc<SourceFile>, error: &serde_saphyr::Error, limits: &Lim
             "{help}; these limits protect CI from hostile files (see docs/limits.md)"
         ));
     }
-    if message.starts_with("unclosed bracket") {
-        return Diagnostic::input_error(
-            source,
-            span,
-            format!("this is not valid YAML: {message}"),
-            "this bracket is never closed",
-        )
-        .with_help(
-            "close the bracket on the same line, or quote the text if the bracket is part of it",
-        );
-    }
+    let (label, help) = syntax_hint(source, offset, &message);
+    // Indentation slips are shown at the start of the line (the parser stops at the colon).
+    let line_start = source
+        .offset_of(source.line_col(offset).line, 1)
+        .min(offset);
+    let line = &source.text()[line_start..offset];
+    let span = if label.starts_with("a tab") {
+        line.find('\t')
+            .map_or(span, |i| Span::new(line_start + i, 1))
+    } else if label.starts_with("the indentation") {
+        let start = line_start + (line.len() - line.trim_start_matches(' ').len());
+        let first = source.text()[start..].chars().next();
+        Span::new(start, first.map_or(0, char::len_utf8))
+    } else {
+        span
+    };
     Diagnostic::input_error(
         source,
         span,
         format!("this is not valid YAML: {message}"),
-        "here",
+        label,
     )
-    .with_help("check the indentation and the brackets and quotes around this spot")
+    .with_help(help)
+}
+
+/// The label and help for a YAML syntax error, for the slips people make most.
+fn syntax_hint(source: &SourceFile, offset: usize, message: &str) -> (&'static str, String) {
+    let line = source.line_text(offset);
+    let column = source.line_col(offset).column;
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    if message.starts_with("unclosed bracket") {
+        return (
+            "this bracket is never closed",
+            "close the bracket on the same line, or quote the text if the bracket is part of it"
+                .into(),
+        );
+    }
+    if message.starts_with("unclosed quote") {
+        return (
+            "this quote is never closed",
+            "close the quote on the same line; inside \"...\" write a quote as \\\"".into(),
+        );
+    }
+    if message.contains("tabs") {
+        return (
+            "a tab",
+            "indent with spaces: YAML does not allow tabs for indentation".into(),
+        );
+    }
+    if message.contains("trailing content after") {
+        return (
+            "text after the closing quote",
+            "put all of the text inside the quotes, or add the comma that ends the value".into(),
+        );
+    }
+    if message.contains("unknown anchor") {
+        let why = "in YAML a value that starts with `*` is an alias of an anchor (`&name`)";
+        return ("`*` starts an alias here", quote_fix(why, line));
+    }
+    if message.starts_with("mapping values are not allowed") && before.contains(": ") {
+        let why = "a colon and a space inside a value start a mapping in YAML";
+        return ("this colon is inside a value", quote_fix(why, line));
+    }
+    if message.contains("flow") && message.contains("did not find expected") {
+        return (
+            "a comma or a closing bracket was expected before this",
+            "separate the entries inside brackets with commas, and quote any value that contains a comma, a colon or a bracket"
+                .into(),
+        );
+    }
+    if message.starts_with("mapping values are not allowed")
+        || message.contains("did not find expected")
+    {
+        return (
+            "the indentation of this line does not fit the lines above",
+            "indent this line like the other fields of its mapping, or the other items of its list"
+                .into(),
+        );
+    }
+    (
+        "here",
+        "check the indentation and the brackets and quotes around this spot".into(),
+    )
+}
+
+/// "`why`: quote the value", with the fixed line when it is a plain `key: value` line.
+fn quote_fix(why: &str, line: &str) -> String {
+    let plain = line
+        .split_once(": ")
+        .map(|(key, value)| (key.trim().trim_start_matches("- ").trim(), value.trim()))
+        .filter(|(key, _)| !key.is_empty() && !key.contains(' '));
+    match plain {
+        Some((key, value)) if !line.contains(['{', '[', '"', '\'', '#']) => {
+            format!("{why}: quote the value, {key}: \"{value}\"")
+        }
+        _ => format!("{why}: quote the value"),
+    }
 }
 
 /// Which documented limit a parser error is about: what was exceeded, the limit's name, and
@@ -414,9 +493,7 @@ pub fn bare_hash_key(source: &Arc<SourceFile>, key_value: &Node) -> Option<Diagn
 /// The span of the word starting at `offset` (up to `:`, a space or a bracket).
 fn span_of_word(source: &SourceFile, offset: usize) -> Span {
     let rest = &source.text()[offset..];
-    let len = rest
-        .find(|c: char| c == ':' || c == '\n' || c == ',' || c == '}')
-        .unwrap_or(rest.len());
+    let len = rest.find([':', '\n', ',', '}']).unwrap_or(rest.len());
     Span::new(offset, rest[..len].trim_end().len().max(1).min(rest.len()))
 }
 

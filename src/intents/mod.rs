@@ -93,7 +93,7 @@ pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResul
         }
     }
     let total: f64 = intents.iter().map(|i| i.weight).sum();
-    if !(total > 0.0 && total.is_finite()) {
+    if total == 0.0 {
         return Err(r
             .error(
                 intents_span,
@@ -101,6 +101,15 @@ pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResul
                 "no intent has a positive weight",
             )
             .with_help_boxed("give at least one intent a weight above 0"));
+    }
+    if !total.is_finite() {
+        return Err(r
+            .error(
+                intents_span,
+                "the intent weights are too large to add up",
+                "the weights' total is not a finite number",
+            )
+            .with_help_boxed("write relative weights such as `30`; weights are normalised"));
     }
     for intent in &mut intents {
         intent.share = intent.weight / total;
@@ -204,26 +213,26 @@ fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
         elsewhere: &[],
     };
     let mut callers = CallerModel::default();
-    let mut rates_span = r.value_span(value);
+    let mut rate_spans = Vec::new();
     for f in r.fields(value, &shape)? {
         let rate = |f| r.number(f, |v| (0.0..=1.0).contains(&v), "a probability from 0 to 1");
         match f.name {
             "mistake_rate" => {
                 if let Some(v) = rate(&f)? {
                     callers.mistake_rate = v.value;
-                    rates_span = v.span;
+                    rate_spans.push((f.name, v.span));
                 }
             }
             "invalid_rate" => {
                 if let Some(v) = rate(&f)? {
                     callers.invalid_rate = v.value;
-                    rates_span = v.span;
+                    rate_spans.push((f.name, v.span));
                 }
             }
             "no_input_rate" => {
                 if let Some(v) = rate(&f)? {
                     callers.no_input_rate = v.value;
-                    rates_span = v.span;
+                    rate_spans.push((f.name, v.span));
                 }
             }
             "patience" => {
@@ -246,13 +255,25 @@ fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
     }
     let sum = callers.mistake_rate + callers.invalid_rate + callers.no_input_rate;
     if sum > 1.0 + 1e-12 {
-        return Err(r
+        // The last rate written is where the total goes over; the others (or the defaults)
+        // are shown too.
+        let (last, span) = rate_spans.pop().unwrap_or(("callers", r.value_span(value)));
+        let mut error = r
             .error(
-                rates_span,
-                format!("the caller rates add up to {sum}, more than 1"),
-                "rates over 1 in total",
+                span,
+                format!(
+                    "the caller rates add up to {}, more than 1",
+                    (sum * 1e9).round() / 1e9
+                ),
+                format!("`{last}` takes the total over 1"),
             )
-            .with_help_boxed("mistake_rate + invalid_rate + no_input_rate must be at most 1"));
+            .with_help_boxed(
+                "lower the rates so that mistake_rate + invalid_rate + no_input_rate is at most 1 (a rate not written takes its default: 0.08, 0.02, 0.04)",
+            );
+        for (name, span) in rate_spans {
+            error = error.with_label_boxed(span, format!("`{name}`"));
+        }
+        return Err(error);
     }
     Ok(callers)
 }
