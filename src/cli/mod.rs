@@ -12,6 +12,7 @@ mod graph;
 mod lint;
 mod rules;
 mod schema;
+pub mod sim;
 
 /// Lint IVR phone menus written in YAML, and simulate callers going through them.
 #[derive(Debug, Parser)]
@@ -25,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Check menus against call-centre practice and report every problem at its line.
     Lint(lint::LintArgs),
+    /// Simulate callers going through a menu (Monte Carlo, or exactly with --exact).
+    Sim(sim::SimArgs),
     /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
     /// List the lint rules.
@@ -59,6 +62,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Rules => rules::list(),
         Command::Rule(args) => rules::show(&args),
+        Command::Sim(args) => sim::run_sim(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
     };

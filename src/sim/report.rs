@@ -1,0 +1,195 @@
+//! The simulation report: one `Serialize` struct that every output format reads.
+
+use serde::Serialize;
+
+use super::engine::Outcome;
+use super::run::{IntentTally, Tally};
+use super::stats::{mean_ci, wilson};
+
+/// Seven numbers, one per outcome, in the order of caller-model.md.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct PerOutcome<T> {
+    pub self_served: T,
+    pub agent: T,
+    pub misrouted: T,
+    pub unresolved: T,
+    pub disconnected: T,
+    pub abandoned: T,
+    pub looped: T,
+}
+
+impl<T: Copy> PerOutcome<T> {
+    pub fn from_fn(f: impl Fn(Outcome) -> T) -> Self {
+        PerOutcome {
+            self_served: f(Outcome::SelfServed),
+            agent: f(Outcome::Agent),
+            misrouted: f(Outcome::Misrouted),
+            unresolved: f(Outcome::Unresolved),
+            disconnected: f(Outcome::Disconnected),
+            abandoned: f(Outcome::Abandoned),
+            looped: f(Outcome::Looped),
+        }
+    }
+
+    pub fn get(&self, outcome: Outcome) -> T {
+        match outcome {
+            Outcome::SelfServed => self.self_served,
+            Outcome::Agent => self.agent,
+            Outcome::Misrouted => self.misrouted,
+            Outcome::Unresolved => self.unresolved,
+            Outcome::Disconnected => self.disconnected,
+            Outcome::Abandoned => self.abandoned,
+            Outcome::Looped => self.looped,
+        }
+    }
+}
+
+/// Mean, quantiles and their 95% intervals of one quantity (inputs or seconds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Distribution {
+    pub mean: f64,
+    /// Normal interval from the sample variance (null with `--exact`).
+    pub mean_ci95: Option<[f64; 2]>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+    /// Distribution-free (order-statistic) intervals of the quantiles.
+    pub p50_ci95: Option<[f64; 2]>,
+    pub p90_ci95: Option<[f64; 2]>,
+    pub p99_ci95: Option<[f64; 2]>,
+}
+
+/// The figures of the whole traffic or of one intent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Share of calls ending in each outcome.
+    pub outcomes: PerOutcome<f64>,
+    /// Wilson 95% intervals of the shares (null with `--exact`).
+    pub outcomes_ci95: PerOutcome<Option<[f64; 2]>>,
+    /// Key inputs per call.
+    pub inputs: Distribution,
+    /// Seconds per call.
+    pub time: Distribution,
+    /// Seconds per call over the calls that reach a person (`agent` or `misrouted`); null when none do.
+    pub time_to_agent: Option<Distribution>,
+}
+
+/// One intent's figures and its share of the traffic.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct IntentFigures {
+    /// The intent's normalised weight.
+    pub share: f64,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// A simulation's result, in the JSON shape of cli.md.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SimReport {
+    /// The menu file.
+    pub menu: String,
+    /// Calls simulated (null with `--exact`).
+    pub calls: Option<u64>,
+    /// The seed (null with `--exact`).
+    pub seed: Option<u64>,
+    pub exact: bool,
+    pub overall: Figures,
+    /// Per intent, in the intents file's order.
+    #[serde(serialize_with = "ordered_map")]
+    pub intents: Vec<(String, IntentFigures)>,
+}
+
+fn ordered_map<S: serde::Serializer>(
+    entries: &[(String, IntentFigures)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(entries.len()))?;
+    for (k, v) in entries {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
+
+/// Figures from a Monte Carlo tally.
+pub fn figures(tally: &IntentTally) -> Figures {
+    let n = tally.calls();
+    let share = |o: Outcome| {
+        if n == 0 {
+            0.0
+        } else {
+            tally.outcomes[o as usize] as f64 / n as f64
+        }
+    };
+    let (sum, sum_sq) = tally.inputs.sums();
+    let inputs_mean = mean_ci(n, sum, sum_sq, 1.0);
+    let [i50, i90, i99] = LEVELS.map(|q| tally.inputs.quantile(q).map(|v| v as f64));
+    let [ic50, ic90, ic99] = LEVELS.map(|q| tally.inputs.quantile_interval(q));
+    let inputs = Distribution {
+        mean: inputs_mean.map_or(0.0, |m| m.0),
+        mean_ci95: inputs_mean.map(|m| m.1),
+        p50: i50,
+        p90: i90,
+        p99: i99,
+        p50_ci95: ic50,
+        p90_ci95: ic90,
+        p99_ci95: ic99,
+    };
+    let time_of = |sums: &super::stats::Sums, hist: &super::stats::TimeHistogram| {
+        let mean = sums.mean_ci(1e6);
+        let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
+        let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));
+        Distribution {
+            mean: mean.map_or(0.0, |m| m.0),
+            mean_ci95: mean.map(|m| m.1),
+            p50,
+            p90,
+            p99,
+            p50_ci95: c50,
+            p90_ci95: c90,
+            p99_ci95: c99,
+        }
+    };
+    Figures {
+        outcomes: PerOutcome::from_fn(share),
+        outcomes_ci95: PerOutcome::from_fn(|o| wilson(tally.outcomes[o as usize], n)),
+        inputs,
+        time: time_of(&tally.time, &tally.time_histogram),
+        time_to_agent: (tally.to_agent.n > 0)
+            .then(|| time_of(&tally.to_agent, &tally.to_agent_histogram)),
+    }
+}
+
+/// The report of a Monte Carlo run.
+pub fn monte_carlo_report(
+    menu: &str,
+    names: &[String],
+    shares: &[f64],
+    tally: &Tally,
+    calls: u64,
+    seed: u64,
+) -> SimReport {
+    SimReport {
+        menu: menu.to_string(),
+        calls: Some(calls),
+        seed: Some(seed),
+        exact: false,
+        overall: figures(&tally.overall()),
+        intents: names
+            .iter()
+            .zip(shares)
+            .zip(&tally.intents)
+            .map(|((name, &share), t)| {
+                (
+                    name.clone(),
+                    IntentFigures {
+                        share,
+                        figures: figures(t),
+                    },
+                )
+            })
+            .collect(),
+    }
+}

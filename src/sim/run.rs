@@ -1,0 +1,152 @@
+//! Running many calls: fixed blocks, each with its own random stream, on any number of threads.
+//!
+//! Calls are split into blocks of [`BLOCK`] calls. Block `b` draws from the seed's
+//! xoshiro256++ stream jumped `b` times by 2^128 steps, so it sees the same numbers whatever
+//! thread runs it; the statistics are exact integer sums, so merging blocks in any order gives
+//! the same figures to the last digit. `--threads` changes the speed, never the result.
+
+use rand_distr::Distribution;
+use rand_distr::weighted::WeightedAliasIndex;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::SeedableRng;
+use rayon::prelude::*;
+
+use super::engine::{Outcome, simulate_call};
+use super::program::Program;
+use super::stats::{IntHistogram, Sums, TimeHistogram, to_micros};
+
+/// Calls per block.
+pub const BLOCK: u64 = 1 << 16;
+
+/// The random stream of block `block` under `seed`.
+pub fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    rng.jump_ce(block, 128);
+    rng
+}
+
+/// Figures accumulated for one intent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IntentTally {
+    pub outcomes: [u64; 7],
+    pub inputs: IntHistogram,
+    pub time: Sums,
+    pub time_histogram: TimeHistogram,
+    pub to_agent: Sums,
+    pub to_agent_histogram: TimeHistogram,
+}
+
+impl IntentTally {
+    pub fn calls(&self) -> u64 {
+        self.outcomes.iter().sum()
+    }
+
+    pub fn merge(&mut self, other: &IntentTally) {
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
+        self.inputs.merge(&other.inputs);
+        self.time.merge(&other.time);
+        self.time_histogram.merge(&other.time_histogram);
+        self.to_agent.merge(&other.to_agent);
+        self.to_agent_histogram.merge(&other.to_agent_histogram);
+    }
+}
+
+/// Figures for every intent (overall figures are their merge).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub intents: Vec<IntentTally>,
+}
+
+impl Tally {
+    pub fn new(intents: usize) -> Tally {
+        Tally {
+            intents: vec![IntentTally::default(); intents],
+        }
+    }
+
+    pub fn merge(mut self, other: Tally) -> Tally {
+        for (a, b) in self.intents.iter_mut().zip(&other.intents) {
+            a.merge(b);
+        }
+        self
+    }
+
+    pub fn overall(&self) -> IntentTally {
+        let mut all = IntentTally::default();
+        for t in &self.intents {
+            all.merge(t);
+        }
+        all
+    }
+}
+
+/// Runs the first `count` calls of block `block`, adding them to `tally`.
+pub fn run_block(
+    program: &Program,
+    pick: &WeightedAliasIndex<f64>,
+    seed: u64,
+    block: u64,
+    count: u64,
+    tally: &mut Tally,
+) {
+    let mut rng = block_rng(seed, block);
+    for _ in 0..count {
+        let intent = pick.sample(&mut rng);
+        let call = simulate_call(program, intent, &mut rng);
+        let t = &mut tally.intents[intent];
+        t.outcomes[call.outcome as usize] += 1;
+        t.inputs.record(call.inputs);
+        let micros = to_micros(call.time);
+        t.time.record(micros);
+        t.time_histogram.record(micros);
+        if call.outcome.reached_agent() {
+            t.to_agent.record(micros);
+            t.to_agent_histogram.record(micros);
+        }
+    }
+}
+
+/// Options of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions {
+    pub calls: u64,
+    pub seed: u64,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+/// Runs `calls` calls and returns the tally; `progress` hears of every finished block (calls).
+pub fn run(program: &Program, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Tally {
+    let intents = program.shares.len();
+    let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
+        return Tally::new(intents);
+    };
+    let blocks = options.calls.div_ceil(BLOCK);
+    let work = |mut tally: Tally, b: u64| {
+        let count = BLOCK.min(options.calls - b * BLOCK);
+        run_block(program, &pick, options.seed, b, count, &mut tally);
+        progress(count);
+        tally
+    };
+    // One tally per worker, merged at the end: exact sums make the order irrelevant.
+    let reduce = || {
+        (0..blocks)
+            .into_par_iter()
+            .fold(|| Tally::new(intents), work)
+            .reduce(|| Tally::new(intents), Tally::merge)
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+    {
+        Ok(pool) => pool.install(reduce),
+        Err(_) => reduce(),
+    }
+}
+
+/// The index of an outcome in a tally's `outcomes`.
+pub fn outcome_index(outcome: Outcome) -> usize {
+    outcome as usize
+}
