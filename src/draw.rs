@@ -7,10 +7,12 @@ use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
 
+use crate::menu::duration::is_cjk;
 use crate::menu::graph::{EdgeKind, Handler, MenuGraph, Vertex};
 use crate::menu::{Menu, NodeKind};
 
-/// Longest prompt excerpt shown in a box, in characters.
+/// Widest prompt excerpt shown in a box, in columns (a Chinese, Japanese or Korean character
+/// takes two, as on screen).
 const PROMPT_EXCERPT: usize = 40;
 
 /// What a vertex shows: its id, its type and the start of its prompt.
@@ -38,35 +40,108 @@ fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
 
 fn excerpt(text: &str) -> String {
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= PROMPT_EXCERPT {
+    if text.chars().map(columns).sum::<usize>() <= PROMPT_EXCERPT {
         return text;
     }
-    let cut: String = text.chars().take(PROMPT_EXCERPT - 1).collect();
-    format!("{cut}…")
+    let mut cut = String::new();
+    let mut width = 0;
+    for c in text.chars() {
+        width += columns(c);
+        if width > PROMPT_EXCERPT - 1 {
+            break;
+        }
+        cut.push(c);
+    }
+    format!("{}…", cut.trim_end())
 }
 
-fn edge_label(kind: &EdgeKind) -> String {
-    let handler = |h: &Handler| match h {
-        Handler::Invalid => "invalid",
-        Handler::NoInput => "no input",
-    };
-    match kind {
-        EdgeKind::Option { key, .. } => key.clone(),
-        EdgeKind::To => String::new(),
-        EdgeKind::Then(h) => format!("{}: then", handler(h)),
-        EdgeKind::OnFail(h) => format!("{}: on_fail", handler(h)),
-        EdgeKind::Disconnect(h) => handler(h).to_string(),
+/// Columns a character takes: two for CJK characters and full-width forms.
+fn columns(c: char) -> usize {
+    let wide = is_cjk(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF60 | 0xFFE0..=0xFFE6);
+    if wide { 2 } else { 1 }
+}
+
+/// An arrow as drawn. A node's two handler edges that end at the same place the same way are
+/// drawn as one ("invalid / no input: on_fail"), which halves the dashed arrows.
+struct Arrow {
+    from: usize,
+    to: usize,
+    /// The option's key or the `to` edge's label; empty on error arrows.
+    text: String,
+    /// Error arrows: the handlers ending here (`invalid`, `no input`); empty on the others.
+    handlers: Vec<&'static str>,
+    /// How an error arrow's target was chosen: `then`, `on_fail`, or "" (disconnect).
+    via: &'static str,
+}
+
+impl Arrow {
+    /// Error arrows (`then`, `on_fail`, disconnect) are drawn dashed.
+    fn is_error(&self) -> bool {
+        !self.handlers.is_empty()
+    }
+
+    fn label(&self) -> String {
+        match (self.handlers.as_slice(), self.via) {
+            ([], _) => self.text.clone(),
+            (handlers, "") => handlers.join(" / "),
+            (handlers, via) => format!("{}: {via}", handlers.join(" / ")),
+        }
     }
 }
 
-fn is_error_edge(kind: &EdgeKind) -> bool {
-    matches!(
-        kind,
-        EdgeKind::Then(_) | EdgeKind::OnFail(_) | EdgeKind::Disconnect(_)
-    )
+fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
+    let mut arrows: Vec<Arrow> = Vec::new();
+    for e in graph.graph.edge_references() {
+        let (from, to) = (e.source().index(), e.target().index());
+        let (text, handler, via) = match &e.weight().kind {
+            EdgeKind::Option { key, .. } => (key.clone(), None, ""),
+            EdgeKind::To => (to_label(menu, graph, e.source()), None, ""),
+            EdgeKind::Then(h) => (String::new(), Some(*h), "then"),
+            EdgeKind::OnFail(h) => (String::new(), Some(*h), "on_fail"),
+            EdgeKind::Disconnect(h) => (String::new(), Some(*h), ""),
+        };
+        let handler = handler.map(|h| match h {
+            Handler::Invalid => "invalid",
+            Handler::NoInput => "no input",
+        });
+        if let Some(handler) = handler
+            && let Some(twin) = arrows
+                .iter_mut()
+                .find(|a| a.is_error() && a.from == from && a.to == to && a.via == via)
+        {
+            twin.handlers.push(handler);
+            continue;
+        }
+        arrows.push(Arrow {
+            from,
+            to,
+            text,
+            handlers: handler.into_iter().collect(),
+            via,
+        });
+    }
+    arrows
 }
 
-/// Escapes text for a Mermaid quoted label (entity codes, so quotes and `#` survive).
+/// The label of a `to` edge: how many digits an input takes, or who a self-service passes on.
+fn to_label(menu: &Menu, graph: &MenuGraph, from: petgraph::graph::NodeIndex) -> String {
+    let Some(id) = graph.node_of(from) else {
+        return String::new();
+    };
+    let node = menu.node(id);
+    match node.kind {
+        NodeKind::Input => match node.digits.as_ref().map(|d| d.value) {
+            Some(1) => "1 digit".to_string(),
+            Some(n) => format!("{n} digits"),
+            None => String::new(),
+        },
+        NodeKind::SelfService => "not served".to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Escapes text for a Mermaid quoted label: entity codes (`#quot;`, `#35;`) for everything the
+/// flowchart parser or the HTML renderer could read as syntax, so no prompt can end a label.
 fn mermaid_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -78,6 +153,7 @@ fn mermaid_escape(text: &str) -> String {
             '&' => out.push_str("#amp;"),
             '`' => out.push_str("#96;"),
             '|' => out.push_str("#124;"),
+            '%' => out.push_str("#37;"),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -85,14 +161,24 @@ fn mermaid_escape(text: &str) -> String {
     out
 }
 
-/// The menu as a Mermaid flowchart.
+/// Escapes text for a YAML double-quoted scalar (the Mermaid front matter's title).
+fn yaml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The menu as a Mermaid flowchart (renders in GitHub Markdown inside a ```mermaid block).
 pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "---\ntitle: \"{}\"\n---",
-        mermaid_escape(&menu.title())
-    );
+    let _ = writeln!(out, "---\ntitle: \"{}\"\n---", yaml_escape(&menu.title()));
     out.push_str("flowchart TD\n");
     for v in graph.graph.node_indices() {
         let vertex = &graph.graph[v];
@@ -115,26 +201,33 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
         };
         let _ = writeln!(out, "    n{}{open}\"{label}\"{close}:::{class}", v.index());
     }
+    // Mermaid styles links by their position among all the links written.
+    let mut links = 0;
+    let mut error_links = Vec::new();
     if let Some(entry) = graph.entry() {
         let _ = writeln!(out, "    start((\" \")):::start --> n{}", entry.index());
+        links += 1;
     }
-    for e in graph.graph.edge_references() {
-        let (from, to) = (e.source().index(), e.target().index());
-        let label = edge_label(&e.weight().kind);
-        let arrow = if is_error_edge(&e.weight().kind) {
-            "-.->"
-        } else {
-            "-->"
-        };
-        if label.is_empty() {
-            let _ = writeln!(out, "    n{from} {arrow} n{to}");
-        } else {
-            let _ = writeln!(
-                out,
-                "    n{from} {arrow}|\"{}\"| n{to}",
-                mermaid_escape(&label)
-            );
+    for arrow in arrows(menu, graph) {
+        let (from, to, label) = (arrow.from, arrow.to, arrow.label());
+        if arrow.is_error() {
+            error_links.push(links.to_string());
         }
+        links += 1;
+        let link = if arrow.is_error() { "-.->" } else { "-->" };
+        if label.is_empty() {
+            let _ = writeln!(out, "    n{from} {link} n{to}");
+        } else {
+            let label = mermaid_escape(&label);
+            let _ = writeln!(out, "    n{from} {link}|\"{label}\"| n{to}");
+        }
+    }
+    if !error_links.is_empty() {
+        let _ = writeln!(
+            out,
+            "    linkStyle {} stroke:#a00000,color:#a00000",
+            error_links.join(",")
+        );
     }
     out.push_str(concat!(
         "    classDef menu fill:#eef4ff,stroke:#3060c0\n",
@@ -143,14 +236,15 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
         "    classDef selfservice fill:#e8f8ec,stroke:#2a8a45\n",
         "    classDef transfer fill:#fff4e0,stroke:#c07a00\n",
         "    classDef hangup fill:#f0f0f0,stroke:#404040\n",
-        "    classDef missing fill:#ffecec,stroke:#d00000,stroke-dasharray:5 3\n",
+        "    classDef missing fill:#ffecec,stroke:#d00000,stroke-width:2px,stroke-dasharray:5 3\n",
         "    classDef disconnect fill:#ffffff,stroke:#d00000\n",
         "    classDef start fill:#000000,stroke:#000000\n",
     ));
     out
 }
 
-/// Escapes text for a DOT double-quoted string.
+/// Escapes text for a DOT double-quoted string. Backslashes are doubled so that Graphviz's
+/// label escapes (`\N`, `\l`, ...) in a prompt print as written.
 fn dot_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -164,11 +258,18 @@ fn dot_escape(text: &str) -> String {
     out
 }
 
-/// The menu as a Graphviz DOT digraph.
+/// The menu as a Graphviz DOT digraph (`dot -Tsvg`).
 pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(&menu.title()));
-    out.push_str("    rankdir=TB;\n    node [fontname=\"Helvetica\", style=filled, fillcolor=\"#ffffff\"];\n    edge [fontname=\"Helvetica\"];\n");
+    let title = dot_escape(&menu.title());
+    let _ = writeln!(out, "digraph \"{title}\" {{");
+    let _ = writeln!(
+        out,
+        "    label=\"{title}\";\n    labelloc=t;\n    fontname=\"Helvetica\";\n    fontsize=18;"
+    );
+    // No `rankdir`: top to bottom is Graphviz's default, and `dot -Grankdir=LR` can then turn it
+    // (attributes written in the file would win over the command line).
+    out.push_str("    node [fontname=\"Helvetica\", style=filled, fillcolor=\"#ffffff\"];\n    edge [fontname=\"Helvetica\"];\n");
     for v in graph.graph.node_indices() {
         let vertex = &graph.graph[v];
         let label = label_lines(menu, vertex)
@@ -179,7 +280,7 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
         let attrs = match vertex {
             Vertex::Node(id) => match menu.node(*id).kind {
                 NodeKind::Menu => "shape=box, fillcolor=\"#eef4ff\"",
-                NodeKind::Input => "shape=parallelogram, fillcolor=\"#f4eeff\"",
+                NodeKind::Input => "shape=box, style=\"filled,diagonals\", fillcolor=\"#f4eeff\"",
                 NodeKind::Message => "shape=box, style=\"rounded,filled\", fillcolor=\"#f6f6f6\"",
                 NodeKind::SelfService => {
                     "shape=box, style=\"rounded,filled,bold\", fillcolor=\"#e8f8ec\""
@@ -188,7 +289,7 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
                 NodeKind::Hangup => "shape=octagon, fillcolor=\"#f0f0f0\"",
             },
             Vertex::Missing(_) => {
-                "shape=box, style=\"dashed,filled\", color=\"#d00000\", fillcolor=\"#ffecec\""
+                "shape=box, style=\"dashed,filled\", penwidth=2, color=\"#d00000\", fillcolor=\"#ffecec\""
             }
             Vertex::Disconnect => "shape=doublecircle, color=\"#d00000\"",
         };
@@ -201,19 +302,20 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
             entry.index()
         );
     }
-    for e in graph.graph.edge_references() {
-        let label = dot_escape(&edge_label(&e.weight().kind));
-        let style = if is_error_edge(&e.weight().kind) {
-            ", style=dashed, color=\"#a00000\""
+    for arrow in arrows(menu, graph) {
+        let (from, to, label) = (arrow.from, arrow.to, arrow.label());
+        let mut attrs = Vec::new();
+        if !label.is_empty() {
+            attrs.push(format!("label=\"{}\"", dot_escape(&label)));
+        }
+        if arrow.is_error() {
+            attrs.push("style=dashed, color=\"#a00000\", fontcolor=\"#a00000\"".to_string());
+        }
+        if attrs.is_empty() {
+            let _ = writeln!(out, "    n{from} -> n{to};");
         } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "    n{} -> n{} [label=\"{label}\"{style}];",
-            e.source().index(),
-            e.target().index()
-        );
+            let _ = writeln!(out, "    n{from} -> n{to} [{}];", attrs.join(", "));
+        }
     }
     out.push_str("}\n");
     out

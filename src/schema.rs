@@ -39,6 +39,7 @@ pub fn menu() -> Value {
         }),
     );
     defs.insert("lint".into(), json!({
+        "title": "lint settings",
         "type": "object",
         "description": "Silences lint rules on this node and its options.",
         "additionalProperties": false,
@@ -254,6 +255,7 @@ fn node() -> Value {
         }));
     }
     json!({
+        "title": "node",
         "type": "object",
         "description": "A node. Its `type` decides which fields it may have; a node with `options` and no `type` is a menu.",
         "properties": { "type": type_field() },
@@ -308,8 +310,9 @@ fn node_of_kind(kind: NodeKind) -> Value {
         properties.insert(name.to_string(), node_field(kind, name));
     }
     json!({
+        "title": format!("{kind} node"),
         "type": "object",
-        "description": format!("A `{kind}` node. {}", kind_description(kind)),
+        "description": format!("`{kind}` node: {}", kind_description(kind)),
         "required": required(kind),
         "additionalProperties": false,
         "properties": properties,
@@ -321,7 +324,10 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
     let seconds =
         |description: &str| json!({ "type": "number", "minimum": 0, "description": description });
     match name {
-        "type" => type_field(),
+        "type" => json!({
+            "const": kind.name(),
+            "description": format!("`{kind}`: {}", kind_description(kind)),
+        }),
         "say" => json!({
             "type": "string",
             "description": match kind {
@@ -399,7 +405,10 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
                 serves["description"] = json!(
                     "The intents resolved here (names from the intents file). `\"*\"` is for transfers only."
                 );
-                serves["items"]["not"] = json!({ "const": "*" });
+                // Any name but `*`. A pattern rather than `not`, so that editors can say why.
+                serves["items"]["pattern"] = json!("^([^*]|\\*.)");
+                serves["items"]["patternErrorMessage"] =
+                    json!("\"*\" (every caller) is allowed on transfer nodes only");
             }
             serves
         }
@@ -417,6 +426,7 @@ fn option() -> Value {
         .chain(["*".to_string(), "#".to_string()])
         .collect();
     json!({
+        "title": "option",
         "type": "object",
         "description": "One choice of a menu: the key to press, what is announced, and where it leads.",
         "required": ["key", "to"],
@@ -454,6 +464,7 @@ fn option() -> Value {
 
 fn handler() -> Value {
     json!({
+        "title": "error handler",
         "type": "object",
         "description": "What happens after an invalid key or silence.",
         "additionalProperties": false,

@@ -29,6 +29,7 @@ pub struct Shared<'a> {
     pub reachable: Vec<bool>,
     policy: OnceCell<Option<Policy>>,
     parents: OnceCell<Vec<Vec<NodeId>>>,
+    popularity: OnceCell<Option<Vec<Vec<f64>>>>,
 }
 
 impl<'a> Shared<'a> {
@@ -41,6 +42,7 @@ impl<'a> Shared<'a> {
             reachable: graph.reachable_from_entry(),
             policy: OnceCell::new(),
             parents: OnceCell::new(),
+            popularity: OnceCell::new(),
         }
     }
 }
@@ -257,17 +259,32 @@ impl<'a> Shared<'a> {
 
     /// A complaint node that serves nothing else.
     ///
-    /// Without an intents file, `serves` names cannot be told apart, so a node marked
-    /// `complaint: true` counts as pure unless it serves every caller (`"*"`).
+    /// When some intent it serves is marked `complaint`, every other one must be marked too
+    /// (`serves: [pay_bill, complaint]` is merged). When none is marked (or there is no intents
+    /// file), `serves` names cannot be told apart, so a node marked `complaint: true` counts as
+    /// pure. A node serving every caller (`"*"`) is never pure.
     pub fn is_pure_complaint_node(&self, id: NodeId) -> bool {
         let node = self.menu.node(id);
-        if self.intents.is_none() {
-            return node.is_complaint() && !node.serves_everyone();
+        if !self.handles_complaints(id) || node.serves_everyone() {
+            return false;
         }
-        self.handles_complaints(id)
-            && node
-                .serves()
-                .all(|s| s != "*" && self.is_complaint_intent(s))
+        let marked = node
+            .serves()
+            .filter(|s| self.is_complaint_intent(s))
+            .count();
+        marked == 0 || marked == node.serves().count()
+    }
+
+    /// The intents a complaint node serves besides complaints (empty for a pure one).
+    pub fn non_complaint_intents(&self, id: NodeId) -> Vec<&str> {
+        if self.is_pure_complaint_node(id) {
+            return Vec::new();
+        }
+        self.menu
+            .node(id)
+            .serves()
+            .filter(|s| !self.is_complaint_intent(s))
+            .collect()
     }
 
     /// The complaint option: its target (through message or input nodes) is a pure complaint
@@ -297,9 +314,8 @@ impl<'a> Shared<'a> {
             let Some(t) = self.target(option) else {
                 return false;
             };
-            if self
-                .destination(option)
-                .is_some_and(|d| d == at || seen.contains(&d))
+            if self.is_back_option(at, option)
+                || self.destination(option).is_some_and(|d| seen.contains(&d))
             {
                 continue;
             }
@@ -361,19 +377,26 @@ impl<'a> Shared<'a> {
     }
 
     /// The share of all calls whose intended option at this menu is each option, from the
-    /// intents routed by the caller model; `None` without intents.
+    /// intents routed by the caller model; `None` without intents. Computed for every menu
+    /// at once, on first use.
     pub fn popularity_from_intents(&self, menu: NodeId) -> Option<Vec<f64>> {
-        let routes = self.routes()?;
-        let intents = self.intents?;
-        let mut shares = vec![0.0; self.menu.node(menu).options.len()];
-        for (i, route) in routes.iter().enumerate() {
-            for &(m, k) in route {
-                if m == menu {
-                    shares[k] += intents.intents[i].share;
+        let table = self.popularity.get_or_init(|| {
+            let routes = self.routes()?;
+            let intents = self.intents?;
+            let mut table: Vec<Vec<f64>> = self
+                .menu
+                .nodes
+                .iter()
+                .map(|n| vec![0.0; n.options.len()])
+                .collect();
+            for (i, route) in routes.iter().enumerate() {
+                for &(m, k) in route {
+                    table[m.0][k] += intents.intents[i].share;
                 }
             }
-        }
-        Some(shares)
+            Some(table)
+        });
+        table.as_ref().map(|t| t[menu.0].clone())
     }
 
     /// Edges of the graph leaving a node, in file order (for rules that walk the graph).

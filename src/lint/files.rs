@@ -162,9 +162,14 @@ fn lint_file(
                 Err(mut error) => {
                     if error.source.is_none() {
                         // The file named by `traffic:` is missing: point at `traffic:` itself.
-                        error = Box::new(
-                            Diagnostic::input_error(&menu.source, traffic.span, format!("`traffic` names {}: {}", display(&path), error.message), "cannot read this intents file")
-                                .with_help("fix the path (it is relative to the menu file), or remove `traffic:`"),
+                        *error = Diagnostic::input_error(
+                            &menu.source,
+                            traffic.span,
+                            format!("`traffic` names {}: {}", display(&path), error.message),
+                            "cannot read this intents file",
+                        )
+                        .with_help(
+                            "fix the path (it is relative to the menu file), or remove `traffic:`",
                         );
                     }
                     result.diagnostics.push(*error);

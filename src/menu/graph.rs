@@ -197,7 +197,7 @@ impl MenuGraph {
 
     /// Least inputs from `entry` to every vertex along choosable edges (the linter's depth).
     pub fn inputs_from_entry(&self) -> Distances {
-        least_inputs(self, self.entry.into_iter(), Direction::Outgoing)
+        least_inputs(self, self.entry, Direction::Outgoing)
     }
 
     /// Least inputs from every vertex to the nearest of `targets` along choosable edges

@@ -67,16 +67,13 @@ pub fn menu_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<M
             _ => unreachable!("fields() only returns allowed names"),
         }
     }
-    Ok(Menu::new(
-        source.clone(),
-        name,
-        entry,
-        traffic,
-        speech,
-        defaults,
-        nodes,
-        nodes_span,
-    ))
+    let mut menu = Menu::new(source.clone(), nodes, nodes_span);
+    menu.name = name;
+    menu.entry = entry;
+    menu.traffic = traffic;
+    menu.speech = speech;
+    menu.defaults = defaults;
+    Ok(menu)
 }
 
 fn read_speech(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Speech> {

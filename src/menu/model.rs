@@ -261,16 +261,8 @@ pub struct Menu {
 }
 
 impl Menu {
-    pub(crate) fn new(
-        source: Arc<SourceFile>,
-        name: Option<Spanned<String>>,
-        entry: Option<Spanned<String>>,
-        traffic: Option<Spanned<String>>,
-        speech: Speech,
-        defaults: Defaults,
-        nodes: Vec<Node>,
-        nodes_span: Span,
-    ) -> Menu {
+    /// A menu of these nodes; the header fields take their defaults until set.
+    pub(crate) fn new(source: Arc<SourceFile>, nodes: Vec<Node>, nodes_span: Span) -> Menu {
         let by_id = nodes
             .iter()
             .enumerate()
@@ -278,11 +270,11 @@ impl Menu {
             .collect();
         Menu {
             source,
-            name,
-            entry,
-            traffic,
-            speech,
-            defaults,
+            name: None,
+            entry: None,
+            traffic: None,
+            speech: Speech::default(),
+            defaults: Defaults::default(),
             nodes,
             nodes_span,
             by_id,

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Severity;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
-use crate::menu::NodeKind;
+use crate::menu::{NodeId, NodeKind};
 
 use super::self_service_depth::too_deep;
 
@@ -65,15 +65,22 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let max = ctx.option("max_inputs") as u32;
     let ideal = ctx.option("ideal_inputs") as u32;
-    let mut nearest: Option<u32> = None;
+    let mut nearest: Option<(u32, NodeId)> = None;
+    let mut behind_errors: Vec<&str> = Vec::new();
     for id in ctx.menu.node_ids() {
-        if ctx.menu.node(id).kind != NodeKind::Transfer {
+        let node = ctx.menu.node(id);
+        if node.kind != NodeKind::Transfer {
             continue;
         }
         let Some(depth) = ctx.depth_of(id) else {
+            if ctx.is_reachable(id) {
+                behind_errors.push(&node.id.value);
+            }
             continue;
         };
-        nearest = Some(nearest.map_or(depth, |n| n.min(depth)));
+        if nearest.is_none_or(|(n, _)| depth < n) {
+            nearest = Some((depth, id));
+        }
         if depth > max {
             out.push(too_deep(ctx, id, depth, max, "transfer"));
         }
@@ -81,23 +88,39 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let (Some(entry), Some(entry_id)) = (&ctx.menu.entry, ctx.entry_id()) else {
         return;
     };
-    if nearest.is_none_or(|n| n > ideal) {
-        let message = match nearest {
-            Some(n) => format!(
-                "the nearest human is {n} inputs from `{}`; ideally {ideal}",
-                entry.value
-            ),
-            None => format!("no human (transfer) can be reached from `{}`", entry.value),
-        };
-        let _ = entry_id;
-        out.push(
-            Finding::new(ctx.menu.node(entry_id).id.span, message, "no agent option near here")
-                .help(format!(
-                    "add an option such as key \"0\" (\"To speak to an agent, press 0\") to `{}` leading to a transfer",
-                    entry.value
-                ))
-                .node(entry.value.clone())
-                .at_most(Severity::Warning),
-        );
+    if nearest.is_some_and(|(n, _)| n <= ideal) {
+        return;
     }
+    let message = match nearest {
+        Some((n, id)) => format!(
+            "the nearest human, `{}`, is {n} inputs from `{}` ({}); ideally {ideal}",
+            ctx.menu.node(id).id.value,
+            entry.value,
+            ctx.path_text(id)
+        ),
+        None if !behind_errors.is_empty() => format!(
+            "no caller can choose a way to a human from `{}`: {} only when retries run out",
+            entry.value,
+            match behind_errors.as_slice() {
+                [one] => format!("`{one}` is reached"),
+                more => format!(
+                    "{} are reached",
+                    more.iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        ),
+        None => format!("no human (transfer) can be reached from `{}`", entry.value),
+    };
+    out.push(
+        Finding::new(ctx.menu.node(entry_id).id.span, message, "no agent option near here")
+            .help(format!(
+                "add an option such as key \"0\" (\"To speak to an agent, press 0\") to `{}` leading to a transfer",
+                entry.value
+            ))
+            .node(entry.value.clone())
+            .at_most(Severity::Warning),
+    );
 }

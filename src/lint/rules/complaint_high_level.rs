@@ -65,10 +65,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .copied()
         .or_else(|| ctx.last_option_to(node_id).map(|(m, i)| (m, i, 0)))
     {
-        Some((menu, index, _)) => (
-            ctx.menu.node(menu).options[index].span,
-            ctx.menu.node(menu).id.value.clone(),
-        ),
+        Some((menu, index, _)) => {
+            let option = &ctx.menu.node(menu).options[index];
+            (
+                option.key.as_ref().map_or(option.span, |k| k.span),
+                ctx.menu.node(menu).id.value.clone(),
+            )
+        }
         None => (node.id.span, node.id.value.clone()),
     };
     let entry = ctx
@@ -76,6 +79,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .entry
         .as_ref()
         .map_or("entry", |e| e.value.as_str());
+    // The complaint option is often on the path itself: one label there, not two.
+    let mut path = ctx.path_labels(node_id);
+    let mut label = "complaint option too deep".to_string();
+    if let Some(i) = path.iter().position(|l| l.span == span) {
+        label = format!("complaint option too deep ({})", path.remove(i).text);
+    }
     let mut finding = Finding::new(
         span,
         format!(
@@ -83,12 +92,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             node.id.value,
             ctx.path_text(node_id)
         ),
-        "complaint option too deep",
+        label,
     )
     .help(format!(
         "move the complaint option to `{entry}` or to a menu one level below it"
     ))
     .node(owner);
-    finding.secondary = ctx.path_labels(node_id);
+    finding.secondary = path;
     out.push(finding);
 }

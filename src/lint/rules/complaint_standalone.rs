@@ -14,7 +14,9 @@ declare_rule! {
     /// complaint nodes. The rule fails when complaint handling can be reached only through an
     /// option whose target also serves other intents: a transfer serving complaints and
     /// billing, a "billing or complaints" queue, or a node marked `complaint: true` that also
-    /// serves other intents. It warns when the menu has no complaint path at all.
+    /// serves other intents. Which intents are complaints comes from the intents file; when it
+    /// marks none of a node's intents (or there is none), a node marked `complaint: true` is
+    /// taken to serve only complaints. It warns when the menu has no complaint path at all.
     ///
     /// ## Why it matters
     ///
@@ -115,7 +117,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         Some((menu, index)) => {
             let option = &ctx.menu.node(menu).options[index];
             (
-                option.span,
+                option.key.as_ref().map_or(option.span, |k| k.span),
                 ctx.menu.node(menu).id.value.clone(),
                 format!("option {} leads to complaints and more", option.key_text()),
             )
@@ -126,27 +128,55 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "handles complaints and more".to_string(),
         ),
     };
-    let others: Vec<&str> = target
-        .serves()
-        .filter(|s| !ctx.is_complaint_intent(s))
-        .collect();
-    let also = if others.is_empty() {
-        "other callers' intents".to_string()
-    } else {
-        others
-            .iter()
-            .map(|s| format!("`{s}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let list = |names: Vec<&str>| {
+        if names.is_empty() {
+            "other callers' intents".to_string()
+        } else {
+            names
+                .iter()
+                .map(|&s| match s {
+                    "*" => "every caller (`\"*\"`)".to_string(),
+                    s => format!("`{s}`"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     };
-    out.push(
-        Finding::new(
+    // A pure complaint node reached only through a node that serves something else (a
+    // self-service with `to`): name that node.
+    let through = ctx
+        .last_option_to(nearest)
+        .and_then(|(menu, index)| ctx.target(&ctx.menu.node(menu).options[index]))
+        .and_then(|t| ctx.through(t, &[NodeKind::Message, NodeKind::Input]))
+        .filter(|&t| t != nearest && ctx.is_pure_complaint_node(nearest));
+    let mut finding = match through {
+        Some(via) => {
+            let via = ctx.menu.node(via);
+            Finding::new(
+                span,
+                format!(
+                    "complaints have no option of their own: callers reach `{}` only through `{}`, which serves {}",
+                    target.id.value,
+                    via.id.value,
+                    list(via.serves().collect())
+                ),
+                label,
+            )
+            .with_label(via.id.span, "serves other intents on the way to complaints")
+        }
+        None => Finding::new(
             span,
-            format!("complaints are merged with other business: `{}` handles complaints and also {also}", target.id.value),
+            format!(
+                "complaints are merged with other business: `{}` handles complaints and also serves {}",
+                target.id.value,
+                list(ctx.non_complaint_intents(nearest))
+            ),
             label,
         )
-        .with_label(target.id.span, "complaints handled here with other intents")
+        .with_label(target.id.span, "complaints handled here with other intents"),
+    };
+    finding = finding
         .help("give complaints an option of their own, leading to a node that handles only complaints (`complaint: true`)")
-        .node(node),
-    );
+        .node(node);
+    out.push(finding);
 }

@@ -12,7 +12,8 @@ declare_rule! {
     ///
     /// From every reachable node, a caller can reach some end: a `self_service` node without
     /// `to`, a `transfer` or a `hangup`, along the options and `to` links they can choose. A
-    /// loop with no way out is reported once, at its first node in the file, with its cycle.
+    /// loop with no way out is reported once, at its first node in the file, with its cycle; a
+    /// menu none of whose options has a `to` is reported as going nowhere.
     /// Error edges (`then`, `on_fail`) do not count as a way out: a caller should not have to
     /// fail three times to leave. (Nodes that lack the field that would lead on are left to
     /// `missing-field`, and unknown targets to `unknown-target`.)
@@ -120,7 +121,27 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .iter()
             .any(|&v| sub.neighbors(v).any(|w| component[w.index()] != c));
         let is_loop = scc.len() > 1 || sub.contains_edge(scc[0], scc[0]);
-        if leaves || !is_loop {
+        if leaves {
+            continue;
+        }
+        if !is_loop {
+            // A trapped node with no way on at all: a menu none of whose options has a `to`.
+            let node = ctx.menu.node(sub[scc[0]]);
+            out.push(
+                Finding::new(
+                    node.id.span,
+                    format!(
+                        "callers who reach `{}` can go no further: none of its options has a `to`",
+                        node.id.value
+                    ),
+                    "no way on from here",
+                )
+                .help(format!(
+                    "give each option of `{}` a `to` naming the node it leads to",
+                    node.id.value
+                ))
+                .node(node.id.value.clone()),
+            );
             continue;
         }
         let mut ids: Vec<NodeId> = scc.iter().map(|&v| sub[v]).collect();

@@ -64,16 +64,55 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if back {
             continue;
         }
-        let parent = ctx
+        let mut ways: Vec<String> = ctx
+            .parents(id)
+            .iter()
+            .map(|p| format!("`{}`", ctx.menu.node(*p).id.value))
+            .collect();
+        if let Some(e) = entry.map(|e| format!("`{}`", ctx.menu.node(e).id.value))
+            && !ways.contains(&e)
+        {
+            ways.push(e);
+        }
+        let target = ctx
             .parents(id)
             .first()
             .or(entry.as_ref())
-            .map(|p| ctx.menu.node(*p).id.value.clone());
-        let target = parent.unwrap_or_else(|| "the main menu".to_string());
-        out.push(
-            Finding::new(node.id.span, format!("menu `{}` offers no way back", node.id.value), "no option leads back from here")
-                .help(format!("add an option such as {{ key: \"*\", say: \"To go back, press star.\", to: {target} }}"))
-                .node(node.id.value.clone()),
-        );
+            .map_or("main".to_string(), |p| ctx.menu.node(*p).id.value.clone());
+        let mut finding = Finding::new(
+            node.id.span,
+            format!(
+                "menu `{}` offers no way back: no option leads to {}",
+                node.id.value,
+                or_list(&ways)
+            ),
+            "no option leads back from here",
+        )
+        .help(format!(
+            "add an option such as {{ key: \"*\", say: \"To go back, press star.\", to: {target} }}"
+        ))
+        .node(node.id.value.clone());
+        // The keys callers expect to go back, when they lead elsewhere.
+        for option in &node.options {
+            if let (Some(key), Some(d)) = (&option.key, ctx.destination(option))
+                && matches!(key.value.as_str(), "*" | "#")
+            {
+                let text = if d == id {
+                    "repeats this menu, not back".to_string()
+                } else {
+                    format!("leads to `{}`, not back", ctx.menu.node(d).id.value)
+                };
+                finding = finding.with_label(key.span, text);
+            }
+        }
+        out.push(finding);
+    }
+}
+
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => "the menu above".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }

@@ -44,14 +44,12 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let menu = ctx.menu;
-    let top = Span::new(
-        menu.source
-            .text()
-            .starts_with('\u{feff}')
-            .then_some(3)
-            .unwrap_or(0),
-        0,
-    );
+    let bom = if menu.source.text().starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
+    let top = Span::new(bom, 0);
     if menu.name.is_none() {
         out.push(
             Finding::new(top, "the menu file has no `menu:` name", "add `menu:` here")
@@ -91,13 +89,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .map(|f| format!("`{f}`"))
             .collect::<Vec<_>>()
             .join(" and ");
-        let example = match missing[0] {
-            "options" => "options: [{ key: \"1\", say: \"For billing, press 1.\", to: billing }]",
-            "digits" => "digits: 8",
-            "to" => "to: main",
-            "serves" => "serves: [check_balance]",
-            _ => "queue: general",
-        };
+        let example = missing
+            .iter()
+            .map(|field| match *field {
+                "options" => {
+                    "`options: [{ key: \"1\", say: \"For your balance, press 1.\", to: balance }]`"
+                }
+                "digits" => "`digits: 8`",
+                "to" => "`to: main`",
+                "serves" => "`serves: [check_balance]`",
+                _ => "`queue: general`",
+            })
+            .collect::<Vec<_>>()
+            .join(" and ");
         out.push(
             Finding::new(
                 node.id.span,
@@ -109,7 +113,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 format!("needs {fields}"),
             )
             .help(format!(
-                "add {fields} to `{}`, such as `{example}`",
+                "add {fields} to `{}`, such as {example}",
                 node.id.value
             ))
             .node(node.id.value.clone()),

@@ -100,7 +100,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .collect(),
             None => continue,
         };
-        if let Some(finding) = check_menu(ctx, id, &shares, tolerance, &callers) {
+        let from_intents = ctx.intents.is_some();
+        if let Some(finding) = check_menu(ctx, id, &shares, from_intents, tolerance, &callers) {
             out.push(finding);
         }
     }
@@ -113,6 +114,7 @@ fn check_menu(
     ctx: &Context<'_>,
     id: NodeId,
     shares: &[f64],
+    from_intents: bool,
     tolerance: f64,
     callers: &CallerModel,
 ) -> Option<Finding> {
@@ -168,18 +170,42 @@ fn check_menu(
     let pct = |k: usize| format!("{:.0}%", p[k] * 100.0);
     let (e, l) = (&node.options[early], &node.options[late]);
 
-    let mut help = format!(
-        "announce the options in the order {}; it saves {:.1} s per caller at this menu ({:.2} s per call overall)",
-        keys(&popular),
-        saved,
-        saved * reach
-    );
+    // Intents give shares of all calls, so a saving per caller at a menu that only some calls
+    // reach can be put per call overall; option `traffic` is a share of the callers at this
+    // menu only.
+    let overall = |seconds: f64| {
+        if from_intents && reach < 1.0 - 1e-9 {
+            format!(" ({:.2} s per call overall)", seconds * reach)
+        } else {
+            String::new()
+        }
+    };
+    // Saved seconds as shown (one decimal): a popularity order can cost time when the popular
+    // option's prompt is long, and saves nothing without barge-in.
+    let mut help = if saved >= 0.05 {
+        format!(
+            "announce the options in the order {}; it saves {saved:.1} s per caller at this menu{}",
+            keys(&popular),
+            overall(saved)
+        )
+    } else if saved <= -0.05 {
+        format!(
+            "announce the options in the order {}, most popular first; with these prompt lengths it adds {:.1} s per caller at this menu",
+            keys(&popular),
+            -saved
+        )
+    } else {
+        format!(
+            "announce the options in the order {}, most popular first",
+            keys(&popular)
+        )
+    };
     let smith_saved = cost(&current) - cost(&smith);
-    if smith != popular && smith_saved > saved + 1e-9 {
+    if keys(&smith) != keys(&popular) && smith_saved > saved + 1e-9 {
         help.push_str(&format!(
-            "; the time-optimal order, which also weighs prompt lengths and mistakes, is {} and saves {:.1} s",
+            "; the time-optimal order, which also weighs prompt lengths and mistakes, is {} and saves {smith_saved:.1} s{}",
             keys(&smith),
-            smith_saved
+            overall(smith_saved)
         ));
     }
     Some(

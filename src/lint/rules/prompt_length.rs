@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::menu::NodeKind;
-use crate::menu::duration::seconds;
+use crate::menu::duration::{is_cjk, seconds};
 
 declare_rule! {
     /// ## What it checks
@@ -55,11 +55,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if node.kind != NodeKind::Menu {
             continue;
         }
-        let mut total = seconds(
+        let intro = seconds(
             node.say.as_deref().map(String::as_str),
             node.duration.as_ref().map(|d| d.value),
             speech,
         );
+        let mut total = intro;
         for option in &node.options {
             let length = seconds(
                 option.say.as_deref().map(String::as_str),
@@ -75,7 +76,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!("option {} of `{}` takes {length:.1} s to announce; at most {max_option} s", option.key_text(), node.id.value),
                         format!("{length:.1} s"),
                     )
-                    .help("shorten the announcement to the topic and the key, such as \"For billing, press 1.\"")
+                    .help(format!(
+                        "shorten the announcement to the topic and the key, such as \"{}\"",
+                        if option.say.as_ref().is_some_and(|s| s.value.chars().any(is_cjk)) {
+                            "查询话费请按1"
+                        } else {
+                            "For billing, press 1."
+                        }
+                    ))
                     .node(node.id.value.clone()),
                 );
             }
@@ -84,7 +92,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     node.id.span,
-                    format!("menu `{}` takes {total:.1} s to play in full; at most {max_menu} s", node.id.value),
+                    format!(
+                        "menu `{}` takes {total:.1} s to play in full ({intro:.1} s before the options, {:.1} s for {} options); at most {max_menu} s",
+                        node.id.value,
+                        total - intro,
+                        node.options.len()
+                    ),
                     format!("{total:.1} s in full"),
                 )
                 .help("shorten the greeting and the announcements, or split the options over two menus")

@@ -4,6 +4,7 @@ use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::menu::NodeKind;
 use crate::menu::model::ErrorHandler;
+use crate::source::{Span, Spanned};
 
 declare_rule! {
     /// ## What it checks
@@ -58,19 +59,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut no_retry = Vec::new();
+        let mut zero_at: Vec<Span> = Vec::new();
+        let mut zero_in_defaults = false;
         let mut disconnects = Vec::new();
         let mut hangs_up = Vec::new();
         for (name, handler) in [
             ("an invalid key", &node.on_invalid),
             ("silence", &node.on_no_input),
         ] {
-            if retries(
-                handler,
-                node.retries.as_ref().map(|r| r.value),
-                defaults.retries,
-            ) == 0
-            {
+            let (count, set_at) = retries(handler, node.retries.as_ref(), defaults.retries);
+            if count == 0 {
                 no_retry.push(name);
+                match set_at {
+                    Some(at) if !zero_at.contains(&at) => zero_at.push(at),
+                    Some(_) => {}
+                    None => zero_in_defaults = true,
+                }
             }
             match handler
                 .as_ref()
@@ -87,58 +91,67 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        let serious = !no_retry.is_empty();
-        let from_defaults = !disconnects.is_empty();
         let mut problems = Vec::new();
+        let mut help = Vec::new();
         if !no_retry.is_empty() {
             problems.push(format!(
                 "does not re-prompt after {}",
                 no_retry.join(" or ")
             ));
+            help.push(if zero_at.is_empty() {
+                "set `defaults.retries` to 1 or more (2 is usual)"
+            } else if zero_in_defaults {
+                "set `retries` to 1 or more (2 is usual) where it is 0, and in `defaults`"
+            } else {
+                "set `retries` to 1 or more (2 is usual) where it is 0"
+            });
         }
         if !disconnects.is_empty() {
             problems.push(format!(
                 "disconnects callers who run out of retries after {}",
                 disconnects.join(" or ")
             ));
+            // A disconnect always means `defaults.on_fail` is unset: one line fixes every node.
+            help.push("set `defaults.on_fail` once (for example to a general agent transfer) to fix the disconnects at every menu and input");
         }
         if !hangs_up.is_empty() {
             problems.push(format!(
                 "hangs up on callers who run out of retries after {}",
                 hangs_up.join(" or ")
             ));
+            help.push("send callers who run out of retries to an agent (`then:` or `defaults.on_fail`) instead of hanging up");
         }
         if problems.is_empty() {
             continue;
         }
-        let help = if from_defaults {
-            "set `defaults.on_fail` (for example to a general agent transfer) once to fix this on every menu; give each handler at least 1 retry"
-        } else if serious {
-            "set `retries: 1` or more (2 is usual) on the node or in `defaults`, and send failures to an agent"
-        } else {
-            "send callers who run out of retries to an agent (`then:` or `defaults.on_fail`) instead of hanging up"
-        };
         let mut finding = Finding::new(
             node.id.span,
             format!("`{}` {}", node.id.value, join(&problems)),
             "callers who slip here are not helped",
         )
-        .help(help)
+        .help(help.join("; "))
         .node(node.id.value.clone());
-        if !serious {
+        for span in zero_at {
+            finding = finding.with_label(span, "retries: 0 here");
+        }
+        if no_retry.is_empty() {
             finding = finding.at_most(Severity::Warning);
         }
         out.push(finding);
     }
 }
 
-/// `retries` precedence: handler, node, `defaults`.
-fn retries(handler: &Option<ErrorHandler>, node: Option<u32>, default: u32) -> u32 {
-    handler
-        .as_ref()
-        .and_then(|h| h.retries.as_ref().map(|r| r.value))
-        .or(node)
-        .unwrap_or(default)
+/// `retries` precedence: handler, node, `defaults`; with where it is set on the node (`None`
+/// when it comes from `defaults`).
+fn retries(
+    handler: &Option<ErrorHandler>,
+    node: Option<&Spanned<u32>>,
+    default: u32,
+) -> (u32, Option<Span>) {
+    match handler.as_ref().and_then(|h| h.retries.as_ref()).or(node) {
+        Some(r) => (r.value, Some(r.span)),
+        None => (default, None),
+    }
 }
 
 fn join(items: &[String]) -> String {

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::menu::NodeKind;
+use crate::menu::graph::EdgeKind;
 
 declare_rule! {
     /// ## What it checks
@@ -79,6 +80,15 @@ pub(crate) fn too_deep(
         .entry
         .as_ref()
         .map_or("entry", |e| e.value.as_str());
+    // An input node on the way (a number to type) is a step that can be dropped too.
+    let has_input_step = ctx
+        .depth
+        .path_to(ctx.graph, ctx.graph.vertex(id))
+        .into_iter()
+        .any(|e| {
+            let edge = &ctx.graph.graph[e];
+            edge.kind == EdgeKind::To && edge.inputs > 0
+        });
     let mut finding = Finding::new(
         node.id.span,
         format!(
@@ -89,10 +99,15 @@ pub(crate) fn too_deep(
         format!("{what} {depth} inputs deep"),
     )
     .help(format!(
-        "move the option that leads to `{}` up {} menu level{}, or merge the menus on its path",
-        node.id.value,
+        "cut {} input{} from the way to `{}`: move its option up a menu, merge menus on its path{}",
         depth - max,
-        if depth - max == 1 { "" } else { "s" }
+        if depth - max == 1 { "" } else { "s" },
+        node.id.value,
+        if has_input_step {
+            ", or ask for fewer numbers"
+        } else {
+            ""
+        }
     ))
     .node(node.id.value.clone());
     finding.secondary = ctx.path_labels(id);

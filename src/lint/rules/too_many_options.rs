@@ -59,7 +59,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(
             node.id.span,
             format!("menu `{}` offers {} ordinary options; at most {max}", node.id.value, ordinary.len()),
-            format!("{} options", ordinary.len()),
+            format!("{} ordinary options", ordinary.len()),
         )
         .help("group related options under a submenu, or move the least popular ones under one \"other\" option")
         .node(node.id.value.clone());

@@ -1,0 +1,243 @@
+//! Per-rule fixtures (`tests/fixtures/rules/<rule>/{pass_*,fail_*}.yaml`) run through the real
+//! binary and snapshotted, the conventions every rule follows, and a brute-force check of the
+//! time-optimal order `popular-first` suggests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ivr::intents::CallerModel;
+use ivr::lint::registry::RULES;
+use ivr::lint::rules::popular_first::{listening_cost, option_weights};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ivr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ivr"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ivr")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// The fixture folder of every rule.
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/rules")
+}
+
+#[test]
+fn rule_fixtures() {
+    insta::glob!("fixtures/rules/*/*.yaml", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if name.ends_with(".intents.yaml") {
+            return;
+        }
+        let rule = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let relative = path.strip_prefix(root()).unwrap().to_str().unwrap();
+        let relative = relative.replace('\\', "/");
+
+        let human = ivr(&["lint", &relative]);
+        let code = human.status.code();
+        let shown = format!(
+            "exit code: {}\n\n{}{}",
+            code.map_or("none (killed)".to_string(), |c| c.to_string()),
+            text(&human.stdout),
+            text(&human.stderr)
+        );
+        insta::with_settings!({ filters => vec![(r"in \d+ ms", "in [time] ms")] }, {
+            insta::assert_snapshot!("human", shown);
+        });
+
+        let json = ivr(&["lint", &relative, "--format", "json"]);
+        assert_eq!(
+            json.status.code(),
+            code,
+            "{relative}: exit codes differ by format"
+        );
+        let report: serde_json::Value =
+            serde_json::from_slice(&json.stdout).expect("JSON lint report");
+        let json = text(&json.stdout);
+        insta::assert_snapshot!("json", json);
+
+        let of_rule = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["rule"] == rule)
+            .count();
+        if name.starts_with("fail_") {
+            assert!(of_rule > 0, "{relative} should break `{rule}`");
+        } else if name.starts_with("pass_") {
+            assert_eq!(of_rule, 0, "{relative} should not break `{rule}`");
+        } else {
+            panic!("{relative}: fixture names start with `pass_` or `fail_`");
+        }
+    });
+}
+
+const HEADINGS: [&str; 5] = [
+    "## What it checks",
+    "## Why it matters",
+    "## Example",
+    "## Instead",
+    "## Options",
+];
+
+/// Names of the fixtures in one rule's folder.
+fn fixture_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml") && !n.ends_with(".intents.yaml"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_rule_follows_the_conventions() {
+    let listing = ivr(&["rules"]);
+    assert_eq!(listing.status.code(), Some(0));
+    let listing = text(&listing.stdout);
+    for rule in RULES {
+        let doc = rule.documentation();
+        for heading in HEADINGS {
+            assert!(
+                doc.lines().any(|l| l.trim_end() == heading),
+                "the documentation of `{}` has no `{heading}`",
+                rule.name
+            );
+        }
+        let names = fixture_names(&fixtures().join(rule.name));
+        assert!(
+            names.iter().any(|n| n.starts_with("pass_")),
+            "`{}` has no tests/fixtures/rules/{}/pass_*.yaml",
+            rule.name,
+            rule.name
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("fail_")),
+            "`{}` has no tests/fixtures/rules/{}/fail_*.yaml",
+            rule.name,
+            rule.name
+        );
+        assert!(
+            listing
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(rule.name)),
+            "`ivr rules` does not list `{}`",
+            rule.name
+        );
+        let shown = ivr(&["rule", rule.name]);
+        assert_eq!(shown.status.code(), Some(0), "ivr rule {}", rule.name);
+        assert!(
+            text(&shown.stdout).contains(doc.trim()),
+            "`ivr rule {}` does not print its documentation",
+            rule.name
+        );
+    }
+}
+
+#[test]
+fn every_fixture_folder_is_a_rule() {
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            RULES.iter().any(|r| r.name == name),
+            "tests/fixtures/rules/{name} names no rule"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_rule_name_suggests_the_nearest() {
+    let output = ivr(&["rule", "popular-frist"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("did you mean `popular-first`"),
+        "no suggestion in: {stderr}"
+    );
+}
+
+/// xorshift64*: a fixed-seed random stream, enough for test cases.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform in [lo, hi).
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Every permutation of `0..n` (Heap's algorithm).
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    fn heap(k: usize, order: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if k <= 1 {
+            out.push(order.clone());
+            return;
+        }
+        for i in 0..k {
+            heap(k - 1, order, out);
+            let j = if k.is_multiple_of(2) { i } else { 0 };
+            order.swap(j, k - 1);
+        }
+    }
+    let mut out = Vec::new();
+    heap(n, &mut (0..n).collect(), &mut out);
+    out
+}
+
+#[test]
+fn smiths_rule_gives_the_least_listening_time() {
+    let mut random = Random(0x1ce_b00d_f00d);
+    for case in 0..500 {
+        let n = 2 + (random.next() % 5) as usize;
+        let callers = CallerModel {
+            mistake_rate: random.uniform(0.0, 0.2),
+            invalid_rate: random.uniform(0.0, 0.05),
+            no_input_rate: random.uniform(0.0, 0.05),
+            ..CallerModel::default()
+        };
+        let raw: Vec<f64> = (0..n).map(|_| random.uniform(0.0, 1.0)).collect();
+        let total: f64 = raw.iter().sum();
+        let p: Vec<f64> = raw.iter().map(|r| r / total).collect();
+        let lengths: Vec<f64> = (0..n).map(|_| random.uniform(0.3, 6.0)).collect();
+        let intro = random.uniform(0.0, 4.0);
+        let weights = option_weights(&p, &callers);
+
+        let mut smith: Vec<usize> = (0..n).collect();
+        smith.sort_by(|&a, &b| (weights[b] / lengths[b]).total_cmp(&(weights[a] / lengths[a])));
+        let cost = |order: &[usize]| listening_cost(order, &weights, &lengths, intro, true);
+        let best = permutations(n)
+            .iter()
+            .map(|order| cost(order))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            cost(&smith) <= best + 1e-9,
+            "case {case}: Smith's order {smith:?} costs {} s, the best order {best} s \
+             (p {p:?}, lengths {lengths:?}, weights {weights:?})",
+            cost(&smith)
+        );
+    }
+}

@@ -1,0 +1,548 @@
+//! `ivr schema`: the JSON Schemas accept every example, reject what the loader rejects, and stay
+//! usable by yaml-language-server (which checks schemas against the draft-07 meta-schema).
+
+use std::path::Path;
+use std::process::Command;
+
+use ivr::load::{Document, load_document};
+use ivr::source::SourceFile;
+use ivr::yaml::Limits;
+use serde_json::Value;
+
+fn yaml_to_json(text: &str) -> Value {
+    serde_saphyr::from_str::<Value>(text).expect("valid YAML")
+}
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::new(schema).expect("the schema compiles")
+}
+
+/// The schema's error messages for a document, empty when it is valid.
+fn schema_errors(schema: &Value, text: &str) -> Vec<String> {
+    let instance = yaml_to_json(text);
+    validator(schema)
+        .iter_errors(&instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+fn loads(text: &str) -> bool {
+    let source = SourceFile::new("case.yaml", text.to_string());
+    match load_document(&source, &Limits::DEFAULT) {
+        Ok(Document::Menu(_) | Document::Intents(_)) => true,
+        Ok(Document::Other(_)) => panic!("neither a menu nor an intents file:\n{text}"),
+        Err(_) => false,
+    }
+}
+
+fn ivr_schema(kind: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_ivr"))
+        .args(["schema", kind])
+        .output()
+        .expect("run ivr");
+    assert!(output.status.success(), "ivr schema {kind} failed");
+    assert!(output.stderr.is_empty());
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The example menus and intents files, in name order.
+fn examples() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("menus/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).expect("read"))
+        })
+        .collect()
+}
+
+#[test]
+fn schema_output_is_snapshotted() {
+    insta::assert_snapshot!("menu_schema", ivr_schema("menu"));
+    insta::assert_snapshot!("intents_schema", ivr_schema("intents"));
+}
+
+#[test]
+fn the_printed_schema_is_the_library_schema() {
+    let printed: Value = serde_json::from_str(&ivr_schema("menu")).expect("JSON");
+    assert_eq!(printed, ivr::schema::menu());
+    let printed: Value = serde_json::from_str(&ivr_schema("intents")).expect("JSON");
+    assert_eq!(printed, ivr::schema::intents());
+}
+
+#[test]
+fn schemas_are_valid_for_2020_12_and_for_editors() {
+    for (name, schema) in [
+        ("menu", ivr::schema::menu()),
+        ("intents", ivr::schema::intents()),
+    ] {
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        assert!(
+            schema["$id"].is_string() && schema["title"].is_string(),
+            "{name}"
+        );
+        if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+            panic!("{name} schema is not valid 2020-12: {e}");
+        }
+        // yaml-language-server checks a schema against the draft-07 meta-schema.
+        if let Err(e) = jsonschema::draft7::meta::validate(&schema) {
+            panic!("{name} schema fails the draft-07 meta-schema: {e}");
+        }
+    }
+}
+
+/// Every property (at any depth) has a description, since editors show it on hover.
+#[test]
+fn every_property_is_described() {
+    fn walk(schema: &Value, path: &str, missing: &mut Vec<String>) {
+        match schema {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    for (name, prop) in props {
+                        let described = prop.get("description").is_some_and(Value::is_string)
+                            || prop.get("$ref").is_some_and(|r| {
+                                // A bare `$ref` takes the description of its target.
+                                r.as_str().is_some_and(|r| r != "#/$defs/nodeId")
+                            });
+                        // `type` in an `if` condition is a test, not a field.
+                        if !described && !path.ends_with("/if") {
+                            missing.push(format!("{path}/properties/{name}"));
+                        }
+                    }
+                }
+                for (key, value) in map {
+                    walk(value, &format!("{path}/{key}"), missing);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}/{i}"), missing);
+                }
+            }
+            _ => {}
+        }
+    }
+    for schema in [ivr::schema::menu(), ivr::schema::intents()] {
+        let mut missing = Vec::new();
+        walk(&schema, "#", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "properties without a description: {missing:#?}"
+        );
+        for def in schema
+            .get("$defs")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                def.1["description"].is_string(),
+                "$defs/{} undescribed",
+                def.0
+            );
+        }
+    }
+}
+
+#[test]
+fn every_example_is_valid() {
+    let (menu, intents) = (ivr::schema::menu(), ivr::schema::intents());
+    let examples = examples();
+    assert!(
+        examples.len() >= 8,
+        "expected the example menus and intents"
+    );
+    for (name, text) in examples {
+        let schema = if name.ends_with(".intents.yaml") {
+            &intents
+        } else {
+            &menu
+        };
+        let errors = schema_errors(schema, &text);
+        assert!(errors.is_empty(), "menus/{name}: {errors:#?}");
+    }
+}
+
+/// A menu that uses every field the menu schema describes, each in every place it may go.
+const EVERYTHING: &str = r##"
+menu: Everything
+entry: main
+traffic: everything.intents.yaml
+speech: { words_per_minute: 150, chars_per_second: 4.0 }
+defaults: { timeout: 5, retries: 2, on_fail: agent, reaction_time: 1.5 }
+nodes:
+  main:
+    type: menu
+    say: Welcome.
+    label: Main menu
+    duration: 2
+    complaint: false
+    lint: { allow: [popular-first], reason: "safety first" }
+    options:
+      - { key: 1, say: "For your PIN, press 1.", to: pin, traffic: 0.5, duration: 2.5 }
+      - { key: "2", say: "For news, press 2.", to: news }
+      - { key: "*", say: "To hear this again, press star.", to: main }
+      - { key: "#", say: "To leave, press hash.", to: bye }
+      - { key: 0, say: "To speak to someone, press 0.", to: agent }
+    on_invalid: { say: "Sorry.", retries: 1, then: agent }
+    on_no_input: { say: "Hello?", retries: 0 }
+    timeout: 4
+    retries: 3
+  pin:
+    type: input
+    say: Enter your PIN.
+    digits: 4
+    to: done
+    on_invalid: { say: "Wrong PIN." }
+    on_no_input: { then: agent }
+    timeout: 10
+    retries: 1
+  news: { type: message, say: "Nothing new.", to: main, label: News }
+  done: { type: self_service, say: "Done.", serves: [reset_pin], to: main }
+  bye: { type: hangup, say: "Goodbye.", duration: 1 }
+  agent: { type: transfer, say: "Please hold.", queue: general, serves: ["*"], complaint: true }
+"##;
+
+const EVERYTHING_INTENTS: &str = r#"
+intents:
+  reset_pin: 10
+  news: 0
+  complaint: { share: 2.5, complaint: true }
+  other: { share: 1 }
+callers:
+  mistake_rate: 0.08
+  invalid_rate: 0.02
+  no_input_rate: 0.04
+  patience: 600
+  barge_in: true
+  digit_time: 0.5
+"#;
+
+#[test]
+fn the_everything_files_load_and_validate() {
+    assert!(loads(EVERYTHING));
+    assert!(loads(EVERYTHING_INTENTS));
+    let errors = schema_errors(&ivr::schema::menu(), EVERYTHING);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let errors = schema_errors(&ivr::schema::intents(), EVERYTHING_INTENTS);
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// Every field the schemas know is used in the "everything" files, so the loader has accepted it.
+#[test]
+fn every_schema_field_is_one_the_loader_accepts() {
+    fn used_fields(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    out.push(k.clone());
+                    used_fields(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| used_fields(i, out)),
+            _ => {}
+        }
+    }
+    fn schema_fields(schema: &Value, out: &mut Vec<String>) {
+        match schema {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                map.values().for_each(|v| schema_fields(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|i| schema_fields(i, out)),
+            _ => {}
+        }
+    }
+    for (schema, text) in [
+        (ivr::schema::menu(), EVERYTHING),
+        (ivr::schema::intents(), EVERYTHING_INTENTS),
+    ] {
+        let mut used = Vec::new();
+        used_fields(&yaml_to_json(text), &mut used);
+        let mut known = Vec::new();
+        schema_fields(&schema, &mut known);
+        for field in &known {
+            assert!(
+                used.contains(field),
+                "`{field}` is in the schema but not used here"
+            );
+        }
+    }
+}
+
+/// Changes to the "everything" files, with whether the loader and the schema accept them; they
+/// must agree.
+#[test]
+fn loader_and_schema_agree_on_ranges_and_shapes() {
+    let menu_cases: &[(&str, &str, &str, bool)] = &[
+        ("digits 1", "digits: 4", "digits: 1", true),
+        ("digits 64", "digits: 4", "digits: 64", true),
+        ("digits 0", "digits: 4", "digits: 0", false),
+        ("digits 65", "digits: 4", "digits: 65", false),
+        ("digits 4.5", "digits: 4", "digits: 4.5", false),
+        ("digits text", "digits: 4", "digits: four", false),
+        ("retries 0", "retries: 3", "retries: 0", true),
+        ("retries 20", "retries: 3", "retries: 20", true),
+        ("retries 21", "retries: 3", "retries: 21", false),
+        ("retries -1", "retries: 3", "retries: -1", false),
+        (
+            "handler retries 21",
+            "retries: 1, then",
+            "retries: 21, then",
+            false,
+        ),
+        (
+            "defaults retries 21",
+            "retries: 2, on_fail",
+            "retries: 21, on_fail",
+            false,
+        ),
+        ("timeout 0.1", "timeout: 4", "timeout: 0.1", true),
+        ("timeout 0", "timeout: 4", "timeout: 0", false),
+        ("defaults timeout 0", "{ timeout: 5", "{ timeout: 0", false),
+        ("duration 0", "duration: 2\n", "duration: 0\n", true),
+        ("duration -1", "duration: 2\n", "duration: -1\n", false),
+        ("option duration -1", "duration: 2.5", "duration: -1", false),
+        (
+            "reaction_time 0",
+            "reaction_time: 1.5",
+            "reaction_time: 0",
+            true,
+        ),
+        (
+            "reaction_time -1",
+            "reaction_time: 1.5",
+            "reaction_time: -1",
+            false,
+        ),
+        (
+            "words_per_minute 0",
+            "words_per_minute: 150",
+            "words_per_minute: 0",
+            false,
+        ),
+        (
+            "chars_per_second 0",
+            "chars_per_second: 4.0",
+            "chars_per_second: 0",
+            false,
+        ),
+        ("traffic 1", "traffic: 0.5", "traffic: 1", true),
+        ("traffic 0", "traffic: 0.5", "traffic: 0", true),
+        ("traffic 1.5", "traffic: 0.5", "traffic: 1.5", false),
+        (
+            "complaint text",
+            "complaint: false",
+            "complaint: maybe",
+            false,
+        ),
+        ("bad type", "type: input", "type: imput", false),
+        (
+            "type of another node",
+            "type: message",
+            "type: transfer",
+            false,
+        ),
+        (
+            "queue on a menu",
+            "retries: 3\n",
+            "retries: 3\n    queue: general\n",
+            false,
+        ),
+        (
+            "digits on a message",
+            "to: main, label",
+            "to: main, digits: 3, label",
+            false,
+        ),
+        (
+            "to on a transfer",
+            "queue: general,",
+            "queue: general, to: main,",
+            false,
+        ),
+        (
+            "options on a message",
+            "to: main, label",
+            "to: main, options: [], label",
+            false,
+        ),
+        (
+            "serves * on self-service",
+            "serves: [reset_pin]",
+            "serves: [\"*\"]",
+            false,
+        ),
+        ("unknown node field", "label: News", "lable: News", false),
+        (
+            "unknown option field",
+            "to: news }",
+            "to: news, goto: news }",
+            false,
+        ),
+        (
+            "unknown handler field",
+            "say: \"Hello?\",",
+            "say: \"Hello?\", next: agent,",
+            false,
+        ),
+        (
+            "unknown top-level field",
+            "menu: Everything",
+            "menu: Everything\nversion: 1",
+            false,
+        ),
+        (
+            "unknown defaults field",
+            "reaction_time: 1.5",
+            "reaction_time: 1.5, on_invalid: {}",
+            false,
+        ),
+        (
+            "unknown lint field",
+            "reason: \"safety first\"",
+            "because: \"x\"",
+            false,
+        ),
+        (
+            "no type, no options",
+            "bye: { type: hangup,",
+            "bye: {",
+            false,
+        ),
+        ("say is a list", "say: Welcome.", "say: [Welcome.]", false),
+    ];
+    let intents_cases: &[(&str, &str, &str, bool)] = &[
+        ("weight 0", "reset_pin: 10", "reset_pin: 0", true),
+        ("weight negative", "reset_pin: 10", "reset_pin: -1", false),
+        ("weight text", "reset_pin: 10", "reset_pin: ten", false),
+        ("share negative", "share: 2.5", "share: -2.5", false),
+        (
+            "no share",
+            "other: { share: 1 }",
+            "other: { complaint: true }",
+            false,
+        ),
+        (
+            "unknown intent field",
+            "share: 1 }",
+            "share: 1, weight: 2 }",
+            false,
+        ),
+        ("rate 0.9", "mistake_rate: 0.08", "mistake_rate: 0.9", true),
+        ("rate 1.2", "mistake_rate: 0.08", "mistake_rate: 1.2", false),
+        (
+            "rate -0.1",
+            "invalid_rate: 0.02",
+            "invalid_rate: -0.1",
+            false,
+        ),
+        ("patience null", "patience: 600", "patience: null", true),
+        ("patience 0", "patience: 600", "patience: 0", false),
+        ("patience text", "patience: 600", "patience: forever", false),
+        ("digit_time 0", "digit_time: 0.5", "digit_time: 0", true),
+        ("digit_time -1", "digit_time: 0.5", "digit_time: -1", false),
+        (
+            "barge_in text",
+            "barge_in: true",
+            "barge_in: sometimes",
+            false,
+        ),
+        (
+            "unknown callers field",
+            "barge_in: true",
+            "barge_in: true\n  hang_up_rate: 0.1",
+            false,
+        ),
+        ("nodes in intents", "callers:", "nodes: {}\ncallers:", false),
+    ];
+    let (menu, intents) = (ivr::schema::menu(), ivr::schema::intents());
+    for (schema, base, cases) in [
+        (&menu, EVERYTHING, menu_cases),
+        (&intents, EVERYTHING_INTENTS, intents_cases),
+    ] {
+        for &(what, from, to, valid) in cases {
+            assert_eq!(
+                base.matches(from).count(),
+                1,
+                "{what}: `{from}` must occur once"
+            );
+            let text = base.replacen(from, to, 1);
+            let errors = schema_errors(schema, &text);
+            assert_eq!(loads(&text), valid, "{what}: the loader disagrees\n{text}");
+            assert_eq!(
+                errors.is_empty(),
+                valid,
+                "{what}: the schema disagrees: {errors:#?}"
+            );
+        }
+    }
+}
+
+/// What the schema rejects but the loader keeps for the linter to report (with line and column,
+/// and alongside every other finding).
+#[test]
+fn the_schema_flags_what_the_linter_reports() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("key 10", "key: 1,", "key: 10,"),
+        ("key x", "key: 1,", "key: x,"),
+        ("option without to", ", to: news }", " }"),
+        ("input without digits", "    digits: 4\n", ""),
+        ("transfer without queue", "queue: general, ", ""),
+        ("no entry", "entry: main\n", ""),
+    ];
+    let menu = ivr::schema::menu();
+    for &(what, from, to) in cases {
+        assert_eq!(
+            EVERYTHING.matches(from).count(),
+            1,
+            "{what}: `{from}` must occur once"
+        );
+        let text = EVERYTHING.replacen(from, to, 1);
+        assert!(
+            loads(&text),
+            "{what}: the loader should keep it for the linter"
+        );
+        assert!(
+            !schema_errors(&menu, &text).is_empty(),
+            "{what}: the schema accepts it"
+        );
+    }
+    let no_options = "menu: M\nentry: main\nnodes:\n  main: { options: [] }\n";
+    assert!(loads(no_options));
+    assert!(
+        !schema_errors(&menu, no_options).is_empty(),
+        "a menu with no options"
+    );
+}
+
+#[test]
+fn errors_point_at_the_field() {
+    let menu = ivr::schema::menu();
+    let text = EVERYTHING.replacen("digits: 4", "digits: 0", 1);
+    let errors = schema_errors(&menu, &text);
+    assert!(
+        errors.iter().any(|e| e.starts_with("/nodes/pin/digits:")),
+        "{errors:#?}"
+    );
+    let text = EVERYTHING.replacen("label: News", "lable: News", 1);
+    let errors = schema_errors(&menu, &text);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("/nodes/news:") && e.contains("lable")),
+        "{errors:#?}"
+    );
+}
