@@ -486,3 +486,66 @@ fn handler() -> Value {
         },
     })
 }
+
+/// The schema of `.ivr.yaml`: every rule of the registry with its severity and options.
+pub fn config() -> Value {
+    let severity = json!({
+        "description": "error, warning, info, or off (false also means off)",
+        "anyOf": [
+            { "enum": ["error", "warning", "info", "off"] },
+            { "const": false },
+        ],
+    });
+    let mut rules = Map::new();
+    for rule in crate::lint::registry::RULES {
+        let mut options = Map::new();
+        options.insert("severity".into(), severity.clone());
+        for option in rule.options {
+            options.insert(
+                option.name.into(),
+                json!({
+                    "type": if option.integer { "integer" } else { "number" },
+                    "minimum": 0,
+                    "default": option.default,
+                    "description": option.description,
+                }),
+            );
+        }
+        rules.insert(
+            rule.name.into(),
+            json!({
+                "description": format!("{} (default: {})", rule.summary, rule.severity),
+                "anyOf": [
+                    severity,
+                    { "type": "object", "properties": options, "additionalProperties": false },
+                ],
+            }),
+        );
+    }
+    json!({
+        "$schema": DIALECT,
+        "$id": "urn:ivr:schema:config:1",
+        "title": "ivr configuration (.ivr.yaml)",
+        "description": "Per-rule severities and options for `ivr lint`, paths to leave out, and `ivr sim` checks. The nearest .ivr.yaml above a linted file applies.",
+        "type": ["object", "null"],
+        "properties": {
+            "rules": {
+                "description": "Rules by name: a severity, or `{ severity, option: value }`.",
+                "type": "object",
+                "properties": rules,
+                "additionalProperties": false,
+            },
+            "exclude": {
+                "description": "Globs of paths not to lint, relative to this file (a folder name excludes everything below it).",
+                "type": "array",
+                "items": { "type": "string" },
+            },
+            "checks": {
+                "description": "`ivr sim` gates such as `abandoned<=0.08` or `time.p90<=90`.",
+                "type": "array",
+                "items": { "type": "string" },
+            },
+        },
+        "additionalProperties": false,
+    })
+}

@@ -546,3 +546,26 @@ fn errors_point_at_the_field() {
         "{errors:#?}"
     );
 }
+
+/// `ivr schema config` describes every rule and option, and accepts what the loader accepts.
+#[test]
+fn config_schema_matches_the_config_loader() {
+    let schema = ivr::schema::config();
+    if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+        panic!("config schema is not valid 2020-12: {e}");
+    }
+    let check = validator(&schema);
+    for rule in ivr::lint::registry::RULES {
+        assert!(schema["properties"]["rules"]["properties"][rule.name].is_object(), "{}", rule.name);
+    }
+    let good = "rules:\n  agent-depth: { severity: warning, max_inputs: 2 }\n  prompt-key-mismatch: off\n  reentry: false\nexclude: [drafts/]\nchecks: ['abandoned<=0.08']\n";
+    let bad = ["rules:\n  agent-dept: error\n", "rules:\n  agent-depth: { max_input: 2 }\n", "rules:\n  agent-depth: loud\n", "rulez: {}\n"];
+    let as_json = |text: &str| serde_saphyr::from_str::<Value>(text).unwrap();
+    let source = |text: &str| ivr::source::SourceFile::new(".ivr.yaml", text.to_string());
+    assert!(check.is_valid(&as_json(good)));
+    assert!(ivr::config::Config::from_source(&source(good), &ivr::yaml::Limits::DEFAULT).is_ok());
+    for text in bad {
+        assert!(!check.is_valid(&as_json(text)), "schema accepts {text}");
+        assert!(ivr::config::Config::from_source(&source(text), &ivr::yaml::Limits::DEFAULT).is_err(), "loader accepts {text}");
+    }
+}

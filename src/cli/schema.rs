@@ -14,12 +14,14 @@ pub struct SchemaArgs {
 pub enum SchemaKind {
     Menu,
     Intents,
+    Config,
 }
 
 pub fn run(args: &SchemaArgs) -> u8 {
     let schema = match args.kind {
         SchemaKind::Menu => schema::menu(),
         SchemaKind::Intents => schema::intents(),
+        SchemaKind::Config => schema::config(),
     };
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     print_stdout(&format!("{text}\n"))
