@@ -50,11 +50,33 @@ pub struct Intents {
     /// In file order.
     pub intents: Vec<Intent>,
     pub callers: CallerModel,
+    /// Intent index by name.
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 impl Intents {
+    /// Intents with these caller parameters.
+    pub fn new(source: Arc<SourceFile>, intents: Vec<Intent>, callers: CallerModel) -> Intents {
+        let by_name = intents
+            .iter()
+            .enumerate()
+            .map(|(i, intent)| (intent.name.value.clone(), i))
+            .collect();
+        Intents {
+            source,
+            intents,
+            callers,
+            by_name,
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Intent> {
-        self.intents.iter().find(|i| i.name.value == name)
+        self.index(name).map(|i| &self.intents[i])
+    }
+
+    /// The position of an intent in the file.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 }
 
@@ -114,11 +136,7 @@ pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResul
     for intent in &mut intents {
         intent.share = intent.weight / total;
     }
-    Ok(Intents {
-        source: source.clone(),
-        intents,
-        callers,
-    })
+    Ok(Intents::new(source.clone(), intents, callers))
 }
 
 fn read_intents(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Intent>> {

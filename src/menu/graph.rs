@@ -68,6 +68,44 @@ pub struct MenuGraph {
     missing: HashMap<String, NodeIndex>,
     disconnect: Option<NodeIndex>,
     entry: Option<NodeIndex>,
+    /// Choosable edges by vertex, in file order, both ways: what the least-inputs search walks.
+    forward: Adjacency,
+    backward: Adjacency,
+}
+
+/// Compressed adjacency lists: the edges of vertex `v` are `edges[starts[v]..starts[v + 1]]`,
+/// each as (neighbour, inputs, edge).
+#[derive(Clone, Debug, Default)]
+struct Adjacency {
+    starts: Vec<u32>,
+    edges: Vec<(NodeIndex, u32, EdgeIndex)>,
+}
+
+impl Adjacency {
+    fn build(graph: &DiGraph<Vertex, Edge>, direction: Direction) -> Adjacency {
+        let n = graph.node_count();
+        let mut lists: Vec<Vec<(NodeIndex, u32, EdgeIndex)>> = vec![Vec::new(); n];
+        // Edge indices grow in file order, so walking them in order keeps each list in it.
+        for e in graph.edge_references().filter(|e| e.weight().choosable) {
+            let (from, to) = match direction {
+                Direction::Outgoing => (e.source(), e.target()),
+                Direction::Incoming => (e.target(), e.source()),
+            };
+            lists[from.index()].push((to, e.weight().inputs, e.id()));
+        }
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut edges = Vec::new();
+        for list in lists {
+            starts.push(edges.len() as u32);
+            edges.extend(list);
+        }
+        starts.push(edges.len() as u32);
+        Adjacency { starts, edges }
+    }
+
+    fn of(&self, v: NodeIndex) -> &[(NodeIndex, u32, EdgeIndex)] {
+        &self.edges[self.starts[v.index()] as usize..self.starts[v.index() + 1] as usize]
+    }
 }
 
 impl MenuGraph {
@@ -81,6 +119,8 @@ impl MenuGraph {
             missing: HashMap::new(),
             disconnect: None,
             entry: None,
+            forward: Adjacency::default(),
+            backward: Adjacency::default(),
         };
         built.entry = menu.entry.as_ref().map(|e| built.target(menu, &e.value));
         for id in menu.node_ids() {
@@ -155,6 +195,8 @@ impl MenuGraph {
                 }
             }
         }
+        built.forward = Adjacency::build(&built.graph, Direction::Outgoing);
+        built.backward = Adjacency::build(&built.graph, Direction::Incoming);
         built
     }
 
@@ -272,29 +314,17 @@ fn least_inputs(
             queue.push_back(s);
         }
     }
-    // petgraph lists a vertex's edges newest first; collect and reverse to keep file order.
-    let mut edges = Vec::new();
+    let adjacency = match direction {
+        Direction::Outgoing => &graph.forward,
+        Direction::Incoming => &graph.backward,
+    };
     while let Some(v) = queue.pop_front() {
         let d = inputs[v.index()];
-        edges.clear();
-        edges.extend(
-            graph
-                .graph
-                .edges_directed(v, direction)
-                .filter(|e| e.weight().choosable),
-        );
-        edges.sort_by_key(|e| e.id());
-        for e in &edges {
-            let next = if direction == Direction::Outgoing {
-                e.target()
-            } else {
-                e.source()
-            };
-            let cost = e.weight().inputs;
+        for &(next, cost, edge) in adjacency.of(v) {
             let nd = d + cost;
             if nd < inputs[next.index()] {
                 inputs[next.index()] = nd;
-                via[next.index()] = Some(e.id());
+                via[next.index()] = Some(edge);
                 if cost == 0 {
                     queue.push_front(next);
                 } else {

@@ -108,20 +108,38 @@ impl Policy {
         for (s, id) in menu_ids.iter().enumerate() {
             slot[id.0] = s as u32;
         }
+        // Option targets resolved once, and the nodes serving each intent, by name.
+        let targets: Vec<Vec<Option<NodeIndex>>> = menu_ids
+            .iter()
+            .map(|&id| {
+                let options = &menu.node(id).options;
+                options
+                    .iter()
+                    .map(|o| {
+                        o.to.as_ref()
+                            .and_then(|t| menu.lookup(&t.value))
+                            .map(|t| graph.vertex(t))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut serving: std::collections::HashMap<&str, Vec<NodeIndex>> =
+            std::collections::HashMap::new();
+        for id in menu.node_ids() {
+            for name in menu.node(id).serves() {
+                serving.entry(name).or_default().push(graph.vertex(id));
+            }
+        }
         let mut choices = Vec::with_capacity(intents.len() * menu_ids.len());
         for intent in intents {
-            let serving = menu
-                .node_ids()
-                .filter(|&id| menu.node(id).serves().any(|s| s == *intent))
-                .map(|id| graph.vertex(id));
-            let to_served = graph.inputs_to(serving);
+            let to_served = graph.inputs_to(serving.get(intent).into_iter().flatten().copied());
             let tables = [
                 (&to_served, Route::Served),
                 (&to_general, Route::GeneralAgent),
                 (&to_any, Route::AnyAgent),
             ];
-            for &id in &menu_ids {
-                let (choice, route) = choose(menu, graph, id, tables);
+            for options in &targets {
+                let (choice, route) = choose(options, tables);
                 choices.push(pack(choice, route));
             }
         }
@@ -146,20 +164,12 @@ impl Policy {
 
 /// The option with the least `1 + dist(option.to)` under the first table that reaches anything;
 /// ties go to the option announced first.
-fn choose(
-    menu: &Menu,
-    graph: &MenuGraph,
-    id: NodeId,
-    tables: [(&Distances, Route); 3],
-) -> (Choice, Route) {
-    let options = &menu.node(id).options;
+fn choose(targets: &[Option<NodeIndex>], tables: [(&Distances, Route); 3]) -> (Choice, Route) {
     for (table, route) in tables {
         let mut best: Option<(u32, usize)> = None;
-        for (index, option) in options.iter().enumerate() {
-            let Some(target) = option.to.as_ref().and_then(|t| menu.lookup(&t.value)) else {
-                continue;
-            };
-            let d = table.inputs[graph.vertex(target).index()];
+        for (index, target) in targets.iter().enumerate() {
+            let Some(target) = target else { continue };
+            let d = table.inputs[target.index()];
             if d == UNREACHABLE {
                 continue;
             }
