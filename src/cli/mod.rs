@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, RenderStyle};
 
+mod compare;
 mod graph;
 mod lint;
 mod rules;
@@ -28,6 +29,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Simulate callers going through a menu (Monte Carlo, or exactly with --exact).
     Sim(sim::SimArgs),
+    /// Compare two menu variants on the same callers (common random numbers).
+    Compare(compare::CompareArgs),
     /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
     /// List the lint rules.
@@ -63,6 +66,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rules => rules::list(),
         Command::Rule(args) => rules::show(&args),
         Command::Sim(args) => sim::run_sim(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
     };

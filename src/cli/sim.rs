@@ -4,15 +4,20 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stdout};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::intents::Intents;
 use crate::load::{load_intents, load_menu};
 use crate::menu::Menu;
+use crate::report::checks as checks_report;
 use crate::report::sim as sim_report;
+use crate::report::sweep as sweep_report;
+use crate::sim::check::{Check, CheckResult, Tally, evaluate, parse as parse_check};
 use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::program::Program;
-use crate::sim::report::monte_carlo_report;
+use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, run};
+use crate::sim::sweep::{Param, Vary, grid, parse_vary};
 use crate::yaml::Limits;
 
 #[derive(Debug, Args)]
@@ -37,6 +42,18 @@ pub struct SimArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Human)]
     pub format: SimFormat,
+    /// A gate, `FIGURE OP NUMBER` (may repeat): `abandoned<=0.08`, `time.p90<=90`,
+    /// `intent.NAME.inputs.mean<=2`. Exit 0 only when every check passes. Without it, the
+    /// `checks:` of the config are used.
+    #[arg(long = "check", value_name = "EXPR")]
+    pub checks: Vec<String>,
+    /// Config file whose `checks:` apply (else the nearest .ivr.yaml above the menu).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathArg>,
+    /// Run a grid of caller parameters (may repeat): `callers.mistake_rate=0.01,0.03,0.1`,
+    /// `callers.patience=60,null`, ... One row per point, the same random numbers at each.
+    #[arg(long = "vary", value_name = "PATH=V1,V2,...")]
+    pub vary: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -93,37 +110,203 @@ pub fn run_sim(args: &SimArgs) -> u8 {
         eprintln!("error: --calls must be from 1 to {MAX_CALLS}");
         return exit::CANNOT_PROCEED;
     }
+    // Usage errors in --vary come before any file is read.
+    let varies = match args
+        .vary
+        .iter()
+        .map(|v| parse_vary(v).map_err(|e| (v, e)))
+        .collect::<Result<Vec<Vary>, _>>()
+    {
+        Ok(varies) => varies,
+        Err((text, e)) => {
+            return usage_error(&format!("--vary `{text}`"), &e.message, e.help.as_deref());
+        }
+    };
+    if !varies.is_empty() && !args.checks.is_empty() {
+        return usage_error(
+            "--check",
+            "--check cannot be combined with --vary: a sweep explores how the figures move, a gate decides on one menu and one set of callers",
+            Some(
+                "run the gate without --vary (at the callers of the intents file), or read the sweep's figures",
+            ),
+        );
+    }
     let (menu, intents) = match prepare(&args.menu, args.intents.as_deref()) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if !varies.is_empty() {
+        return run_sweep(args, &menu, &intents, &varies);
+    }
     let program = Program::compile(&menu, &intents);
-    let name = menu.source.name();
-    let report = if args.exact {
-        match exact_report(&name, &program) {
-            Ok(report) => report,
-            Err(error) => return exact_failure(&menu, &program, error),
-        }
-    } else {
-        let options = RunOptions {
-            calls: args.calls,
-            seed: args.seed,
-            threads: args.threads,
-        };
-        let tally = with_progress(args.calls, |tick| run(&program, options, tick));
-        monte_carlo_report(
-            &name,
-            &program.intent_names,
-            &program.shares,
-            &tally,
-            args.calls,
-            args.seed,
-        )
+    let checks = match gather_checks(args, &program.intent_names) {
+        Ok(checks) => checks,
+        Err(code) => return code,
     };
+    let report = match simulate(args, &menu, &program) {
+        Ok(report) => report,
+        Err(code) => return code,
+    };
+    if checks.is_empty() {
+        let text = match args.format {
+            SimFormat::Human => sim_report::human(&report),
+            SimFormat::Json => sim_report::json(&report),
+            SimFormat::Csv => sim_report::csv(&report),
+        };
+        return print_stdout(&text);
+    }
+    let results: Vec<CheckResult> = checks.iter().map(|c| evaluate(c, &report)).collect();
+    let lines = checks_report::human(&results, report.exact);
+    let printed = match args.format {
+        SimFormat::Human => print_stdout(&format!("{}\n{lines}", sim_report::human(&report))),
+        SimFormat::Json => print_stdout(&checks_report::json(&report, &results)),
+        SimFormat::Csv => {
+            let printed = print_stdout(&sim_report::csv(&report));
+            eprint!("{lines}");
+            printed
+        }
+    };
+    if printed != exit::SUCCESS {
+        printed
+    } else if Tally::of(&results).all_passed() {
+        exit::SUCCESS
+    } else {
+        exit::FINDINGS
+    }
+}
+
+/// One run: the exact solution or a Monte Carlo sample, with the exit code of a failure.
+fn simulate(args: &SimArgs, menu: &Menu, program: &Program) -> Result<SimReport, u8> {
+    let name = menu.source.name();
+    if args.exact {
+        return exact_report(&name, program).map_err(|error| exact_failure(menu, program, error));
+    }
+    let options = RunOptions {
+        calls: args.calls,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let tally = with_progress(args.calls, |tick| run(program, options, tick));
+    Ok(monte_carlo_report(
+        &name,
+        &program.intent_names,
+        &program.shares,
+        &tally,
+        args.calls,
+        args.seed,
+    ))
+}
+
+/// Prints a usage error (exit 2).
+fn usage_error(what: &str, message: &str, help: Option<&str>) -> u8 {
+    eprintln!("error: {what}: {message}");
+    if let Some(help) = help {
+        eprintln!("  help: {help}");
+    }
+    exit::CANNOT_PROCEED
+}
+
+/// The config that applies to the menu: `--config FILE`, else the nearest `.ivr.yaml`.
+fn find_config(args: &SimArgs) -> Result<Option<(Config, std::path::PathBuf)>, u8> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => Config::find_for(&args.menu),
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    Config::load(&path)
+        .map(|config| Some((config, path)))
+        .map_err(|e| fail(&e))
+}
+
+/// The checks to run: `--check`, else the config's `checks:` (usage errors exit 2, pointing at
+/// the config's line for a check written there).
+fn gather_checks(args: &SimArgs, intents: &[String]) -> Result<Vec<Check>, u8> {
+    let config = if args.checks.is_empty() || args.config.is_some() {
+        find_config(args)?
+    } else {
+        None
+    };
+    if !args.checks.is_empty() {
+        return args
+            .checks
+            .iter()
+            .map(|text| {
+                parse_check(text, intents, args.exact).map_err(|e| {
+                    usage_error(&format!("--check `{text}`"), &e.message, e.help.as_deref())
+                })
+            })
+            .collect();
+    }
+    let Some((config, path)) = config else {
+        return Ok(Vec::new());
+    };
+    if config.checks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let source = crate::load::read_source(&path, &Limits::DEFAULT).map_err(|e| fail(&e))?;
+    config
+        .checks
+        .iter()
+        .map(|text| {
+            parse_check(&text.value, intents, args.exact).map_err(|e| {
+                let mut d = Diagnostic::input_error(
+                    &source,
+                    text.span,
+                    format!("check `{}`: {}", text.value.trim(), e.message),
+                    "this check",
+                );
+                if let Some(help) = e.help {
+                    d = d.with_help(help);
+                }
+                fail(&d)
+            })
+        })
+        .collect()
+}
+
+/// `--vary`: every point of the grid with the same seed (common random numbers).
+fn run_sweep(args: &SimArgs, menu: &Menu, intents: &Intents, varies: &[Vary]) -> u8 {
+    let points = match grid(varies, intents.callers) {
+        Ok(points) => points,
+        Err(e) => return usage_error("--vary", &e.message, e.help.as_deref()),
+    };
+    if args.config.is_some() || Config::find_for(&args.menu).is_some() {
+        match find_config(args) {
+            Ok(Some((config, path))) if !config.checks.is_empty() => eprintln!(
+                "note: the checks of {} are not applied to a sweep",
+                path.display()
+            ),
+            Ok(_) => {}
+            Err(code) => return code,
+        }
+    }
+    let mut rows = Vec::with_capacity(points.len());
+    for point in points {
+        // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
+        let mut varied = intents.clone();
+        varied.callers = point.callers;
+        let program = Program::compile(menu, &varied);
+        let report = match simulate(args, menu, &program) {
+            Ok(report) => report,
+            Err(code) => {
+                let at: Vec<String> = point
+                    .values
+                    .iter()
+                    .map(|(p, v)| format!("{}={v}", p.path()))
+                    .collect();
+                eprintln!("error: the sweep stopped at the point {}", at.join(", "));
+                return code;
+            }
+        };
+        rows.push((point, report));
+    }
+    let params: Vec<Param> = varies.iter().map(|v| v.param).collect();
     let text = match args.format {
-        SimFormat::Human => sim_report::human(&report),
-        SimFormat::Json => sim_report::json(&report),
-        SimFormat::Csv => sim_report::csv(&report),
+        SimFormat::Human => sweep_report::human(&params, &rows),
+        SimFormat::Json => sweep_report::json(&rows),
+        SimFormat::Csv => sweep_report::csv(&params, &rows),
     };
     print_stdout(&text)
 }

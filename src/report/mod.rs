@@ -1,10 +1,13 @@
 //! Lint reports in every output format. Each format reads the same [`LintReport`].
 
+pub mod checks;
+pub mod compare;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod sim;
+pub mod sweep;
 
 use std::time::Duration;
 

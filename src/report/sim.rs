@@ -17,14 +17,15 @@ pub fn csv(report: &SimReport) -> String {
     let row = |out: &mut String, scope: &str, share: f64, f: &Figures| {
         let mut cells = vec![csv_field(scope), num(share)];
         cells.extend(Outcome::ALL.iter().map(|&o| num(f.outcomes.get(o))));
-        for d in [&f.inputs, &f.time] {
-            cells.push(num(d.mean));
-            cells.extend(
-                [d.p50, d.p90, d.p99]
-                    .iter()
-                    .map(|q| q.map_or(String::new(), num)),
-            );
-        }
+        let inputs = &f.inputs;
+        cells.push(num(inputs.mean));
+        cells.extend(
+            [inputs.p50, inputs.p90, inputs.p99]
+                .map(|q| q.map_or(String::new(), |v| v.to_string())),
+        );
+        let time = &f.time;
+        cells.push(num(time.mean));
+        cells.extend([time.p50, time.p90, time.p99].map(|q| q.map_or(String::new(), num)));
         out.push_str(&cells.join(","));
         out.push('\n');
     };
@@ -69,8 +70,9 @@ fn interval(ci: Option<[f64; 2]>, digits: usize) -> String {
     })
 }
 
-fn quantiles(d: &Distribution, digits: usize) -> String {
-    match (d.p50, d.p90, d.p99) {
+/// `p50 / p90 / p99` (integers print without decimals).
+fn quantiles<Q: std::fmt::Display>(d: &Distribution<Q>, digits: usize) -> String {
+    match (&d.p50, &d.p90, &d.p99) {
         (Some(a), Some(b), Some(c)) => format!("{a:.digits$} / {b:.digits$} / {c:.digits$}"),
         _ => "-".to_string(),
     }
@@ -111,24 +113,10 @@ pub fn human(report: &SimReport) -> String {
         if report.exact { "" } else { "95% interval" },
         if report.exact { "" } else { "p50 / p90 / p99" }
     );
-    let line = |out: &mut String, name: &str, d: &Distribution, digits: usize, unit: &str| {
-        let _ = writeln!(
-            out,
-            "  {:<14} {:>9}  {:<20} {}",
-            name,
-            format!("{:.digits$}{unit}", d.mean),
-            interval(d.mean_ci95, digits),
-            if report.exact {
-                String::new()
-            } else {
-                quantiles(d, digits)
-            }
-        );
-    };
-    line(&mut out, "inputs", &f.inputs, 2, "");
-    line(&mut out, "time (s)", &f.time, 1, "");
+    line(&mut out, "inputs", &f.inputs, 2);
+    line(&mut out, "time (s)", &f.time, 1);
     if let Some(tta) = &f.time_to_agent {
-        line(&mut out, "time to agent", tta, 1, "");
+        line(&mut out, "time to agent", tta, 1);
     }
     out.push('\n');
     let mut intents: Vec<_> = report.intents.iter().collect();
@@ -165,7 +153,30 @@ pub fn human(report: &SimReport) -> String {
             g.time.mean
         );
     }
-    out
+    // Columns left empty (no intervals with `--exact`) leave no trailing blanks.
+    out.lines()
+        .map(str::trim_end)
+        .fold(String::new(), |mut text, l| {
+            text.push_str(l);
+            text.push('\n');
+            text
+        })
+}
+
+/// One row of means: the mean, its interval and the quantiles (empty with `--exact`).
+fn line<Q: std::fmt::Display>(out: &mut String, name: &str, d: &Distribution<Q>, digits: usize) {
+    let _ = writeln!(
+        out,
+        "  {:<14} {:>9}  {:<20} {}",
+        name,
+        format!("{:.digits$}", d.mean),
+        interval(d.mean_ci95, digits),
+        if d.p50.is_some() {
+            quantiles(d, digits)
+        } else {
+            String::new()
+        }
+    );
 }
 
 fn truncate(text: &str, width: usize) -> String {

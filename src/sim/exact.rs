@@ -329,7 +329,9 @@ fn outcome_vector(o: Outcome) -> [f64; 7] {
     v
 }
 
-/// Visits from which no outcome can be reached (`Err` with them, in file order).
+/// The loops callers can be caught in: the visits from which no outcome can be reached and
+/// that lie on a cycle of such visits (`Err` with them, in file order). Nodes that only lead
+/// into a loop are left out, so the message names the loop itself.
 fn check_traps(order: &[u32], ways: &[Option<Vec<Way>>]) -> Result<(), Vec<u32>> {
     let n = ways.len();
     let mut can_end = vec![false; n];
@@ -359,6 +361,32 @@ fn check_traps(order: &[u32], ways: &[Option<Vec<Way>>]) -> Result<(), Vec<u32>>
     if trapped.is_empty() {
         return Ok(());
     }
+    // A trapped visit's every way leads to another trapped visit, so following the ways from
+    // any of them ends up going round a loop; keep the visits that can come back to themselves.
+    let exits = |v: u32| {
+        ways[v as usize]
+            .iter()
+            .flatten()
+            .filter_map(|w| match w.exit {
+                Exit::Node(t) => Some(t),
+                Exit::End(_) => None,
+            })
+    };
+    let mut seen = vec![false; n];
+    let on_loop = |v: u32, seen: &mut Vec<bool>| {
+        seen.fill(false);
+        let mut stack: Vec<u32> = exits(v).collect();
+        while let Some(u) = stack.pop() {
+            if u == v {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[u as usize], true) {
+                stack.extend(exits(u));
+            }
+        }
+        false
+    };
+    trapped.retain(|&v| on_loop(v, &mut seen));
     trapped.sort_unstable();
     Err(trapped)
 }
@@ -401,11 +429,15 @@ pub fn exact_report(menu: &str, program: &Program) -> Result<SimReport, ExactErr
     })
 }
 
-fn exact_figures(e: &ExactIntent) -> Figures {
-    let mean_only = |mean: f64| Distribution {
+/// A mean with no interval and no quantiles.
+fn mean_only<Q: Default>(mean: f64) -> Distribution<Q> {
+    Distribution {
         mean,
         ..Distribution::default()
-    };
+    }
+}
+
+fn exact_figures(e: &ExactIntent) -> Figures {
     let p_agent = e.outcomes[Outcome::Agent as usize] + e.outcomes[Outcome::Misrouted as usize];
     Figures {
         outcomes: PerOutcome::from_fn(|o| e.outcomes[o as usize]),

@@ -5,6 +5,8 @@
 //! (streaming figures) -> `report` (one `Serialize` struct). `exact` solves the same model as
 //! an absorbing Markov chain.
 
+pub mod check;
+pub mod compare;
 pub mod engine;
 pub mod exact;
 pub mod policy;
@@ -12,6 +14,7 @@ pub mod program;
 pub mod report;
 pub mod run;
 pub mod stats;
+pub mod sweep;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::intents::Intents;

@@ -59,8 +59,13 @@ pub struct Program {
     pub entry: u32,
     pub listen: Vec<f64>,
     pub targets: Vec<u32>,
-    /// `policy[intent * nodes + node]`: the intended option index, or [`HANG_UP`].
+    /// `policy[intent * menus + slot]`: the intended option index, or [`HANG_UP`], by menu slot
+    /// (menus only, so the table of one intent is small and stays in cache).
     pub policy: Vec<u16>,
+    /// Each node's slot among the menus (`u32::MAX` for other nodes).
+    pub slots: Vec<u32>,
+    /// Number of menu nodes.
+    pub menus: usize,
     /// Normalised intent weights (shares), in file order.
     pub shares: Vec<f64>,
     pub intent_names: Vec<String>,
@@ -78,7 +83,7 @@ impl Program {
             name.and_then(|n| menu.lookup(n))
                 .map_or(DISCONNECT, |id| id.0 as u32)
         };
-        let intent_index = |name: &str| intents.intents.iter().position(|i| i.name.value == name);
+        let intent_index = |name: &str| intents.index(name);
         let mut listen = Vec::new();
         let mut targets = Vec::new();
         let mut nodes = Vec::with_capacity(menu.nodes.len());
@@ -141,12 +146,19 @@ impl Program {
                 serves,
             });
         }
-        let n = nodes.len();
-        let mut table = vec![HANG_UP; intents.intents.len() * n];
+        let mut slots = vec![u32::MAX; nodes.len()];
+        let menu_ids: Vec<usize> = (0..nodes.len())
+            .filter(|&i| nodes[i].kind == NodeKind::Menu)
+            .collect();
+        for (slot, &id) in menu_ids.iter().enumerate() {
+            slots[id] = slot as u32;
+        }
+        let menus = menu_ids.len();
+        let mut table = vec![HANG_UP; intents.intents.len() * menus];
         for i in 0..intents.intents.len() {
-            for id in 0..n {
+            for (slot, &id) in menu_ids.iter().enumerate() {
                 if let Some((Choice::Option(k), _)) = policy.choice(i, NodeId(id)) {
-                    table[i * n + id] = k as u16;
+                    table[i * menus + slot] = k as u16;
                 }
             }
         }
@@ -156,6 +168,8 @@ impl Program {
             listen,
             targets,
             policy: table,
+            slots,
+            menus,
             shares: intents.intents.iter().map(|i| i.share).collect(),
             intent_names: intents
                 .intents
@@ -170,7 +184,10 @@ impl Program {
     /// The intended option of an intent at a node ([`HANG_UP`] when it has none).
     #[inline]
     pub fn intended(&self, intent: usize, node: u32) -> u16 {
-        self.policy[intent * self.nodes.len() + node as usize]
+        match self.slots[node as usize] {
+            u32::MAX => HANG_UP,
+            slot => self.policy[intent * self.menus + slot as usize],
+        }
     }
 
     pub fn serves(&self, node: &SimNode, intent: usize) -> bool {

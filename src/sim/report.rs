@@ -44,19 +44,21 @@ impl<T: Copy> PerOutcome<T> {
     }
 }
 
-/// Mean, quantiles and their 95% intervals of one quantity (inputs or seconds).
+/// Mean, quantiles and their 95% intervals of one quantity: seconds (`Q = f64`) or key inputs
+/// (`Q = u64`, so that their quantiles are integers in every format, as caller-model.md says).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-pub struct Distribution {
+pub struct Distribution<Q = f64> {
     pub mean: f64,
     /// Normal interval from the sample variance (null with `--exact`).
     pub mean_ci95: Option<[f64; 2]>,
-    pub p50: Option<f64>,
-    pub p90: Option<f64>,
-    pub p99: Option<f64>,
+    /// Quantiles (null with `--exact`).
+    pub p50: Option<Q>,
+    pub p90: Option<Q>,
+    pub p99: Option<Q>,
     /// Distribution-free (order-statistic) intervals of the quantiles.
-    pub p50_ci95: Option<[f64; 2]>,
-    pub p90_ci95: Option<[f64; 2]>,
-    pub p99_ci95: Option<[f64; 2]>,
+    pub p50_ci95: Option<[Q; 2]>,
+    pub p90_ci95: Option<[Q; 2]>,
+    pub p99_ci95: Option<[Q; 2]>,
 }
 
 /// The figures of the whole traffic or of one intent.
@@ -66,8 +68,8 @@ pub struct Figures {
     pub outcomes: PerOutcome<f64>,
     /// Wilson 95% intervals of the shares (null with `--exact`).
     pub outcomes_ci95: PerOutcome<Option<[f64; 2]>>,
-    /// Key inputs per call.
-    pub inputs: Distribution,
+    /// Key inputs per call (integer quantiles).
+    pub inputs: Distribution<u64>,
     /// Seconds per call.
     pub time: Distribution,
     /// Seconds per call over the calls that reach a person (`agent` or `misrouted`); null when none do.
@@ -125,7 +127,7 @@ pub fn figures(tally: &IntentTally) -> Figures {
     };
     let (sum, sum_sq) = tally.inputs.sums();
     let inputs_mean = mean_ci(n, sum, sum_sq, 1.0);
-    let [i50, i90, i99] = LEVELS.map(|q| tally.inputs.quantile(q).map(|v| v as f64));
+    let [i50, i90, i99] = LEVELS.map(|q| tally.inputs.quantile(q));
     let [ic50, ic90, ic99] = LEVELS.map(|q| tally.inputs.quantile_interval(q));
     let inputs = Distribution {
         mean: inputs_mean.map_or(0.0, |m| m.0),

@@ -2,7 +2,8 @@
 //!
 //! Calls are split into blocks of [`BLOCK`] calls. Block `b` draws from the seed's
 //! xoshiro256++ stream jumped `b` times by 2^128 steps, so it sees the same numbers whatever
-//! thread runs it; the statistics are exact integer sums, so merging blocks in any order gives
+//! thread runs it; each call starts from a generator seeded by the block's next number, so call
+//! `i` of two menus starts from the same state (`ivr compare`); the statistics are exact integer sums, so merging blocks in any order gives
 //! the same figures to the last digit. `--threads` changes the speed, never the result.
 
 use rand_distr::Distribution;
@@ -11,7 +12,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::SeedableRng;
 use rayon::prelude::*;
 
-use super::engine::{Outcome, simulate_call};
+use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::stats::{IntHistogram, Sums, TimeHistogram, to_micros};
 
@@ -82,6 +83,28 @@ impl Tally {
     }
 }
 
+/// The random state of the next call: seeded from the block's stream, so that call `i` of two
+/// menus (`ivr compare`) starts from the same state whatever the calls before it drew.
+#[inline]
+pub fn call_rng(stream: &mut Xoshiro256PlusPlus) -> Xoshiro256PlusPlus {
+    use rand::Rng;
+    Xoshiro256PlusPlus::seed_from_u64(stream.next_u64())
+}
+
+/// Adds one call to an intent's tally.
+#[inline]
+pub fn record(t: &mut IntentTally, call: &Call) {
+    t.outcomes[call.outcome as usize] += 1;
+    t.inputs.record(call.inputs);
+    let micros = to_micros(call.time);
+    t.time.record(micros);
+    t.time_histogram.record(micros);
+    if call.outcome.reached_agent() {
+        t.to_agent.record(micros);
+        t.to_agent_histogram.record(micros);
+    }
+}
+
 /// Runs the first `count` calls of block `block`, adding them to `tally`.
 pub fn run_block(
     program: &Program,
@@ -91,20 +114,12 @@ pub fn run_block(
     count: u64,
     tally: &mut Tally,
 ) {
-    let mut rng = block_rng(seed, block);
+    let mut stream = block_rng(seed, block);
     for _ in 0..count {
+        let mut rng = call_rng(&mut stream);
         let intent = pick.sample(&mut rng);
         let call = simulate_call(program, intent, &mut rng);
-        let t = &mut tally.intents[intent];
-        t.outcomes[call.outcome as usize] += 1;
-        t.inputs.record(call.inputs);
-        let micros = to_micros(call.time);
-        t.time.record(micros);
-        t.time_histogram.record(micros);
-        if call.outcome.reached_agent() {
-            t.to_agent.record(micros);
-            t.to_agent_histogram.record(micros);
-        }
+        record(&mut tally.intents[intent], &call);
     }
 }
 

@@ -170,12 +170,9 @@ impl IntHistogram {
     }
 
     /// Distribution-free 95% interval of the `q` quantile.
-    pub fn quantile_interval(&self, q: f64) -> Option<[f64; 2]> {
+    pub fn quantile_interval(&self, q: f64) -> Option<[u64; 2]> {
         let (lo, hi) = order_statistic_ranks(self.total(), q)?;
-        Some([
-            self.value_of_rank(lo)? as f64,
-            self.value_of_rank(hi)? as f64,
-        ])
+        Some([self.value_of_rank(lo)?, self.value_of_rank(hi)?])
     }
 
     /// Exact sum and sum of squares.

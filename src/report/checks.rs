@@ -1,0 +1,85 @@
+//! `ivr sim --check` output: one line per check and a summary line (human), or a `checks` list
+//! added to the `ivr sim --format json` object.
+
+use std::fmt::Write;
+
+use crate::sim::check::{CheckResult, Tally};
+use crate::sim::report::SimReport;
+
+/// One line per check (figure, value, interval, verdict), then the summary line.
+pub fn human(results: &[CheckResult], exact: bool) -> String {
+    let mut rows: Vec<Vec<String>> = vec![
+        ["check", "value", "95% interval", "verdict"]
+            .map(str::to_string)
+            .to_vec(),
+    ];
+    for r in results {
+        let digits = r.digits;
+        let mut verdict = r.verdict.name().to_string();
+        if let Some(note) = &r.note {
+            let _ = write!(verdict, " ({note})");
+        }
+        rows.push(vec![
+            r.expr.clone(),
+            r.value.map_or("-".to_string(), |v| format!("{v:.digits$}")),
+            r.ci95.map_or(String::new(), |[a, b]| {
+                format!("[{a:.digits$}, {b:.digits$}]")
+            }),
+            verdict,
+        ]);
+    }
+    if exact {
+        // No intervals: no column for them.
+        for row in &mut rows {
+            row.remove(2);
+        }
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::from(" ");
+        for (c, cell) in row.iter().enumerate() {
+            let width = widths[c];
+            // The value column is right-aligned; the rest left-aligned.
+            if c == 1 {
+                let _ = write!(line, " {cell:>width$} ");
+            } else {
+                let _ = write!(line, " {cell:<width$} ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&summary(results));
+    out.push('\n');
+    out
+}
+
+/// `3 checks: 1 passed, 1 failed, 1 inconclusive`.
+pub fn summary(results: &[CheckResult]) -> String {
+    let t = Tally::of(results);
+    let n = results.len();
+    format!(
+        "{n} check{}: {} passed, {} failed, {} inconclusive",
+        if n == 1 { "" } else { "s" },
+        t.passed,
+        t.failed,
+        t.inconclusive
+    )
+}
+
+/// The `ivr sim --format json` object with a top-level `checks` list.
+pub fn json(report: &SimReport, results: &[CheckResult]) -> String {
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert(
+            "checks".to_string(),
+            serde_json::to_value(results).unwrap_or_default(),
+        );
+    }
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}

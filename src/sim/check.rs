@@ -1,0 +1,585 @@
+//! `ivr sim --check`: gates on the figures of a simulation (cli.md, `ivr sim --check`).
+//!
+//! A check is `FIGURE OP NUMBER`. It passes when the figure's whole 95% interval is on the
+//! right side of the bound, fails when the whole interval is on the wrong side, and is
+//! inconclusive when the interval straddles the bound (more calls narrow it). Exact figures
+//! (`--exact`) have no interval: a check on them passes or fails.
+
+use serde::Serialize;
+
+use super::engine::Outcome;
+use super::report::{Distribution, Figures, SimReport};
+use crate::convert::did_you_mean;
+
+/// A comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Le,
+    Lt,
+    Ge,
+    Gt,
+}
+
+impl Op {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Ge => ">=",
+            Op::Gt => ">",
+        }
+    }
+
+    fn holds(self, value: f64, bound: f64) -> bool {
+        match self {
+            Op::Le => value <= bound,
+            Op::Lt => value < bound,
+            Op::Ge => value >= bound,
+            Op::Gt => value > bound,
+        }
+    }
+}
+
+/// What is measured per call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    Inputs,
+    Time,
+    TimeToAgent,
+}
+
+impl Quantity {
+    const ALL: [Quantity; 3] = [Quantity::Inputs, Quantity::Time, Quantity::TimeToAgent];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Quantity::Inputs => "inputs",
+            Quantity::Time => "time",
+            Quantity::TimeToAgent => "time_to_agent",
+        }
+    }
+}
+
+/// A summary of a quantity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statistic {
+    Mean,
+    P50,
+    P90,
+    P99,
+}
+
+impl Statistic {
+    const ALL: [Statistic; 4] = [
+        Statistic::Mean,
+        Statistic::P50,
+        Statistic::P90,
+        Statistic::P99,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Statistic::Mean => "mean",
+            Statistic::P50 => "p50",
+            Statistic::P90 => "p90",
+            Statistic::P99 => "p99",
+        }
+    }
+}
+
+/// A figure of the whole traffic or of one intent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    /// The share of calls ending in an outcome.
+    Share(Outcome),
+    Stat(Quantity, Statistic),
+}
+
+impl Figure {
+    /// Every figure a check can name, as written (without an `intent.NAME.` prefix).
+    pub fn all() -> Vec<(String, Figure)> {
+        let mut all: Vec<(String, Figure)> = Outcome::ALL
+            .iter()
+            .map(|&o| (o.name().to_string(), Figure::Share(o)))
+            .collect();
+        for q in Quantity::ALL {
+            for s in Statistic::ALL {
+                all.push((format!("{}.{}", q.name(), s.name()), Figure::Stat(q, s)));
+            }
+        }
+        all
+    }
+
+    fn named(text: &str) -> Option<Figure> {
+        Figure::all()
+            .into_iter()
+            .find(|(name, _)| name == text)
+            .map(|(_, f)| f)
+    }
+
+    pub fn is_quantile(self) -> bool {
+        matches!(self, Figure::Stat(_, s) if s != Statistic::Mean)
+    }
+
+    /// Decimals worth printing.
+    pub fn digits(self) -> usize {
+        match self {
+            Figure::Share(_) => 4,
+            Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
+            Figure::Stat(Quantity::Inputs, _) => 0,
+            Figure::Stat(_, _) => 2,
+        }
+    }
+}
+
+/// A parsed check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// `FIGURE OP NUMBER`, with single spaces around the operator.
+    pub expr: String,
+    /// `None`: the whole traffic.
+    pub intent: Option<String>,
+    pub figure: Figure,
+    pub op: Op,
+    pub bound: f64,
+}
+
+/// Why an expression is not a check (a usage error).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckError {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl CheckError {
+    fn new(message: impl Into<String>) -> Self {
+        CheckError {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+const OPERATORS: &str = "<=, <, >= or >";
+
+/// Parses `FIGURE OP NUMBER` against the intents of the traffic. With `exact`, quantile
+/// figures are refused (the exact solver computes shares and means only).
+pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Check, CheckError> {
+    let text = text.trim();
+    let Some(at) = text.find(['<', '>', '=', '!']) else {
+        return Err(CheckError::new(format!(
+            "`{text}` has no comparison: a check is FIGURE OP NUMBER, with OP one of {OPERATORS}"
+        ))
+        .help("for example `abandoned <= 0.08` or `time.p90 <= 90`"));
+    };
+    let figure_text = text[..at].trim();
+    let rest = &text[at..];
+    let op_len = rest
+        .find(|c: char| !matches!(c, '<' | '>' | '=' | '!'))
+        .unwrap_or(rest.len());
+    let (op_text, number_text) = (&rest[..op_len], rest[op_len..].trim());
+    let op = match op_text {
+        "<=" => Op::Le,
+        "<" => Op::Lt,
+        ">=" => Op::Ge,
+        ">" => Op::Gt,
+        "=<" | "=>" => {
+            let better = if op_text == "=<" { "<=" } else { ">=" };
+            return Err(CheckError::new(format!("`{op_text}` is not a comparison"))
+                .help(format!("did you mean `{better}`?")));
+        }
+        "=" | "==" | "!=" => {
+            return Err(CheckError::new(format!(
+                "a check cannot test `{op_text}`: an estimate is never exactly a number; use {OPERATORS}"
+            ))
+            .help(format!("for example `{figure_text} <= {number_text}`")));
+        }
+        _ => {
+            return Err(CheckError::new(format!(
+                "`{op_text}` is not a comparison; use {OPERATORS}"
+            )));
+        }
+    };
+    if figure_text.is_empty() {
+        return Err(
+            CheckError::new(format!("`{text}` names no figure before `{op_text}`"))
+                .help("a check is FIGURE OP NUMBER, for example `abandoned <= 0.08`"),
+        );
+    }
+    if number_text.contains(['<', '>']) {
+        return Err(
+            CheckError::new(format!("`{text}` makes more than one comparison"))
+                .help("write one check per bound, each with its own --check"),
+        );
+    }
+    let bound = parse_number(number_text, op_text)?;
+    let (intent, figure) = parse_figure(figure_text, intents)?;
+    if let Figure::Share(o) = figure
+        && !(0.0..=1.0).contains(&bound)
+    {
+        let mut error = CheckError::new(format!(
+            "`{}` is a share from 0 to 1, so `{op_text} {number_text}` is not a bound on it",
+            o.name()
+        ));
+        if bound > 1.0 && bound <= 100.0 {
+            error = error.help(format!("write {number_text}% as {}", bound / 100.0));
+        }
+        return Err(error);
+    }
+    if exact && figure.is_quantile() {
+        return Err(CheckError::new(format!(
+            "`{figure_text}` is a quantile, and the exact solver computes shares and means only"
+        ))
+        .help("check quantiles without --exact (Monte Carlo), or check a mean"));
+    }
+    Ok(Check {
+        expr: format!("{figure_text} {op_text} {number_text}"),
+        intent,
+        figure,
+        op,
+        bound,
+    })
+}
+
+fn parse_number(text: &str, op: &str) -> Result<f64, CheckError> {
+    if text.is_empty() {
+        return Err(CheckError::new(format!("no number after `{op}`"))
+            .help("a check is FIGURE OP NUMBER, for example `abandoned <= 0.08`"));
+    }
+    if let Some(percent) = text.strip_suffix('%')
+        && let Ok(v) = percent.trim().parse::<f64>()
+    {
+        return Err(
+            CheckError::new(format!("`{text}` is not a number")).help(format!(
+                "write shares as fractions: {} for {text}",
+                v / 100.0
+            )),
+        );
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(CheckError::new(format!("`{text}` is not a number"))),
+    }
+}
+
+/// `FIGURE` or `intent.NAME.FIGURE`.
+fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figure), CheckError> {
+    let names = Figure::all();
+    let unknown = |figure: &str, whose: &str| {
+        let error = CheckError::new(format!("unknown figure `{figure}`{whose}"));
+        let stripped = figure.strip_prefix("outcomes.").unwrap_or(figure);
+        if Quantity::ALL.iter().any(|q| q.name() == stripped) {
+            return error.help(format!(
+                "name a statistic: `{stripped}.mean`, `{stripped}.p50`, `{stripped}.p90` or `{stripped}.p99`"
+            ));
+        }
+        match did_you_mean(stripped, names.iter().map(|(n, _)| n.as_str())) {
+            Some(better) => error.help(format!("did you mean `{better}`?")),
+            None => error.help(
+                "figures are an outcome (`self_served`, `agent`, `misrouted`, `unresolved`, `disconnected`, `abandoned`, `looped`) or `inputs`, `time`, `time_to_agent` with `.mean`, `.p50`, `.p90` or `.p99`",
+            ),
+        }
+    };
+    let Some(rest) = text.strip_prefix("intent.") else {
+        if let Some(figure) = Figure::named(text) {
+            return Ok((None, figure));
+        }
+        // `intents.NAME.x`, `NAME.x`: the intent prefix is `intent.` (singular).
+        let after_first = text.split_once('.').map_or("", |(_, r)| r);
+        if let Some(rest) = text.strip_prefix("intents.")
+            && parse_figure(&format!("intent.{rest}"), intents).is_ok()
+        {
+            return Err(CheckError::new(format!("unknown figure `{text}`"))
+                .help(format!("did you mean `intent.{rest}`?")));
+        }
+        let first = text.split('.').next().unwrap_or(text);
+        if intents.iter().any(|n| n == first) && Figure::named(after_first).is_some() {
+            return Err(CheckError::new(format!("unknown figure `{text}`"))
+                .help(format!("did you mean `intent.{text}`?")));
+        }
+        return Err(unknown(text, ""));
+    };
+    // Intent names may contain dots: the longest name followed by `.` wins.
+    let mut candidates: Vec<&String> = intents
+        .iter()
+        .filter(|n| {
+            rest.len() > n.len() && rest.starts_with(n.as_str()) && rest[n.len()..].starts_with('.')
+        })
+        .collect();
+    candidates.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    if let Some(name) = candidates.first() {
+        let figure_text = &rest[name.len() + 1..];
+        return match Figure::named(figure_text) {
+            Some(figure) => Ok((Some(name.to_string()), figure)),
+            None => Err(unknown(figure_text, &format!(" for intent `{name}`"))),
+        };
+    }
+    if intents.iter().any(|n| n == rest) {
+        return Err(
+            CheckError::new(format!("`{text}` names no figure of intent `{rest}`")).help(format!(
+                "for example `{text}.self_served` or `{text}.time.mean`"
+            )),
+        );
+    }
+    // The intent is unknown: the name is what is left of a known figure at the end, or up to
+    // the first dot.
+    let name = names
+        .iter()
+        .filter_map(|(f, _)| rest.strip_suffix(f.as_str())?.strip_suffix('.'))
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(|| rest.split('.').next().unwrap_or(rest));
+    let error = CheckError::new(format!("no intent named `{name}` in the traffic"));
+    Err(
+        match did_you_mean(name, intents.iter().map(String::as_str)) {
+            Some(better) => error.help(format!("did you mean `{better}`?")),
+            None => {
+                let listed: Vec<&str> = intents.iter().take(12).map(String::as_str).collect();
+                let more = if intents.len() > listed.len() {
+                    ", ..."
+                } else {
+                    ""
+                };
+                error.help(format!("the intents are: {}{more}", listed.join(", ")))
+            }
+        },
+    )
+}
+
+/// The outcome of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Inconclusive,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// A check evaluated on a report: the `checks` entries of `ivr sim --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub expr: String,
+    /// The figure (null when there is none, such as `time_to_agent` with no call reaching an agent).
+    pub value: Option<f64>,
+    /// Its 95% interval (null with `--exact`).
+    pub ci95: Option<[f64; 2]>,
+    pub verdict: Verdict,
+    /// Why a check is inconclusive, for people.
+    #[serde(skip)]
+    pub note: Option<String>,
+    /// Decimals worth printing.
+    #[serde(skip)]
+    pub digits: usize,
+}
+
+/// Counts of verdicts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub inconclusive: usize,
+}
+
+impl Tally {
+    pub fn of(results: &[CheckResult]) -> Tally {
+        let mut t = Tally::default();
+        for r in results {
+            match r.verdict {
+                Verdict::Pass => t.passed += 1,
+                Verdict::Fail => t.failed += 1,
+                Verdict::Inconclusive => t.inconclusive += 1,
+            }
+        }
+        t
+    }
+
+    pub fn all_passed(&self) -> bool {
+        self.failed == 0 && self.inconclusive == 0
+    }
+}
+
+/// A number of a distribution, as `f64` (inputs are counted in integers).
+pub trait AsF64: Copy {
+    fn as_f64(self) -> f64;
+}
+
+impl AsF64 for f64 {
+    fn as_f64(self) -> f64 {
+        self
+    }
+}
+
+impl AsF64 for u64 {
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+/// A statistic of a distribution and its interval.
+fn statistic<Q: AsF64>(d: &Distribution<Q>, s: Statistic) -> (Option<f64>, Option<[f64; 2]>) {
+    let pair = |ci: Option<[Q; 2]>| ci.map(|[a, b]| [a.as_f64(), b.as_f64()]);
+    match s {
+        Statistic::Mean => (Some(d.mean), d.mean_ci95),
+        Statistic::P50 => (d.p50.map(Q::as_f64), pair(d.p50_ci95)),
+        Statistic::P90 => (d.p90.map(Q::as_f64), pair(d.p90_ci95)),
+        Statistic::P99 => (d.p99.map(Q::as_f64), pair(d.p99_ci95)),
+    }
+}
+
+/// The figure a check names, its interval, or why there is none.
+fn measure(check: &Check, f: &Figures) -> Result<(f64, Option<[f64; 2]>), String> {
+    let (value, ci) = match check.figure {
+        Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o)),
+        Figure::Stat(Quantity::Inputs, s) => statistic(&f.inputs, s),
+        Figure::Stat(Quantity::Time, s) => statistic(&f.time, s),
+        Figure::Stat(Quantity::TimeToAgent, s) => match &f.time_to_agent {
+            Some(d) => statistic(d, s),
+            None => {
+                return Err("time_to_agent is null: no call reached an agent".to_string());
+            }
+        },
+    };
+    value
+        .map(|v| (v, ci))
+        .ok_or_else(|| "the figure is null".to_string())
+}
+
+/// Evaluates a check on a report.
+pub fn evaluate(check: &Check, report: &SimReport) -> CheckResult {
+    let figures = match &check.intent {
+        None => Some(&report.overall),
+        Some(name) => report
+            .intents
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| &i.figures),
+    };
+    let measured = figures
+        .ok_or_else(|| "the report has no such intent".to_string())
+        .and_then(|f| measure(check, f));
+    let mut result = CheckResult {
+        expr: check.expr.clone(),
+        value: None,
+        ci95: None,
+        verdict: Verdict::Inconclusive,
+        note: None,
+        digits: check.figure.digits(),
+    };
+    match measured {
+        Err(note) => result.note = Some(note),
+        Ok((value, _)) if report.exact => {
+            result.value = Some(value);
+            result.verdict = if check.op.holds(value, check.bound) {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            };
+        }
+        Ok((_, None)) => {
+            // A Monte Carlo figure without an interval comes from no calls at all.
+            result.note = Some(match &check.intent {
+                Some(name) => format!("no simulated call had intent `{name}`"),
+                None => "no simulated calls".to_string(),
+            });
+        }
+        Ok((value, Some([low, high]))) => {
+            result.value = Some(value);
+            result.ci95 = Some([low, high]);
+            let (low_ok, high_ok) = (
+                check.op.holds(low, check.bound),
+                check.op.holds(high, check.bound),
+            );
+            result.verdict = match (low_ok, high_ok) {
+                (true, true) => Verdict::Pass,
+                (false, false) => Verdict::Fail,
+                _ => {
+                    result.note = Some(format!(
+                        "the interval straddles {}; raise --calls",
+                        trim_number(check.bound)
+                    ));
+                    Verdict::Inconclusive
+                }
+            };
+        }
+    }
+    result
+}
+
+/// A bound as people write it (`0.08`, `90`).
+fn trim_number(v: f64) -> String {
+    format!("{v}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intents() -> Vec<String> {
+        vec!["balance".into(), "complaint".into(), "a.b".into()]
+    }
+
+    #[test]
+    fn parses_figures_and_operators() {
+        let c = parse(" abandoned<=0.08 ", &intents(), false).unwrap();
+        assert_eq!(c.expr, "abandoned <= 0.08");
+        assert_eq!(c.figure, Figure::Share(Outcome::Abandoned));
+        assert_eq!((c.op, c.bound), (Op::Le, 0.08));
+        let c = parse("intent.complaint.inputs.mean < 2", &intents(), false).unwrap();
+        assert_eq!(c.intent.as_deref(), Some("complaint"));
+        assert_eq!(c.figure, Figure::Stat(Quantity::Inputs, Statistic::Mean));
+        let c = parse("intent.a.b.time_to_agent.p99>3", &intents(), false).unwrap();
+        assert_eq!(c.intent.as_deref(), Some("a.b"));
+        assert_eq!(c.op, Op::Gt);
+    }
+
+    #[test]
+    fn explains_mistakes() {
+        let err = |t: &str| parse(t, &intents(), false).unwrap_err();
+        assert_eq!(
+            err("abandonned <= 0.1").help.unwrap(),
+            "did you mean `abandoned`?"
+        );
+        assert_eq!(
+            err("intent.complaints.agent >= 0.5").help.unwrap(),
+            "did you mean `complaint`?"
+        );
+        assert!(
+            err("intent.complaint.tme.mean <= 3")
+                .help
+                .unwrap()
+                .contains("time.mean")
+        );
+        assert!(
+            err("complaint.agent >= 0.5")
+                .help
+                .unwrap()
+                .contains("intent.complaint.agent")
+        );
+        assert!(err("abandoned = 0.1").message.contains("cannot test"));
+        assert!(err("abandoned =< 0.1").help.unwrap().contains("<="));
+        assert!(err("abandoned 0.1").message.contains("no comparison"));
+        assert!(err("abandoned <= 8%").help.unwrap().contains("0.08"));
+        assert!(err("abandoned <= 8").help.unwrap().contains("0.08"));
+        assert!(
+            err("0.1 < abandoned < 0.2")
+                .message
+                .contains("more than one")
+        );
+        assert!(parse("time.p90 <= 3", &intents(), true).is_err());
+        assert!(parse("time.mean <= 3", &intents(), true).is_ok());
+    }
+}

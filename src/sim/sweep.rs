@@ -1,0 +1,327 @@
+//! `ivr sim --vary`: a grid of caller parameters, every point run with the same random numbers.
+//!
+//! `--vary PATH=V1,V2,...` may repeat. The grid is every combination, in the order given, the
+//! last `--vary` varying fastest. Each point's values are checked against the ranges of
+//! menu-format.md (the same as in an intents file's `callers:`).
+
+use crate::convert::did_you_mean;
+use crate::intents::CallerModel;
+
+/// A caller parameter a sweep can vary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    MistakeRate,
+    InvalidRate,
+    NoInputRate,
+    Patience,
+    BargeIn,
+    DigitTime,
+}
+
+impl Param {
+    pub const ALL: [Param; 6] = [
+        Param::MistakeRate,
+        Param::InvalidRate,
+        Param::NoInputRate,
+        Param::Patience,
+        Param::BargeIn,
+        Param::DigitTime,
+    ];
+
+    /// The path as written after `--vary` (and in the CSV header and JSON `point`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Param::MistakeRate => "callers.mistake_rate",
+            Param::InvalidRate => "callers.invalid_rate",
+            Param::NoInputRate => "callers.no_input_rate",
+            Param::Patience => "callers.patience",
+            Param::BargeIn => "callers.barge_in",
+            Param::DigitTime => "callers.digit_time",
+        }
+    }
+
+    /// The name without `callers.` (human table headers).
+    pub fn short(self) -> &'static str {
+        &self.path()["callers.".len()..]
+    }
+
+    fn is_rate(self) -> bool {
+        matches!(
+            self,
+            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate
+        )
+    }
+
+    fn parse_value(self, text: &str) -> Result<Value, SweepError> {
+        let what = self.path();
+        let number = || match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(SweepError::new(format!(
+                "`{text}` is not a number ({what})"
+            ))),
+        };
+        match self {
+            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate => {
+                let v = number()?;
+                if !(0.0..=1.0).contains(&v) {
+                    let error = SweepError::new(format!(
+                        "{what} must be a probability from 0 to 1, not {text}"
+                    ));
+                    return Err(if v > 1.0 && v <= 100.0 {
+                        error.help(format!("write {text}% as {}", v / 100.0))
+                    } else {
+                        error
+                    });
+                }
+                Ok(Value::Number(v))
+            }
+            Param::Patience => {
+                if text == "null" {
+                    return Ok(Value::Null);
+                }
+                let v = number().map_err(|e| {
+                    e.help("patience is a number of seconds above 0, or `null` (callers never give up)")
+                })?;
+                if v <= 0.0 {
+                    return Err(SweepError::new(format!(
+                        "{what} must be above 0 seconds, or null, not {text}"
+                    ))
+                    .help("`null` means callers never give up"));
+                }
+                Ok(Value::Number(v))
+            }
+            Param::BargeIn => match text {
+                "true" => Ok(Value::Bool(true)),
+                "false" => Ok(Value::Bool(false)),
+                _ => Err(SweepError::new(format!(
+                    "{what} is true or false, not `{text}`"
+                ))),
+            },
+            Param::DigitTime => {
+                let v = number()?;
+                if v < 0.0 {
+                    return Err(SweepError::new(format!(
+                        "{what} must be 0 or more seconds, not {text}"
+                    )));
+                }
+                Ok(Value::Number(v))
+            }
+        }
+    }
+
+    /// Sets this parameter in a caller model.
+    pub fn apply(self, callers: &mut CallerModel, value: Value) {
+        match (self, value) {
+            (Param::MistakeRate, Value::Number(v)) => callers.mistake_rate = v,
+            (Param::InvalidRate, Value::Number(v)) => callers.invalid_rate = v,
+            (Param::NoInputRate, Value::Number(v)) => callers.no_input_rate = v,
+            (Param::Patience, Value::Number(v)) => callers.patience = Some(v),
+            (Param::Patience, Value::Null) => callers.patience = None,
+            (Param::BargeIn, Value::Bool(b)) => callers.barge_in = b,
+            (Param::DigitTime, Value::Number(v)) => callers.digit_time = v,
+            _ => unreachable!("values are parsed for their parameter"),
+        }
+    }
+}
+
+/// One value of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Number(f64),
+    /// `patience: null`: callers never give up.
+    Null,
+    Bool(bool),
+}
+
+impl Value {
+    pub fn to_json(self) -> serde_json::Value {
+        match self {
+            Value::Number(v) => serde_json::Number::from_f64(v)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(b),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Number(v) => write!(f, "{v}"),
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// One `--vary` option.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vary {
+    pub param: Param,
+    pub values: Vec<Value>,
+}
+
+/// Why a `--vary` is not usable (a usage error).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepError {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl SweepError {
+    fn new(message: impl Into<String>) -> Self {
+        SweepError {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Most points a sweep may have.
+pub const MAX_POINTS: usize = 10_000;
+
+/// Parses `PATH=V1,V2,...`.
+pub fn parse_vary(text: &str) -> Result<Vary, SweepError> {
+    let Some((path, values)) = text.split_once('=') else {
+        return Err(
+            SweepError::new(format!("`{text}` is not PATH=V1,V2,...: it has no `=`"))
+                .help("for example `--vary callers.mistake_rate=0.01,0.03,0.1`"),
+        );
+    };
+    let path = path.trim();
+    let Some(param) = Param::ALL.into_iter().find(|p| p.path() == path) else {
+        let paths: Vec<&str> = Param::ALL.iter().map(|p| p.path()).collect();
+        let error = SweepError::new(format!("`{path}` is not a parameter a sweep can vary"));
+        let prefixed = format!("callers.{path}");
+        let better = if paths.contains(&prefixed.as_str()) {
+            Some(prefixed)
+        } else {
+            did_you_mean(path, paths.iter().copied()).map(str::to_string)
+        };
+        return Err(match better {
+            Some(better) => error.help(format!("did you mean `{better}`?")),
+            None => error.help(format!("the parameters are: {}", paths.join(", "))),
+        });
+    };
+    let values = values
+        .split(',')
+        .map(str::trim)
+        .map(|v| {
+            if v.is_empty() {
+                Err(SweepError::new(format!("`{text}` has an empty value"))
+                    .help("separate values with commas: `PATH=V1,V2,V3`"))
+            } else {
+                param.parse_value(v)
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Vary { param, values })
+}
+
+/// One point of the grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The varied parameters' values, in the order of the `--vary` options.
+    pub values: Vec<(Param, Value)>,
+    /// The caller model at this point (the intents file's, with the values set).
+    pub callers: CallerModel,
+}
+
+/// Every combination of the values, the last `--vary` varying fastest, each checked against the
+/// ranges of menu-format.md.
+pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, SweepError> {
+    for (i, v) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|w| w.param == v.param) {
+            return Err(
+                SweepError::new(format!("{} is varied twice", v.param.path()))
+                    .help("give all its values in one --vary, separated by commas"),
+            );
+        }
+    }
+    let size = varies
+        .iter()
+        .try_fold(1usize, |n, v| n.checked_mul(v.values.len()))
+        .filter(|&n| n <= MAX_POINTS);
+    let Some(size) = size else {
+        return Err(
+            SweepError::new(format!("the sweep has more than {MAX_POINTS} points"))
+                .help("vary fewer parameters or give fewer values"),
+        );
+    };
+    let mut points = Vec::with_capacity(size);
+    for index in 0..size {
+        let mut rest = index;
+        let mut values = vec![(Param::MistakeRate, Value::Null); varies.len()];
+        for (slot, v) in varies.iter().enumerate().rev() {
+            values[slot] = (v.param, v.values[rest % v.values.len()]);
+            rest /= v.values.len();
+        }
+        let mut callers = base;
+        for &(param, value) in &values {
+            param.apply(&mut callers, value);
+        }
+        let sum = callers.mistake_rate + callers.invalid_rate + callers.no_input_rate;
+        if sum > 1.0 + 1e-12 {
+            let shown: Vec<String> = values
+                .iter()
+                .filter(|(p, _)| p.is_rate())
+                .map(|(p, v)| format!("{}={v}", p.path()))
+                .collect();
+            return Err(SweepError::new(format!(
+                "at the point {}, mistake_rate + invalid_rate + no_input_rate is {} ({} + {} + {}), more than 1",
+                shown.join(", "),
+                (sum * 1e9).round() / 1e9,
+                callers.mistake_rate,
+                callers.invalid_rate,
+                callers.no_input_rate
+            ))
+            .help("lower the rates so that they add up to at most 1 at every point of the grid (rates not varied keep the intents file's values)"));
+        }
+        points.push(Point { values, callers });
+    }
+    Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_order_last_fastest() {
+        let a = parse_vary("callers.mistake_rate=0.01,0.1").unwrap();
+        let b = parse_vary("callers.patience=60, null").unwrap();
+        let points = grid(&[a, b], CallerModel::default()).unwrap();
+        let shown: Vec<String> = points
+            .iter()
+            .map(|p| format!("{}/{}", p.values[0].1, p.values[1].1))
+            .collect();
+        assert_eq!(shown, ["0.01/60", "0.01/null", "0.1/60", "0.1/null"]);
+        assert_eq!(points[1].callers.patience, None);
+        assert_eq!(points[2].callers.mistake_rate, 0.1);
+    }
+
+    #[test]
+    fn refuses_bad_values() {
+        assert!(parse_vary("callers.mistake_rate=1.5").is_err());
+        assert!(parse_vary("callers.patience=0").is_err());
+        assert!(parse_vary("callers.barge_in=yes").is_err());
+        assert!(parse_vary("callers.digit_time=-1").is_err());
+        assert_eq!(
+            parse_vary("mistake_rate=0.1").unwrap_err().help.unwrap(),
+            "did you mean `callers.mistake_rate`?"
+        );
+        let a = parse_vary("callers.mistake_rate=0.5,0.95").unwrap();
+        let b = parse_vary("callers.invalid_rate=0.05").unwrap();
+        let error = grid(&[a, b], CallerModel::default()).unwrap_err();
+        assert!(
+            error.message.contains("callers.mistake_rate=0.95"),
+            "{}",
+            error.message
+        );
+    }
+}
