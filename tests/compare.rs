@@ -1,0 +1,223 @@
+//! `ivr compare`: paired differences with common random numbers.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn ivr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ivr"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ivr")
+}
+
+fn json(output: &Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+const SLOW: &str = "tests/fixtures/compare/slow.yaml";
+const FAST: &str = "tests/fixtures/compare/fast.yaml";
+const OUTCOMES: [&str; 7] = [
+    "self_served",
+    "agent",
+    "misrouted",
+    "unresolved",
+    "disconnected",
+    "abandoned",
+    "looped",
+];
+
+fn diff(report: &Value, path: &[&str]) -> (f64, [f64; 2], bool) {
+    let mut d = &report["diff"]["overall"];
+    for p in path {
+        d = &d[p];
+    }
+    let ci = d["ci95"]
+        .as_array()
+        .map(|c| [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()])
+        .unwrap_or([f64::NAN; 2]);
+    (
+        d["diff"].as_f64().unwrap(),
+        ci,
+        d["significant"].as_bool().unwrap(),
+    )
+}
+
+#[test]
+fn a_menu_compared_with_itself_differs_by_nothing() {
+    let report = json(&ivr(&[
+        "compare", SLOW, SLOW, "--calls", "30000", "--format", "json",
+    ]));
+    for o in OUTCOMES {
+        let (d, ci, significant) = diff(&report, &["outcomes", o]);
+        assert_eq!((d, ci, significant), (0.0, [0.0, 0.0], false), "{o}");
+    }
+    for q in ["inputs", "time"] {
+        assert_eq!(diff(&report, &[q, "mean"]), (0.0, [0.0, 0.0], false), "{q}");
+    }
+    for (_, intent) in report["diff"]["intents"].as_object().unwrap() {
+        assert_eq!(intent["time"]["mean"]["diff"], 0.0);
+    }
+    assert_eq!(report["a"]["overall"], report["b"]["overall"]);
+}
+
+#[test]
+fn a_reorder_the_exact_solver_says_saves_time_shows_a_significant_saving() {
+    let exact = json(&ivr(&[
+        "compare", SLOW, FAST, "--exact", "--format", "json",
+    ]));
+    let (exact_saving, _, _) = diff(&exact, &["time", "mean"]);
+    assert!(
+        exact_saving < -1.0,
+        "moving the popular option first saves seconds: {exact_saving}"
+    );
+    assert!(exact["diff"]["overall"]["time"]["mean"]["ci95"].is_null());
+    let sampled = json(&ivr(&[
+        "compare", SLOW, FAST, "--calls", "100000", "--format", "json",
+    ]));
+    let (saving, [lo, hi], significant) = diff(&sampled, &["time", "mean"]);
+    assert!(significant && hi < 0.0, "{saving} [{lo}, {hi}]");
+    // The exact difference lies within the paired interval (widened by a little for 4 SE).
+    let half = (hi - lo) / 2.0;
+    assert!(
+        (saving - exact_saving).abs() <= 2.1 * half,
+        "{saving} vs exact {exact_saving} ± {half}"
+    );
+    // Most callers want the balance: the median call gets shorter (batch means over 4,096 calls).
+    let (p50, _, p50_significant) = diff(&sampled, &["time", "p50"]);
+    assert!(
+        p50 < 0.0 && p50_significant,
+        "p50 difference from batch means: {p50}"
+    );
+}
+
+/// Common random numbers make the interval of a difference far narrower than two
+/// independent runs would.
+#[test]
+fn common_random_numbers_narrow_the_interval_of_a_difference() {
+    let paired = json(&ivr(&[
+        "compare", SLOW, FAST, "--calls", "50000", "--format", "json",
+    ]));
+    let (_, [lo, hi], _) = diff(&paired, &["time", "mean"]);
+    let paired_width = hi - lo;
+    let width = |report: &Value| {
+        let ci = &report["overall"]["time"]["mean_ci95"];
+        ci[1].as_f64().unwrap() - ci[0].as_f64().unwrap()
+    };
+    let a = json(&ivr(&[
+        "sim", SLOW, "--calls", "50000", "--seed", "1", "--format", "json",
+    ]));
+    let b = json(&ivr(&[
+        "sim", FAST, "--calls", "50000", "--seed", "2", "--format", "json",
+    ]));
+    // Independent runs: the variances add.
+    let independent_width = (width(&a).powi(2) + width(&b).powi(2)).sqrt();
+    let ratio = paired_width / independent_width;
+    assert!(
+        ratio < 0.7,
+        "paired width {paired_width} vs independent {independent_width} (ratio {ratio})"
+    );
+    // Within one intent the paired calls follow each other even more closely.
+    let intent_width = |report: &Value| {
+        let ci = &report["intents"]["balance"]["time"]["mean_ci95"];
+        ci[1].as_f64().unwrap() - ci[0].as_f64().unwrap()
+    };
+    let ci = &paired["diff"]["intents"]["balance"]["time"]["mean"]["ci95"];
+    let paired_intent = ci[1].as_f64().unwrap() - ci[0].as_f64().unwrap();
+    let independent_intent = (intent_width(&a).powi(2) + intent_width(&b).powi(2)).sqrt();
+    assert!(
+        paired_intent / independent_intent < 0.6,
+        "{paired_intent} vs {independent_intent}"
+    );
+}
+
+#[test]
+fn each_side_is_the_sim_of_that_menu_with_the_same_seed() {
+    let compared = json(&ivr(&[
+        "compare", SLOW, FAST, "--calls", "20000", "--seed", "9", "--format", "json",
+    ]));
+    for (side, menu) in [("a", SLOW), ("b", FAST)] {
+        let alone = json(&ivr(&[
+            "sim", menu, "--calls", "20000", "--seed", "9", "--format", "json",
+        ]));
+        assert_eq!(compared[side], alone, "{side}");
+    }
+}
+
+#[test]
+fn threads_do_not_change_a_comparison() {
+    let one = ivr(&[
+        "compare",
+        SLOW,
+        FAST,
+        "--calls",
+        "140000",
+        "--threads",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let two = ivr(&[
+        "compare",
+        SLOW,
+        FAST,
+        "--calls",
+        "140000",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(one.stdout, two.stdout);
+}
+
+#[test]
+fn human_output_marks_significant_differences() {
+    let output = ivr(&["compare", SLOW, FAST, "--calls", "20000", "--seed", "3"]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn different_traffic_files_need_intents() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compare");
+    let text = std::fs::read_to_string(root.join("fast.yaml"))
+        .unwrap()
+        .replace("callers.intents.yaml", "other.intents.yaml");
+    let other = dir.path().join("fast-other.yaml");
+    std::fs::write(&other, text).unwrap();
+    std::fs::copy(
+        root.join("other.intents.yaml"),
+        dir.path().join("other.intents.yaml"),
+    )
+    .unwrap();
+    let other = other.to_string_lossy().into_owned();
+    let output = ivr(&["compare", SLOW, &other, "--calls", "1000"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--intents"));
+    let with_intents = ivr(&[
+        "compare",
+        SLOW,
+        &other,
+        "--calls",
+        "1000",
+        "--intents",
+        "tests/fixtures/compare/callers.intents.yaml",
+    ]);
+    assert_eq!(
+        with_intents.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with_intents.stderr)
+    );
+}
