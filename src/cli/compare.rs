@@ -55,7 +55,7 @@ fn shared_intents(args: &CompareArgs) -> Result<Option<PathBuf>, u8> {
             .map(|t| menu.parent().unwrap_or(Path::new("")).join(&t.value)))
     };
     match (traffic(&args.menu_a)?, traffic(&args.menu_b)?) {
-        (Some(a), Some(b)) if std::path::absolute(&a).ok() != std::path::absolute(&b).ok() => {
+        (Some(a), Some(b)) if same_file(&a) != same_file(&b) => {
             eprintln!(
                 "error: the menus name different traffic files ({} and {}); pass --intents FILE so both run the same callers",
                 a.display(),
@@ -66,6 +66,11 @@ fn shared_intents(args: &CompareArgs) -> Result<Option<PathBuf>, u8> {
         (Some(a), _) => Ok(Some(a)),
         (None, b) => Ok(b),
     }
+}
+
+/// A path as one file: resolved through `..` and links when it exists.
+fn same_file(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).ok()
 }
 
 pub fn run(args: &CompareArgs) -> u8 {
