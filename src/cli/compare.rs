@@ -9,7 +9,6 @@ use crate::sim::compare::{CompareReport, exact_diff, monte_carlo_diff, run_pair}
 use crate::sim::exact::exact_report;
 use crate::sim::program::Program;
 use crate::sim::report::monte_carlo_report;
-use crate::sim::run::RunOptions;
 use crate::yaml::Limits;
 
 #[derive(Debug, Args)]
@@ -21,15 +20,8 @@ pub struct CompareArgs {
     /// Intents file for both menus (required when their `traffic:` files differ).
     #[arg(long)]
     pub intents: Option<PathArg>,
-    /// Calls to simulate through each menu.
-    #[arg(long, default_value_t = 100_000)]
-    pub calls: u64,
-    /// Random seed; call i of A and of B share their random numbers.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    #[command(flatten)]
+    pub run: super::RunArgs,
     /// Compare exact solutions instead of sampling.
     #[arg(long)]
     pub exact: bool,
@@ -70,13 +62,14 @@ fn shared_intents(args: &CompareArgs) -> Result<Option<PathBuf>, u8> {
 
 /// A path as one file: resolved through `..` and links when it exists.
 fn same_file(path: &Path) -> Option<PathBuf> {
-    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).ok()
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .ok()
 }
 
 pub fn run(args: &CompareArgs) -> u8 {
-    if args.calls == 0 || args.calls > super::sim::MAX_CALLS {
-        eprintln!("error: --calls must be from 1 to {}", super::sim::MAX_CALLS);
-        return exit::CANNOT_PROCEED;
+    if let Err(code) = args.run.check() {
+        return code;
     }
     let intents = match shared_intents(args) {
         Ok(path) => path,
@@ -102,11 +95,7 @@ pub fn run(args: &CompareArgs) -> u8 {
         let diff = exact_diff(&ra, &rb);
         CompareReport { a: ra, b: rb, diff }
     } else {
-        let options = RunOptions {
-            calls: args.calls,
-            seed: args.seed,
-            threads: args.threads,
-        };
+        let options = args.run.options();
         let tally = run_pair(&a, &b, options);
         CompareReport {
             a: monte_carlo_report(
@@ -114,16 +103,16 @@ pub fn run(args: &CompareArgs) -> u8 {
                 &a.intent_names,
                 &a.shares,
                 &tally.a,
-                args.calls,
-                args.seed,
+                args.run.calls,
+                args.run.seed,
             ),
             b: monte_carlo_report(
                 &name_b,
                 &b.intent_names,
                 &b.shares,
                 &tally.b,
-                args.calls,
-                args.seed,
+                args.run.calls,
+                args.run.seed,
             ),
             diff: monte_carlo_diff(&a.intent_names, &tally),
         }

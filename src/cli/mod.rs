@@ -112,6 +112,42 @@ pub fn print_stdout(text: &str) -> u8 {
     }
 }
 
+/// How many calls to simulate, with which seed, on how many threads (`sim` and `compare`).
+#[derive(Clone, Copy, Debug, clap::Args)]
+pub struct RunArgs {
+    /// Calls to simulate.
+    #[arg(long, default_value_t = 100_000)]
+    pub calls: u64,
+    /// Random seed: the same seed gives the same figures, whatever --threads is.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+impl RunArgs {
+    pub fn options(&self) -> crate::sim::run::RunOptions {
+        crate::sim::run::RunOptions {
+            calls: self.calls,
+            seed: self.seed,
+            threads: self.threads,
+        }
+    }
+
+    /// Exit code 2 with a message when `--calls` is out of range.
+    pub fn check(&self) -> Result<(), u8> {
+        if self.calls == 0 || self.calls > sim::MAX_CALLS {
+            eprintln!(
+                "error: --calls must be from 1 to {} (MAX_CALLS)",
+                sim::MAX_CALLS
+            );
+            return Err(exit::CANNOT_PROCEED);
+        }
+        Ok(())
+    }
+}
+
 /// A path argument as given.
 pub type PathArg = PathBuf;
 

@@ -16,7 +16,7 @@ use crate::sim::check::{Check, CheckResult, Tally, evaluate, parse as parse_chec
 use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::program::Program;
 use crate::sim::report::{SimReport, monte_carlo_report};
-use crate::sim::run::{RunOptions, run};
+use crate::sim::run::run;
 use crate::sim::sweep::{Param, Vary, grid, parse_vary};
 use crate::yaml::Limits;
 
@@ -27,15 +27,8 @@ pub struct SimArgs {
     /// Intents file (else the menu's `traffic:`).
     #[arg(long)]
     pub intents: Option<PathArg>,
-    /// Calls to simulate.
-    #[arg(long, default_value_t = 100_000)]
-    pub calls: u64,
-    /// Random seed: the same seed gives the same figures, whatever --threads is.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    #[command(flatten)]
+    pub run: super::RunArgs,
     /// Solve the caller model exactly instead of sampling (no intervals, no quantiles).
     #[arg(long)]
     pub exact: bool,
@@ -106,9 +99,8 @@ pub fn prepare(
 }
 
 pub fn run_sim(args: &SimArgs) -> u8 {
-    if args.calls == 0 || args.calls > MAX_CALLS {
-        eprintln!("error: --calls must be from 1 to {MAX_CALLS}");
-        return exit::CANNOT_PROCEED;
+    if let Err(code) = args.run.check() {
+        return code;
     }
     // Usage errors in --vary come before any file is read.
     let varies = match args
@@ -181,19 +173,15 @@ fn simulate(args: &SimArgs, menu: &Menu, program: &Program) -> Result<SimReport,
     if args.exact {
         return exact_report(&name, program).map_err(|error| exact_failure(menu, program, error));
     }
-    let options = RunOptions {
-        calls: args.calls,
-        seed: args.seed,
-        threads: args.threads,
-    };
-    let tally = with_progress(args.calls, |tick| run(program, options, tick));
+    let options = args.run.options();
+    let tally = with_progress(args.run.calls, |tick| run(program, options, tick));
     Ok(monte_carlo_report(
         &name,
         &program.intent_names,
         &program.shares,
         &tally,
-        args.calls,
-        args.seed,
+        args.run.calls,
+        args.run.seed,
     ))
 }
 

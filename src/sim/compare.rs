@@ -289,7 +289,7 @@ impl ScopeDiff {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diff {
     pub overall: ScopeDiff,
-    #[serde(serialize_with = "ordered_map")]
+    #[serde(serialize_with = "super::report::ordered_map")]
     pub intents: Vec<(String, ScopeDiff)>,
 }
 
@@ -370,16 +370,4 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
         overall: scope(&a.overall, &b.overall),
         intents,
     }
-}
-
-fn ordered_map<S: serde::Serializer>(
-    entries: &[(String, ScopeDiff)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(entries.len()))?;
-    for (k, v) in entries {
-        map.serialize_entry(k, v)?;
-    }
-    map.end()
 }

@@ -101,8 +101,9 @@ pub struct SimReport {
     pub intents: Vec<(String, IntentFigures)>,
 }
 
-fn ordered_map<S: serde::Serializer>(
-    entries: &[(String, IntentFigures)],
+/// Serialises `(name, value)` pairs as a JSON object in their order (intents file order).
+pub(crate) fn ordered_map<S: serde::Serializer, V: Serialize>(
+    entries: &[(String, V)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
