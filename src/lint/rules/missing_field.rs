@@ -8,9 +8,10 @@ declare_rule! {
     /// ## What it checks
     ///
     /// The file has `menu` (its display name) and `entry`, and each node has the fields its
-    /// type needs: a menu has non-empty `options`; an input has `digits` and `to`; a message
-    /// has `to`; a self_service node has `serves`; a transfer has `queue`. (`say` is optional
-    /// everywhere.)
+    /// type needs: a menu has non-empty `options`, each with a `to` (rules.md lists only the
+    /// node fields, but an option without a target drops the caller who presses it); an input
+    /// has `digits` and `to`; a message has `to`; a self_service node has `serves`; a transfer
+    /// has `queue`. (`say` is optional everywhere.)
     ///
     /// ## Why it matters
     ///
@@ -63,6 +64,18 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         );
     }
     for node in &menu.nodes {
+        // An option that leads nowhere: pressing its key would drop the call.
+        for option in node.options.iter().filter(|o| o.to.is_none()) {
+            out.push(
+                Finding::new(
+                    option.key.as_ref().map_or(option.span, |k| k.span),
+                    format!("option {} of `{}` has no `to`", option.key_text(), node.id.value),
+                    "leads nowhere",
+                )
+                .help("add `to:` with the id of the node this option leads to, or remove the option")
+                .node(node.id.value.clone()),
+            );
+        }
         let mut missing: Vec<&str> = Vec::new();
         match node.kind {
             NodeKind::Menu if node.options.is_empty() => missing.push("options"),
