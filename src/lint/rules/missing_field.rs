@@ -69,10 +69,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     option.key.as_ref().map_or(option.span, |k| k.span),
-                    format!("option {} of `{}` has no `to`", option.key_text(), node.id.value),
+                    format!(
+                        "option {} of `{}` has no `to`",
+                        option.key_text(),
+                        node.id.value
+                    ),
                     "leads nowhere",
                 )
-                .help("add `to:` with the id of the node this option leads to, or remove the option")
+                .help(
+                    "add `to:` with the id of the node this option leads to, or remove the option",
+                )
                 .node(node.id.value.clone()),
             );
         }
