@@ -556,16 +556,28 @@ fn config_schema_matches_the_config_loader() {
     }
     let check = validator(&schema);
     for rule in ivr::lint::registry::RULES {
-        assert!(schema["properties"]["rules"]["properties"][rule.name].is_object(), "{}", rule.name);
+        assert!(
+            schema["properties"]["rules"]["properties"][rule.name].is_object(),
+            "{}",
+            rule.name
+        );
     }
     let good = "rules:\n  agent-depth: { severity: warning, max_inputs: 2 }\n  prompt-key-mismatch: off\n  reentry: false\nexclude: [drafts/]\nchecks: ['abandoned<=0.08']\n";
-    let bad = ["rules:\n  agent-dept: error\n", "rules:\n  agent-depth: { max_input: 2 }\n", "rules:\n  agent-depth: loud\n", "rulez: {}\n"];
+    let bad = [
+        "rules:\n  agent-dept: error\n",
+        "rules:\n  agent-depth: { max_input: 2 }\n",
+        "rules:\n  agent-depth: loud\n",
+        "rulez: {}\n",
+    ];
     let as_json = |text: &str| serde_saphyr::from_str::<Value>(text).unwrap();
     let source = |text: &str| ivr::source::SourceFile::new(".ivr.yaml", text.to_string());
     assert!(check.is_valid(&as_json(good)));
     assert!(ivr::config::Config::from_source(&source(good), &ivr::yaml::Limits::DEFAULT).is_ok());
     for text in bad {
         assert!(!check.is_valid(&as_json(text)), "schema accepts {text}");
-        assert!(ivr::config::Config::from_source(&source(text), &ivr::yaml::Limits::DEFAULT).is_err(), "loader accepts {text}");
+        assert!(
+            ivr::config::Config::from_source(&source(text), &ivr::yaml::Limits::DEFAULT).is_err(),
+            "loader accepts {text}"
+        );
     }
 }
