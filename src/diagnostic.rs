@@ -196,28 +196,103 @@ impl RenderStyle {
 struct MietteView<'a> {
     diagnostic: &'a Diagnostic,
     code: String,
-    source: Option<miette::NamedSource<String>>,
+    source: Option<Snippet>,
 }
 
-/// Longest line (in bytes) a label may sit on for miette to draw the snippet: its renderer
-/// pads labels with format widths, which panic from 65,536 on, and such a line is unreadable in
-/// a terminal anyway. Past it the message names `file:line:column` instead.
+/// The lines around a diagnostic's labels, for miette to draw: it scans its source from the
+/// start to count lines, so handing it the whole file made every finding cost the file's size
+/// (60,000 findings in a 7 MB file never finished). Offsets and line numbers stay the file's.
+struct Snippet {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// 0-based line of the file where `text` starts.
+    first_line: usize,
+}
+
+impl Snippet {
+    /// Lines from the one before the first label to the one after the last.
+    fn new(name: String, source: &SourceFile, labels: &[Label]) -> Snippet {
+        let lines = labels.iter().flat_map(|l| {
+            [
+                source.line_col(l.span.start).line,
+                source.line_col(l.span.end()).line,
+            ]
+        });
+        let (first, last) = lines.fold((usize::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
+        let first = first.min(last).saturating_sub(1).max(1);
+        let start = if first == 1 {
+            0
+        } else {
+            source.offset_of(first, 1)
+        };
+        // The start of the line after the one after the last label (or the end of the file).
+        let end = source.offset_of(last + 2, 1).max(start);
+        let end = if last + 2 > source.line_count() {
+            source.text().len()
+        } else {
+            end
+        };
+        Snippet {
+            name,
+            text: source.text()[start..end].to_string(),
+            offset: start,
+            first_line: first - 1,
+        }
+    }
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span
+            .offset()
+            .checked_sub(self.offset)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = miette::SourceSpan::from((start, span.len()));
+        let inner =
+            self.text
+                .as_str()
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            (inner.span().offset() + self.offset, inner.span().len()).into(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count() + self.first_line,
+        )))
+    }
+}
+
+/// Longest line (in bytes) a label may sit on, or be drawn next to, for miette to draw the
+/// snippet: its renderer pads labels with format widths, which panic from 65,536 on, and such a
+/// line is unreadable in a terminal anyway (a 1 MB prompt next to a finding was printed whole).
+/// Past it the message names `file:line:column` instead.
 const MAX_SNIPPET_LINE: usize = 4096;
 
 impl<'a> MietteView<'a> {
     fn new(diagnostic: &'a Diagnostic) -> Self {
         let code = format!("{}({})", diagnostic.severity, diagnostic.code);
+        // The labels' lines and the lines around them, which miette draws too.
         let drawable = |s: &SourceFile| {
             diagnostic.labels.iter().all(|l| {
-                s.line_text(l.span.start).len() <= MAX_SNIPPET_LINE
-                    && s.line_text(l.span.end()).len() <= MAX_SNIPPET_LINE
+                let first = s.line_col(l.span.start).line.saturating_sub(1).max(1);
+                let last = (s.line_col(l.span.end()).line + 1).min(s.line_count());
+                (first..=last)
+                    .all(|line| s.line_text(s.offset_of(line, 1)).len() <= MAX_SNIPPET_LINE)
             })
         };
         let source = diagnostic
             .source
             .as_ref()
-            .filter(|s| drawable(s))
-            .map(|s| miette::NamedSource::new(diagnostic.path.clone(), s.text().to_string()));
+            .filter(|s| !diagnostic.labels.is_empty() && drawable(s))
+            .map(|s| Snippet::new(diagnostic.path.clone(), s, &diagnostic.labels));
         MietteView {
             diagnostic,
             code,

@@ -57,6 +57,17 @@ pub struct SourceFile {
     text: String,
     /// Byte offset of the first character of each line; line 1 starts after a byte-order mark.
     line_starts: Vec<usize>,
+    /// `chars_before[k]`: code points that start in the first `k * CHUNK` bytes, so that a
+    /// column on a very long line is found without counting the whole line from its start.
+    chars_before: Vec<usize>,
+}
+
+/// Bytes between two entries of [`SourceFile::chars_before`].
+const CHUNK: usize = 4096;
+
+/// Code points that start in `bytes` (bytes that are not UTF-8 continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// A 1-based line and column; the column counts Unicode code points.
@@ -71,10 +82,15 @@ impl SourceFile {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut line_starts = vec![bom];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut chars_before = vec![0];
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            chars_before.push(chars_before[chars_before.len() - 1] + char_starts(chunk));
+        }
         Arc::new(SourceFile {
             path: path.into(),
             text,
             line_starts,
+            chars_before,
         })
     }
 
@@ -101,11 +117,18 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
         let start = self.line_starts[line - 1].min(offset);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = if self.text.is_char_boundary(offset) {
+            self.chars_to(offset) - self.chars_to(start) + 1
+        } else {
+            1
+        };
         LineCol { line, column }
+    }
+
+    /// Code points that start before byte `offset` (at most `CHUNK` bytes counted).
+    fn chars_to(&self, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        self.chars_before[chunk] + char_starts(&self.text.as_bytes()[chunk * CHUNK..offset])
     }
 
     /// Byte offset of a 1-based line and code-point column (clamped to the file).

@@ -135,12 +135,20 @@ impl RunArgs {
         }
     }
 
-    /// Exit code 2 with a message when `--calls` is out of range.
+    /// Exit code 2 with a message when `--calls` or `--threads` is out of range.
     pub fn check(&self) -> Result<(), u8> {
         if self.calls == 0 || self.calls > sim::MAX_CALLS {
             eprintln!(
                 "error: --calls must be from 1 to {} (MAX_CALLS)",
                 sim::MAX_CALLS
+            );
+            return Err(exit::CANNOT_PROCEED);
+        }
+        // Every worker is an OS thread, all started before the first call is simulated.
+        if self.threads > sim::MAX_THREADS {
+            eprintln!(
+                "error: --threads must be at most {} (MAX_THREADS); 0 uses one per core",
+                sim::MAX_THREADS
             );
             return Err(exit::CANNOT_PROCEED);
         }

@@ -59,6 +59,10 @@ pub enum SimFormat {
 /// Most calls one run may simulate.
 pub const MAX_CALLS: u64 = 1_000_000_000_000;
 
+/// Most worker threads (`--threads`): more than any machine has cores, and few enough to start
+/// in a moment (each is an OS thread).
+pub const MAX_THREADS: usize = 1024;
+
 /// The menu and its intents, ready to simulate, or the input error that stops it.
 pub fn prepare(
     menu_path: &std::path::Path,
@@ -318,11 +322,11 @@ pub fn exact_failure(menu: &Menu, program: &Program, error: ExactError) -> u8 {
             }
             d
         }
-        ExactError::NoConvergence { intent } => Diagnostic::file_error(
+        ExactError::NoConvergence { intent, limit } => Diagnostic::file_error(
             &menu.source.name(),
-            format!("the exact solver did not settle for intent `{intent}`: callers leave some loop with vanishing probability"),
+            format!("the exact solver did not settle for intent `{intent}` within its limit ({limit}): callers leave some loop with vanishing probability"),
         )
-        .with_help("run without --exact, or give the loop a clearer way out"),
+        .with_help("run without --exact (Monte Carlo ends such calls as `looped` at the visit cap), or give the loop a clearer way out"),
     };
     fail(&diagnostic)
 }

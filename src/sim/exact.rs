@@ -49,9 +49,18 @@ pub struct ExactIntent {
 pub enum ExactError {
     /// Callers of this intent can get into these nodes and never reach an outcome.
     TrapLoop { intent: String, nodes: Vec<u32> },
-    /// The sweeps did not settle (a loop callers leave with vanishing probability).
-    NoConvergence { intent: String },
+    /// The sweeps did not settle (a loop callers leave with vanishing probability) within the
+    /// limit named: [`MAX_SWEEPS`] for one intent, or [`MAX_SWEEP_WORK`] for the whole report.
+    NoConvergence { intent: String, limit: &'static str },
 }
+
+/// Most Gauss-Seidel sweeps for one intent.
+pub const MAX_SWEEPS: usize = 200_000;
+
+/// Most updates of a way out of a visit, summed over the sweeps of every intent of one report
+/// (seconds of work; the example menus need under a hundredth of it): a long loop that callers
+/// leave with a small probability would otherwise take hours to settle.
+pub const MAX_SWEEP_WORK: u64 = 200_000_000;
 
 /// Accumulates the ways out of a visit.
 struct Visit<'a> {
@@ -232,6 +241,16 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
 
 /// Solves one intent.
 pub fn solve_intent(program: &Program, intent: usize) -> Result<ExactIntent, ExactError> {
+    let mut budget = MAX_SWEEP_WORK;
+    solve_intent_within(program, intent, &mut budget)
+}
+
+/// Solves one intent with at most `budget` way updates, and takes those it used from it.
+fn solve_intent_within(
+    program: &Program,
+    intent: usize,
+    budget: &mut u64,
+) -> Result<ExactIntent, ExactError> {
     let n = program.nodes.len();
     let name = || program.intent_names[intent].clone();
     if program.entry == DISCONNECT {
@@ -273,7 +292,17 @@ pub fn solve_intent(program: &Program, intent: usize) -> Result<ExactIntent, Exa
     let mut x = vec![[0.0f64; K]; n];
     let agent = |o: Outcome| o.reached_agent();
     let sweep_order: Vec<u32> = order.iter().rev().copied().collect();
+    let work: u64 = sweep_order
+        .iter()
+        .map(|&v| ways[v as usize].as_ref().map_or(0, Vec::len) as u64)
+        .sum();
     for sweep in 0.. {
+        *budget = budget
+            .checked_sub(work.max(1))
+            .ok_or_else(|| ExactError::NoConvergence {
+                intent: name(),
+                limit: "MAX_SWEEP_WORK",
+            })?;
         let mut change = 0.0f64;
         for &v in &sweep_order {
             let mut new = [0.0f64; K];
@@ -308,8 +337,11 @@ pub fn solve_intent(program: &Program, intent: usize) -> Result<ExactIntent, Exa
         if change <= 1e-15 {
             break;
         }
-        if sweep > 200_000 {
-            return Err(ExactError::NoConvergence { intent: name() });
+        if sweep >= MAX_SWEEPS {
+            return Err(ExactError::NoConvergence {
+                intent: name(),
+                limit: "MAX_SWEEPS",
+            });
         }
     }
     let e = x[program.entry as usize];
@@ -393,8 +425,17 @@ fn check_traps(order: &[u32], ways: &[Option<Vec<Way>>]) -> Result<(), Vec<u32>>
 
 /// Exact figures for every intent and the whole traffic.
 pub fn exact_report(menu: &str, program: &Program) -> Result<SimReport, ExactError> {
+    exact_report_within(menu, program, MAX_SWEEP_WORK)
+}
+
+/// [`exact_report`] with at most `budget` way updates in all (tests use a small one).
+pub fn exact_report_within(
+    menu: &str,
+    program: &Program,
+    mut budget: u64,
+) -> Result<SimReport, ExactError> {
     let solved: Vec<ExactIntent> = (0..program.shares.len())
-        .map(|i| solve_intent(program, i))
+        .map(|i| solve_intent_within(program, i, &mut budget))
         .collect::<Result<_, _>>()?;
     let mut overall = ExactIntent::default();
     for (s, share) in solved.iter().zip(&program.shares) {
