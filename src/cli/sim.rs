@@ -304,8 +304,7 @@ fn run_sweep(args: &SimArgs, menu: &Menu, intents: &Intents, varies: &[Vary]) ->
 }
 
 /// Reports why the exact solver could not answer (exit 2).
-pub fn exact_failure(menu: &Menu, program: &Program, error: ExactError) -> u8 {
-    let _ = program;
+pub fn exact_failure(menu: &Menu, _program: &Program, error: ExactError) -> u8 {
     let diagnostic = match error {
         ExactError::TrapLoop { intent, nodes } => {
             let first = menu.node(crate::menu::NodeId(nodes[0] as usize));

@@ -18,7 +18,6 @@ pub mod sweep;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::intents::Intents;
-use crate::lint::registry;
 use crate::menu::Menu;
 
 /// Rules whose error findings make a menu impossible to simulate.
@@ -38,6 +37,5 @@ pub fn refusals(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnostic> {
             .filter(|d| d.severity == Severity::Error && REFUSING_RULES.contains(&d.code.as_str()))
             .collect();
     found.sort_by_key(|d| d.position());
-    let _ = registry::RULES;
     found
 }
