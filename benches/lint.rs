@@ -4,8 +4,8 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ivr::config::Config;
+use ivr::document::{Document, load_document};
 use ivr::lint::files::{LintRequest, lint_paths};
-use ivr::load::{Document, load_document};
 use ivr::source::SourceFile;
 use ivr::yaml::Limits;
 

@@ -2,8 +2,8 @@
 //! solver, and the random generator alone (the floor a call's ~10 draws cannot beat).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ivr::document::{Document, load_document, load_intents, load_menu};
 use ivr::intents::Intents;
-use ivr::load::{Document, load_document, load_intents, load_menu};
 use ivr::menu::Menu;
 use ivr::sim::exact::exact_report;
 use ivr::sim::program::Program;

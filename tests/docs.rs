@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use ivr::lint::docs::{index_page, rule_page};
 use ivr::lint::registry::RULES;
+use ivr::render::rules::{index_page, rule_page};
 
 #[test]
 fn rule_pages_match_the_rules_documentation() {

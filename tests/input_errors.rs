@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use ivr::diagnostic::RenderStyle;
-use ivr::load::{Document, load_document, load_intents, source_from_bytes};
+use ivr::document::{Document, load_document, load_intents, source_from_bytes};
 use ivr::yaml::Limits;
 
 fn crate_root() -> &'static Path {

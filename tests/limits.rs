@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ivr::load::{Document, load_document};
+use ivr::document::{Document, load_document};
 use ivr::sim::exact::{ExactError, MAX_SWEEP_WORK, exact_report_within};
 use ivr::sim::program::Program;
 use ivr::source::SourceFile;
@@ -349,8 +349,8 @@ fn the_exact_solver_stops_at_its_work_limit() {
         "electricity-utility",
     ] {
         let path = root().join(format!("menus/{name}.yaml"));
-        let menu = ivr::load::load_menu(&path, &Limits::DEFAULT).expect("menu");
-        let intents = ivr::load::load_intents(
+        let menu = ivr::document::load_menu(&path, &Limits::DEFAULT).expect("menu");
+        let intents = ivr::document::load_intents(
             &root().join(format!("menus/{name}.intents.yaml")),
             &Limits::DEFAULT,
         )

@@ -28,9 +28,9 @@ use std::sync::Arc;
 
 use ivr::config::Config;
 use ivr::diagnostic::{Diagnostic, Severity};
+use ivr::document::{Document, load_document};
 use ivr::intents::Intents;
 use ivr::lint::lint_menu;
-use ivr::load::{Document, load_document};
 use ivr::menu::Menu;
 use ivr::sim::program::Program;
 use ivr::sim::run::{BLOCK, RunOptions, run};

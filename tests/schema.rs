@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use ivr::load::{Document, load_document};
+use ivr::document::{Document, load_document};
 use ivr::source::SourceFile;
 use ivr::yaml::Limits;
 use serde_json::Value;

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ivr::load::{Document, load_document, load_intents, load_menu};
+use ivr::document::{Document, load_document, load_intents, load_menu};
 use ivr::sim::engine::Outcome;
 use ivr::sim::exact::{ExactError, exact_report};
 use ivr::sim::program::Program;
@@ -1036,7 +1036,7 @@ fn thread_count_never_changes_the_figures() {
     let single = run(&program, options(1), &|_| {});
     let triple = run(&program, options(3), &|_| {});
     assert_eq!(single, triple, "1 and 3 threads differ");
-    let json = |threads| ivr::report::sim::json(&monte_carlo(&program, 200_000, 3, threads));
+    let json = |threads| ivr::render::sim::json(&monte_carlo(&program, 200_000, 3, threads));
     assert_eq!(json(1), json(3));
     let other_seed = monte_carlo(&program, 200_000, 4, 1);
     assert_ne!(

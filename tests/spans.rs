@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ivr::load::load_menu;
+use ivr::document::load_menu;
 use ivr::menu::Menu;
 use ivr::source::{LineCol, Span};
 use ivr::yaml::Limits;
@@ -106,7 +106,8 @@ fn diagnostics_report_the_same_positions() {
         .unwrap()
         .replace("to: 投诉 }", "to: 投诉, goto: x }");
     let source =
-        ivr::load::source_from_bytes("nested.yaml", text.into_bytes(), &Limits::DEFAULT).unwrap();
-    let error = ivr::load::load_document(&source, &Limits::DEFAULT).unwrap_err();
+        ivr::document::source_from_bytes("nested.yaml", text.into_bytes(), &Limits::DEFAULT)
+            .unwrap();
+    let error = ivr::document::load_document(&source, &Limits::DEFAULT).unwrap_err();
     assert_eq!(error.location(), "nested.yaml:11:41");
 }

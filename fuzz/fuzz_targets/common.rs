@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use ivr::diagnostic::{Diagnostic, RenderStyle};
-use ivr::load::{Document, load_document, source_from_bytes};
+use ivr::document::{Document, load_document, source_from_bytes};
 use ivr::source::SourceFile;
 use ivr::yaml::Limits;
 

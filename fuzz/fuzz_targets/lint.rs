@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use ivr::config::Config;
 use ivr::intents::Intents;
 use ivr::lint::lint_menu;
-use ivr::load::Document;
+use ivr::document::Document;
 use ivr::menu::Menu;
 
 mod common;

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 
 use ivr::intents::{CallerModel, Intent, Intents};
-use ivr::load::Document;
+use ivr::document::Document;
 use ivr::menu::Menu;
 use ivr::sim::exact::exact_report;
 use ivr::sim::program::Program;

@@ -3,8 +3,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, print_stdout};
-use crate::load::load_menu;
-use crate::report::compare as compare_report;
+use crate::document::load_menu;
+use crate::render::compare as compare_report;
 use crate::sim::compare::{CompareReport, exact_diff, monte_carlo_diff, run_pair};
 use crate::sim::exact::exact_report;
 use crate::sim::program::Program;

@@ -1,9 +1,9 @@
 use clap::Args;
 
 use super::{GraphFormat, PathArg, fail, print_stdout};
-use crate::draw;
-use crate::load::load_menu;
+use crate::document::load_menu;
 use crate::menu::graph::MenuGraph;
+use crate::render::draw;
 use crate::yaml::Limits;
 
 #[derive(Debug, Args)]

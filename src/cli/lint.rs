@@ -3,8 +3,9 @@ use std::io::IsTerminal;
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stdout, render_style};
+use crate::lint::Summary;
 use crate::lint::files::{LintRequest, lint_paths};
-use crate::report::{self, Summary};
+use crate::render;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -49,12 +50,14 @@ pub fn run(args: &LintArgs) -> u8 {
         Err(error) => return fail(&error),
     };
     let text = match args.format {
-        LintFormat::Human => {
-            report::human::render(&report, render_style(std::io::stdout().is_terminal()), true)
-        }
-        LintFormat::Json => report::json::render(&report),
-        LintFormat::Sarif => report::sarif::render(&report),
-        LintFormat::Github => report::github::render(&report),
+        LintFormat::Human => render::lint::human::render(
+            &report,
+            render_style(std::io::stdout().is_terminal()),
+            true,
+        ),
+        LintFormat::Json => render::lint::json::render(&report),
+        LintFormat::Sarif => render::lint::sarif::render(&report),
+        LintFormat::Github => render::lint::github::render(&report),
     };
     let written = print_stdout(&text);
     if written != exit::SUCCESS {

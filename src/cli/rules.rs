@@ -28,7 +28,7 @@ pub fn list() -> u8 {
 /// `ivr rule NAME`: the rule's documentation.
 pub fn show(args: &RuleArgs) -> u8 {
     match registry::rule(&args.name) {
-        Some(rule) => print_stdout(&crate::lint::docs::rule_page(rule)),
+        Some(rule) => print_stdout(&crate::render::rules::rule_page(rule)),
         None => {
             let hint = did_you_mean(&args.name, registry::names())
                 .map_or(String::new(), |b| format!(" (did you mean `{b}`?)"));

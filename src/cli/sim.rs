@@ -6,14 +6,14 @@ use clap::{Args, ValueEnum};
 use super::{PathArg, exit, fail, print_stdout};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::document::{load_intents, load_menu};
 use crate::intents::Intents;
-use crate::load::{load_intents, load_menu};
 use crate::menu::Menu;
-use crate::report::checks as checks_report;
-use crate::report::sim as sim_report;
-use crate::report::sweep as sweep_report;
-use crate::sim::check::{Check, CheckResult, Tally, evaluate, parse as parse_check};
+use crate::render::gates as checks_report;
+use crate::render::sim as sim_report;
+use crate::render::sweep as sweep_report;
 use crate::sim::exact::{ExactError, exact_report};
+use crate::sim::gates::{Check, CheckResult, Tally, evaluate, parse as parse_check};
 use crate::sim::program::Program;
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::run;
@@ -237,7 +237,7 @@ fn gather_checks(args: &SimArgs, intents: &[String]) -> Result<Vec<Check>, u8> {
     if config.checks.is_empty() {
         return Ok(Vec::new());
     }
-    let source = crate::load::read_source(&path, &Limits::DEFAULT).map_err(|e| fail(&e))?;
+    let source = crate::document::read_source(&path, &Limits::DEFAULT).map_err(|e| fail(&e))?;
     config
         .checks
         .iter()

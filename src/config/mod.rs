@@ -61,7 +61,7 @@ impl Config {
     /// Reads a config file.
     pub fn load(path: &Path) -> LoadResult<Config> {
         let limits = Limits::DEFAULT;
-        let source = crate::load::read_source(path, &limits)?;
+        let source = crate::document::read_source(path, &limits)?;
         Config::from_source(&source, &limits).map(|mut c| {
             c.path = Some(path.to_path_buf());
             c

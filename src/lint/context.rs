@@ -9,8 +9,8 @@ use petgraph::visit::EdgeRef;
 use crate::diagnostic::Label;
 use crate::intents::Intents;
 use crate::menu::graph::{Distances, EdgeKind, MenuGraph};
+use crate::menu::routing::{Choice, Policy};
 use crate::menu::{Menu, MenuOption, NodeId, NodeKind};
-use crate::sim::policy::{Choice, Policy};
 
 /// Resolved option values of the rule being run.
 #[derive(Clone, Debug, Default)]

@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::convert::LoadResult;
 use crate::diagnostic::Diagnostic;
+use crate::document::{Document, load_document, load_intents, neither_error, read_source};
 use crate::intents::Intents;
-use crate::load::{Document, load_document, load_intents, neither_error, read_source};
-use crate::report::LintReport;
+use crate::lint::LintReport;
 use crate::yaml::Limits;
 
 /// What `ivr lint` was asked to do.

@@ -1,9 +1,9 @@
 //! The linter: every rule of rules.md over a menu, then suppressions.
 
 pub mod context;
-pub mod docs;
 pub mod files;
 pub mod registry;
+pub mod report;
 pub mod rule;
 pub mod rules;
 pub mod suppression;
@@ -13,6 +13,8 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::intents::Intents;
 use crate::menu::Menu;
 use crate::menu::graph::MenuGraph;
+
+pub use report::{LintReport, Summary};
 
 use context::{Context, Shared};
 use rule::InFile;

@@ -4,5 +4,6 @@ pub mod duration;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod routing;
 
 pub use model::{Menu, MenuOption, Node, NodeId, NodeKind};

@@ -5,11 +5,10 @@
 //! (streaming figures) -> `report` (one `Serialize` struct). `exact` solves the same model as
 //! an absorbing Markov chain.
 
-pub mod check;
 pub mod compare;
 pub mod engine;
 pub mod exact;
-pub mod policy;
+pub mod gates;
 pub mod program;
 pub mod report;
 pub mod run;

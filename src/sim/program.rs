@@ -7,7 +7,7 @@ use crate::menu::graph::MenuGraph;
 use crate::menu::model::ErrorHandler;
 use crate::menu::{Menu, NodeId, NodeKind};
 
-use super::policy::{Choice, Policy};
+use crate::menu::routing::{Choice, Policy};
 
 /// A target meaning "disconnect the call".
 pub const DISCONNECT: u32 = u32::MAX;

@@ -1,7 +1,7 @@
 //! The rules' documentation as Markdown pages (docs/rules/ is generated from the doc comments).
 
-use super::registry::RULES;
-use super::rule::Rule;
+use crate::lint::registry::RULES;
+use crate::lint::rule::Rule;
 
 /// One rule's page: what `ivr rule NAME` prints.
 pub fn rule_page(rule: &Rule) -> String {

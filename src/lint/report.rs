@@ -1,13 +1,5 @@
-//! Lint reports in every output format. Each format reads the same [`LintReport`].
-
-pub mod checks;
-pub mod compare;
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod sarif;
-pub mod sim;
-pub mod sweep;
+//! The result of linting: every finding, sorted, with the counts the exit code and the
+//! summary line read. Every output format in `render/` reads this one struct.
 
 use std::time::Duration;
 
@@ -56,9 +48,4 @@ impl LintReport {
         self.diagnostics.sort_by_cached_key(key);
         self.diagnostics.dedup_by(|a, b| key(a) == key(b));
     }
-}
-
-/// The 1-based line and column a diagnostic points at (1, 1 when it has no position).
-pub fn line_column(d: &Diagnostic) -> (usize, usize) {
-    d.position().map_or((1, 1), |p| (p.line, p.column))
 }

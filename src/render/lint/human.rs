@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::diagnostic::RenderStyle;
 
-use super::LintReport;
+use crate::lint::LintReport;
 
 pub fn render(report: &LintReport, style: RenderStyle, show_time: bool) -> String {
     let mut out = String::new();

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::diagnostic::{INPUT_ERROR, Severity};
 use crate::lint::registry::RULES;
 
-use super::{LintReport, line_column};
+use super::line_column;
+use crate::lint::LintReport;
 
 fn level(severity: Severity) -> &'static str {
     match severity {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::sim::check::{CheckResult, Tally};
+use crate::sim::gates::{CheckResult, Tally};
 use crate::sim::report::SimReport;
 
 /// One line per check (figure, value, interval, verdict), then the summary line.

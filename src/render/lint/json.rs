@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::{LintReport, line_column};
+use super::line_column;
+use crate::lint::LintReport;
 
 pub fn render(report: &LintReport) -> String {
     let summary = report.summary();

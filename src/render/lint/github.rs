@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use crate::diagnostic::Severity;
 
-use super::{LintReport, line_column};
+use super::line_column;
+use crate::lint::LintReport;
 
 pub fn render(report: &LintReport) -> String {
     let mut out = String::new();

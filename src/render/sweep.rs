@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::report::sim as sim_report;
+use crate::render::sim as sim_report;
 use crate::sim::report::SimReport;
 use crate::sim::sweep::{Param, Point};
 
