@@ -3,6 +3,7 @@
 //! Data flows one way: YAML text ([`source`], [`yaml`]) -> the spanned model ([`menu`],
 //! [`intents`], loaded by [`load`]) -> the graph ([`menu::graph`]) -> drawings and reports.
 
+pub mod callers;
 pub mod cli;
 pub mod config;
 pub mod convert;

@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::intents::CallerModel;
+use crate::callers::CallerModel;
 use crate::menu::NodeKind;
 use crate::menu::model::{COMMON_NODE_FIELDS, Defaults, Speech};
 

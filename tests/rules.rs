@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ivr::intents::CallerModel;
+use ivr::callers::CallerModel;
+use ivr::callers::listening::{listening_cost, option_weights};
 use ivr::lint::registry::RULES;
-use ivr::lint::rules::popular_first::{listening_cost, option_weights};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -7,7 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use ivr::intents::{CallerModel, Intent, Intents};
+use ivr::callers::CallerModel;
+use ivr::intents::{Intent, Intents};
 use ivr::document::Document;
 use ivr::menu::Menu;
 use ivr::sim::exact::exact_report;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::callers::CallerModel;
 use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
 use crate::source::{SourceFile, Span, Spanned};
 use crate::yaml::{Node as YamlNode, Value};
@@ -16,31 +17,6 @@ pub struct Intent {
     pub share: f64,
     /// Marked `complaint: true`: counts, for the linter, like a node marked `complaint`.
     pub complaint: bool,
-}
-
-/// How callers behave (`callers:`), with the spec's defaults.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CallerModel {
-    pub mistake_rate: f64,
-    pub invalid_rate: f64,
-    pub no_input_rate: f64,
-    /// Mean seconds of patience; `None` means callers never give up.
-    pub patience: Option<f64>,
-    pub barge_in: bool,
-    pub digit_time: f64,
-}
-
-impl Default for CallerModel {
-    fn default() -> Self {
-        CallerModel {
-            mistake_rate: 0.08,
-            invalid_rate: 0.02,
-            no_input_rate: 0.04,
-            patience: Some(600.0),
-            barge_in: true,
-            digit_time: 0.5,
-        }
-    }
 }
 
 /// An intents file.
@@ -271,8 +247,8 @@ fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
             }
         }
     }
-    let sum = callers.mistake_rate + callers.invalid_rate + callers.no_input_rate;
-    if sum > 1.0 + 1e-12 {
+    if !callers.rates_fit() {
+        let sum = callers.rate_sum();
         // The last rate written is where the total goes over; the others (or the defaults)
         // are shown too.
         let (last, span) = rate_spans.pop().unwrap_or(("callers", r.value_span(value)));

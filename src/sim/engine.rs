@@ -196,7 +196,7 @@ fn visit_menu<R: Rng + ?Sized>(
     let react = program.reaction_time;
     let options = node.options.start as usize..node.options.end as usize;
     let n = options.len();
-    let mistake_rate = if n >= 2 { callers.mistake_rate } else { 0.0 };
+    let mistake_rate = callers.mistake_rate_at(n);
     let listen = |k: usize| {
         if callers.barge_in {
             program.listen[options.start + k]

@@ -188,7 +188,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
         }
         let range = node.options.start as usize..node.options.end as usize;
         let n = range.len();
-        let mistake = if n >= 2 { callers.mistake_rate } else { 0.0 };
+        let mistake = callers.mistake_rate_at(n);
         for (k, i) in range.clone().enumerate() {
             let p = if k == intended as usize {
                 chosen_rate - mistake

@@ -1,7 +1,8 @@
 //! A menu and its intents compiled for the simulator: flat arrays of the numbers a call needs
 //! (durations in seconds, targets as indices), so the per-call loop never looks at names.
 
-use crate::intents::{CallerModel, Intents};
+use crate::callers::CallerModel;
+use crate::intents::Intents;
 use crate::menu::duration::seconds;
 use crate::menu::graph::MenuGraph;
 use crate::menu::model::ErrorHandler;

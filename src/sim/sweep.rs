@@ -4,8 +4,8 @@
 //! last `--vary` varying fastest. Each point's values are checked against the ranges of
 //! menu-format.md (the same as in an intents file's `callers:`).
 
+use crate::callers::CallerModel;
 use crate::convert::did_you_mean;
-use crate::intents::CallerModel;
 
 /// A caller parameter a sweep can vary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,8 +265,8 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, SweepError
         for &(param, value) in &values {
             param.apply(&mut callers, value);
         }
-        let sum = callers.mistake_rate + callers.invalid_rate + callers.no_input_rate;
-        if sum > 1.0 + 1e-12 {
+        if !callers.rates_fit() {
+            let sum = callers.rate_sum();
             let shown: Vec<String> = values
                 .iter()
                 .filter(|(p, _)| p.is_rate())

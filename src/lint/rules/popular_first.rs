@@ -1,6 +1,7 @@
+use crate::callers::CallerModel;
+use crate::callers::listening::{listening_cost, option_weights};
 use crate::declare_rule;
 use crate::diagnostic::Severity;
-use crate::intents::CallerModel;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::menu::duration::seconds;
@@ -227,44 +228,12 @@ fn check_menu(
     )
 }
 
-/// `w_k = a * p_k + b`: the share of callers at the menu who listen up to option k (chosen on
-/// purpose, or by mistake among the other options).
-pub fn option_weights(p: &[f64], callers: &CallerModel) -> Vec<f64> {
-    let n = p.len();
-    let b = if n >= 2 {
-        callers.mistake_rate / (n - 1) as f64
-    } else {
-        0.0
-    };
-    let a = 1.0 - callers.mistake_rate - callers.invalid_rate - callers.no_input_rate - b;
-    p.iter().map(|&pk| a * pk + b).collect()
-}
-
 fn smith_key(weight: f64, length: f64) -> f64 {
     if length > 0.0 {
         weight / length
     } else {
         f64::INFINITY
     }
-}
-
-/// `sum_k w_k * listen(k)` for options announced in `order` (with barge-in; else every
-/// caller hears the full menu).
-pub fn listening_cost(
-    order: &[usize],
-    weights: &[f64],
-    lengths: &[f64],
-    intro: f64,
-    barge_in: bool,
-) -> f64 {
-    let full = intro + lengths.iter().sum::<f64>();
-    let mut heard = intro;
-    let mut cost = 0.0;
-    for &k in order {
-        heard += lengths[k];
-        cost += weights[k] * if barge_in { heard } else { full };
-    }
-    cost
 }
 
 /// All options in place, with the ordinary ones (in `slots`) sorted by `compare` (stable).
