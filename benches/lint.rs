@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ivr::config::Config;
+use ivr::commands::lint::{LintRequest, lint_paths};
 use ivr::document::{Document, load_document};
-use ivr::lint::files::{LintRequest, lint_paths};
+use ivr::lint::Settings;
 use ivr::source::SourceFile;
 use ivr::yaml::Limits;
 
@@ -19,10 +19,10 @@ fn big_menu(c: &mut Criterion) {
     let Ok(Document::Intents(intents)) = load_document(&intents_source, &limits) else {
         panic!("intents")
     };
-    let config = Config::default();
+    let settings = Settings::default();
     assert_eq!(menu.nodes.len(), 3907);
     c.bench_function("lint 5x5 menu (3,907 nodes, 500 intents)", |b| {
-        b.iter(|| ivr::lint::lint_menu(&menu, Some(&intents), &config))
+        b.iter(|| ivr::lint::lint_menu(&menu, Some(&intents), &settings))
     });
     c.bench_function("load 5x5 menu (3,907 nodes)", |b| {
         b.iter(|| load_document(&menu_source, &limits))

@@ -1,4 +1,4 @@
-//! Our one diagnostic type: input errors now, lint findings later.
+//! Our one diagnostic type: input errors, usage errors and lint findings.
 //!
 //! Machine formats serialise this type; the human format hands it to miette's renderer in one
 //! call ([`Diagnostic::render`]). Nothing else in the crate builds miette values.
@@ -51,16 +51,19 @@ impl Label {
 /// The code of every input error (a file that cannot be read as a menu or intents file).
 pub const INPUT_ERROR: &str = "input-error";
 
-/// A message about a file: an input error or a lint finding.
+/// The code of every usage error (a flag, or a combination of flags, that cannot be used).
+pub const USAGE_ERROR: &str = "usage-error";
+
+/// A message about a file or a command line: an input error, a usage error or a lint finding.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    /// `input-error` or the rule's name.
+    /// `input-error`, `usage-error` or the rule's name.
     pub code: String,
     pub severity: Severity,
     pub message: String,
     /// What to do about it; starts with a verb.
     pub help: Option<String>,
-    /// The file's path as the user named it.
+    /// The file's path as the user named it (empty for a usage error).
     pub path: String,
     /// The file's text, when it could be read.
     pub source: Option<Arc<SourceFile>>,
@@ -104,6 +107,20 @@ impl Diagnostic {
         }
     }
 
+    /// A usage error: what the command line asks for cannot be done; no file is involved.
+    pub fn usage_error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: USAGE_ERROR.to_string(),
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            path: String::new(),
+            source: None,
+            labels: Vec::new(),
+            node: None,
+        }
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -126,7 +143,7 @@ impl Diagnostic {
         Some(source.line_col(label.span.start))
     }
 
-    /// `file:line:column` (or just the file).
+    /// `file:line:column` (or just the file; empty for a usage error).
     pub fn location(&self) -> String {
         match self.position() {
             Some(p) => format!("{}:{}:{}", self.path, p.line, p.column),
@@ -165,13 +182,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}: {}",
-            self.location(),
-            self.severity,
-            self.message
-        )
+        let location = self.location();
+        if !location.is_empty() {
+            write!(f, "{location}: ")?;
+        }
+        write!(f, "{}: {}", self.severity, self.message)
     }
 }
 
@@ -309,13 +324,11 @@ impl fmt::Debug for MietteView<'_> {
 
 impl fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.source.is_none() || self.diagnostic.labels.is_empty() {
-            write!(
-                f,
-                "{}: {}",
-                self.diagnostic.location(),
-                self.diagnostic.message
-            )
+        let location = self.diagnostic.location();
+        if location.is_empty() {
+            f.write_str(&self.diagnostic.message)
+        } else if self.source.is_none() || self.diagnostic.labels.is_empty() {
+            write!(f, "{location}: {}", self.diagnostic.message)
         } else {
             f.write_str(&self.diagnostic.message)
         }

@@ -1,7 +1,8 @@
-//! Reading a file: bytes -> text -> YAML tree -> a menu or an intents file.
+//! Reading a document of either kind: bytes -> text -> YAML tree -> a menu or an intents file,
+//! and the intents file a menu names with `traffic:`.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader};
@@ -23,7 +24,7 @@ pub enum Document {
 
 /// Reads a file's text: checks its size and that it is UTF-8 (a BOM is fine).
 pub fn read_source(path: &Path, limits: &Limits) -> LoadResult<Arc<SourceFile>> {
-    let name = path.to_string_lossy().replace('\\', "/");
+    let name = display_path(path);
     let metadata = std::fs::metadata(path).map_err(|e| cannot_read(&name, &e))?;
     if metadata.is_dir() {
         return Err(Box::new(
@@ -224,4 +225,45 @@ pub fn load_intents(path: &Path, limits: &Limits) -> LoadResult<Intents> {
         )),
         Document::Other(source) => Err(neither_error(&source, "an intents file")),
     }
+}
+
+/// A path as messages show it (forward slashes on every system).
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The intents file a menu names with `traffic:`, relative to the menu file's folder.
+pub fn traffic_path(menu_path: &Path, menu: &Menu) -> Option<PathBuf> {
+    let traffic = menu.traffic.as_ref()?;
+    Some(
+        menu_path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(&traffic.value),
+    )
+}
+
+/// Reads the intents file a menu names with `traffic:`, with its path (`None` when the menu
+/// names none). A file that cannot be read is reported at `traffic:` in the menu; one that is
+/// read but is not a valid intents file is reported in that file.
+pub fn load_traffic(
+    menu_path: &Path,
+    menu: &Menu,
+    limits: &Limits,
+) -> Option<(PathBuf, LoadResult<Intents>)> {
+    let traffic = menu.traffic.as_ref()?;
+    let path = traffic_path(menu_path, menu)?;
+    let loaded = load_intents(&path, limits).map_err(|mut error| {
+        if error.source.is_none() {
+            *error = Diagnostic::input_error(
+                &menu.source,
+                traffic.span,
+                format!("`traffic` names {}: {}", display_path(&path), error.message),
+                "cannot read this intents file",
+            )
+            .with_help("fix the path (it is relative to the menu file), or remove `traffic:`");
+        }
+        error
+    });
+    Some((path, loaded))
 }

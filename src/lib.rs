@@ -5,6 +5,7 @@
 
 pub mod callers;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod convert;
 pub mod diagnostic;

@@ -182,7 +182,7 @@ fn root() -> PathBuf {
 
 #[test]
 fn calls_above_the_cap_exit_2_naming_it() {
-    let cap = ivr::cli::sim::MAX_CALLS;
+    let cap = ivr::sim::run::MAX_CALLS;
     let above = (cap + 1).to_string();
     for command in ["sim", "compare"] {
         let mut args = vec![command, "menus/tutorial.yaml"];
@@ -216,7 +216,7 @@ fn calls_above_the_cap_exit_2_naming_it() {
 #[test]
 fn threads_above_the_cap_exit_2_naming_it() {
     // Without the cap, `--threads 100000` started 100,000 OS threads and ran for minutes.
-    let cap = ivr::cli::sim::MAX_THREADS;
+    let cap = ivr::sim::run::MAX_THREADS;
     let above = (cap + 1).to_string();
     for args in [
         vec!["sim", "menus/tutorial.yaml", "--threads", "100000"],
@@ -317,7 +317,7 @@ fn compile(menu: &str, intents: &str) -> Program {
     let Document::Intents(intents) = load("menu.intents.yaml", intents) else {
         panic!("not intents")
     };
-    assert!(ivr::sim::refusals(&menu, Some(&intents)).is_empty());
+    assert!(ivr::lint::structural_errors(&menu, Some(&intents)).is_empty());
     Program::compile(&menu, &intents)
 }
 

@@ -26,10 +26,10 @@ use std::fmt::Write as _;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use ivr::config::Config;
 use ivr::diagnostic::{Diagnostic, Severity};
 use ivr::document::{Document, load_document};
 use ivr::intents::Intents;
+use ivr::lint::Settings;
 use ivr::lint::lint_menu;
 use ivr::menu::Menu;
 use ivr::sim::program::Program;
@@ -648,20 +648,20 @@ proptest! {
                 return Ok(());
             }
         };
-        let config = Config::default();
+        let settings = Settings::default();
         for intents in [None, intents.as_ref()] {
-            let first = lint_menu(&menu, intents, &config);
+            let first = lint_menu(&menu, intents, &settings);
             check_findings(&first, &menu, intents, &rendered, &what);
             // The same findings in the same order: linted again, and loaded afresh.
-            let again = lint_menu(&menu, intents, &config);
+            let again = lint_menu(&menu, intents, &settings);
             prop_assert_eq!(shown(&first), shown(&again), "linted twice:\n{}", what);
             let (menu2, intents2) = load_pair(&rendered.text, intents_text.as_deref())
                 .expect("it loaded once");
             let intents2 = intents.and(intents2.as_ref());
-            let fresh = lint_menu(&menu2, intents2, &config);
+            let fresh = lint_menu(&menu2, intents2, &settings);
             prop_assert_eq!(shown(&first), shown(&fresh), "loaded afresh:\n{}", what);
             // Refusals are a sorted subset of the findings.
-            let refusals = ivr::sim::refusals(&menu, intents);
+            let refusals = ivr::lint::structural_errors(&menu, intents);
             prop_assert!(refusals.len() <= first.len());
             prop_assert!(refusals.windows(2).all(|w| w[0].position() <= w[1].position()));
             // A menu `ivr sim` accepts gives the same tally on 1 and 3 threads, over two

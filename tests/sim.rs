@@ -81,7 +81,7 @@ fn program(menu: &str, intents: &str) -> Program {
     let Document::Intents(intents) = parse("menu.intents.yaml", intents) else {
         panic!("not an intents file")
     };
-    let refusals = ivr::sim::refusals(&menu, Some(&intents));
+    let refusals = ivr::lint::structural_errors(&menu, Some(&intents));
     assert!(refusals.is_empty(), "refused: {refusals:?}");
     Program::compile(&menu, &intents)
 }
@@ -101,7 +101,7 @@ fn program_from_files(menu: &Path, intents: Option<&Path>) -> Program {
         }
     };
     let intents = load_intents(&intents_path, &limits).unwrap_or_else(|e| panic!("{e:?}"));
-    assert!(ivr::sim::refusals(&menu, Some(&intents)).is_empty());
+    assert!(ivr::lint::structural_errors(&menu, Some(&intents)).is_empty());
     Program::compile(&menu, &intents)
 }
 

@@ -38,6 +38,16 @@ fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
 }
 
+/// Stderr with the diagnostic renderer's line wrapping undone (`× ...`, `│ ...` continuation
+/// lines joined with spaces), so a message can be searched for whole.
+fn flat_stderr(output: &Output) -> String {
+    stderr(output)
+        .lines()
+        .map(|l| l.trim().trim_start_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exit code")
 }
@@ -462,7 +472,7 @@ fn usage_errors_exit_2() {
         let out = ivr(&all);
         assert_eq!(code(&out), 2, "{args:?}: {}", stdout(&out));
         assert!(stdout(&out).is_empty(), "{args:?}");
-        let err = stderr(&out);
+        let err = flat_stderr(&out);
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
@@ -521,7 +531,7 @@ fn sweep_usage_errors_exit_2() {
         all.extend_from_slice(args);
         let out = ivr(&all);
         assert_eq!(code(&out), 2, "{args:?}: {}", stdout(&out));
-        let err = stderr(&out);
+        let err = flat_stderr(&out);
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }

@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use ivr::config::Config;
+use ivr::lint::Settings;
 use ivr::intents::Intents;
 use ivr::lint::lint_menu;
 use ivr::document::Document;
@@ -15,8 +15,8 @@ use ivr::menu::Menu;
 mod common;
 
 fn check(menu: &Menu, intents: Option<&Intents>) {
-    let config = Config::default();
-    let findings = lint_menu(menu, intents, &config);
+    let settings = Settings::default();
+    let findings = lint_menu(menu, intents, &settings);
     for finding in &findings {
         common::check_diagnostic(finding, None);
         if let Some(node) = &finding.node {
@@ -28,7 +28,7 @@ fn check(menu: &Menu, intents: Option<&Intents>) {
         }
     }
     // The same findings again: the linter is deterministic.
-    let again = lint_menu(menu, intents, &config);
+    let again = lint_menu(menu, intents, &settings);
     let key = |d: &ivr::diagnostic::Diagnostic| {
         (
             d.code.clone(),
@@ -42,7 +42,7 @@ fn check(menu: &Menu, intents: Option<&Intents>) {
         findings.iter().map(key).collect::<Vec<_>>(),
         again.iter().map(key).collect::<Vec<_>>()
     );
-    let _ = ivr::sim::refusals(menu, intents);
+    let _ = ivr::lint::structural_errors(menu, intents);
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -91,7 +91,7 @@ fuzz_target!(|data: &[u8]| {
         Some(_) => return,
         None => made_up_intents(&menu),
     };
-    if !ivr::sim::refusals(&menu, Some(&intents)).is_empty() {
+    if !ivr::lint::structural_errors(&menu, Some(&intents)).is_empty() {
         return;
     }
     let program = Program::compile(&menu, &intents);

@@ -3,8 +3,8 @@ use std::io::IsTerminal;
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stdout, render_style};
+use crate::commands::lint::{LintRequest, lint_paths};
 use crate::lint::Summary;
-use crate::lint::files::{LintRequest, lint_paths};
 use crate::render;
 
 #[derive(Debug, Args)]

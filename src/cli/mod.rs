@@ -1,4 +1,5 @@
-//! The command line: clap arguments and the wiring from each subcommand to the library.
+//! The command line: clap arguments, flags mapped to one library call per subcommand
+//! ([`crate::commands`]), the renderer chosen by `--format`, and exit codes.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -6,14 +7,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::commands::Failure;
 use crate::diagnostic::{Diagnostic, RenderStyle};
 
 mod compare;
 mod graph;
 mod lint;
+mod progress;
 mod rules;
 mod schema;
-pub mod sim;
+mod sim;
 
 /// Lint IVR phone menus written in YAML, and simulate callers going through them.
 #[derive(Debug, Parser)]
@@ -41,7 +44,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
 }
 
-/// Exit codes of cli.md.
+/// Exit codes: 0 success, 1 findings (lint errors, failed gates), 2 the command could not
+/// proceed (bad input, usage errors, limits).
 pub mod exit {
     pub const SUCCESS: u8 = 0;
     pub const FINDINGS: u8 = 1;
@@ -65,7 +69,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Rules => rules::list(),
         Command::Rule(args) => rules::show(&args),
-        Command::Sim(args) => sim::run_sim(&args),
+        Command::Sim(args) => sim::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
@@ -91,11 +95,19 @@ pub fn render_style(terminal: bool) -> RenderStyle {
     }
 }
 
-/// Prints an input error on stderr and returns exit code 2.
+/// Prints an input or usage error on stderr and returns exit code 2.
 pub fn fail(diagnostic: &Diagnostic) -> u8 {
     let stderr = std::io::stderr();
     let style = render_style(stderr.is_terminal());
     let _ = write!(stderr.lock(), "{}", diagnostic.render(style));
+    exit::CANNOT_PROCEED
+}
+
+/// Prints every diagnostic of a failed command on stderr and returns exit code 2.
+pub fn fail_all(failure: &Failure) -> u8 {
+    for diagnostic in &failure.diagnostics {
+        fail(diagnostic);
+    }
     exit::CANNOT_PROCEED
 }
 
@@ -127,32 +139,13 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The run options (the library checks their limits).
     pub fn options(&self) -> crate::sim::run::RunOptions {
         crate::sim::run::RunOptions {
             calls: self.calls,
             seed: self.seed,
             threads: self.threads,
         }
-    }
-
-    /// Exit code 2 with a message when `--calls` or `--threads` is out of range.
-    pub fn check(&self) -> Result<(), u8> {
-        if self.calls == 0 || self.calls > sim::MAX_CALLS {
-            eprintln!(
-                "error: --calls must be from 1 to {} (MAX_CALLS)",
-                sim::MAX_CALLS
-            );
-            return Err(exit::CANNOT_PROCEED);
-        }
-        // Every worker is an OS thread, all started before the first call is simulated.
-        if self.threads > sim::MAX_THREADS {
-            eprintln!(
-                "error: --threads must be at most {} (MAX_THREADS); 0 uses one per core",
-                sim::MAX_THREADS
-            );
-            return Err(exit::CANNOT_PROCEED);
-        }
-        Ok(())
     }
 }
 

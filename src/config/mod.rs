@@ -1,37 +1,29 @@
 //! `.ivr.yaml`: per-rule severities and options, folders to exclude, simulation checks.
 //!
-//! Options as written are converted to resolved settings in one place ([`Config::rule`]).
-//! The nearest `.ivr.yaml` up from a linted file wins; there is no merging.
+//! The `rules:` as written are converted, in one place, to the linter's own
+//! [`Settings`](crate::lint::Settings); the linter never reads this file. The nearest
+//! `.ivr.yaml` up from a linted file wins; there is no merging.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape, did_you_mean};
 use crate::diagnostic::Severity;
-use crate::lint::context::RuleSettings;
+use crate::lint::Settings;
 use crate::lint::registry;
-use crate::lint::rule::Rule;
 use crate::source::{SourceFile, Spanned};
 use crate::yaml::{self, Limits, Node as YamlNode, Value};
 
 /// The file name looked for.
 pub const FILE_NAME: &str = ".ivr.yaml";
 
-/// What the config says about one rule.
-#[derive(Clone, Debug, Default)]
-struct RuleEntry {
-    /// `Some(None)` is `off`; `None` keeps the default severity.
-    severity: Option<Option<Severity>>,
-    values: HashMap<&'static str, f64>,
-}
-
 /// A loaded configuration (or the defaults).
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     /// The file it came from (`None`: the built-in defaults).
     pub path: Option<PathBuf>,
-    rules: HashMap<&'static str, RuleEntry>,
+    /// The linter's settings from `rules:` (the defaults when there is none).
+    pub lint: Settings,
     /// Globs of paths not to lint, relative to the config file's folder.
     pub exclude: Vec<String>,
     /// `ivr sim` checks (`FIGURE OP NUMBER`).
@@ -39,20 +31,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// The severity (`None`: off) and option values of a rule.
-    pub fn rule(&self, rule: &Rule) -> (Option<Severity>, RuleSettings) {
-        let entry = self.rules.get(rule.name);
-        let severity = entry
-            .and_then(|e| e.severity)
-            .unwrap_or(Some(rule.severity));
-        let mut values: HashMap<&'static str, f64> =
-            rule.options.iter().map(|o| (o.name, o.default)).collect();
-        if let Some(entry) = entry {
-            values.extend(entry.values.iter().map(|(k, v)| (*k, *v)));
-        }
-        (severity, RuleSettings { values })
-    }
-
     /// The folder the config's globs are relative to.
     pub fn root(&self) -> Option<&Path> {
         self.path.as_deref().and_then(Path::parent)
@@ -82,7 +60,7 @@ impl Config {
         };
         for field in r.fields(&root, &shape)? {
             match field.name {
-                "rules" => config.rules = read_rules(&r, field.value)?,
+                "rules" => config.lint = read_rules(&r, field.value)?,
                 "exclude" => {
                     config.exclude = r
                         .strings(&field)?
@@ -121,9 +99,9 @@ impl Config {
     }
 }
 
-fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<HashMap<&'static str, RuleEntry>> {
+fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {
     let entries = r.expect_map(value, "`rules`")?;
-    let mut rules = HashMap::new();
+    let mut settings = Settings::default();
     for (key, body) in entries {
         let name = r.key_text(key)?;
         let Some(rule) = registry::rule(&name) else {
@@ -137,7 +115,6 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<HashMap<&'static s
                 None => error.with_help_boxed("`ivr rules` lists the rules"),
             });
         };
-        let mut entry = RuleEntry::default();
         match &body.value {
             Value::Map(_) => {
                 let mut allowed: Vec<&'static str> = vec!["severity"];
@@ -150,7 +127,7 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<HashMap<&'static s
                 };
                 for field in r.fields(body, &shape)? {
                     if field.name == "severity" {
-                        entry.severity = Some(severity(r, field.value)?);
+                        settings.set_severity(rule, severity(r, field.value)?);
                         continue;
                     }
                     let option = rule
@@ -165,15 +142,14 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<HashMap<&'static s
                         "a number, 0 or more"
                     };
                     if let Some(v) = r.number(&field, valid, range)? {
-                        entry.values.insert(option.name, v.value);
+                        settings.set_option(rule, option.name, v.value);
                     }
                 }
             }
-            _ => entry.severity = Some(severity(r, body)?),
+            _ => settings.set_severity(rule, severity(r, body)?),
         }
-        rules.insert(rule.name, entry);
     }
-    Ok(rules)
+    Ok(settings)
 }
 
 /// `error`, `warning`, `info`, `off` (or `false`, as YAML 1.1 tools write `off`).

@@ -2,7 +2,6 @@
 //! (depth, parents and back options, exempt options, complaint handling, popularity).
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use petgraph::visit::EdgeRef;
 
@@ -10,13 +9,9 @@ use crate::diagnostic::Label;
 use crate::intents::Intents;
 use crate::menu::graph::{Distances, EdgeKind, MenuGraph};
 use crate::menu::routing::{Choice, Policy};
-use crate::menu::{Menu, MenuOption, NodeId, NodeKind};
 
-/// Resolved option values of the rule being run.
-#[derive(Clone, Debug, Default)]
-pub struct RuleSettings {
-    pub values: HashMap<&'static str, f64>,
-}
+use super::settings::RuleSettings;
+use crate::menu::{Menu, MenuOption, NodeId, NodeKind};
 
 /// Analyses computed once per menu and shared by the rules.
 pub struct Shared<'a> {

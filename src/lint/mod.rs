@@ -1,32 +1,36 @@
-//! The linter: every rule of rules.md over a menu, then suppressions.
+//! The linter: every registered rule over a menu, then suppressions.
+//!
+//! [`lint_menu`] is the whole linter for one menu; [`structural_errors`] is the one question the
+//! simulator's driver asks it (may this menu be simulated?). Walking folders and finding each
+//! file's configuration is the driver's job (`commands::lint`).
 
 pub mod context;
-pub mod files;
 pub mod registry;
 pub mod report;
 pub mod rule;
 pub mod rules;
+pub mod settings;
 pub mod suppression;
 
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::intents::Intents;
 use crate::menu::Menu;
 use crate::menu::graph::MenuGraph;
 
 pub use report::{LintReport, Summary};
+pub use settings::{RuleSettings, Settings};
 
 use context::{Context, Shared};
 use rule::InFile;
 
 /// Lints one menu (with its intents, if any) and returns its findings, in no set order.
-pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, config: &Config) -> Vec<Diagnostic> {
+pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) -> Vec<Diagnostic> {
     let graph = MenuGraph::build(menu);
     let shared = Shared::new(menu, &graph, intents);
     let mut allows = suppression::collect(menu, intents.map(|i| &i.source));
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
-        let (Some(severity), settings) = config.rule(rule) else {
+        let (Some(severity), settings) = settings.rule(rule) else {
             continue;
         };
         let mut findings = Vec::new();
@@ -57,12 +61,12 @@ pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, config: &Config) -> Vec
             diagnostics.push(to_diagnostic(rule.name, severity, finding, source));
         }
     }
-    let (Some(severity), _) = config.rule(&rules::unused_allow::UNUSED_ALLOW) else {
+    let (Some(severity), _) = settings.rule(&rules::unused_allow::UNUSED_ALLOW) else {
         return diagnostics;
     };
     for allow in allows.iter().filter(|a| !a.used) {
         // An allow of a rule that is switched off is not stale: it may be switched on again.
-        if registry::rule(&allow.rule).is_some_and(|r| config.rule(r).0.is_none()) {
+        if registry::rule(&allow.rule).is_some_and(|r| settings.rule(r).0.is_none()) {
             continue;
         }
         let finding = suppression::unused(allow);
@@ -80,9 +84,28 @@ pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, config: &Config) -> Vec
     diagnostics
 }
 
+/// Rules whose error findings make a menu impossible to simulate.
+pub const STRUCTURAL_RULES: [&str; 4] = [
+    "unknown-target",
+    "missing-field",
+    "duplicate-key",
+    "invalid-key",
+];
+
+/// The findings that stop a simulation: error-severity findings of the [`STRUCTURAL_RULES`]
+/// (at the rules' default settings, whatever a config says), in file order.
+pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = lint_menu(menu, intents, &Settings::default())
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && STRUCTURAL_RULES.contains(&d.code.as_str()))
+        .collect();
+    found.sort_by_key(|d| d.position());
+    found
+}
+
 fn to_diagnostic(
     rule: &str,
-    severity: crate::diagnostic::Severity,
+    severity: Severity,
     finding: rule::Finding,
     source: &std::sync::Arc<crate::source::SourceFile>,
 ) -> Diagnostic {

@@ -1,7 +1,10 @@
-//! The only list of rules, in the order of rules.md.
+//! The only list of rules, in the order their documentation lists them: depth and routing
+//! first, then menu shape, then structure, then the intents file and suppressions.
 
 use super::rule::Rule;
 use super::rules::*;
+use crate::convert::did_you_mean;
+use crate::diagnostic::Diagnostic;
 
 /// Every rule.
 pub static RULES: &[&Rule] = &[
@@ -34,4 +37,12 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
 /// Rule names, for "did you mean".
 pub fn names() -> impl Iterator<Item = &'static str> {
     RULES.iter().map(|r| r.name)
+}
+
+/// The usage error for a name that is not a rule, with the closest rule name.
+pub fn unknown_rule(name: &str) -> Diagnostic {
+    let hint =
+        did_you_mean(name, names()).map_or(String::new(), |b| format!(" (did you mean `{b}`?)"));
+    Diagnostic::usage_error(format!("no rule is named `{name}`{hint}"))
+        .with_help("run `ivr rules` to list them")
 }

@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use crate::sim::gates::{CheckResult, Tally};
+use crate::sim::gates::{GateResult, VerdictCounts};
 use crate::sim::report::SimReport;
 
 /// One line per check (figure, value, interval, verdict), then the summary line.
-pub fn human(results: &[CheckResult], exact: bool) -> String {
+pub fn human(results: &[GateResult], exact: bool) -> String {
     let mut rows: Vec<Vec<String>> = vec![
         ["check", "value", "95% interval", "verdict"]
             .map(str::to_string)
@@ -60,8 +60,8 @@ pub fn human(results: &[CheckResult], exact: bool) -> String {
 }
 
 /// `3 checks: 1 passed, 1 failed, 1 inconclusive`.
-pub fn summary(results: &[CheckResult]) -> String {
-    let t = Tally::of(results);
+pub fn summary(results: &[GateResult]) -> String {
+    let t = VerdictCounts::of(results);
     let n = results.len();
     format!(
         "{n} check{}: {} passed, {} failed, {} inconclusive",
@@ -73,7 +73,7 @@ pub fn summary(results: &[CheckResult]) -> String {
 }
 
 /// The `ivr sim --format json` object with a top-level `checks` list.
-pub fn json(report: &SimReport, results: &[CheckResult]) -> String {
+pub fn json(report: &SimReport, results: &[GateResult]) -> String {
     let mut value = serde_json::to_value(report).unwrap_or_default();
     if let serde_json::Value::Object(map) = &mut value {
         map.insert(

@@ -1,4 +1,5 @@
-//! The rules' documentation as Markdown pages (docs/rules/ is generated from the doc comments).
+//! The rules' documentation: the list `ivr rules` prints, and Markdown pages (what `ivr rule
+//! NAME` prints; docs/rules/ is generated from them, so the two never drift).
 
 use crate::lint::registry::RULES;
 use crate::lint::rule::Rule;
@@ -27,4 +28,19 @@ pub fn index_page() -> String {
         ));
     }
     page
+}
+
+/// `ivr rules`: name, default severity and one line for each rule.
+pub fn rule_list() -> String {
+    let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in RULES {
+        out.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary
+        ));
+    }
+    out
 }

@@ -1,12 +1,15 @@
-//! `ivr sim --check`: gates on the figures of a simulation (cli.md, `ivr sim --check`).
+//! Gates: pass/fail bounds on the figures of a simulation (`ivr sim --check`, and the `checks:`
+//! of `.ivr.yaml`). Users call them checks; the code calls them gates, so that they are not
+//! confused with a lint rule's check.
 //!
-//! A check is `FIGURE OP NUMBER`. It passes when the figure's whole 95% interval is on the
+//! A gate is `FIGURE OP NUMBER`. It passes when the figure's whole 95% interval is on the
 //! right side of the bound, fails when the whole interval is on the wrong side, and is
 //! inconclusive when the interval straddles the bound (more calls narrow it). Exact figures
-//! (`--exact`) have no interval: a check on them passes or fails.
+//! (`--exact`) have no interval: a gate on them passes or fails.
 
 use serde::Serialize;
 
+use super::UsageError;
 use super::engine::Outcome;
 use super::report::{Distribution, Figures, SimReport};
 use crate::convert::did_you_mean;
@@ -132,9 +135,9 @@ impl Figure {
     }
 }
 
-/// A parsed check.
+/// A parsed gate.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Check {
+pub struct Gate {
     /// `FIGURE OP NUMBER`, with single spaces around the operator.
     pub expr: String,
     /// `None`: the whole traffic.
@@ -144,35 +147,14 @@ pub struct Check {
     pub bound: f64,
 }
 
-/// Why an expression is not a check (a usage error).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CheckError {
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl CheckError {
-    fn new(message: impl Into<String>) -> Self {
-        CheckError {
-            message: message.into(),
-            help: None,
-        }
-    }
-
-    fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
-
 const OPERATORS: &str = "<=, <, >= or >";
 
 /// Parses `FIGURE OP NUMBER` against the intents of the traffic. With `exact`, quantile
 /// figures are refused (the exact solver computes shares and means only).
-pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Check, CheckError> {
+pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageError> {
     let text = text.trim();
     let Some(at) = text.find(['<', '>', '=', '!']) else {
-        return Err(CheckError::new(format!(
+        return Err(UsageError::new(format!(
             "`{text}` has no comparison: a check is FIGURE OP NUMBER, with OP one of {OPERATORS}"
         ))
         .help("for example `abandoned <= 0.08` or `time.p90 <= 90`"));
@@ -190,30 +172,30 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Check, Check
         ">" => Op::Gt,
         "=<" | "=>" => {
             let better = if op_text == "=<" { "<=" } else { ">=" };
-            return Err(CheckError::new(format!("`{op_text}` is not a comparison"))
+            return Err(UsageError::new(format!("`{op_text}` is not a comparison"))
                 .help(format!("did you mean `{better}`?")));
         }
         "=" | "==" | "!=" => {
-            return Err(CheckError::new(format!(
+            return Err(UsageError::new(format!(
                 "a check cannot test `{op_text}`: an estimate is never exactly a number; use {OPERATORS}"
             ))
             .help(format!("for example `{figure_text} <= {number_text}`")));
         }
         _ => {
-            return Err(CheckError::new(format!(
+            return Err(UsageError::new(format!(
                 "`{op_text}` is not a comparison; use {OPERATORS}"
             )));
         }
     };
     if figure_text.is_empty() {
         return Err(
-            CheckError::new(format!("`{text}` names no figure before `{op_text}`"))
+            UsageError::new(format!("`{text}` names no figure before `{op_text}`"))
                 .help("a check is FIGURE OP NUMBER, for example `abandoned <= 0.08`"),
         );
     }
     if number_text.contains(['<', '>']) {
         return Err(
-            CheckError::new(format!("`{text}` makes more than one comparison"))
+            UsageError::new(format!("`{text}` makes more than one comparison"))
                 .help("write one check per bound, each with its own --check"),
         );
     }
@@ -222,7 +204,7 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Check, Check
     if let Figure::Share(o) = figure
         && !(0.0..=1.0).contains(&bound)
     {
-        let mut error = CheckError::new(format!(
+        let mut error = UsageError::new(format!(
             "`{}` is a share from 0 to 1, so `{op_text} {number_text}` is not a bound on it",
             o.name()
         ));
@@ -232,12 +214,12 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Check, Check
         return Err(error);
     }
     if exact && figure.is_quantile() {
-        return Err(CheckError::new(format!(
+        return Err(UsageError::new(format!(
             "`{figure_text}` is a quantile, and the exact solver computes shares and means only"
         ))
         .help("check quantiles without --exact (Monte Carlo), or check a mean"));
     }
-    Ok(Check {
+    Ok(Gate {
         expr: format!("{figure_text} {op_text} {number_text}"),
         intent,
         figure,
@@ -246,16 +228,16 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Check, Check
     })
 }
 
-fn parse_number(text: &str, op: &str) -> Result<f64, CheckError> {
+fn parse_number(text: &str, op: &str) -> Result<f64, UsageError> {
     if text.is_empty() {
-        return Err(CheckError::new(format!("no number after `{op}`"))
+        return Err(UsageError::new(format!("no number after `{op}`"))
             .help("a check is FIGURE OP NUMBER, for example `abandoned <= 0.08`"));
     }
     if let Some(percent) = text.strip_suffix('%')
         && let Ok(v) = percent.trim().parse::<f64>()
     {
         return Err(
-            CheckError::new(format!("`{text}` is not a number")).help(format!(
+            UsageError::new(format!("`{text}` is not a number")).help(format!(
                 "write shares as fractions: {} for {text}",
                 v / 100.0
             )),
@@ -263,15 +245,15 @@ fn parse_number(text: &str, op: &str) -> Result<f64, CheckError> {
     }
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(CheckError::new(format!("`{text}` is not a number"))),
+        _ => Err(UsageError::new(format!("`{text}` is not a number"))),
     }
 }
 
 /// `FIGURE` or `intent.NAME.FIGURE`.
-fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figure), CheckError> {
+fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figure), UsageError> {
     let names = Figure::all();
     let unknown = |figure: &str, whose: &str| {
-        let error = CheckError::new(format!("unknown figure `{figure}`{whose}"));
+        let error = UsageError::new(format!("unknown figure `{figure}`{whose}"));
         let stripped = figure.strip_prefix("outcomes.").unwrap_or(figure);
         if Quantity::ALL.iter().any(|q| q.name() == stripped) {
             return error.help(format!(
@@ -294,12 +276,12 @@ fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figur
         if let Some(rest) = text.strip_prefix("intents.")
             && parse_figure(&format!("intent.{rest}"), intents).is_ok()
         {
-            return Err(CheckError::new(format!("unknown figure `{text}`"))
+            return Err(UsageError::new(format!("unknown figure `{text}`"))
                 .help(format!("did you mean `intent.{rest}`?")));
         }
         let first = text.split('.').next().unwrap_or(text);
         if intents.iter().any(|n| n == first) && Figure::named(after_first).is_some() {
-            return Err(CheckError::new(format!("unknown figure `{text}`"))
+            return Err(UsageError::new(format!("unknown figure `{text}`"))
                 .help(format!("did you mean `intent.{text}`?")));
         }
         return Err(unknown(text, ""));
@@ -321,7 +303,7 @@ fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figur
     }
     if intents.iter().any(|n| n == rest) {
         return Err(
-            CheckError::new(format!("`{text}` names no figure of intent `{rest}`")).help(format!(
+            UsageError::new(format!("`{text}` names no figure of intent `{rest}`")).help(format!(
                 "for example `{text}.self_served` or `{text}.time.mean`"
             )),
         );
@@ -333,7 +315,7 @@ fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figur
         .filter_map(|(f, _)| rest.strip_suffix(f.as_str())?.strip_suffix('.'))
         .find(|n| !n.is_empty())
         .unwrap_or_else(|| rest.split('.').next().unwrap_or(rest));
-    let error = CheckError::new(format!("no intent named `{name}` in the traffic"));
+    let error = UsageError::new(format!("no intent named `{name}` in the traffic"));
     Err(
         match did_you_mean(name, intents.iter().map(String::as_str)) {
             Some(better) => error.help(format!("did you mean `{better}`?")),
@@ -371,7 +353,7 @@ impl Verdict {
 
 /// A check evaluated on a report: the `checks` entries of `ivr sim --format json`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CheckResult {
+pub struct GateResult {
     pub expr: String,
     /// The figure (null when there is none, such as `time_to_agent` with no call reaching an agent).
     pub value: Option<f64>,
@@ -388,15 +370,15 @@ pub struct CheckResult {
 
 /// Counts of verdicts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
+pub struct VerdictCounts {
     pub passed: usize,
     pub failed: usize,
     pub inconclusive: usize,
 }
 
-impl Tally {
-    pub fn of(results: &[CheckResult]) -> Tally {
-        let mut t = Tally::default();
+impl VerdictCounts {
+    pub fn of(results: &[GateResult]) -> VerdictCounts {
+        let mut t = VerdictCounts::default();
         for r in results {
             match r.verdict {
                 Verdict::Pass => t.passed += 1,
@@ -441,7 +423,7 @@ fn statistic<Q: AsF64>(d: &Distribution<Q>, s: Statistic) -> (Option<f64>, Optio
 }
 
 /// The figure a check names, its interval, or why there is none.
-fn measure(check: &Check, f: &Figures) -> Result<(f64, Option<[f64; 2]>), String> {
+fn measure(check: &Gate, f: &Figures) -> Result<(f64, Option<[f64; 2]>), String> {
     let (value, ci) = match check.figure {
         Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o)),
         Figure::Stat(Quantity::Inputs, s) => statistic(&f.inputs, s),
@@ -459,7 +441,7 @@ fn measure(check: &Check, f: &Figures) -> Result<(f64, Option<[f64; 2]>), String
 }
 
 /// Evaluates a check on a report.
-pub fn evaluate(check: &Check, report: &SimReport) -> CheckResult {
+pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
     let figures = match &check.intent {
         None => Some(&report.overall),
         Some(name) => report
@@ -471,7 +453,7 @@ pub fn evaluate(check: &Check, report: &SimReport) -> CheckResult {
     let measured = figures
         .ok_or_else(|| "the report has no such intent".to_string())
         .and_then(|f| measure(check, f));
-    let mut result = CheckResult {
+    let mut result = GateResult {
         expr: check.expr.clone(),
         value: None,
         ci95: None,

@@ -1,9 +1,14 @@
-//! The caller model of caller-model.md: routing, the Monte Carlo engine and the exact solver.
+//! The simulator: callers (as [`crate::callers`] describes them) going through a menu, sampled
+//! call by call or solved exactly.
 //!
-//! `policy` (intended option per node and intent) -> `program` (the menu compiled to flat
-//! arrays) -> `engine` (one call, pure) -> `run` (blocks, threads, seeds) -> `stats`
-//! (streaming figures) -> `report` (one `Serialize` struct). `exact` solves the same model as
-//! an absorbing Markov chain.
+//! `program` (the menu and its routing compiled to flat arrays) -> `engine` (one call, pure) ->
+//! `run` (blocks, threads, seeds) -> `stats` (streaming figures) -> `report` (one `Serialize`
+//! struct). `exact` solves the same model as an absorbing Markov chain. On top of a report:
+//! `gates` (pass/fail bounds on its figures), `sweep` (a grid of caller parameters) and
+//! `compare` (two menus on the same callers).
+//!
+//! The simulator assumes a structurally sound menu: whoever calls it asks the linter first
+//! ([`crate::lint::structural_errors`]), as `commands::sim` does.
 
 pub mod compare;
 pub mod engine;
@@ -15,26 +20,24 @@ pub mod run;
 pub mod stats;
 pub mod sweep;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::intents::Intents;
-use crate::menu::Menu;
+/// Why a gate or a sweep the user wrote cannot be used: a message and, perhaps, what to do
+/// instead. The caller places it (a command-line flag, or a line of the config).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsageError {
+    pub message: String,
+    pub help: Option<String>,
+}
 
-/// Rules whose error findings make a menu impossible to simulate.
-pub const REFUSING_RULES: [&str; 4] = [
-    "unknown-target",
-    "missing-field",
-    "duplicate-key",
-    "invalid-key",
-];
+impl UsageError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        UsageError {
+            message: message.into(),
+            help: None,
+        }
+    }
 
-/// The findings that stop a simulation: error-severity structural problems (with the
-/// rules' default settings), in file order.
-pub fn refusals(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> =
-        crate::lint::lint_menu(menu, intents, &crate::config::Config::default())
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error && REFUSING_RULES.contains(&d.code.as_str()))
-            .collect();
-    found.sort_by_key(|d| d.position());
-    found
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
 }

@@ -12,6 +12,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::SeedableRng;
 use rayon::prelude::*;
 
+use crate::diagnostic::Diagnostic;
+
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::stats::{IntHistogram, Sums, TimeHistogram, to_micros};
@@ -130,6 +132,30 @@ pub struct RunOptions {
     pub seed: u64,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+}
+
+/// Most calls one run may simulate.
+pub const MAX_CALLS: u64 = 1_000_000_000_000;
+
+/// Most worker threads: more than any machine has cores, and few enough to start in a moment
+/// (each is an OS thread, all started before the first call is simulated).
+pub const MAX_THREADS: usize = 1024;
+
+impl RunOptions {
+    /// A usage error naming the limit when `calls` or `threads` is out of range.
+    pub fn validate(&self) -> Result<(), Box<Diagnostic>> {
+        if self.calls == 0 || self.calls > MAX_CALLS {
+            return Err(Box::new(Diagnostic::usage_error(format!(
+                "--calls must be from 1 to {MAX_CALLS} (MAX_CALLS)"
+            ))));
+        }
+        if self.threads > MAX_THREADS {
+            return Err(Box::new(Diagnostic::usage_error(format!(
+                "--threads must be at most {MAX_THREADS} (MAX_THREADS); 0 uses one per core"
+            ))));
+        }
+        Ok(())
+    }
 }
 
 /// Runs `calls` calls and returns the tally; `progress` hears of every finished block (calls).

@@ -4,6 +4,7 @@
 //! last `--vary` varying fastest. Each point's values are checked against the ranges of
 //! menu-format.md (the same as in an intents file's `callers:`).
 
+use super::UsageError;
 use crate::callers::CallerModel;
 use crate::convert::did_you_mean;
 
@@ -52,11 +53,11 @@ impl Param {
         )
     }
 
-    fn parse_value(self, text: &str) -> Result<Value, SweepError> {
+    fn parse_value(self, text: &str) -> Result<Value, UsageError> {
         let what = self.path();
         let number = || match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(SweepError::new(format!(
+            _ => Err(UsageError::new(format!(
                 "`{text}` is not a number ({what})"
             ))),
         };
@@ -64,7 +65,7 @@ impl Param {
             Param::MistakeRate | Param::InvalidRate | Param::NoInputRate => {
                 let v = number()?;
                 if !(0.0..=1.0).contains(&v) {
-                    let error = SweepError::new(format!(
+                    let error = UsageError::new(format!(
                         "{what} must be a probability from 0 to 1, not {text}"
                     ));
                     return Err(if v > 1.0 && v <= 100.0 {
@@ -83,7 +84,7 @@ impl Param {
                     e.help("patience is a number of seconds above 0, or `null` (callers never give up)")
                 })?;
                 if v <= 0.0 {
-                    return Err(SweepError::new(format!(
+                    return Err(UsageError::new(format!(
                         "{what} must be above 0 seconds, or null, not {text}"
                     ))
                     .help("`null` means callers never give up"));
@@ -93,14 +94,14 @@ impl Param {
             Param::BargeIn => match text {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
-                _ => Err(SweepError::new(format!(
+                _ => Err(UsageError::new(format!(
                     "{what} is true or false, not `{text}`"
                 ))),
             },
             Param::DigitTime => {
                 let v = number()?;
                 if v < 0.0 {
-                    return Err(SweepError::new(format!(
+                    return Err(UsageError::new(format!(
                         "{what} must be 0 or more seconds, not {text}"
                     )));
                 }
@@ -161,42 +162,21 @@ pub struct Vary {
     pub values: Vec<Value>,
 }
 
-/// Why a `--vary` is not usable (a usage error).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SweepError {
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl SweepError {
-    fn new(message: impl Into<String>) -> Self {
-        SweepError {
-            message: message.into(),
-            help: None,
-        }
-    }
-
-    fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
-
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 10_000;
 
 /// Parses `PATH=V1,V2,...`.
-pub fn parse_vary(text: &str) -> Result<Vary, SweepError> {
+pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
     let Some((path, values)) = text.split_once('=') else {
         return Err(
-            SweepError::new(format!("`{text}` is not PATH=V1,V2,...: it has no `=`"))
+            UsageError::new(format!("`{text}` is not PATH=V1,V2,...: it has no `=`"))
                 .help("for example `--vary callers.mistake_rate=0.01,0.03,0.1`"),
         );
     };
     let path = path.trim();
     let Some(param) = Param::ALL.into_iter().find(|p| p.path() == path) else {
         let paths: Vec<&str> = Param::ALL.iter().map(|p| p.path()).collect();
-        let error = SweepError::new(format!("`{path}` is not a parameter a sweep can vary"));
+        let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
         let prefixed = format!("callers.{path}");
         let better = if paths.contains(&prefixed.as_str()) {
             Some(prefixed)
@@ -213,7 +193,7 @@ pub fn parse_vary(text: &str) -> Result<Vary, SweepError> {
         .map(str::trim)
         .map(|v| {
             if v.is_empty() {
-                Err(SweepError::new(format!("`{text}` has an empty value"))
+                Err(UsageError::new(format!("`{text}` has an empty value"))
                     .help("separate values with commas: `PATH=V1,V2,V3`"))
             } else {
                 param.parse_value(v)
@@ -234,11 +214,11 @@ pub struct Point {
 
 /// Every combination of the values, the last `--vary` varying fastest, each checked against the
 /// ranges of menu-format.md.
-pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, SweepError> {
+pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, UsageError> {
     for (i, v) in varies.iter().enumerate() {
         if varies[..i].iter().any(|w| w.param == v.param) {
             return Err(
-                SweepError::new(format!("{} is varied twice", v.param.path()))
+                UsageError::new(format!("{} is varied twice", v.param.path()))
                     .help("give all its values in one --vary, separated by commas"),
             );
         }
@@ -249,7 +229,7 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, SweepError
         .filter(|&n| n <= MAX_POINTS);
     let Some(size) = size else {
         return Err(
-            SweepError::new(format!("the sweep has more than {MAX_POINTS} points"))
+            UsageError::new(format!("the sweep has more than {MAX_POINTS} points"))
                 .help("vary fewer parameters or give fewer values"),
         );
     };
@@ -272,7 +252,7 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, SweepError
                 .filter(|(p, _)| p.is_rate())
                 .map(|(p, v)| format!("{}={v}", p.path()))
                 .collect();
-            return Err(SweepError::new(format!(
+            return Err(UsageError::new(format!(
                 "at the point {}, mistake_rate + invalid_rate + no_input_rate is {} ({} + {} + {}), more than 1",
                 shown.join(", "),
                 (sum * 1e9).round() / 1e9,

@@ -1,4 +1,5 @@
-//! Linting files and folders: walking, configuration per file, parallel loading, one report.
+//! `ivr lint`: walking files and folders, the configuration of each file, parallel loading and
+//! linting, one report.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -10,9 +11,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::convert::LoadResult;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, load_document, load_intents, neither_error, read_source};
+use crate::document::{
+    Document, display_path as display, load_document, load_intents, load_traffic, neither_error,
+    read_source,
+};
 use crate::intents::Intents;
-use crate::lint::LintReport;
+use crate::lint::{LintReport, lint_menu};
 use crate::yaml::Limits;
 
 /// What `ivr lint` was asked to do.
@@ -145,43 +149,28 @@ fn lint_file(
     result.files.push(name);
     let config = configs.for_path(&target.path).unwrap_or_default();
     let own_intents;
-    let intents = match (fixed_intents, &menu.traffic) {
-        (Some(intents), _) => Some(intents),
-        (None, Some(traffic)) => {
-            let path = target
-                .path
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(&traffic.value);
-            result.files.push(display(&path));
-            match load_intents(&path, limits) {
-                Ok(intents) => {
-                    own_intents = intents;
-                    Some(&own_intents)
-                }
-                Err(mut error) => {
-                    if error.source.is_none() {
-                        // The file named by `traffic:` is missing: point at `traffic:` itself.
-                        *error = Diagnostic::input_error(
-                            &menu.source,
-                            traffic.span,
-                            format!("`traffic` names {}: {}", display(&path), error.message),
-                            "cannot read this intents file",
-                        )
-                        .with_help(
-                            "fix the path (it is relative to the menu file), or remove `traffic:`",
-                        );
+    let intents = match fixed_intents {
+        Some(intents) => Some(intents),
+        None => match load_traffic(&target.path, &menu, limits) {
+            Some((path, loaded)) => {
+                result.files.push(display(&path));
+                match loaded {
+                    Ok(intents) => {
+                        own_intents = intents;
+                        Some(&own_intents)
                     }
-                    result.diagnostics.push(*error);
-                    None
+                    Err(error) => {
+                        result.diagnostics.push(*error);
+                        None
+                    }
                 }
             }
-        }
-        (None, None) => None,
+            None => None,
+        },
     };
     result
         .diagnostics
-        .extend(super::lint_menu(&menu, intents, &config));
+        .extend(lint_menu(&menu, intents, &config.lint));
     result
 }
 
@@ -293,8 +282,4 @@ impl ConfigCache {
             .insert(file, config.clone());
         Ok(config)
     }
-}
-
-fn display(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }

@@ -1,0 +1,325 @@
+//! `ivr sim`: one menu's traffic simulated once, against gates, or over a sweep of caller
+//! parameters.
+
+use std::path::{Path, PathBuf};
+
+use super::{Failure, Progress};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::{load_intents, load_menu, load_traffic, read_source};
+use crate::intents::Intents;
+use crate::menu::{Menu, NodeId};
+use crate::sim::UsageError;
+use crate::sim::exact::{ExactError, exact_report};
+use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
+use crate::sim::program::Program;
+use crate::sim::report::{SimReport, monte_carlo_report};
+use crate::sim::run::{RunOptions, run};
+use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
+use crate::yaml::Limits;
+
+/// What `ivr sim` was asked to do.
+#[derive(Clone, Debug)]
+pub struct SimRequest {
+    /// The menu file.
+    pub menu: PathBuf,
+    /// `--intents`: the intents file (else the menu's `traffic:`).
+    pub intents: Option<PathBuf>,
+    pub run: RunOptions,
+    /// Solve exactly instead of sampling.
+    pub exact: bool,
+    /// `--check` expressions; when there are none, the config's `checks:` apply.
+    pub gates: Vec<String>,
+    /// `--config`: the config whose `checks:` apply (else the nearest `.ivr.yaml`).
+    pub config: Option<PathBuf>,
+    /// `--vary` grids of caller parameters.
+    pub vary: Vec<String>,
+}
+
+/// What a simulation produced.
+#[derive(Clone, Debug)]
+pub enum SimOutput {
+    /// One run.
+    Report(SimReport),
+    /// One run and the verdicts of its gates.
+    Gated {
+        report: SimReport,
+        results: Vec<GateResult>,
+    },
+    /// One run per point of the grid, all with the same random numbers.
+    Sweep {
+        params: Vec<Param>,
+        rows: Vec<(Point, SimReport)>,
+    },
+}
+
+/// The output and notes for people (such as config checks a sweep does not apply).
+#[derive(Clone, Debug)]
+pub struct SimResult {
+    pub output: SimOutput,
+    pub notes: Vec<String>,
+}
+
+/// Runs `ivr sim`. Usage errors come before any file is read.
+pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResult, Failure> {
+    request.run.validate()?;
+    let varies = request
+        .vary
+        .iter()
+        .map(|text| {
+            parse_vary(text).map_err(|e| Failure::from(usage(&format!("--vary `{text}`"), e)))
+        })
+        .collect::<Result<Vec<Vary>, _>>()?;
+    if !varies.is_empty() && !request.gates.is_empty() {
+        return Err(Diagnostic::usage_error(
+            "--check cannot be combined with --vary: a sweep explores how the figures move, a gate decides on one menu and one set of callers",
+        )
+        .with_help(
+            "run the gate without --vary (at the callers of the intents file), or read the sweep's figures",
+        )
+        .into());
+    }
+    let (menu, intents) = load_for_simulation(&request.menu, request.intents.as_deref())?;
+    if !varies.is_empty() {
+        return sweep(request, &menu, &intents, &varies, progress);
+    }
+    let program = Program::compile(&menu, &intents);
+    let gates = gather_gates(request, &program.intent_names)?;
+    let report = run_once(&menu, &program, request.exact, request.run, progress)?;
+    let output = if gates.is_empty() {
+        SimOutput::Report(report)
+    } else {
+        let results = gates.iter().map(|g| evaluate(g, &report)).collect();
+        SimOutput::Gated { report, results }
+    };
+    Ok(SimResult {
+        output,
+        notes: Vec::new(),
+    })
+}
+
+/// A menu and the intents it runs, ready to simulate: both read, and no structural errors.
+pub fn load_for_simulation(
+    menu_path: &Path,
+    intents_path: Option<&Path>,
+) -> Result<(Menu, Intents), Failure> {
+    let limits = Limits::DEFAULT;
+    let menu = load_menu(menu_path, &limits)?;
+    let intents = intents_for(menu_path, &menu, intents_path, &limits)?;
+    check_simulable(&menu, &intents)?;
+    Ok((menu, intents))
+}
+
+/// The intents a menu runs: `--intents`, else the menu's `traffic:`.
+pub(crate) fn intents_for(
+    menu_path: &Path,
+    menu: &Menu,
+    intents_path: Option<&Path>,
+    limits: &Limits,
+) -> Result<Intents, Failure> {
+    if let Some(path) = intents_path {
+        return Ok(load_intents(path, limits)?);
+    }
+    match load_traffic(menu_path, menu, limits) {
+        Some((_, loaded)) => Ok(loaded?),
+        None => Err(Diagnostic::file_error(
+            &menu.source.name(),
+            "the menu names no intents file, so there is no traffic to simulate",
+        )
+        .with_help("pass `--intents FILE`, or add `traffic: NAME.intents.yaml` to the menu")
+        .into()),
+    }
+}
+
+/// Refuses a menu with structural errors (as the linter finds them): each error, then a summary.
+pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
+    let mut diagnostics = crate::lint::structural_errors(menu, Some(intents));
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    let n = diagnostics.len();
+    diagnostics.push(
+        Diagnostic::file_error(
+            &menu.source.name(),
+            format!(
+                "cannot be simulated: {n} structural error{} (listed above)",
+                if n == 1 { "" } else { "s" }
+            ),
+        )
+        .with_help("run `ivr lint` to see every finding"),
+    );
+    Err(Failure { diagnostics })
+}
+
+/// One run: the exact solution or a Monte Carlo sample.
+fn run_once(
+    menu: &Menu,
+    program: &Program,
+    exact: bool,
+    options: RunOptions,
+    progress: &dyn Progress,
+) -> Result<SimReport, Failure> {
+    let name = menu.source.name();
+    if exact {
+        return exact_report(&name, program).map_err(|error| exact_error(menu, error).into());
+    }
+    progress.start(options.calls);
+    let tally = run(program, options, &|calls| progress.advance(calls));
+    progress.finish();
+    Ok(monte_carlo_report(
+        &name,
+        &program.intent_names,
+        &program.shares,
+        &tally,
+        options.calls,
+        options.seed,
+    ))
+}
+
+/// A usage error about `what` (a flag and its value).
+fn usage(what: &str, error: UsageError) -> Diagnostic {
+    let diagnostic = Diagnostic::usage_error(format!("{what}: {}", error.message));
+    match error.help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// The config that applies to the menu: `--config FILE`, else the nearest `.ivr.yaml`.
+fn find_config(request: &SimRequest) -> Result<Option<(Config, PathBuf)>, Failure> {
+    let path = match &request.config {
+        Some(path) => Some(path.clone()),
+        None => Config::find_for(&request.menu),
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    Ok(Some((Config::load(&path)?, path)))
+}
+
+/// The gates to decide: `--check`, else the config's `checks:` (an error in one written there
+/// points at its line).
+fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, Failure> {
+    let config = if request.gates.is_empty() || request.config.is_some() {
+        find_config(request)?
+    } else {
+        None
+    };
+    if !request.gates.is_empty() {
+        return request
+            .gates
+            .iter()
+            .map(|text| {
+                parse_gate(text, intents, request.exact)
+                    .map_err(|e| usage(&format!("--check `{text}`"), e).into())
+            })
+            .collect();
+    }
+    let Some((config, path)) = config else {
+        return Ok(Vec::new());
+    };
+    if config.checks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let source = read_source(&path, &Limits::DEFAULT)?;
+    config
+        .checks
+        .iter()
+        .map(|text| {
+            parse_gate(&text.value, intents, request.exact).map_err(|e| {
+                let mut d = Diagnostic::input_error(
+                    &source,
+                    text.span,
+                    format!("check `{}`: {}", text.value.trim(), e.message),
+                    "this check",
+                );
+                if let Some(help) = e.help {
+                    d = d.with_help(help);
+                }
+                d.into()
+            })
+        })
+        .collect()
+}
+
+/// `--vary`: every point of the grid with the same seed (common random numbers).
+fn sweep(
+    request: &SimRequest,
+    menu: &Menu,
+    intents: &Intents,
+    varies: &[Vary],
+    progress: &dyn Progress,
+) -> Result<SimResult, Failure> {
+    let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
+    let mut notes = Vec::new();
+    if (request.config.is_some() || Config::find_for(&request.menu).is_some())
+        && let Some((config, path)) = find_config(request)?
+        && !config.checks.is_empty()
+    {
+        notes.push(format!(
+            "the checks of {} are not applied to a sweep",
+            path.display()
+        ));
+    }
+    let mut rows = Vec::with_capacity(points.len());
+    for point in points {
+        // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
+        let mut varied = intents.clone();
+        varied.callers = point.callers;
+        let program = Program::compile(menu, &varied);
+        let report =
+            run_once(menu, &program, request.exact, request.run, progress).map_err(|mut f| {
+                let at: Vec<String> = point
+                    .values
+                    .iter()
+                    .map(|(p, v)| format!("{}={v}", p.path()))
+                    .collect();
+                f.diagnostics.push(Diagnostic::file_error(
+                    &menu.source.name(),
+                    format!("the sweep stopped at the point {}", at.join(", ")),
+                ));
+                f
+            })?;
+        rows.push((point, report));
+    }
+    Ok(SimResult {
+        output: SimOutput::Sweep {
+            params: varies.iter().map(|v| v.param).collect(),
+            rows,
+        },
+        notes,
+    })
+}
+
+/// Why the exact solver could not answer, as a diagnostic on the menu.
+pub(crate) fn exact_error(menu: &Menu, error: ExactError) -> Diagnostic {
+    match error {
+        ExactError::TrapLoop { intent, nodes } => {
+            let node = |n: u32| menu.node(NodeId(n as usize));
+            let names: Vec<String> = nodes
+                .iter()
+                .take(8)
+                .map(|&n| format!("`{}`", node(n).id.value))
+                .collect();
+            let mut d = Diagnostic::input_error(
+                &menu.source,
+                node(nodes[0]).id.span,
+                format!(
+                    "callers with intent `{intent}` can be caught in a loop with no way out: {}",
+                    names.join(", ")
+                ),
+                "the loop starts here",
+            )
+            .with_help("add a way out of the loop (an agent option, or a node that ends the call); `ivr lint` reports it as `dead-end`");
+            for &n in nodes.iter().skip(1).take(7) {
+                d = d.with_label(node(n).id.span, "in the loop");
+            }
+            d
+        }
+        ExactError::NoConvergence { intent, limit } => Diagnostic::file_error(
+            &menu.source.name(),
+            format!("the exact solver did not settle for intent `{intent}` within its limit ({limit}): callers leave some loop with vanishing probability"),
+        )
+        .with_help("run without --exact (Monte Carlo ends such calls as `looped` at the visit cap), or give the loop a clearer way out"),
+    }
+}
