@@ -5,6 +5,7 @@
 //! file's configuration is the driver's job (`commands::lint`).
 
 pub mod context;
+mod paths;
 pub mod registry;
 pub mod report;
 pub mod rule;
@@ -15,18 +16,19 @@ pub mod suppression;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::intents::Intents;
 use crate::menu::Menu;
+use crate::menu::analysis::Analysis;
 use crate::menu::graph::MenuGraph;
 
 pub use report::{LintReport, Summary};
 pub use settings::{RuleSettings, Settings};
 
-use context::{Context, Shared};
+use context::Context;
 use rule::InFile;
 
 /// Lints one menu (with its intents, if any) and returns its findings, in no set order.
 pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) -> Vec<Diagnostic> {
     let graph = MenuGraph::build(menu);
-    let shared = Shared::new(menu, &graph, intents);
+    let analysis = Analysis::new(menu, &graph, intents);
     let mut allows = suppression::collect(menu, intents.map(|i| &i.source));
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
@@ -36,7 +38,7 @@ pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) ->
         let mut findings = Vec::new();
         (rule.check)(
             &Context {
-                shared: &shared,
+                analysis: &analysis,
                 settings: &settings,
             },
             &mut findings,

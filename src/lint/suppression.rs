@@ -12,7 +12,7 @@ use super::rule::Finding;
 
 /// One rule named in one suppression.
 #[derive(Clone, Debug)]
-pub struct Allow {
+pub struct Suppression {
     pub rule: String,
     /// The rule name as written.
     pub span: Span,
@@ -30,11 +30,11 @@ pub enum Scope {
 }
 
 /// All suppressions of a menu (and of its intents file).
-pub fn collect(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Allow> {
+pub fn collect(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Suppression> {
     let mut allows = Vec::new();
     for node in &menu.nodes {
         for rule in node.allow.iter().flat_map(|a| a.rules.iter()) {
-            allows.push(Allow {
+            allows.push(Suppression {
                 rule: rule.value.clone(),
                 span: rule.span,
                 scope: Scope::Node(node.id.value.clone()),
@@ -50,7 +50,7 @@ pub fn collect(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Allow> {
 }
 
 /// `# ivr: allow(a, b) reason` comments.
-fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Allow>) {
+fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Suppression>) {
     const MARK: &str = "ivr: allow(";
     let text = source.text();
     let mut line_start = 0;
@@ -76,7 +76,7 @@ fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Allow>) {
                     let lead = name.len() - name.trim_start().len();
                     let trimmed = name.trim();
                     if !trimmed.is_empty() {
-                        out.push(Allow {
+                        out.push(Suppression {
                             rule: trimmed.to_string(),
                             span: Span::new(inner_start + offset + lead, trimmed.len()),
                             scope: Scope::Line {
@@ -96,7 +96,7 @@ fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Allow>) {
 
 /// Whether an allow silences a finding of `rule`, given where the finding sits.
 pub fn silences(
-    allow: &Allow,
+    allow: &Suppression,
     rule: &str,
     finding: &Finding,
     menu: &Menu,
@@ -126,7 +126,7 @@ pub fn silences(
 }
 
 /// The unused-allow finding for an allow that silenced nothing.
-pub fn unused(allow: &Allow) -> Finding {
+pub fn unused(allow: &Suppression) -> Finding {
     let in_intents = matches!(
         allow.scope,
         Scope::Line {

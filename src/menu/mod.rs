@@ -1,5 +1,8 @@
-//! Menus: the spanned model, its loader, prompt durations and the graph.
+//! Menus: the spanned model and its loader, prompt durations, the graph, routing, and the
+//! analysis of what each node and option is for.
 
+pub mod analysis;
+mod complaints;
 pub mod duration;
 pub mod graph;
 pub mod load;

@@ -1,14 +1,19 @@
-//! The routing policy of caller-model.md: each caller's intended option at each menu.
+//! Routing: each caller's intended option at each menu, and the routes and popularity that
+//! follow from it.
 //!
-//! Callers plan along choosable edges only, using the graph's one least-inputs function. The
-//! policy depends only on (node, intent), so it is computed once per menu and intents file and
-//! stored compactly: one `u16` per (intent, menu node).
+//! A caller heads for the option with the fewest inputs to a node that serves their intent
+//! (ties: the option announced first); if nothing serves it, for the nearest transfer serving
+//! `"*"`, else any transfer, else they hang up. Callers plan along choosable edges only (options
+//! and `to`, not error handlers), with the graph's one least-inputs function, so the linter's
+//! depth rules and the simulator measure distance the same way. The policy depends only on
+//! (node, intent), so it is computed once per menu and intents file and stored compactly: one
+//! `u16` per (intent, menu node).
 
 use petgraph::graph::NodeIndex;
 
+use super::graph::{Distances, MenuGraph, UNREACHABLE};
+use super::model::{Menu, MenuOption, NodeId, NodeKind};
 use crate::intents::Intents;
-use crate::menu::graph::{Distances, MenuGraph, UNREACHABLE};
-use crate::menu::{Menu, NodeId, NodeKind};
 
 /// What a caller with a given intent does at a menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,12 +39,15 @@ pub enum Route {
 
 /// Encoded choice: option index in the low 14 bits, the route in the top 2 bits.
 type Packed = u16;
-const HANG_UP: Packed = 0x3FFF;
+/// The bits of a packed choice that hold the option index.
+const INDEX_BITS: Packed = 0x3FFF;
+/// The option index that means "hangs up" (the largest the index bits hold).
+const PACKED_HANG_UP: Packed = INDEX_BITS;
 
 fn pack(choice: Choice, route: Route) -> Packed {
     let index = match choice {
-        Choice::Option(i) => (i as Packed).min(HANG_UP - 1),
-        Choice::HangUp => HANG_UP,
+        Choice::Option(i) => (i as Packed).min(PACKED_HANG_UP - 1),
+        Choice::HangUp => PACKED_HANG_UP,
     };
     let route = match route {
         Route::Served => 0,
@@ -51,8 +59,8 @@ fn pack(choice: Choice, route: Route) -> Packed {
 }
 
 fn unpack(packed: Packed) -> (Choice, Route) {
-    let index = packed & HANG_UP;
-    let choice = if index == HANG_UP {
+    let index = packed & INDEX_BITS;
+    let choice = if index == PACKED_HANG_UP {
         Choice::HangUp
     } else {
         Choice::Option(index as usize)
@@ -182,6 +190,69 @@ fn choose(targets: &[Option<NodeIndex>], tables: [(&Distances, Route); 3]) -> (C
         }
     }
     (Choice::HangUp, Route::Nowhere)
+}
+
+/// One intent's mistake-free route from `entry`: the menus it passes, with the option it
+/// presses at each.
+pub type IntentRoute = Vec<(NodeId, usize)>;
+
+/// Each intent's mistake-free route from `entry`, by intent number (`None` without an entry
+/// node). A route stops where the call ends, at a node that serves the intent, where the caller
+/// hangs up, or where it would come round again.
+pub fn routes(menu: &Menu, policy: &Policy, intents: &Intents) -> Option<Vec<IntentRoute>> {
+    let entry = menu.entry_node()?;
+    let target = |option: &MenuOption| option.to.as_ref().and_then(|t| menu.lookup(&t.value));
+    let to_of = |id: NodeId| {
+        menu.node(id)
+            .to
+            .as_ref()
+            .and_then(|t| menu.lookup(&t.value))
+    };
+    Some(
+        (0..intents.intents.len())
+            .map(|i| {
+                let name = intents.intents[i].name.value.as_str();
+                let mut route = Vec::new();
+                let mut seen = vec![false; menu.nodes.len()];
+                let mut at = Some(entry);
+                while let Some(id) = at {
+                    if std::mem::replace(&mut seen[id.0], true) {
+                        break;
+                    }
+                    let node = menu.node(id);
+                    at = match node.kind {
+                        NodeKind::Menu => match policy.choice(i, id) {
+                            Some((Choice::Option(k), _)) => {
+                                route.push((id, k));
+                                target(&node.options[k])
+                            }
+                            _ => None,
+                        },
+                        NodeKind::Input | NodeKind::Message => to_of(id),
+                        NodeKind::SelfService if !node.serves().any(|s| s == name) => to_of(id),
+                        _ => None,
+                    };
+                }
+                route
+            })
+            .collect(),
+    )
+}
+
+/// For every node, the share of all calls whose route presses each of its options (intents
+/// weighted by their shares): `popularity[node][option]`.
+pub fn popularity(menu: &Menu, routes: &[IntentRoute], intents: &Intents) -> Vec<Vec<f64>> {
+    let mut table: Vec<Vec<f64>> = menu
+        .nodes
+        .iter()
+        .map(|n| vec![0.0; n.options.len()])
+        .collect();
+    for (i, route) in routes.iter().enumerate() {
+        for &(m, k) in route {
+            table[m.0][k] += intents.intents[i].share;
+        }
+    }
+    table
 }
 
 #[cfg(test)]
