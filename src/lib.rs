@@ -1,13 +1,28 @@
 //! `ivr` lints IVR phone menus written in YAML and simulates callers going through them.
 //!
-//! Data flows one way: YAML text ([`source`], [`yaml`]) -> the spanned model ([`menu`],
-//! [`intents`], loaded by [`load`]) -> the graph ([`menu::graph`]) -> drawings and reports.
+//! Data flows one way, and no module imports one above it (docs/architecture.md draws the
+//! layers; `tests/architecture.rs` enforces them):
+//!
+//! - text: [`source`] (files, spans), [`diagnostic`] (the one message type), [`yaml`] (a
+//!   spanned YAML tree);
+//! - the spanned model: [`callers`] (the caller model), [`intents`], [`menu`] (with its graph,
+//!   routing and analysis), read from files by [`document`];
+//! - rules and simulation: [`lint`], [`sim`]; [`config`] (`.ivr.yaml`) feeds the linter its
+//!   settings; [`schema`] describes the files;
+//! - the driver: [`commands`], one function per subcommand;
+//! - renderers: [`render`], one per output format;
+//! - the command line: `cli` (behind the `cli` feature), which only maps flags to a command,
+//!   picks a renderer and an exit code.
+
+// Only the command line writes to the terminal; the library returns text and diagnostics.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod callers;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod convert;
+mod convert;
 pub mod diagnostic;
 pub mod document;
 pub mod generate;

@@ -1,6 +1,9 @@
 //! The command line: clap arguments, flags mapped to one library call per subcommand
 //! ([`crate::commands`]), the renderer chosen by `--format`, and exit codes.
 
+// The one layer that writes to the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

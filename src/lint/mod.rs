@@ -9,9 +9,9 @@ mod paths;
 pub mod registry;
 pub mod report;
 pub mod rule;
-pub mod rules;
+mod rules;
 pub mod settings;
-pub mod suppression;
+mod suppression;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::intents::Intents;

@@ -85,7 +85,8 @@ const DIGIT_WORDS: [&str; 10] = [
 const CHINESE_DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
 /// The keys a prompt tells the caller to press, in order.
-pub fn named_keys(say: &str) -> Vec<String> {
+#[cfg(test)]
+fn named_keys(say: &str) -> Vec<String> {
     key_phrases(say).into_iter().map(|(key, _)| key).collect()
 }
 
