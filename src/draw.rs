@@ -7,9 +7,9 @@ use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
 
-use crate::menu::duration::is_cjk;
 use crate::menu::graph::{EdgeKind, Handler, MenuGraph, Vertex};
 use crate::menu::{Menu, NodeKind};
+use crate::text::is_cjk;
 
 /// Widest prompt excerpt shown in a box, in columns (a Chinese, Japanese or Korean character
 /// takes two, as on screen).

@@ -5,7 +5,6 @@
 
 pub mod cli;
 pub mod config;
-pub mod convert;
 pub mod diagnostic;
 pub mod draw;
 pub mod generate;
@@ -17,4 +16,5 @@ pub mod report;
 pub mod schema;
 pub mod sim;
 pub mod source;
+pub mod text;
 pub mod yaml;

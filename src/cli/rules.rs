@@ -1,8 +1,8 @@
 use clap::Args;
 
 use super::{exit, print_stdout};
-use crate::convert::did_you_mean;
 use crate::lint::registry::{self, RULES};
+use crate::text::did_you_mean;
 
 #[derive(Debug, Args)]
 pub struct RuleArgs {

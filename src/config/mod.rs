@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape, did_you_mean};
 use crate::diagnostic::Severity;
 use crate::lint::context::RuleSettings;
 use crate::lint::registry;
 use crate::lint::rule::Rule;
 use crate::source::{SourceFile, Spanned};
+use crate::text::did_you_mean;
+use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
 use crate::yaml::{self, Limits, Node as YamlNode, Value};
 
 /// The file name looked for.

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
+use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span, Spanned};
+use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
 use crate::yaml::{Node as YamlNode, Value};
 
 /// One thing callers call about.
@@ -90,6 +91,16 @@ const CALLER_FIELDS: &[&str] = &[
     "barge_in",
     "digit_time",
 ];
+
+/// An intent listed twice: a key written twice in the `intents:` mapping.
+pub fn duplicate_intent(duplicate: &crate::yaml::DuplicateKey) -> Diagnostic {
+    duplicate.phrased(
+        format!("the intent `{}` is listed twice", duplicate.key),
+        "listed again here",
+        "first listed here",
+        "list each intent once, with the two weights added up",
+    )
+}
 
 /// Converts the top level of an intents file.
 pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Intents> {

@@ -8,12 +8,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::convert::LoadResult;
 use crate::diagnostic::Diagnostic;
 use crate::intents::Intents;
 use crate::load::{Document, load_document, load_intents, neither_error, read_source};
 use crate::report::LintReport;
 use crate::yaml::Limits;
+use crate::yaml::reader::LoadResult;
 
 /// What `ivr lint` was asked to do.
 #[derive(Clone, Debug, Default)]

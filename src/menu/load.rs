@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::convert::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape, did_you_mean};
+use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Spanned};
+use crate::text::did_you_mean;
+use crate::yaml::reader::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape};
 use crate::yaml::{self, Node as YamlNode, Value};
 
 use super::model::{
@@ -34,6 +36,16 @@ const ALL_NODE_FIELDS: &[&str] = &[
     "serves",
     "queue",
 ];
+
+/// Two nodes with one id: a key written twice in the menu's `nodes:` mapping.
+pub fn duplicate_node_id(duplicate: &yaml::DuplicateKey) -> Diagnostic {
+    duplicate.phrased(
+        format!("two nodes have the id `{}`", duplicate.key),
+        "the second node with this id",
+        "the first node with this id",
+        "node ids must be unique: rename one of the two nodes (and the `to:` that should reach it)",
+    )
+}
 
 /// Converts the top level of a menu file.
 pub fn menu_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Menu> {

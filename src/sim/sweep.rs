@@ -4,8 +4,8 @@
 //! last `--vary` varying fastest. Each point's values are checked against the ranges of
 //! menu-format.md (the same as in an intents file's `callers:`).
 
-use crate::convert::did_you_mean;
 use crate::intents::CallerModel;
+use crate::text::did_you_mean;
 
 /// A caller parameter a sweep can vary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,13 +1,15 @@
-//! Reading typed values out of the spanned YAML tree, with the errors designers need.
+//! The typed reader: values of the model's types out of the spanned YAML tree, with the errors
+//! designers need.
 //!
 //! Shared by the menu, intents and config loaders, so that every file kind says "expected a
 //! number", "did you mean" and "out of range" the same way.
 
 use std::sync::Arc;
 
+use super::tree::{Node, Value};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span, Spanned};
-use crate::yaml::{Node, Value};
+use crate::text::{did_you_mean, is_cjk};
 
 pub type LoadResult<T> = Result<T, Box<Diagnostic>>;
 
@@ -335,27 +337,7 @@ impl<'a> Reader<'a> {
 fn reads_like_prose(name: &str) -> bool {
     name.chars()
         .any(|c| c.is_whitespace() || matches!(c, '.' | '!' | '?' | ',' | '\'' | '。' | '，'))
-        || name.chars().any(crate::menu::duration::is_cjk)
-}
-
-/// The closest candidate to a misspelt name, if one is close enough to suggest.
-pub fn did_you_mean<'c>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
-    // Jaro-Winkler alone misses one-letter slips in short names (`sey` for `say` scores 0.8).
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(name, c),
-                strsim::osa_distance(name, c),
-                c,
-            )
-        })
-        .filter(|&(score, edits, _)| score > 0.8 || (edits <= 1 && name.chars().count() >= 3))
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, _, c)| c)
+        || name.chars().any(is_cjk)
 }
 
 /// Builder helpers on boxed diagnostics, so loaders can chain on `Box<Diagnostic>`.
