@@ -16,7 +16,7 @@ use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport};
 use super::run::{BLOCK, RunOptions, Tally, block_rng, call_rng, record};
-use super::stats::{TimeHistogram, to_micros};
+use super::stats::{IntHistogram, TimeHistogram, mean_ci, to_micros};
 
 /// Calls per batch for the batch means of quantile differences.
 pub const BATCH: u64 = 4096;
@@ -42,20 +42,9 @@ impl DiffSums {
         self.sum_sq += other.sum_sq;
     }
 
-    /// Mean difference and its 95% normal interval, divided by `scale`.
+    /// Mean difference and its 95% normal interval, divided by `scale`, from the exact sums.
     pub fn interval(&self, scale: f64) -> Option<(f64, [f64; 2])> {
-        if self.n == 0 {
-            return None;
-        }
-        let n = self.n as f64;
-        let mean = self.sum as f64 / n;
-        let variance = if self.n > 1 {
-            ((self.sum_sq as f64 - n * mean * mean) / (n - 1.0)).max(0.0)
-        } else {
-            0.0
-        };
-        let half = 1.96 * (variance / n).sqrt();
-        Some((mean / scale, [(mean - half) / scale, (mean + half) / scale]))
+        mean_ci(self.n, self.sum, self.sum_sq, scale)
     }
 }
 
@@ -178,7 +167,7 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
 #[derive(Default)]
 struct BatchQuantiles {
     time: [TimeHistogram; 2],
-    inputs: [super::stats::IntHistogram; 2],
+    inputs: [IntHistogram; 2],
 }
 
 impl BatchQuantiles {
