@@ -168,7 +168,7 @@ fn home_of(field: &str) -> &'static str {
 fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult<Node> {
     let what_node = format!("node `{}`", id.value);
     let entries = r.expect_map(body, &what_node)?;
-    let (kind, kind_span) = node_kind(r, &id, body, entries)?;
+    let (kind, kind_span) = node_kind(r, &id, entries)?;
     let mut allowed: Vec<&str> = COMMON_NODE_FIELDS.to_vec();
     allowed.extend_from_slice(kind.fields());
     let elsewhere = fields_elsewhere(kind);
@@ -259,7 +259,6 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
 fn node_kind(
     r: &Reader<'_>,
     id: &Spanned<String>,
-    body: &YamlNode,
     entries: &[(YamlNode, YamlNode)],
 ) -> LoadResult<(NodeKind, Option<crate::source::Span>)> {
     let mut has_options = false;
@@ -289,7 +288,6 @@ fn node_kind(
     if has_options {
         return Ok((NodeKind::Menu, None));
     }
-    let _ = body;
     Err(r
         .error(id.span, format!("cannot tell the node type of `{}`", id.value), "no `type` and no `options`")
         .with_help_boxed(
