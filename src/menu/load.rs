@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::convert::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape, did_you_mean};
+use crate::ranges::{self, Number};
 use crate::source::{SourceFile, Spanned};
 use crate::yaml::{self, Node as YamlNode, Value};
 
@@ -84,7 +85,7 @@ fn read_speech(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Speech> {
         elsewhere: &[],
     };
     for f in r.fields(field.value, &shape)? {
-        let value = r.number(&f, |v| v > 0.0, "a number above 0")?;
+        let value = number(r, &f, ranges::SPEECH_RATE)?;
         match f.name {
             "words_per_minute" => speech.words_per_minute = value.map_or(150.0, |v| v.value),
             _ => speech.chars_per_second = value.map_or(4.0, |v| v.value),
@@ -109,18 +110,18 @@ fn read_defaults(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Defaults> {
     for f in r.fields(field.value, &shape)? {
         match f.name {
             "timeout" => {
-                if let Some(v) = r.number(&f, |v| v > 0.0, "a number of seconds above 0")? {
+                if let Some(v) = number(r, &f, ranges::TIMEOUT)? {
                     defaults.timeout = v.value;
                 }
             }
             "retries" => {
-                if let Some(v) = r.integer(&f, 0, 20)? {
+                if let Some(v) = whole(r, &f, ranges::RETRIES)? {
                     defaults.retries = v.value;
                 }
             }
             "on_fail" => defaults.on_fail = r.string(&f)?,
             _ => {
-                if let Some(v) = r.number(&f, |v| v >= 0.0, "0 or more seconds")? {
+                if let Some(v) = number(r, &f, ranges::SECONDS)? {
                     defaults.reaction_time = v.value;
                 }
             }
@@ -230,9 +231,9 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
             }
             "on_invalid" => node.on_invalid = read_handler(r, f)?,
             "on_no_input" => node.on_no_input = read_handler(r, f)?,
-            "timeout" => node.timeout = r.number(f, |v| v > 0.0, "a number of seconds above 0")?,
-            "retries" => node.retries = r.integer(f, 0, 20)?,
-            "digits" => node.digits = r.integer(f, 1, 64)?,
+            "timeout" => node.timeout = number(r, f, ranges::TIMEOUT)?,
+            "retries" => node.retries = whole(r, f, ranges::RETRIES)?,
+            "digits" => node.digits = whole(r, f, ranges::DIGITS)?,
             "to" => node.to = r.string(f)?,
             "serves" => {
                 node.serves = r.strings(f)?;
@@ -296,7 +297,17 @@ fn node_kind(
 }
 
 fn duration(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<f64>>> {
-    r.number(f, |v| v >= 0.0, "0 or more seconds")
+    number(r, f, ranges::SECONDS)
+}
+
+/// A number field in its range.
+fn number(r: &Reader<'_>, f: &Field<'_>, range: Number) -> LoadResult<Option<Spanned<f64>>> {
+    r.number(f, |v| range.contains(v), range.words)
+}
+
+/// A whole-number field in its range.
+fn whole(r: &Reader<'_>, f: &Field<'_>, range: ranges::Whole) -> LoadResult<Option<Spanned<u32>>> {
+    r.integer(f, range.min, range.max)
 }
 
 fn read_allow(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Allow> {
@@ -338,7 +349,7 @@ fn read_handler(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<ErrorHandler
     for field in r.fields(f.value, &shape)? {
         match field.name {
             "say" => handler.say = r.string(&field)?,
-            "retries" => handler.retries = r.integer(&field, 0, 20)?,
+            "retries" => handler.retries = whole(r, &field, ranges::RETRIES)?,
             _ => handler.then = r.string(&field)?,
         }
     }
@@ -373,10 +384,7 @@ fn read_options(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<MenuOption>>
                 "key" => option.key = read_key(r, &f)?,
                 "say" => option.say = r.string(&f)?,
                 "to" => option.to = r.string(&f)?,
-                "traffic" => {
-                    option.traffic =
-                        r.number(&f, |v| (0.0..=1.0).contains(&v), "a share from 0 to 1")?
-                }
+                "traffic" => option.traffic = number(r, &f, ranges::TRAFFIC)?,
                 _ => option.duration = duration(r, &f)?,
             }
         }
