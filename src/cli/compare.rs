@@ -89,8 +89,8 @@ pub fn run(args: &CompareArgs) -> u8 {
     let report = if args.exact {
         let (ra, rb) = match (exact_report(&name_a, &a), exact_report(&name_b, &b)) {
             (Ok(ra), Ok(rb)) => (ra, rb),
-            (Err(e), _) => return super::sim::exact_failure(&menu_a, &a, e),
-            (_, Err(e)) => return super::sim::exact_failure(&menu_b, &b, e),
+            (Err(e), _) => return super::sim::exact_failure(&menu_a, e),
+            (_, Err(e)) => return super::sim::exact_failure(&menu_b, e),
         };
         let diff = exact_diff(&ra, &rb);
         CompareReport { a: ra, b: rb, diff }

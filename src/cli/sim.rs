@@ -175,7 +175,7 @@ pub fn run_sim(args: &SimArgs) -> u8 {
 fn simulate(args: &SimArgs, menu: &Menu, program: &Program) -> Result<SimReport, u8> {
     let name = menu.source.name();
     if args.exact {
-        return exact_report(&name, program).map_err(|error| exact_failure(menu, program, error));
+        return exact_report(&name, program).map_err(|error| exact_failure(menu, error));
     }
     let options = args.run.options();
     let tally = with_progress(args.run.calls, |tick| run(program, options, tick));
@@ -304,7 +304,7 @@ fn run_sweep(args: &SimArgs, menu: &Menu, intents: &Intents, varies: &[Vary]) ->
 }
 
 /// Reports why the exact solver could not answer (exit 2).
-pub fn exact_failure(menu: &Menu, _program: &Program, error: ExactError) -> u8 {
+pub fn exact_failure(menu: &Menu, error: ExactError) -> u8 {
     let diagnostic = match error {
         ExactError::TrapLoop { intent, nodes } => {
             let first = menu.node(crate::menu::NodeId(nodes[0] as usize));

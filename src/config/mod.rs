@@ -11,6 +11,7 @@ use crate::diagnostic::Severity;
 use crate::lint::context::RuleSettings;
 use crate::lint::registry;
 use crate::lint::rule::Rule;
+use crate::ranges;
 use crate::source::{SourceFile, Spanned};
 use crate::text::did_you_mean;
 use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
@@ -159,13 +160,12 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<HashMap<&'static s
                         .iter()
                         .find(|o| o.name == field.name)
                         .expect("allowed option");
-                    let valid = |v: f64| v >= 0.0 && (!option.integer || v.fract() == 0.0);
                     let range = if option.integer {
-                        "a whole number, 0 or more"
+                        ranges::WHOLE_RULE_OPTION
                     } else {
-                        "a number, 0 or more"
+                        ranges::RULE_OPTION
                     };
-                    if let Some(v) = r.number(&field, valid, range)? {
+                    if let Some(v) = r.number(&field, |v| range.contains(v), range.words)? {
                         entry.values.insert(option.name, v.value);
                     }
                 }
