@@ -9,7 +9,7 @@ mod common;
 
 use common::figures::{
     ExactError, Outcome, RunOptions, SimReport, assert_agree, exact, exact_report, monte_carlo,
-    run, sampled,
+    report_json, run, sampled,
 };
 use common::generate::{Menus, intents, menu, render_intents, render_menu};
 use common::load::{MENU_NAME, program, program_from_files};
@@ -81,7 +81,7 @@ fn thread_count_never_changes_the_figures() {
     let single = run(&program, options(1), &|_| {});
     let triple = run(&program, options(3), &|_| {});
     assert_eq!(single, triple, "1 and 3 threads differ");
-    let json = |threads| ivr::report::sim::json(&monte_carlo(&program, 200_000, 3, threads));
+    let json = |threads| report_json(&monte_carlo(&program, 200_000, 3, threads));
     assert_eq!(json(1), json(3));
     let other_seed = monte_carlo(&program, 200_000, 4, 1);
     assert_ne!(

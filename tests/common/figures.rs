@@ -35,6 +35,11 @@ pub fn sampled(program: &Program, calls: u64, seed: u64, threads: usize) -> (Sim
     (report, tally)
 }
 
+/// A report as `ivr sim --format json` prints it.
+pub fn report_json(report: &SimReport) -> String {
+    ivr::report::sim::json(report)
+}
+
 /// A Monte Carlo report alone.
 pub fn monte_carlo(program: &Program, calls: u64, seed: u64, threads: usize) -> SimReport {
     sampled(program, calls, seed, threads).0

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 
 use ivr::diagnostic::{Diagnostic, RenderStyle};
 use ivr::intents::Intents;
-use ivr::load::{Document, load_document, load_intents, load_menu};
 use ivr::menu::Menu;
 use ivr::sim::program::Program;
 use ivr::source::SourceFile;
-use ivr::yaml::Limits;
+
+/// The loader's entry points, for tests that check the loader itself.
+pub use ivr::load::{Document, load_document, load_intents, load_menu, source_from_bytes};
+pub use ivr::yaml::Limits;
 
 /// The name menus loaded from text go by.
 pub const MENU_NAME: &str = "menu.yaml";

@@ -25,11 +25,12 @@ pub fn root() -> &'static Path {
 }
 
 /// A fresh, empty folder for the files one test writes, removed when the test ends (also when
-/// it fails). It lives under `target/`, not in the system's temporary folder.
+/// it fails). It is in the system's temporary folder, outside the crate, so no `.ivr.yaml` or
+/// `.gitignore` of ours applies to the files in it.
 pub fn scratch() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("ivr-test-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .tempdir()
         .expect("a scratch folder")
 }
 
