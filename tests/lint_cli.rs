@@ -194,7 +194,7 @@ fn config_turns_rules_off_changes_severity_and_options() {
     write(
         dir.path(),
         "menus/deep.yaml",
-        &WARNING_MENU.replace("menu: Small", "menu: Deep"),
+        WARNING_MENU.replace("menu: Small", "menu: Deep"),
     );
     // Without config: a warning for no human within 1 input? No: agent is 1 input away. Tighten it.
     write(
@@ -345,7 +345,7 @@ fn popular_first_says_once_that_it_has_no_traffic_data() {
     write(
         dir.path(),
         "warn.yaml",
-        &WARNING_MENU.replace(", traffic: 0.8", ""),
+        WARNING_MENU.replace(", traffic: 0.8", ""),
     );
     let report = ivr_in(dir.path(), &["lint", "warn.yaml", "--format", "json"]).json();
     let infos: Vec<_> = report["diagnostics"]
@@ -364,7 +364,7 @@ fn intents_flag_and_traffic_field_feed_the_rules() {
     write(
         dir.path(),
         "warn.yaml",
-        &WARNING_MENU.replace(", traffic: 0.8", ""),
+        WARNING_MENU.replace(", traffic: 0.8", ""),
     );
     write(
         dir.path(),
@@ -393,7 +393,7 @@ fn intents_flag_and_traffic_field_feed_the_rules() {
     write(
         dir.path(),
         "t.yaml",
-        &WARNING_MENU.replace("entry: main", "entry: main\ntraffic: nope.intents.yaml"),
+        WARNING_MENU.replace("entry: main", "entry: main\ntraffic: nope.intents.yaml"),
     );
     let report = ivr_in(dir.path(), &["lint", "t.yaml", "--format", "json"]).json();
     let error = report["diagnostics"]

@@ -1,9 +1,10 @@
-//! Property tests of the linter over generated menus (tests/sim.rs has the simulator's).
+//! Property tests of the linter over generated menus (tests/sim_agreement.rs has the simulator's).
 //!
-//! The generator writes menus on which most rules fire: all node types with fields missing or
-//! present, valid, invalid and repeated keys, targets that name no node, Unicode ids and
-//! prompts (so columns count code points), block and flow style, suppressions by field and by
-//! comment, option traffic, complaints, and an intents file or none. Over them:
+//! The generator (`tests/common/generate.rs`, wild menus) writes menus on which most rules fire:
+//! all node types with fields missing or present, valid, invalid and repeated keys, targets that
+//! name no node, Unicode ids and prompts (so columns count code points), block and flow style,
+//! suppressions by field and by comment, option traffic, complaints, and an intents file or
+//! none. Over them:
 //!
 //! - linting never panics, with or without intents;
 //! - lint output is deterministic: the same findings in the same order, linted twice or loaded
@@ -14,9 +15,9 @@
 //! - a finding that names a node names one of the menu, and in the menu file points inside the
 //!   lines the generator wrote for that node;
 //! - files that do not load give an input error that points inside the file;
-//! - a generated menu that `ivr sim` accepts gives the same tally on 1 and 3 threads (tests/sim.rs
-//!   has the simulator's other properties: no panic, shares sum to 1, agreement with the exact
-//!   solver).
+//! - a generated menu that `ivr sim` accepts gives the same tally on 1 and 3 threads
+//!   (tests/sim_agreement.rs has the simulator's other properties: no panic, shares sum to 1,
+//!   agreement with the exact solver).
 //!
 //! 64 cases from a fixed seed, so the suite is repeatable and quick; set `PROPTEST_CASES` and
 //! `PROPTEST_RNG_SEED` to explore more menus.
@@ -26,7 +27,7 @@ use std::sync::Arc;
 mod common;
 
 use common::figures::{BLOCK, Program, RunOptions, run};
-use common::generate::{Menus, Rendered, intents, menu, render_intents, render_menu};
+use common::generate::{Menus, Rendered, case, render_intents, render_menu};
 use common::load::menu_and_intents;
 use common::{Ivr, Run};
 use ivr::config::Config;
@@ -159,10 +160,7 @@ proptest! {
     #![proptest_config(common::generate::config(0x1147_c0de))]
 
     #[test]
-    fn findings_are_deterministic_and_point_inside_the_named_node(
-        m in menu(Menus::Wild),
-        i in intents(Menus::Wild),
-    ) {
+    fn findings_are_deterministic_and_point_inside_the_named_node((m, i) in case(Menus::Wild)) {
         let rendered = render_menu(&m);
         let intents_text = i.as_ref().map(render_intents);
         let what = format!(
@@ -196,7 +194,7 @@ proptest! {
             prop_assert!(refusals.len() <= first.len());
             prop_assert!(refusals.windows(2).all(|w| w[0].position() <= w[1].position()));
             // A menu `ivr sim` accepts gives the same tally on 1 and 3 threads, over two
-            // blocks of calls (tests/sim.rs checks the figures themselves).
+            // blocks of calls (tests/sim_agreement.rs checks the figures themselves).
             if let Some(intents) = intents
                 && refusals.is_empty()
             {
@@ -215,7 +213,7 @@ fn sample_menus(count: usize) -> Vec<(String, Option<String>)> {
         rng_seed: RngSeed::Fixed(7),
         ..ProptestConfig::default()
     });
-    let strategy = (menu(Menus::Wild), intents(Menus::Wild));
+    let strategy = case(Menus::Wild);
     (0..count)
         .map(|_| {
             let (m, i) = strategy.new_tree(&mut runner).expect("a value").current();

@@ -11,7 +11,7 @@ use common::figures::{
     ExactError, Outcome, RunOptions, SimReport, assert_agree, exact, exact_report, monte_carlo,
     report_json, run, sampled,
 };
-use common::generate::{Menus, intents, menu, render_intents, render_menu};
+use common::generate::{Menus, case, render_intents, render_menu};
 use common::load::{MENU_NAME, program, program_from_files};
 use common::{example_menus, ivr, root};
 use proptest::prelude::*;
@@ -118,10 +118,7 @@ proptest! {
     #![proptest_config(common::generate::config(0x1e5_1a75))]
 
     #[test]
-    fn random_menus_simulate_and_agree(
-        m in menu(Menus::Simulable),
-        i in intents(Menus::Simulable),
-    ) {
+    fn random_menus_simulate_and_agree((m, i) in case(Menus::Simulable)) {
         let menu_text = render_menu(&m).text;
         let intents_text = render_intents(&i.expect("simulable menus have intents"));
         let what = format!("menu:\n{menu_text}\nintents:\n{intents_text}");

@@ -645,10 +645,7 @@ fn visit_cap_ends_a_looping_route_as_looped() {
     assert!((overall["time"]["mean"].as_f64().unwrap() - 700.0).abs() < 1e-9);
     assert!(overall["time_to_agent"].is_null());
     // The exact solver has no visit counter: it names the loop and exits 2.
-    let output = ivr(&["sim", PIN_LOOP, "--exact"]);
-    assert_eq!(output.code, Some(2));
-    assert!(output.stdout.is_empty());
-    let text = output.stderr;
+    let text = ivr(&["sim", PIN_LOOP, "--exact"]).failure(2);
     assert!(
         text.contains("loop") && text.contains("`pin`") && text.contains("`wrong`"),
         "{text}"

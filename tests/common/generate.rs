@@ -246,70 +246,44 @@ fn node(menus: Menus) -> impl Strategy<Value = GenNode> {
         maybe(menus.broken(0.05), 0..30usize),
         prop::bool::weighted(0.25),
     );
-    (shape, extras).prop_map(
-        move |(
-            (
-                kind,
-                omit_type,
-                unicode_id,
-                say,
-                mut options,
-                to,
-                digits,
-                mut serves,
-                everyone,
-                queue,
-            ),
-            (
-                on_invalid,
-                on_no_input,
-                retries,
-                timeout,
-                complaint,
-                label,
-                duration,
-                allow,
-                comment_allow,
-                flow,
-            ),
-        )| {
-            if menus == Menus::Simulable {
-                for (k, option) in options.iter_mut().enumerate() {
-                    option.key = Some(k % VALID_KEYS);
-                }
-                // A self-service node must say what it serves; a transfer need not.
-                if KINDS[kind] == "self_service" {
-                    serves.get_or_insert_with(|| vec![0]);
-                }
+    (shape, extras).prop_map(move |(s, e)| {
+        let mut node = GenNode {
+            kind: s.0,
+            omit_type: s.1,
+            unicode_id: s.2,
+            say: s.3,
+            options: s.4,
+            to: s.5,
+            digits: s.6,
+            serves: s.7,
+            everyone: s.8,
+            queue: s.9,
+            on_invalid: e.0,
+            on_no_input: e.1,
+            retries: e.2,
+            timeout: e.3,
+            complaint: e.4,
+            label: e.5,
+            duration: e.6,
+            allow: e.7,
+            comment_allow: e.8,
+            flow: e.9,
+        };
+        if menus == Menus::Simulable {
+            for (k, option) in node.options.iter_mut().enumerate() {
+                option.key = Some(k % VALID_KEYS);
             }
-            GenNode {
-                kind,
-                omit_type,
-                unicode_id,
-                say,
-                options,
-                to,
-                digits,
-                serves,
-                everyone,
-                queue,
-                on_invalid,
-                on_no_input,
-                retries,
-                timeout,
-                complaint,
-                label,
-                duration,
-                allow,
-                comment_allow,
-                flow,
+            // A self-service node must say what it serves; a transfer need not.
+            if KINDS[node.kind] == "self_service" {
+                node.serves.get_or_insert_with(|| vec![0]);
             }
-        },
-    )
+        }
+        node
+    })
 }
 
 /// Menus of 1 to 14 nodes.
-pub fn menu(menus: Menus) -> impl Strategy<Value = GenMenu> {
+fn menu(menus: Menus) -> impl Strategy<Value = GenMenu> {
     let entry = match menus {
         Menus::Wild => prop_oneof![9 => Just(0u8), 1 => target(menus)].boxed(),
         Menus::Simulable => Just(0u8).boxed(),
@@ -365,7 +339,7 @@ fn callers() -> impl Strategy<Value = GenCallers> {
 }
 
 /// An intents file of 1 to 5 intents (wild menus sometimes have none: `None`).
-pub fn intents(menus: Menus) -> impl Strategy<Value = Option<GenIntents>> {
+fn intents(menus: Menus) -> impl Strategy<Value = Option<GenIntents>> {
     maybe(
         menus.needed(0.7),
         (
@@ -374,6 +348,11 @@ pub fn intents(menus: Menus) -> impl Strategy<Value = Option<GenIntents>> {
         )
             .prop_map(|(intents, callers)| GenIntents { intents, callers }),
     )
+}
+
+/// A menu and its intents file (which wild menus sometimes lack).
+pub fn case(menus: Menus) -> impl Strategy<Value = (GenMenu, Option<GenIntents>)> {
+    (menu(menus), intents(menus))
 }
 
 /// A few cases from a fixed seed, so the suite is repeatable and quick; set `PROPTEST_CASES`

@@ -21,6 +21,18 @@ impl Run {
         self.code == Some(0)
     }
 
+    /// The stderr of a run that must have exited with `code` and printed nothing on stdout.
+    #[track_caller]
+    pub fn failure(self, code: i32) -> String {
+        assert_eq!(self.code, Some(code), "exit code; stderr:\n{}", self.stderr);
+        assert!(
+            self.stdout.is_empty(),
+            "stdout of a failed run:\n{}",
+            self.stdout
+        );
+        self.stderr
+    }
+
     /// stdout read as JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
