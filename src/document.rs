@@ -5,13 +5,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader};
 use crate::diagnostic::Diagnostic;
-use crate::intents::{Intents, intents_from_yaml};
+use crate::intents::{Intents, duplicate_intent, intents_from_yaml};
 use crate::menu::Menu;
-use crate::menu::load::menu_from_yaml;
+use crate::menu::load::{duplicate_node_id, menu_from_yaml};
 use crate::source::{SourceFile, Span};
-use crate::yaml::{self, Limits, Value};
+use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader};
+use crate::yaml::{self, Limits, Value, YamlError};
 
 /// What a YAML file turned out to be.
 #[derive(Debug)]
@@ -128,7 +128,16 @@ fn cannot_read(name: &str, error: &std::io::Error) -> Box<Diagnostic> {
 
 /// Parses a source as a menu or an intents file.
 pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Document> {
-    let root = yaml::parse(source, limits)?;
+    let root = yaml::parse(source, limits).map_err(|error| match error {
+        // Which mapping a repeated key is in says what it names, whatever the file turns out to be.
+        YamlError::DuplicateKey(duplicate) if duplicate.is_in_root_key("nodes") => {
+            Box::new(duplicate_node_id(&duplicate))
+        }
+        YamlError::DuplicateKey(duplicate) if duplicate.is_in_root_key("intents") => {
+            Box::new(duplicate_intent(&duplicate))
+        }
+        other => other.into(),
+    })?;
     let r = Reader::new(source);
     let entries = match &root.value {
         Value::Map(entries) => entries,

@@ -9,7 +9,8 @@
 //! fails the schema, so the editor flags it at once. Two checks span several values and are
 //! left to the loader: the caller rates must add up to at most 1, and the intent weights to more
 //! than 0. Which fields each node type has comes from the model ([`NodeKind::fields`] and
-//! [`COMMON_NODE_FIELDS`]), the same lists the loader checks against, and the defaults shown are
+//! [`COMMON_NODE_FIELDS`]), the same lists the loader checks against; the bounds of every number
+//! come from [`crate::ranges`], which the loaders check against too; and the defaults shown are
 //! the model's own.
 
 use serde_json::{Map, Value, json};
@@ -17,6 +18,7 @@ use serde_json::{Map, Value, json};
 use crate::callers::CallerModel;
 use crate::menu::NodeKind;
 use crate::menu::model::{COMMON_NODE_FIELDS, Defaults, Speech};
+use crate::ranges::{self, Number, Whole};
 
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -81,18 +83,14 @@ pub fn menu() -> Value {
                 "description": "How prompt durations are estimated from `say` when no `duration` is given.",
                 "additionalProperties": false,
                 "properties": {
-                    "words_per_minute": {
-                        "type": "number",
-                        "exclusiveMinimum": 0,
+                    "words_per_minute": number(ranges::SPEECH_RATE, json!({
                         "default": speech.words_per_minute,
                         "description": "Speaking rate for alphabetic text, in words a minute (above 0).",
-                    },
-                    "chars_per_second": {
-                        "type": "number",
-                        "exclusiveMinimum": 0,
+                    })),
+                    "chars_per_second": number(ranges::SPEECH_RATE, json!({
                         "default": speech.chars_per_second,
                         "description": "Speaking rate for Chinese, Japanese and Korean text, in characters a second (above 0).",
-                    },
+                    })),
                 },
             },
             "defaults": {
@@ -100,29 +98,22 @@ pub fn menu() -> Value {
                 "description": "Settings every menu and input node inherits unless it sets its own.",
                 "additionalProperties": false,
                 "properties": {
-                    "timeout": {
-                        "type": "number",
-                        "exclusiveMinimum": 0,
+                    "timeout": number(ranges::TIMEOUT, json!({
                         "default": defaults.timeout,
                         "description": "Seconds of silence before \"no input\" (above 0).",
-                    },
-                    "retries": {
-                        "type": "integer",
-                        "minimum": 0,
-                        "maximum": 20,
+                    })),
+                    "retries": whole(ranges::RETRIES, json!({
                         "default": defaults.retries,
                         "description": "How many times a node is played again after an invalid key or silence (0 to 20).",
-                    },
+                    })),
                     "on_fail": {
                         "$ref": "#/$defs/nodeId",
                         "description": "The node a call goes to when retries run out and the handler has no `then`. Unset: the call is disconnected. Point it at a general agent.",
                     },
-                    "reaction_time": {
-                        "type": "number",
-                        "minimum": 0,
+                    "reaction_time": number(ranges::SECONDS, json!({
                         "default": defaults.reaction_time,
                         "description": "Seconds a caller takes to press a key after hearing their option (0 or more).",
-                    },
+                    })),
                 },
             },
             "nodes": {
@@ -139,13 +130,10 @@ pub fn menu() -> Value {
 pub fn intents() -> Value {
     let callers = CallerModel::default();
     let rate = |default: f64, description: &str| {
-        json!({
-            "type": "number",
-            "minimum": 0,
-            "maximum": 1,
-            "default": default,
-            "description": description,
-        })
+        number(
+            ranges::RATE,
+            json!({ "default": default, "description": description }),
+        )
     };
     json!({
         "$schema": DIALECT,
@@ -162,22 +150,18 @@ pub fn intents() -> Value {
                 "additionalProperties": {
                     "description": "The intent's relative weight, or `{ share, complaint }`.",
                     "anyOf": [
-                        {
-                            "type": "number",
-                            "minimum": 0,
+                        number(ranges::WEIGHT, json!({
                             "description": "The intent's relative weight (0 or more): calls a day, per hundred, a percentage...",
-                        },
+                        })),
                         {
                             "type": "object",
                             "description": "The intent's weight, marked as a complaint or not.",
                             "required": ["share"],
                             "additionalProperties": false,
                             "properties": {
-                                "share": {
-                                    "type": "number",
-                                    "minimum": 0,
+                                "share": number(ranges::WEIGHT, json!({
                                     "description": "The intent's relative weight (0 or more).",
-                                },
+                                })),
                                 "complaint": {
                                     "type": "boolean",
                                     "description": "`true`: callers with this intent are complaining; the linter checks they have an option of their own.",
@@ -195,27 +179,67 @@ pub fn intents() -> Value {
                     "mistake_rate": rate(callers.mistake_rate, "At a menu, the chance of choosing a wrong (offered) option (0 to 1)."),
                     "invalid_rate": rate(callers.invalid_rate, "At a menu or input, the chance of pressing a key that is not offered (0 to 1)."),
                     "no_input_rate": rate(callers.no_input_rate, "At a menu or input, the chance of saying nothing until the timeout (0 to 1)."),
-                    "patience": {
+                    "patience": number(ranges::PATIENCE, json!({
                         "type": ["number", "null"],
-                        "exclusiveMinimum": 0,
                         "default": callers.patience,
                         "description": "Mean seconds before a caller gives up (exponential; above 0), or `null`: callers never give up.",
-                    },
+                    })),
                     "barge_in": {
                         "type": "boolean",
                         "default": callers.barge_in,
                         "description": "`true`: callers press as soon as they hear their option, without waiting for the rest of the menu.",
                     },
-                    "digit_time": {
-                        "type": "number",
-                        "minimum": 0,
+                    "digit_time": number(ranges::SECONDS, json!({
                         "default": callers.digit_time,
                         "description": "Seconds per digit typed at an input node (0 or more).",
-                    },
+                    })),
                 },
             },
         },
     })
+}
+
+/// The schema of a number field: its type and bounds from `range`, then the keywords of `rest`
+/// (which may replace the type, e.g. to allow `null`).
+fn number(range: Number, rest: Value) -> Value {
+    let mut schema = Map::new();
+    schema.insert(
+        "type".into(),
+        json!(if range.whole { "integer" } else { "number" }),
+    );
+    let min = if range.min_excluded {
+        "exclusiveMinimum"
+    } else {
+        "minimum"
+    };
+    schema.insert(min.into(), bound(range.min));
+    if let Some(max) = range.max {
+        schema.insert("maximum".into(), bound(max));
+    }
+    extend(schema, rest)
+}
+
+/// The schema of a whole-number field: its bounds from `range`, then the keywords of `rest`.
+fn whole(range: Whole, rest: Value) -> Value {
+    let schema = json!({ "type": "integer", "minimum": range.min, "maximum": range.max });
+    extend(schema.as_object().cloned().unwrap_or_default(), rest)
+}
+
+/// A bound as JSON: whole bounds are written as integers (`0`, not `0.0`).
+fn bound(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
+/// `schema` with the keywords of `rest` added (or replaced, in place).
+fn extend(mut schema: Map<String, Value>, rest: Value) -> Value {
+    if let Value::Object(rest) = rest {
+        schema.extend(rest);
+    }
+    Value::Object(schema)
 }
 
 /// `$defs` name of a node type's schema.
@@ -322,7 +346,7 @@ fn node_of_kind(kind: NodeKind) -> Value {
 /// The schema of one node field, described for this node type.
 fn node_field(kind: NodeKind, name: &str) -> Value {
     let seconds =
-        |description: &str| json!({ "type": "number", "minimum": 0, "description": description });
+        |description: &str| number(ranges::SECONDS, json!({ "description": description }));
     match name {
         "type" => json!({
             "const": kind.name(),
@@ -365,23 +389,24 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
             "$ref": "#/$defs/handler",
             "description": "After silence until `timeout`: `say` is played, then the node again, up to `retries` times; then the call goes to `then`.",
         }),
-        "timeout" => json!({
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "description": "Seconds of silence before \"no input\" (above 0; overrides `defaults.timeout`).",
-        }),
-        "retries" => json!({
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 20,
-            "description": "How many times the node is played again after an invalid key or silence (0 to 20; overrides `defaults.retries`).",
-        }),
-        "digits" => json!({
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 64,
-            "description": "How many digits the caller types (1 to 64). Typing them all counts as one input.",
-        }),
+        "timeout" => number(
+            ranges::TIMEOUT,
+            json!({
+                "description": "Seconds of silence before \"no input\" (above 0; overrides `defaults.timeout`).",
+            }),
+        ),
+        "retries" => whole(
+            ranges::RETRIES,
+            json!({
+                "description": "How many times the node is played again after an invalid key or silence (0 to 20; overrides `defaults.retries`).",
+            }),
+        ),
+        "digits" => whole(
+            ranges::DIGITS,
+            json!({
+                "description": "How many digits the caller types (1 to 64). Typing them all counts as one input.",
+            }),
+        ),
         "to" => json!({
             "$ref": "#/$defs/nodeId",
             "description": match kind {
@@ -447,17 +472,12 @@ fn option() -> Value {
                 "$ref": "#/$defs/nodeId",
                 "description": "The node this option leads to.",
             },
-            "traffic": {
-                "type": "number",
-                "minimum": 0,
-                "maximum": 1,
+            "traffic": number(ranges::TRAFFIC, json!({
                 "description": "The observed share (0 to 1) of callers who choose this option; `popular-first` uses it when there is no intents file.",
-            },
-            "duration": {
-                "type": "number",
-                "minimum": 0,
+            })),
+            "duration": number(ranges::SECONDS, json!({
                 "description": "Seconds this option's prompt lasts, instead of the estimate from `say`.",
-            },
+            })),
         },
     })
 }
@@ -473,12 +493,9 @@ fn handler() -> Value {
                 "type": "string",
                 "description": "Played after the error, before the node is played again, e.g. \"Sorry, that key is not an option.\"",
             },
-            "retries": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 20,
+            "retries": whole(ranges::RETRIES, json!({
                 "description": "How many times the node is played again before giving up (0 to 20; overrides the node's `retries` and `defaults.retries`).",
-            },
+            })),
             "then": {
                 "$ref": "#/$defs/nodeId",
                 "description": "Where the call goes when retries run out (default: `defaults.on_fail`; if that is unset, the call is disconnected).",
@@ -501,14 +518,17 @@ pub fn config() -> Value {
         let mut options = Map::new();
         options.insert("severity".into(), severity.clone());
         for option in rule.options {
+            let range = if option.integer {
+                ranges::WHOLE_RULE_OPTION
+            } else {
+                ranges::RULE_OPTION
+            };
             options.insert(
                 option.name.into(),
-                json!({
-                    "type": if option.integer { "integer" } else { "number" },
-                    "minimum": 0,
-                    "default": option.default,
-                    "description": option.description,
-                }),
+                number(
+                    range,
+                    json!({ "default": option.default, "description": option.description }),
+                ),
             );
         }
         rules.insert(
@@ -548,4 +568,68 @@ pub fn config() -> Value {
         },
         "additionalProperties": false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, load_document};
+    use crate::source::SourceFile;
+    use crate::yaml::Limits;
+
+    fn loads(defaults: &str, digits: i64) -> bool {
+        let text = format!(
+            "menu: t\nentry: ask\ndefaults: {{ {defaults} }}\nnodes:\n  ask: {{ type: input, digits: {digits}, to: bye, on_invalid: {{ retries: 0 }} }}\n  bye: {{ type: hangup }}\n"
+        );
+        let source = SourceFile::new("case.yaml", text);
+        matches!(
+            load_document(&source, &Limits::DEFAULT),
+            Ok(Document::Menu(_))
+        )
+    }
+
+    /// The schema's bounds are the loader's: both come from `crate::ranges`.
+    #[test]
+    fn schema_bounds_equal_the_loaders_ranges() {
+        let schema = menu();
+        let defaults = &schema["properties"]["defaults"]["properties"];
+        let defs = &schema["$defs"];
+        for retries in [
+            &defaults["retries"],
+            &defs["menuNode"]["properties"]["retries"],
+            &defs["handler"]["properties"]["retries"],
+        ] {
+            assert_eq!(retries["minimum"], ranges::RETRIES.min);
+            assert_eq!(retries["maximum"], ranges::RETRIES.max);
+        }
+        let digits = &defs["inputNode"]["properties"]["digits"];
+        assert_eq!(digits["minimum"], ranges::DIGITS.min);
+        assert_eq!(digits["maximum"], ranges::DIGITS.max);
+        assert_eq!(defaults["timeout"]["exclusiveMinimum"], ranges::TIMEOUT.min);
+        let traffic = &defs["option"]["properties"]["traffic"];
+        assert_eq!(traffic["minimum"], ranges::TRAFFIC.min);
+        assert_eq!(
+            Some(&traffic["maximum"]),
+            ranges::TRAFFIC.max.map(bound).as_ref()
+        );
+        let callers = &intents()["properties"]["callers"]["properties"];
+        assert_eq!(
+            Some(&callers["mistake_rate"]["maximum"]),
+            ranges::RATE.max.map(bound).as_ref()
+        );
+        assert_eq!(
+            callers["patience"]["exclusiveMinimum"],
+            ranges::PATIENCE.min
+        );
+
+        // The loader takes both ends of each range and refuses one past either.
+        let (r, d) = (ranges::RETRIES, ranges::DIGITS);
+        assert!(loads(&format!("retries: {}", r.min), 4));
+        assert!(loads(&format!("retries: {}", r.max), 4));
+        assert!(!loads(&format!("retries: {}", r.max + 1), 4));
+        assert!(!loads(&format!("retries: {}", r.min - 1), 4));
+        assert!(loads("retries: 1", d.min) && loads("retries: 1", d.max));
+        assert!(!loads("retries: 1", d.min - 1) && !loads("retries: 1", d.max + 1));
+        assert!(loads("timeout: 0.001", 4) && !loads("timeout: 0", 4));
+    }
 }

@@ -8,11 +8,10 @@ use std::path::Path;
 /// The layers, lowest first. A module may use the modules of the layers below its own, and no
 /// other: not its own layer's (so `lint` and `sim` stay independent), not a layer above.
 const LAYERS: &[&[&str]] = &[
-    // text
-    &["source", "generate"],
+    // text, and facts that depend on nothing
+    &["source", "text", "ranges", "generate"],
     &["diagnostic"],
     &["yaml"],
-    &["convert"],
     // the spanned model
     &["callers"],
     &["intents"],

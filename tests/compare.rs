@@ -1,40 +1,18 @@
 //! `ivr compare`: paired differences with common random numbers.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use common::figures::OUTCOMES;
+use common::{Run, ivr};
 use serde_json::Value;
 
-fn ivr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ivr")
-}
-
-fn json(output: &Output) -> Value {
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON output")
+fn json(output: &Run) -> Value {
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    output.json()
 }
 
 const SLOW: &str = "tests/fixtures/compare/slow.yaml";
 const FAST: &str = "tests/fixtures/compare/fast.yaml";
-const OUTCOMES: [&str; 7] = [
-    "self_served",
-    "agent",
-    "misrouted",
-    "unresolved",
-    "disconnected",
-    "abandoned",
-    "looped",
-];
 
 fn diff(report: &Value, path: &[&str]) -> (f64, [f64; 2], bool) {
     let mut d = &report["diff"]["overall"];
@@ -182,15 +160,16 @@ fn threads_do_not_change_a_comparison() {
 
 #[test]
 fn human_output_marks_significant_differences() {
+    let _snapshots = common::snapshot_folder("compare");
     let output = ivr(&["compare", SLOW, FAST, "--calls", "20000", "--seed", "3"]);
-    assert_eq!(output.status.code(), Some(0));
-    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+    assert_eq!(output.code, Some(0));
+    insta::assert_snapshot!(output.stdout);
 }
 
 #[test]
 fn different_traffic_files_need_intents() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compare");
+    let dir = common::scratch();
+    let root = common::root().join("tests/fixtures/compare");
     let text = std::fs::read_to_string(root.join("fast.yaml"))
         .unwrap()
         .replace("callers.intents.yaml", "other.intents.yaml");
@@ -203,8 +182,8 @@ fn different_traffic_files_need_intents() {
     .unwrap();
     let other = other.to_string_lossy().into_owned();
     let output = ivr(&["compare", SLOW, &other, "--calls", "1000"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--intents"));
+    assert_eq!(output.code, Some(2));
+    assert!(output.stderr.contains("--intents"));
     let with_intents = ivr(&[
         "compare",
         SLOW,
@@ -214,10 +193,5 @@ fn different_traffic_files_need_intents() {
         "--intents",
         "tests/fixtures/compare/callers.intents.yaml",
     ]);
-    assert_eq!(
-        with_intents.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&with_intents.stderr)
-    );
+    assert_eq!(with_intents.code, Some(0), "{}", with_intents.stderr);
 }

@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 
+mod common;
+
 use ivr::lint::registry::RULES;
 use ivr::render::rules::{index_page, rule_page};
 
 #[test]
 fn rule_pages_match_the_rules_documentation() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let dir = common::root().join("docs/rules");
     let mut pages: Vec<(PathBuf, String)> = RULES
         .iter()
         .map(|r| (dir.join(format!("{}.md", r.name)), rule_page(r)))

@@ -3,65 +3,30 @@
 //! and run through the real binary under a generous 30 s guard: not a speed check, a hang check.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+
+use common::Ivr;
+use common::run::head;
 
 const GUARD: Duration = Duration::from_secs(30);
 
-/// A fresh folder for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("hostile")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-/// Writes `text` as `menu.yaml` in a fresh folder, runs `ivr graph menu.yaml` there under the
-/// guard, removes the folder, and returns the exit code and stderr.
-fn graph(name: &str, text: &str) -> (Option<i32>, String) {
-    let dir = scratch(name);
-    std::fs::write(dir.join("menu.yaml"), text).expect("write the menu");
-    // stderr goes to a file: a pipe nobody reads could fill up and stall the child.
-    let stderr_path = dir.join("stderr.txt");
-    let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(["graph", "menu.yaml"])
-        .current_dir(&dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .expect("the ivr binary runs");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for ivr") {
-            break status;
-        }
-        if started.elapsed() > GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            let _ = std::fs::remove_dir_all(&dir);
-            panic!("`ivr graph` on the {name} input ran for more than {GUARD:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stderr = std::fs::read_to_string(&stderr_path).expect("stderr is UTF-8");
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        !stderr.contains("panicked"),
-        "ivr panicked on the {name} input:\n{stderr}"
-    );
-    (status.code(), stderr)
+/// Writes `text` as `menu.yaml` in a scratch folder, runs `ivr graph menu.yaml` there under the
+/// guard, and returns the exit code and stderr.
+fn graph(text: &str) -> (Option<i32>, String) {
+    let dir = common::scratch();
+    common::write(dir.path(), "menu.yaml", text);
+    let run = Ivr::new(&["graph", "menu.yaml"])
+        .current_dir(dir.path())
+        .run_guarded(GUARD);
+    (run.code, run.stderr)
 }
 
 /// Asserts exit code 2 and that stderr names `limit`.
 #[track_caller]
 fn assert_limit(name: &str, text: &str, limit: &str) {
-    let (code, stderr) = graph(name, text);
+    let (code, stderr) = graph(text);
     assert_eq!(
         code,
         Some(2),
@@ -73,11 +38,6 @@ fn assert_limit(name: &str, text: &str, limit: &str) {
         "stderr should name {limit} for the {name} input:\n{}",
         head(&stderr)
     );
-}
-
-/// The start of a long stderr, for failure messages.
-fn head(text: &str) -> &str {
-    &text[..text.floor_char_boundary(4000)]
 }
 
 #[test]
@@ -213,7 +173,7 @@ fn error_far_along_a_long_line() {
         "menu: Long\nentry: a\nnodes: {{ a: {{ type: hangup, say: \"{}\", sey: oops }} }}\n",
         "x".repeat(100_000)
     );
-    let (code, stderr) = graph("error-far-along", &text);
+    let (code, stderr) = graph(&text);
     assert_eq!(code, Some(2), "{}", head(&stderr));
     assert!(stderr.contains("menu.yaml:3:100038"), "{}", head(&stderr));
     assert!(stderr.contains("did you mean `say`?"), "{}", head(&stderr));
@@ -221,6 +181,6 @@ fn error_far_along_a_long_line() {
 
 #[test]
 fn three_thousand_nodes_load() {
-    let (code, stderr) = graph("three-thousand", &big_menu(3_000));
+    let (code, stderr) = graph(&big_menu(3_000));
     assert_eq!(code, Some(0), "{}", head(&stderr));
 }

@@ -5,35 +5,20 @@
 //! fixtures (which `graph` does not take) in `tests/fixtures/input-errors/intents/` and go
 //! through the library. Files that are not UTF-8 are written by the tests, not committed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-use ivr::diagnostic::RenderStyle;
-use ivr::document::{Document, load_document, load_intents, source_from_bytes};
-use ivr::yaml::Limits;
+mod common;
 
-fn crate_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs `ivr ARGS...` in `dir` without colour.
-fn ivr_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .output()
-        .expect("the ivr binary runs")
-}
+use common::load::{self, Limits, load_intents, rendered};
+use common::{ivr_in, root};
 
 /// `ivr graph PATH` from the crate root; asserts exit code 2 and an empty stdout, and returns
 /// stderr.
 fn graph_fails_in(dir: &Path, path: &str) -> String {
     let output = ivr_in(dir, &["graph", path]);
-    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+    let stderr = output.stderr;
     assert_eq!(
-        output.status.code(),
+        output.code,
         Some(2),
         "`ivr graph {path}` should exit 2; stderr:\n{stderr}"
     );
@@ -50,29 +35,20 @@ fn graph_fails_in(dir: &Path, path: &str) -> String {
 }
 
 fn graph_fails(path: &str) -> String {
-    graph_fails_in(crate_root(), path)
+    graph_fails_in(root(), path)
 }
 
 /// The fixture's path relative to the crate root, with forward slashes.
 fn relative(path: &Path) -> String {
-    path.strip_prefix(crate_root())
+    path.strip_prefix(root())
         .expect("fixtures are inside the crate")
         .to_string_lossy()
         .replace('\\', "/")
 }
 
-/// A fresh folder for files a test writes.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("input_errors")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
 #[test]
 fn menu_input_errors() {
+    let _snapshots = common::snapshot_folder("input_errors");
     insta::glob!("fixtures/input-errors/*.yaml", |path| {
         let stderr = graph_fails(&relative(path));
         insta::assert_snapshot!(stderr);
@@ -81,22 +57,25 @@ fn menu_input_errors() {
 
 #[test]
 fn intents_input_errors() {
+    let _snapshots = common::snapshot_folder("input_errors");
     insta::glob!("fixtures/input-errors/intents/*.yaml", |path| {
         let error = load_intents(Path::new(&relative(path)), &Limits::DEFAULT)
             .expect_err("the fixture is an input error");
         assert_eq!(error.code, ivr::diagnostic::INPUT_ERROR);
         assert!(error.help.is_some(), "a help line");
-        insta::assert_snapshot!(error.render(RenderStyle::PLAIN));
+        insta::assert_snapshot!(rendered(&error));
     });
 }
 
 #[test]
 fn missing_file() {
+    let _snapshots = common::snapshot_folder("input_errors");
     insta::assert_snapshot!(graph_fails("tests/fixtures/input-errors/no-such-menu.yaml"));
 }
 
 #[test]
 fn folder_instead_of_a_file() {
+    let _snapshots = common::snapshot_folder("input_errors");
     insta::assert_snapshot!(graph_fails("tests/fixtures/input-errors"));
 }
 
@@ -105,13 +84,14 @@ const SMALL_MENU: &str =
 
 #[test]
 fn non_utf8_byte_in_line_3() {
-    let dir = scratch("non-utf8");
+    let _snapshots = common::snapshot_folder("input_errors");
+    let dir = common::scratch();
     std::fs::write(
-        dir.join("latin1.yaml"),
+        dir.path().join("latin1.yaml"),
         b"menu: Shop\nentry: main\nnodes: { main: { type: hangup, say: \"Caf\xe9 closed.\" } }\n",
     )
     .unwrap();
-    insta::assert_snapshot!(graph_fails_in(&dir, "latin1.yaml"));
+    insta::assert_snapshot!(graph_fails_in(dir.path(), "latin1.yaml"));
 }
 
 fn utf16le(text: &str, bom: bool) -> Vec<u8> {
@@ -122,20 +102,22 @@ fn utf16le(text: &str, bom: bool) -> Vec<u8> {
 
 #[test]
 fn utf16_file() {
-    let dir = scratch("utf16");
-    std::fs::write(dir.join("utf16.yaml"), utf16le(SMALL_MENU, true)).unwrap();
-    insta::assert_snapshot!(graph_fails_in(&dir, "utf16.yaml"));
+    let _snapshots = common::snapshot_folder("input_errors");
+    let dir = common::scratch();
+    std::fs::write(dir.path().join("utf16.yaml"), utf16le(SMALL_MENU, true)).unwrap();
+    insta::assert_snapshot!(graph_fails_in(dir.path(), "utf16.yaml"));
 }
 
 #[test]
 fn utf16_file_without_bom() {
-    let dir = scratch("utf16-no-bom");
-    std::fs::write(dir.join("utf16.yaml"), utf16le(SMALL_MENU, false)).unwrap();
+    let _snapshots = common::snapshot_folder("input_errors");
+    let dir = common::scratch();
+    std::fs::write(dir.path().join("utf16.yaml"), utf16le(SMALL_MENU, false)).unwrap();
     let mut big_endian = Vec::new();
     big_endian.extend(SMALL_MENU.encode_utf16().flat_map(u16::to_be_bytes));
-    std::fs::write(dir.join("utf16be.yaml"), big_endian).unwrap();
-    insta::assert_snapshot!(graph_fails_in(&dir, "utf16.yaml"));
-    let stderr = graph_fails_in(&dir, "utf16be.yaml");
+    std::fs::write(dir.path().join("utf16be.yaml"), big_endian).unwrap();
+    insta::assert_snapshot!(graph_fails_in(dir.path(), "utf16.yaml"));
+    let stderr = graph_fails_in(dir.path(), "utf16be.yaml");
     assert!(stderr.contains("the file is UTF-16"), "{stderr}");
 }
 
@@ -159,16 +141,11 @@ nodes:
 
 #[test]
 fn bom_and_crlf_load_and_draw() {
-    let dir = scratch("bom-crlf");
-    std::fs::write(dir.join("menu.yaml"), bom_crlf(BILLING)).unwrap();
-    let output = ivr_in(&dir, &["graph", "menu.yaml"]);
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let dir = common::scratch();
+    std::fs::write(dir.path().join("menu.yaml"), bom_crlf(BILLING)).unwrap();
+    let output = ivr_in(dir.path(), &["graph", "menu.yaml"]);
+    let stdout = output.stdout;
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
     assert!(stdout.contains("flowchart"), "{stdout}");
     assert!(stdout.contains("billing"), "{stdout}");
     assert!(
@@ -179,28 +156,19 @@ fn bom_and_crlf_load_and_draw() {
 
 #[test]
 fn bom_and_crlf_errors_point_at_the_right_column() {
-    let dir = scratch("bom-crlf-error");
+    let _snapshots = common::snapshot_folder("input_errors");
+    let dir = common::scratch();
     let text = BILLING.replace("    say: 欢迎", "    sey: 欢迎");
-    std::fs::write(dir.join("menu.yaml"), bom_crlf(&text)).unwrap();
-    let stderr = graph_fails_in(&dir, "menu.yaml");
+    std::fs::write(dir.path().join("menu.yaml"), bom_crlf(&text)).unwrap();
+    let stderr = graph_fails_in(dir.path(), "menu.yaml");
     assert!(stderr.contains("menu.yaml:5:5]"), "{stderr}");
     insta::assert_snapshot!(stderr.replace('\r', "␍"));
-}
-
-fn load_menu_text(text: &str) -> ivr::menu::Menu {
-    let source = source_from_bytes("menu.yaml", text.as_bytes().to_vec(), &Limits::DEFAULT)
-        .unwrap_or_else(|e| panic!("{}", e.render(RenderStyle::PLAIN)));
-    match load_document(&source, &Limits::DEFAULT) {
-        Ok(Document::Menu(menu)) => *menu,
-        Ok(other) => panic!("not a menu: {other:?}"),
-        Err(e) => panic!("{}", e.render(RenderStyle::PLAIN)),
-    }
 }
 
 #[test]
 fn digit_keys_bare_and_quoted_load_alike() {
     let menu = |key: &str| {
-        load_menu_text(&format!(
+        load::menu(&format!(
             "menu: Shop\nentry: main\nnodes:\n  main:\n    say: Hi.\n    options:\n      - {{ key: {key}, say: \"Press the key.\", to: bye }}\n  bye: {{ type: hangup }}\n"
         ))
     };
@@ -221,15 +189,10 @@ fn digit_keys_bare_and_quoted_load_alike() {
 #[test]
 fn missing_fields_unknown_targets_and_duplicate_keys_are_not_input_errors() {
     let path = "tests/fixtures/input-ok/model-keeps-gaps.yaml";
-    let output = ivr_in(crate_root(), &["graph", path]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = std::fs::read_to_string(crate_root().join(path)).unwrap();
-    let menu = load_menu_text(&text);
+    let output = ivr_in(root(), &["graph", path]);
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let menu = load::menu(&text);
     let main = &menu.nodes[menu.lookup("main").unwrap().0];
     let keys: Vec<&str> = main.options.iter().map(|o| o.key_text()).collect();
     assert_eq!(keys, ["1", "1", "2", "12"]);
@@ -250,7 +213,7 @@ fn missing_fields_unknown_targets_and_duplicate_keys_are_not_input_errors() {
 
 #[test]
 fn unknown_target_is_not_an_input_error() {
-    let menu = load_menu_text(
+    let menu = load::menu(
         "menu: Shop\nentry: start\nnodes:\n  main:\n    say: Hi.\n    options:\n      - { key: \"1\", say: \"Press 1.\", to: nowhere }\n",
     );
     assert!(menu.entry_node().is_none());
@@ -274,7 +237,7 @@ fn anchors_and_merge_keys_load() {
         ));
     }
     text.push_str("  n200: { type: hangup }\n");
-    let menu = load_menu_text(&text);
+    let menu = load::menu(&text);
     assert_eq!(menu.nodes.len(), 201);
     let second = &menu.nodes[0].options[1];
     assert_eq!(second.key.as_ref().unwrap().value, "2");

@@ -4,80 +4,21 @@
 //! through the real binary under a generous guard: not a speed check, a hang check.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ivr::document::{Document, load_document};
+mod common;
+
+use common::load::{MENU_NAME, program_from_files};
+use common::run::head;
+use common::{Ivr, Run, root};
 use ivr::sim::exact::{ExactError, MAX_SWEEP_WORK, exact_report_within};
-use ivr::sim::program::Program;
-use ivr::source::SourceFile;
-use ivr::yaml::Limits;
 
 const GUARD: Duration = Duration::from_secs(60);
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// A fresh folder for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("limits")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-/// Runs `ivr ARGS` in `dir` under the guard; output goes to files in a scratch folder (a full
-/// pipe could stall it).
+/// `ivr ARGS` in `dir` under the guard.
 fn ivr(dir: &Path, args: &[&str]) -> Run {
-    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let out = scratch(&format!("output-{n}"));
-    let out_path = out.join("stdout.txt");
-    let err_path = out.join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
-        .spawn()
-        .expect("the ivr binary runs");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for ivr") {
-            break status;
-        }
-        if started.elapsed() > GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`ivr {}` ran for more than {GUARD:?}", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let run = Run {
-        code: status.code(),
-        stdout: std::fs::read_to_string(&out_path).expect("UTF-8 stdout"),
-        stderr: std::fs::read_to_string(&err_path).expect("UTF-8 stderr"),
-    };
-    let _ = std::fs::remove_dir_all(&out);
-    assert!(
-        !run.stderr.contains("panicked"),
-        "`ivr {}` panicked:\n{}",
-        args.join(" "),
-        head(&run.stderr)
-    );
-    run
-}
-
-fn head(text: &str) -> &str {
-    &text[..text.floor_char_boundary(4000)]
+    Ivr::new(args).current_dir(dir).run_guarded(GUARD)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -85,16 +26,20 @@ fn head(text: &str) -> &str {
 
 #[test]
 fn a_one_megabyte_prompt_lints_draws_and_simulates() {
-    let dir = scratch("long-prompt");
+    let dir = common::scratch();
     let words = "word ".repeat(200_000);
     let chinese = "请按一".repeat(120_000);
     let menu = format!(
         "menu: Long\nentry: m\ntraffic: long.intents.yaml\ndefaults: {{ on_fail: agent }}\nnodes:\n  m:\n    say: \"{words}\"\n    options:\n      - {{ key: \"1\", say: \"{words}\", to: done }}\n      - {{ key: \"0\", say: \"To speak to someone, press 0.\", to: agent }}\n    on_invalid: {{ say: \"{chinese}\" }}\n  done: {{ type: self_service, serves: [x], say: \"{chinese}\" }}\n  agent: {{ type: transfer, queue: q, serves: [\"*\"] }}\n"
     );
     assert!(words.len() >= 1_000_000 && chinese.len() >= 1_000_000);
-    std::fs::write(dir.join("long.yaml"), menu).unwrap();
-    std::fs::write(dir.join("long.intents.yaml"), "intents:\n  x: 1\n  y: 1\n").unwrap();
-    let lint = ivr(&dir, &["lint", "long.yaml"]);
+    std::fs::write(dir.path().join("long.yaml"), menu).unwrap();
+    std::fs::write(
+        dir.path().join("long.intents.yaml"),
+        "intents:\n  x: 1\n  y: 1\n",
+    )
+    .unwrap();
+    let lint = ivr(dir.path(), &["lint", "long.yaml"]);
     assert!(matches!(lint.code, Some(0 | 1)), "{}", head(&lint.stderr));
     assert!(
         lint.stdout.contains("prompt-length"),
@@ -103,14 +48,14 @@ fn a_one_megabyte_prompt_lints_draws_and_simulates() {
     );
     // Findings quote the file, not the whole prompt.
     assert!(lint.stdout.len() < 200_000, "{} bytes", lint.stdout.len());
-    let graph = ivr(&dir, &["graph", "long.yaml"]);
+    let graph = ivr(dir.path(), &["graph", "long.yaml"]);
     assert_eq!(graph.code, Some(0), "{}", head(&graph.stderr));
     assert!(graph.stdout.len() < 10_000, "{} bytes", graph.stdout.len());
     for args in [
         &["sim", "long.yaml", "--calls", "2000", "--format", "json"][..],
         &["sim", "long.yaml", "--exact", "--format", "json"][..],
     ] {
-        let sim = ivr(&dir, args);
+        let sim = ivr(dir.path(), args);
         assert_eq!(sim.code, Some(0), "{}", head(&sim.stderr));
         let report: serde_json::Value = serde_json::from_str(&sim.stdout).expect("JSON");
         // 200,000 words at 150 a minute: callers run out of patience long before the end.
@@ -124,7 +69,7 @@ fn a_one_megabyte_prompt_lints_draws_and_simulates() {
 #[test]
 fn ten_thousand_intents_load_lint_and_simulate() {
     const N: usize = 10_000;
-    let dir = scratch("many-intents");
+    let dir = common::scratch();
     let mut intents = String::from("intents:\n");
     for i in 0..N {
         writeln!(intents, "  intent_{i}: {}", i % 7 + 1).unwrap();
@@ -150,16 +95,16 @@ fn ten_thousand_intents_load_lint_and_simulate() {
         .unwrap();
     }
     menu.push_str("  agent: { type: transfer, queue: q, serves: [\"*\"] }\n");
-    std::fs::write(dir.join("many.yaml"), menu).unwrap();
-    std::fs::write(dir.join("many.intents.yaml"), intents).unwrap();
+    std::fs::write(dir.path().join("many.yaml"), menu).unwrap();
+    std::fs::write(dir.path().join("many.intents.yaml"), intents).unwrap();
 
-    let lint = ivr(&dir, &["lint", "many.yaml", "--format", "json"]);
+    let lint = ivr(dir.path(), &["lint", "many.yaml", "--format", "json"]);
     assert!(matches!(lint.code, Some(0 | 1)), "{}", head(&lint.stderr));
     for args in [
         &["sim", "many.yaml", "--calls", "1000", "--format", "json"][..],
         &["sim", "many.yaml", "--exact", "--format", "json"][..],
     ] {
-        let sim = ivr(&dir, args);
+        let sim = ivr(dir.path(), args);
         assert_eq!(sim.code, Some(0), "{}", head(&sim.stderr));
         let report: serde_json::Value = serde_json::from_str(&sim.stdout).expect("JSON");
         assert_eq!(report["intents"].as_object().expect("intents").len(), N);
@@ -176,10 +121,6 @@ fn ten_thousand_intents_load_lint_and_simulate() {
 // ---------------------------------------------------------------------------------------------
 // --calls and --threads
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn calls_above_the_cap_exit_2_naming_it() {
     let cap = ivr::sim::run::MAX_CALLS;
@@ -190,7 +131,7 @@ fn calls_above_the_cap_exit_2_naming_it() {
             args.push("menus/tutorial.yaml");
         }
         args.extend(["--calls", &above]);
-        let run = ivr(&root(), &args);
+        let run = ivr(root(), &args);
         assert_eq!(run.code, Some(2), "{command}: {}", run.stderr);
         assert!(
             run.stderr.contains("MAX_CALLS") && run.stderr.contains(&cap.to_string()),
@@ -201,7 +142,7 @@ fn calls_above_the_cap_exit_2_naming_it() {
     }
     // A number too big for the type is clap's usage error, also exit 2.
     let run = ivr(
-        &root(),
+        root(),
         &[
             "sim",
             "menus/tutorial.yaml",
@@ -229,7 +170,7 @@ fn threads_above_the_cap_exit_2_naming_it() {
             &above,
         ],
     ] {
-        let run = ivr(&root(), &args);
+        let run = ivr(root(), &args);
         assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("MAX_THREADS") && run.stderr.contains(&cap.to_string()),
@@ -239,7 +180,7 @@ fn threads_above_the_cap_exit_2_naming_it() {
         assert!(run.stdout.is_empty());
     }
     let at_cap = ivr(
-        &root(),
+        root(),
         &[
             "sim",
             "menus/tutorial.yaml",
@@ -259,7 +200,7 @@ fn threads_above_the_cap_exit_2_naming_it() {
 fn a_routing_loop_ends_at_the_visit_cap_quickly() {
     // Every call goes round `pin` -> `wrong` -> `pin` until the visit cap (200 visits) ends it.
     let run = ivr(
-        &root(),
+        root(),
         &[
             "sim",
             "tests/fixtures/sim/pin-loop.yaml",
@@ -274,7 +215,7 @@ fn a_routing_loop_ends_at_the_visit_cap_quickly() {
     assert_eq!(report["overall"]["outcomes"]["looped"], 1.0);
     // The exact solver has no visit cap: it names the loop and exits 2.
     let exact = ivr(
-        &root(),
+        root(),
         &["sim", "tests/fixtures/sim/pin-loop.yaml", "--exact"],
     );
     assert_eq!(exact.code, Some(2), "{}", exact.stderr);
@@ -306,29 +247,14 @@ fn slow_ring(ring: usize, leak: &str) -> (String, String) {
     (menu, intents)
 }
 
-fn compile(menu: &str, intents: &str) -> Program {
-    let load = |name: &str, text: &str| {
-        load_document(&SourceFile::new(name, text.to_string()), &Limits::DEFAULT)
-            .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-    };
-    let Document::Menu(menu) = load("menu.yaml", menu) else {
-        panic!("not a menu")
-    };
-    let Document::Intents(intents) = load("menu.intents.yaml", intents) else {
-        panic!("not intents")
-    };
-    assert!(ivr::lint::structural_errors(&menu, Some(&intents)).is_empty());
-    Program::compile(&menu, &intents)
-}
-
 #[test]
 fn the_exact_solver_stops_at_its_work_limit() {
     // 1,000 nodes left with probability 1e-4 a round: about 350,000 sweeps of 1,000 updates to
     // settle. Before MAX_SWEEP_WORK a 20,000-node ring kept the solver busy for hours.
     let (menu, intents) = slow_ring(1_000, "0.0001");
-    let program = compile(&menu, &intents);
+    let program = common::load::program(&menu, &intents);
     let started = Instant::now();
-    match exact_report_within("menu.yaml", &program, 2_000_000) {
+    match exact_report_within(MENU_NAME, &program, 2_000_000) {
         Err(ExactError::NoConvergence { intent, limit }) => {
             assert_eq!(intent, "x");
             assert_eq!(limit, "MAX_SWEEP_WORK");
@@ -339,8 +265,8 @@ fn the_exact_solver_stops_at_its_work_limit() {
     // The default budget is far above what a real menu needs: a short ring, left ten times as
     // often, settles within it, and every example menu within a hundredth of it.
     let (menu, intents) = slow_ring(50, "0.001");
-    let program = compile(&menu, &intents);
-    let report = exact_report_within("menu.yaml", &program, MAX_SWEEP_WORK).expect("settles");
+    let program = common::load::program(&menu, &intents);
+    let report = exact_report_within(MENU_NAME, &program, MAX_SWEEP_WORK).expect("settles");
     assert!((report.overall.outcomes.agent - 1.0).abs() < 1e-9);
     for name in [
         "tutorial",
@@ -348,14 +274,7 @@ fn the_exact_solver_stops_at_its_work_limit() {
         "mobile-operator",
         "electricity-utility",
     ] {
-        let path = root().join(format!("menus/{name}.yaml"));
-        let menu = ivr::document::load_menu(&path, &Limits::DEFAULT).expect("menu");
-        let intents = ivr::document::load_intents(
-            &root().join(format!("menus/{name}.intents.yaml")),
-            &Limits::DEFAULT,
-        )
-        .expect("intents");
-        let program = Program::compile(&menu, &intents);
+        let program = program_from_files(&root().join(format!("menus/{name}.yaml")), None);
         assert!(
             exact_report_within(name, &program, MAX_SWEEP_WORK / 100).is_ok(),
             "{name} needs more than a hundredth of MAX_SWEEP_WORK"

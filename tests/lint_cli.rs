@@ -1,28 +1,8 @@
 //! `ivr lint` from the command line: formats, exit codes, configuration, suppressions, folders.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn ivr(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ivr")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).expect("JSON output")
-}
+use common::{ivr, ivr_in, write};
 
 /// Rules reported in a JSON lint report.
 fn rules(report: &serde_json::Value) -> Vec<String> {
@@ -32,12 +12,6 @@ fn rules(report: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|d| d["rule"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A menu that is clean except for one warning (`billing` has no way back).
@@ -75,15 +49,13 @@ nodes:
 
 #[test]
 fn the_bad_menu_demo_reports_every_rule() {
-    let output = ivr(&root(), &["lint", "tests/fixtures/bad-menu.yaml"]);
-    assert_eq!(output.status.code(), Some(1));
+    let _snapshots = common::snapshot_folder("lint_cli");
+    let output = ivr(&["lint", "tests/fixtures/bad-menu.yaml"]);
+    assert_eq!(output.code, Some(1));
     insta::with_settings!({ filters => vec![(r"in \d+ ms", "in [time] ms")] }, {
-        insta::assert_snapshot!("bad_menu_human", stdout(&output));
+        insta::assert_snapshot!("bad_menu_human", output.stdout);
     });
-    let report = json(&ivr(
-        &root(),
-        &["lint", "tests/fixtures/bad-menu.yaml", "--format", "json"],
-    ));
+    let report = ivr(&["lint", "tests/fixtures/bad-menu.yaml", "--format", "json"]).json();
     let found = rules(&report);
     for rule in ivr::lint::registry::RULES {
         assert!(
@@ -97,25 +69,22 @@ fn the_bad_menu_demo_reports_every_rule() {
 
 #[test]
 fn example_menus_lint_clean() {
-    let output = ivr(
-        &root(),
-        &["lint", "menus/", "--deny", "warnings", "--format", "json"],
-    );
-    let report = json(&output);
+    let output = ivr(&["lint", "menus/", "--deny", "warnings", "--format", "json"]);
+    let report = output.json();
     assert_eq!(report["diagnostics"], serde_json::json!([]), "{report:#}");
     assert_eq!(report["files"], 8);
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.code, Some(0));
 }
 
 #[test]
 fn exit_codes_for_each_format() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     write(dir.path(), "warn.yaml", WARNING_MENU);
     write(dir.path(), "error.yaml", ERROR_MENU);
     for format in ["human", "json", "sarif", "github"] {
-        let warn = ivr(dir.path(), &["lint", "warn.yaml", "--format", format]);
-        assert_eq!(warn.status.code(), Some(0), "{format}: warnings alone pass");
-        let denied = ivr(
+        let warn = ivr_in(dir.path(), &["lint", "warn.yaml", "--format", format]);
+        assert_eq!(warn.code, Some(0), "{format}: warnings alone pass");
+        let denied = ivr_in(
             dir.path(),
             &[
                 "lint",
@@ -127,18 +96,18 @@ fn exit_codes_for_each_format() {
             ],
         );
         assert_eq!(
-            denied.status.code(),
+            denied.code,
             Some(1),
             "{format}: --deny warnings fails on warnings"
         );
-        let error = ivr(dir.path(), &["lint", "error.yaml", "--format", format]);
-        assert_eq!(error.status.code(), Some(1), "{format}: errors fail");
-        let missing = ivr(
+        let error = ivr_in(dir.path(), &["lint", "error.yaml", "--format", format]);
+        assert_eq!(error.code, Some(1), "{format}: errors fail");
+        let missing = ivr_in(
             dir.path(),
             &["lint", "nothing-here.yaml", "--format", format],
         );
         assert_eq!(
-            missing.status.code(),
+            missing.code,
             Some(2),
             "{format}: a missing path cannot proceed"
         );
@@ -147,12 +116,10 @@ fn exit_codes_for_each_format() {
 
 #[test]
 fn json_has_the_shape_of_cli_md() {
-    let dir = tempfile::tempdir().unwrap();
+    let _snapshots = common::snapshot_folder("lint_cli");
+    let dir = common::scratch();
     write(dir.path(), "error.yaml", ERROR_MENU);
-    let report = json(&ivr(
-        dir.path(),
-        &["lint", "error.yaml", "--format", "json"],
-    ));
+    let report = ivr_in(dir.path(), &["lint", "error.yaml", "--format", "json"]).json();
     insta::assert_json_snapshot!("error_menu_json", report);
     let d = &report["diagnostics"][0];
     assert_eq!(d["rule"], "unknown-target");
@@ -169,10 +136,11 @@ fn json_has_the_shape_of_cli_md() {
 
 #[test]
 fn github_annotations_escape_their_text() {
-    let dir = tempfile::tempdir().unwrap();
+    let _snapshots = common::snapshot_folder("lint_cli");
+    let dir = common::scratch();
     write(dir.path(), "error.yaml", ERROR_MENU);
-    let output = ivr(dir.path(), &["lint", "error.yaml", "--format", "github"]);
-    let text = stdout(&output);
+    let output = ivr_in(dir.path(), &["lint", "error.yaml", "--format", "github"]);
+    let text = output.stdout;
     insta::assert_snapshot!("error_menu_github", text);
     for line in text.lines() {
         assert!(
@@ -187,11 +155,8 @@ fn github_annotations_escape_their_text() {
 
 #[test]
 fn sarif_is_what_code_scanning_accepts() {
-    let output = ivr(
-        &root(),
-        &["lint", "tests/fixtures/bad-menu.yaml", "--format", "sarif"],
-    );
-    let sarif = json(&output);
+    let output = ivr(&["lint", "tests/fixtures/bad-menu.yaml", "--format", "sarif"]);
+    let sarif = output.json();
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
@@ -225,11 +190,11 @@ fn sarif_is_what_code_scanning_accepts() {
 
 #[test]
 fn config_turns_rules_off_changes_severity_and_options() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     write(
         dir.path(),
         "menus/deep.yaml",
-        &WARNING_MENU.replace("menu: Small", "menu: Deep"),
+        WARNING_MENU.replace("menu: Small", "menu: Deep"),
     );
     // Without config: a warning for no human within 1 input? No: agent is 1 input away. Tighten it.
     write(
@@ -237,7 +202,7 @@ fn config_turns_rules_off_changes_severity_and_options() {
         ".ivr.yaml",
         "rules:\n  agent-depth: { max_inputs: 0 }\n  menu-navigation: off\n  reentry: false\n",
     );
-    let report = json(&ivr(dir.path(), &["lint", "--format", "json"]));
+    let report = ivr_in(dir.path(), &["lint", "--format", "json"]).json();
     let found = rules(&report);
     assert!(found.iter().any(|r| r == "agent-depth"), "{report:#}");
     assert!(!found.iter().any(|r| r == "menu-navigation"));
@@ -246,8 +211,8 @@ fn config_turns_rules_off_changes_severity_and_options() {
         ".ivr.yaml",
         "rules:\n  menu-navigation: error\n",
     );
-    let output = ivr(dir.path(), &["lint", "--format", "json"]);
-    let report = json(&output);
+    let output = ivr_in(dir.path(), &["lint", "--format", "json"]);
+    let report = output.json();
     let navigation = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -255,17 +220,18 @@ fn config_turns_rules_off_changes_severity_and_options() {
         .find(|d| d["rule"] == "menu-navigation")
         .expect("menu-navigation finding");
     assert_eq!(navigation["severity"], "error");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.code, Some(1));
     // --config overrides the nearest file.
     write(
         dir.path(),
         "other.yaml",
         "rules:\n  menu-navigation: info\n",
     );
-    let report = json(&ivr(
+    let report = ivr_in(
         dir.path(),
         &["lint", "--config", "other.yaml", "--format", "json"],
-    ));
+    )
+    .json();
     let navigation = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -277,7 +243,8 @@ fn config_turns_rules_off_changes_severity_and_options() {
 
 #[test]
 fn config_errors_stop_the_run_with_a_hint() {
-    let dir = tempfile::tempdir().unwrap();
+    let _snapshots = common::snapshot_folder("lint_cli");
+    let dir = common::scratch();
     write(dir.path(), "warn.yaml", WARNING_MENU);
     for (config, name) in [
         ("rules:\n  agent-dept: error\n", "unknown_rule"),
@@ -289,18 +256,16 @@ fn config_errors_stop_the_run_with_a_hint() {
         ("rulez: {}\n", "unknown_field"),
     ] {
         write(dir.path(), ".ivr.yaml", config);
-        let output = ivr(dir.path(), &["lint", "warn.yaml"]);
-        assert_eq!(output.status.code(), Some(2), "{name}");
-        insta::assert_snapshot!(
-            format!("config_{name}"),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = ivr_in(dir.path(), &["lint", "warn.yaml"]);
+        assert_eq!(output.code, Some(2), "{name}");
+        insta::assert_snapshot!(format!("config_{name}"), output.stderr);
     }
 }
 
 #[test]
 fn suppressions_silence_findings_and_unused_ones_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
+    let _snapshots = common::snapshot_folder("lint_cli");
+    let dir = common::scratch();
     // `billing` has no way back: a menu-navigation warning, silenced three ways.
     let by_field = WARNING_MENU.replace(
         "  billing:\n    options:",
@@ -320,7 +285,7 @@ fn suppressions_silence_findings_and_unused_ones_are_reported() {
         ("above", by_comment_above),
     ] {
         write(dir.path(), "m.yaml", &text);
-        let report = json(&ivr(dir.path(), &["lint", "m.yaml", "--format", "json"]));
+        let report = ivr_in(dir.path(), &["lint", "m.yaml", "--format", "json"]).json();
         assert_eq!(rules(&report), Vec::<String>::new(), "{name}: {report:#}");
     }
     let unused = WARNING_MENU.replace(
@@ -328,15 +293,15 @@ fn suppressions_silence_findings_and_unused_ones_are_reported() {
         "serves: [balance] }  # ivr: allow(dead-end, no-such-rule)",
     );
     write(dir.path(), "m.yaml", &unused);
-    let output = ivr(dir.path(), &["lint", "m.yaml"]);
+    let output = ivr_in(dir.path(), &["lint", "m.yaml"]);
     insta::with_settings!({ filters => vec![(r"in \d+ ms", "in [time] ms")] }, {
-        insta::assert_snapshot!("unused_allow_human", stdout(&output));
+        insta::assert_snapshot!("unused_allow_human", output.stdout);
     });
 }
 
 #[test]
 fn folders_respect_gitignore_hidden_folders_and_exclude() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     write(dir.path(), "menus/a.yaml", WARNING_MENU);
     write(dir.path(), "menus/ignored/b.yaml", ERROR_MENU);
     write(dir.path(), ".gitignore", "menus/ignored/\n");
@@ -344,45 +309,45 @@ fn folders_respect_gitignore_hidden_folders_and_exclude() {
     write(dir.path(), "old/d.yaml", ERROR_MENU);
     write(dir.path(), "notes.yaml", "title: not a menu\n");
     write(dir.path(), ".ivr.yaml", "exclude: [old]\n");
-    let output = ivr(dir.path(), &["lint", "--format", "json"]);
-    let report = json(&output);
+    let output = ivr_in(dir.path(), &["lint", "--format", "json"]);
+    let report = output.json();
     assert_eq!(report["files"], 1, "{report:#}");
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.code, Some(0));
     // A broken YAML file in a walked folder is a finding, and the others are still linted.
     write(dir.path(), "menus/broken.yaml", "menu: [unclosed\n");
-    let output = ivr(dir.path(), &["lint", "--format", "json"]);
-    let report = json(&output);
+    let output = ivr_in(dir.path(), &["lint", "--format", "json"]);
+    let report = output.json();
     assert_eq!(
         rules(&report),
         vec!["menu-navigation".to_string(), "input-error".to_string()],
         "{report:#}"
     );
     assert_eq!(report["files"], 2);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.code, Some(1));
 }
 
 #[test]
 fn no_menu_files_is_a_note_and_success() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     write(dir.path(), "notes.yaml", "title: not a menu\n");
-    let output = ivr(dir.path(), &["lint"]);
-    assert_eq!(output.status.code(), Some(0));
+    let output = ivr_in(dir.path(), &["lint"]);
+    assert_eq!(output.code, Some(0));
     assert!(
-        stdout(&output).contains("no menu files found"),
+        output.stdout.contains("no menu files found"),
         "{}",
-        stdout(&output)
+        output.stdout
     );
 }
 
 #[test]
 fn popular_first_says_once_that_it_has_no_traffic_data() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     write(
         dir.path(),
         "warn.yaml",
-        &WARNING_MENU.replace(", traffic: 0.8", ""),
+        WARNING_MENU.replace(", traffic: 0.8", ""),
     );
-    let report = json(&ivr(dir.path(), &["lint", "warn.yaml", "--format", "json"]));
+    let report = ivr_in(dir.path(), &["lint", "warn.yaml", "--format", "json"]).json();
     let infos: Vec<_> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -395,18 +360,18 @@ fn popular_first_says_once_that_it_has_no_traffic_data() {
 
 #[test]
 fn intents_flag_and_traffic_field_feed_the_rules() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     write(
         dir.path(),
         "warn.yaml",
-        &WARNING_MENU.replace(", traffic: 0.8", ""),
+        WARNING_MENU.replace(", traffic: 0.8", ""),
     );
     write(
         dir.path(),
         "calls.intents.yaml",
         "intents:\n  balance: 10\n  lost_card: 5\n",
     );
-    let report = json(&ivr(
+    let report = ivr_in(
         dir.path(),
         &[
             "lint",
@@ -416,7 +381,8 @@ fn intents_flag_and_traffic_field_feed_the_rules() {
             "--format",
             "json",
         ],
-    ));
+    )
+    .json();
     // Every intent is covered by the general agent; popular-first now has data, so no info.
     assert!(
         !rules(&report).iter().any(|r| r == "popular-first"),
@@ -427,9 +393,9 @@ fn intents_flag_and_traffic_field_feed_the_rules() {
     write(
         dir.path(),
         "t.yaml",
-        &WARNING_MENU.replace("entry: main", "entry: main\ntraffic: nope.intents.yaml"),
+        WARNING_MENU.replace("entry: main", "entry: main\ntraffic: nope.intents.yaml"),
     );
-    let report = json(&ivr(dir.path(), &["lint", "t.yaml", "--format", "json"]));
+    let report = ivr_in(dir.path(), &["lint", "t.yaml", "--format", "json"]).json();
     let error = report["diagnostics"]
         .as_array()
         .unwrap()

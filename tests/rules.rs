@@ -1,38 +1,48 @@
-//! Per-rule fixtures (`tests/fixtures/rules/<rule>/{pass_*,fail_*}.yaml`) run through the real
-//! binary and snapshotted, the conventions every rule follows, and a brute-force check of the
-//! time-optimal order `popular-first` suggests.
+//! Per-rule fixtures (`tests/fixtures/rules/<rule>/{pass_*,fail_*}.yaml`) linted in-process with
+//! only their rule switched on, snapshotted per rule in `tests/snapshots/rules/<rule>/`; the
+//! conventions every rule follows; and a brute-force check of the time-optimal order
+//! `popular-first` suggests.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+mod common;
+
+use common::{ivr, root};
 use ivr::callers::CallerModel;
 use ivr::callers::listening::{listening_cost, option_weights};
+use ivr::commands::lint::{LintRequest, lint_paths};
+use ivr::diagnostic::RenderStyle;
+use ivr::lint::LintReport;
 use ivr::lint::registry::RULES;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ivr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ivr")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
 
 /// The fixture folder of every rule.
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/rules")
 }
 
+/// Lints one file as `ivr lint` does, with a configuration that switches off every rule but
+/// `rule`, which keeps its default severity and options. `unused-allow` is the exception: an
+/// allow is stale only when the rule it names runs and finds nothing there, so its fixtures run
+/// with every rule (and show only its findings all the same, as the test checks).
+fn lint_with_only(rule: &str, path: &str, scratch: &Path) -> LintReport {
+    let off: Vec<String> = RULES
+        .iter()
+        .filter(|r| r.name != rule && rule != "unused-allow")
+        .map(|r| format!("{}: off", r.name))
+        .collect();
+    let config = format!("rules: {{ {} }}\n", off.join(", "));
+    let config_path = common::write(scratch, &format!("{rule}.ivr.yaml"), config);
+    let request = LintRequest {
+        paths: vec![PathBuf::from(path)],
+        intents: None,
+        config: Some(config_path),
+    };
+    lint_paths(&request).unwrap_or_else(|e| panic!("{}", common::load::rendered(&e)))
+}
+
 #[test]
 fn rule_fixtures() {
+    let scratch = common::scratch();
     insta::glob!("fixtures/rules/*/*.yaml", |path| {
         let name = path.file_name().unwrap().to_str().unwrap();
         if name.ends_with(".intents.yaml") {
@@ -48,35 +58,28 @@ fn rule_fixtures() {
         let relative = path.strip_prefix(root()).unwrap().to_str().unwrap();
         let relative = relative.replace('\\', "/");
 
-        let human = ivr(&["lint", &relative]);
-        let code = human.status.code();
-        let shown = format!(
-            "exit code: {}\n\n{}{}",
-            code.map_or("none (killed)".to_string(), |c| c.to_string()),
-            text(&human.stdout),
-            text(&human.stderr)
-        );
-        insta::with_settings!({ filters => vec![(r"in \d+ ms", "in [time] ms")] }, {
-            insta::assert_snapshot!("human", shown);
-        });
+        let report = lint_with_only(rule, &relative, scratch.path());
+        let human = ivr::render::lint::human::render(&report, RenderStyle::PLAIN, false);
+        let json = ivr::render::lint::json::render(&report);
+        {
+            let _folder = common::snapshot_folder(&format!("rules/{rule}"));
+            let mut settings = insta::Settings::clone_current();
+            settings.remove_snapshot_suffix();
+            let stem = name.trim_end_matches(".yaml");
+            settings.bind(|| {
+                insta::assert_snapshot!(format!("{stem}.human"), human);
+                insta::assert_snapshot!(format!("{stem}.json"), json);
+            });
+        }
 
-        let json = ivr(&["lint", &relative, "--format", "json"]);
-        assert_eq!(
-            json.status.code(),
-            code,
-            "{relative}: exit codes differ by format"
-        );
-        let report: serde_json::Value =
-            serde_json::from_slice(&json.stdout).expect("JSON lint report");
-        let json = text(&json.stdout);
-        insta::assert_snapshot!("json", json);
-
-        let of_rule = report["diagnostics"]
-            .as_array()
-            .expect("diagnostics")
-            .iter()
-            .filter(|d| d["rule"] == rule)
-            .count();
+        for d in &report.diagnostics {
+            assert_eq!(
+                d.code, rule,
+                "{relative}: a finding of another rule, with only `{rule}` on: {}",
+                d.message
+            );
+        }
+        let of_rule = report.diagnostics.len();
         if name.starts_with("fail_") {
             assert!(of_rule > 0, "{relative} should break `{rule}`");
         } else if name.starts_with("pass_") {
@@ -110,8 +113,8 @@ fn fixture_names(dir: &Path) -> Vec<String> {
 #[test]
 fn every_rule_follows_the_conventions() {
     let listing = ivr(&["rules"]);
-    assert_eq!(listing.status.code(), Some(0));
-    let listing = text(&listing.stdout);
+    assert_eq!(listing.code, Some(0));
+    let listing = listing.stdout;
     for rule in RULES {
         let doc = rule.documentation();
         for heading in HEADINGS {
@@ -142,9 +145,9 @@ fn every_rule_follows_the_conventions() {
             rule.name
         );
         let shown = ivr(&["rule", rule.name]);
-        assert_eq!(shown.status.code(), Some(0), "ivr rule {}", rule.name);
+        assert_eq!(shown.code, Some(0), "ivr rule {}", rule.name);
         assert!(
-            text(&shown.stdout).contains(doc.trim()),
+            shown.stdout.contains(doc.trim()),
             "`ivr rule {}` does not print its documentation",
             rule.name
         );
@@ -165,8 +168,8 @@ fn every_fixture_folder_is_a_rule() {
 #[test]
 fn an_unknown_rule_name_suggests_the_nearest() {
     let output = ivr(&["rule", "popular-frist"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = text(&output.stderr);
+    assert_eq!(output.code, Some(2));
+    let stderr = output.stderr;
     assert!(
         stderr.contains("did you mean `popular-first`"),
         "no suggestion in: {stderr}"

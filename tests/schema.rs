@@ -1,12 +1,10 @@
 //! `ivr schema`: the JSON Schemas accept every example, reject what the loader rejects, and stay
 //! usable by yaml-language-server (which checks schemas against the draft-07 meta-schema).
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-use ivr::document::{Document, load_document};
-use ivr::source::SourceFile;
-use ivr::yaml::Limits;
+use common::load::{Document, document};
+use common::{example_files, ivr};
 use serde_json::Value;
 
 fn yaml_to_json(text: &str) -> Value {
@@ -27,8 +25,7 @@ fn schema_errors(schema: &Value, text: &str) -> Vec<String> {
 }
 
 fn loads(text: &str) -> bool {
-    let source = SourceFile::new("case.yaml", text.to_string());
-    match load_document(&source, &Limits::DEFAULT) {
+    match document("case.yaml", text) {
         Ok(Document::Menu(_) | Document::Intents(_)) => true,
         Ok(Document::Other(_)) => panic!("neither a menu nor an intents file:\n{text}"),
         Err(_) => false,
@@ -36,25 +33,15 @@ fn loads(text: &str) -> bool {
 }
 
 fn ivr_schema(kind: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(["schema", kind])
-        .output()
-        .expect("run ivr");
-    assert!(output.status.success(), "ivr schema {kind} failed");
+    let output = ivr(&["schema", kind]);
+    assert!(output.success(), "ivr schema {kind} failed");
     assert!(output.stderr.is_empty());
-    String::from_utf8(output.stdout).expect("UTF-8")
+    output.stdout
 }
 
 /// The example menus and intents files, in name order.
 fn examples() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("menus/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
+    example_files()
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
@@ -65,6 +52,7 @@ fn examples() -> Vec<(String, String)> {
 
 #[test]
 fn schema_output_is_snapshotted() {
+    let _snapshots = common::snapshot_folder("schema");
     insta::assert_snapshot!("menu_schema", ivr_schema("menu"));
     insta::assert_snapshot!("intents_schema", ivr_schema("intents"));
 }

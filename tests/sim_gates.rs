@@ -4,56 +4,16 @@
 //! header): bounds are chosen far from them, or (for `inconclusive`) at the estimate itself,
 //! which lies strictly inside its own Wilson interval, so every verdict is certain.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use common::{Run, ivr, ivr_in, root};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 const SMALL: &str = "tests/fixtures/gates/small.yaml";
 const SELF_SERVICE: &str = "tests/fixtures/gates/self-service.yaml";
 
-/// Runs the binary from `dir` (paths in the output are relative and stable).
-fn ivr_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ivr")
-}
-
-fn ivr(args: &[&str]) -> Output {
-    ivr_in(&root(), args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
-}
-
-/// Stderr with the diagnostic renderer's line wrapping undone (`× ...`, `│ ...` continuation
-/// lines joined with spaces), so a message can be searched for whole.
-fn flat_stderr(output: &Output) -> String {
-    stderr(output)
-        .lines()
-        .map(|l| l.trim().trim_start_matches('│').trim())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exit code")
-}
-
 /// `sim SMALL --calls N --seed 1` with these checks.
-fn gate(calls: &str, checks: &[&str]) -> Output {
+fn gate(calls: &str, checks: &[&str]) -> Run {
     let mut args = vec!["sim", SMALL, "--calls", calls, "--seed", "1"];
     for c in checks {
         args.extend(["--check", c]);
@@ -100,8 +60,8 @@ fn all_checks_pass_exit_0() {
             "time_to_agent.p99 <= 30",
         ],
     );
-    let text = stdout(&out);
-    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    let text = out.stdout;
+    assert_eq!(out.code, Some(0), "{text}{}", out.stderr);
     // The report comes first, then the checks.
     assert!(text.starts_with("tests/fixtures/gates/small.yaml: 2000 simulated calls, seed 1"));
     let found = verdicts(&text);
@@ -127,8 +87,8 @@ fn a_failing_check_exits_1() {
         "2000",
         &["self_served >= 0.9", "abandoned <= 0.01", "time.mean > 30"],
     );
-    let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{text}");
+    let text = out.stdout;
+    assert_eq!(out.code, Some(1), "{text}");
     let found: Vec<String> = verdicts(&text).into_iter().map(|(_, v)| v).collect();
     assert_eq!(found, ["fail", "pass", "fail"]);
     assert!(
@@ -142,7 +102,7 @@ fn estimate(figure: &str) -> f64 {
     let out = ivr(&[
         "sim", SMALL, "--calls", "100", "--seed", "3", "--format", "json",
     ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let json: Value = out.json();
     json["overall"]["outcomes"][figure].as_f64().unwrap()
 }
 
@@ -155,8 +115,8 @@ fn a_bound_inside_the_interval_is_inconclusive_exit_1() {
     let out = ivr(&[
         "sim", SMALL, "--calls", "100", "--seed", "3", "--check", &bound,
     ]);
-    let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{text}");
+    let text = out.stdout;
+    assert_eq!(out.code, Some(1), "{text}");
     assert_eq!(verdicts(&text)[0].1, "inconclusive");
     assert!(text.contains("the interval straddles"), "{text}");
     assert!(text.contains("raise --calls"), "{text}");
@@ -180,11 +140,12 @@ fn a_bound_inside_the_interval_is_inconclusive_exit_1() {
         "--check",
         "abandoned <= 0.5",
     ]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(out.code, Some(1));
     assert!(
-        stdout(&out).ends_with("\n3 checks: 1 passed, 1 failed, 1 inconclusive\n"),
+        out.stdout
+            .ends_with("\n3 checks: 1 passed, 1 failed, 1 inconclusive\n"),
         "{}",
-        stdout(&out)
+        out.stdout
     );
 }
 
@@ -200,8 +161,8 @@ fn a_null_figure_is_inconclusive_with_a_note() {
         "--check",
         "self_served >= 0.5",
     ]);
-    let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{text}");
+    let text = out.stdout;
+    assert_eq!(out.code, Some(1), "{text}");
     assert_eq!(
         verdicts(&text),
         [
@@ -223,7 +184,7 @@ fn a_null_figure_is_inconclusive_with_a_note() {
         "--check",
         "time_to_agent.mean <= 100",
     ]);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let json: Value = out.json();
     assert_eq!(
         json["checks"][0],
         serde_json::json!({ "expr": "time_to_agent.mean <= 100", "value": null, "ci95": null, "verdict": "inconclusive" })
@@ -243,8 +204,8 @@ fn exact_checks_pass_or_fail_without_intervals() {
         "--check",
         "intent.complaint.agent >= 0.9",
     ]);
-    let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{text}");
+    let text = out.stdout;
+    assert_eq!(out.code, Some(1), "{text}");
     let found: Vec<String> = verdicts(&text).into_iter().map(|(_, v)| v).collect();
     assert_eq!(found, ["pass", "fail", "pass"]);
     assert!(!text.contains("interval"), "{text}");
@@ -262,8 +223,8 @@ fn exact_checks_pass_or_fail_without_intervals() {
         "--format",
         "json",
     ]);
-    assert_eq!(code(&out), 0);
-    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(out.code, Some(0));
+    let json: Value = out.json();
     assert_eq!(json["checks"][0]["ci95"], Value::Null);
     assert_eq!(json["checks"][0]["verdict"], "pass");
     assert!((json["checks"][0]["value"].as_f64().unwrap() - 0.675).abs() < 1e-9);
@@ -285,8 +246,8 @@ fn json_adds_a_checks_list() {
         "--check",
         "agent >= 0.9",
     ]);
-    assert_eq!(code(&output), 1);
-    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(output.code, Some(1));
+    let json: Value = output.json();
     let checks = json["checks"].as_array().expect("a checks list");
     assert_eq!(checks.len(), 2);
     for c in checks {
@@ -304,7 +265,7 @@ fn json_adds_a_checks_list() {
     let plain = ivr(&[
         "sim", SMALL, "--calls", "1000", "--seed", "1", "--format", "json",
     ]);
-    let mut plain: Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    let mut plain: Value = plain.json();
     assert!(plain.get("checks").is_none());
     plain["checks"] = json["checks"].clone();
     assert_eq!(plain, json);
@@ -324,10 +285,10 @@ fn csv_stays_csv_and_the_checks_go_to_stderr() {
         "--check",
         "agent >= 0.9",
     ]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(out.code, Some(1));
     let plain = ivr(&["sim", SMALL, "--calls", "500", "--format", "csv"]);
-    assert_eq!(stdout(&out), stdout(&plain));
-    let err = stderr(&out);
+    assert_eq!(out.stdout, plain.stdout);
+    let err = out.stderr;
     assert!(err.contains("agent >= 0.9"), "{err}");
     assert!(
         err.contains("1 check: 0 passed, 1 failed, 0 inconclusive"),
@@ -340,7 +301,7 @@ fn csv_stays_csv_and_the_checks_go_to_stderr() {
 
 /// A folder with the small menu, its intents and a `.ivr.yaml` with this text.
 fn folder_with_config(config: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     for name in ["small.yaml", "small.intents.yaml"] {
         std::fs::copy(
             root().join("tests/fixtures/gates").join(name),
@@ -356,8 +317,8 @@ fn folder_with_config(config: &str) -> tempfile::TempDir {
 fn config_checks_apply_when_no_check_is_given() {
     let dir = folder_with_config("checks:\n  - abandoned <= 0.01\n  - self_served >= 0.9\n");
     let out = ivr_in(dir.path(), &["sim", "small.yaml", "--calls", "1000"]);
-    let text = stdout(&out);
-    assert_eq!(code(&out), 1, "{text}{}", stderr(&out));
+    let text = out.stdout;
+    assert_eq!(out.code, Some(1), "{text}{}", out.stderr);
     assert_eq!(
         verdicts(&text),
         [
@@ -377,8 +338,8 @@ fn config_checks_apply_when_no_check_is_given() {
             "self_served >= 0.5",
         ],
     );
-    assert_eq!(code(&out), 0, "{}", stdout(&out));
-    assert_eq!(verdicts(&stdout(&out)).len(), 1);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert_eq!(verdicts(&out.stdout).len(), 1);
     // Found from the menu's folder, not the current one.
     let out = ivr(&[
         "sim",
@@ -386,8 +347,8 @@ fn config_checks_apply_when_no_check_is_given() {
         "--calls",
         "1000",
     ]);
-    assert_eq!(code(&out), 1);
-    assert_eq!(verdicts(&stdout(&out)).len(), 2);
+    assert_eq!(out.code, Some(1));
+    assert_eq!(verdicts(&out.stdout).len(), 2);
 }
 
 #[test]
@@ -400,8 +361,8 @@ fn config_flag_names_the_checks_file() {
         "--config",
         "tests/fixtures/gates/checks.ivr.yaml",
     ]);
-    assert_eq!(code(&out), 1);
-    let text = stdout(&out);
+    assert_eq!(out.code, Some(1));
+    let text = out.stdout;
     assert_eq!(verdicts(&text).len(), 2);
     assert!(
         text.ends_with("\n2 checks: 1 passed, 1 failed, 0 inconclusive\n"),
@@ -409,16 +370,16 @@ fn config_flag_names_the_checks_file() {
     );
     // Without it (and no .ivr.yaml above the fixtures) there are no checks.
     let out = ivr(&["sim", SMALL, "--calls", "1000"]);
-    assert_eq!(code(&out), 0);
-    assert!(!stdout(&out).contains("checks:"));
+    assert_eq!(out.code, Some(0));
+    assert!(!out.stdout.contains("checks:"));
 }
 
 #[test]
 fn a_bad_check_in_the_config_points_at_its_line() {
     let dir = folder_with_config("checks:\n  - abandoned <= 0.01\n  - abandonned <= 0.1\n");
     let out = ivr_in(dir.path(), &["sim", "small.yaml", "--calls", "100"]);
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    assert_eq!(out.code, Some(2));
+    let err = out.stderr;
     assert!(err.contains(".ivr.yaml:3:"), "{err}");
     assert!(err.contains("unknown figure `abandonned`"), "{err}");
     assert!(err.contains("did you mean `abandoned`?"), "{err}");
@@ -470,9 +431,9 @@ fn usage_errors_exit_2() {
         let mut all = vec!["sim", SMALL, "--calls", "100"];
         all.extend_from_slice(args);
         let out = ivr(&all);
-        assert_eq!(code(&out), 2, "{args:?}: {}", stdout(&out));
-        assert!(stdout(&out).is_empty(), "{args:?}");
-        let err = flat_stderr(&out);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stdout);
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = out.stderr_unwrapped();
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
@@ -530,8 +491,8 @@ fn sweep_usage_errors_exit_2() {
         let mut all = vec!["sim", SMALL, "--calls", "100"];
         all.extend_from_slice(args);
         let out = ivr(&all);
-        assert_eq!(code(&out), 2, "{args:?}: {}", stdout(&out));
-        let err = flat_stderr(&out);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stdout);
+        let err = out.stderr_unwrapped();
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
@@ -554,21 +515,23 @@ const SWEEP: [&str; 10] = [
 
 #[test]
 fn sweep_human_snapshot() {
+    let _snapshots = common::snapshot_folder("sim_gates");
     let out = ivr(&SWEEP);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    insta::assert_snapshot!("sweep_human", stdout(&out));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    insta::assert_snapshot!("sweep_human", out.stdout);
 }
 
 #[test]
 fn sweep_csv_snapshot() {
+    let _snapshots = common::snapshot_folder("sim_gates");
     let mut args = SWEEP.to_vec();
     args.extend(["--format", "csv"]);
     let out = ivr(&args);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let text = stdout(&out);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = out.stdout;
     insta::assert_snapshot!("sweep_csv", text);
     // The point's values lead; then the overall row of `sim --format csv` after scope and share.
-    let plain = stdout(&ivr(&["sim", SMALL, "--calls", "400", "--format", "csv"]));
+    let plain = ivr(&["sim", SMALL, "--calls", "400", "--format", "csv"]).stdout;
     let sim_header = plain.lines().next().unwrap();
     assert_eq!(
         text.lines().next().unwrap(),
@@ -587,7 +550,7 @@ fn sweep_points_use_the_same_random_numbers_as_a_plain_run() {
     let mut args = SWEEP.to_vec();
     args.extend(["--format", "json"]);
     let out = ivr(&args);
-    let list: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let list: Value = out.json();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 4);
     let points: Vec<Value> = list.iter().map(|p| p["point"].clone()).collect();
@@ -603,7 +566,7 @@ fn sweep_points_use_the_same_random_numbers_as_a_plain_run() {
     let plain = ivr(&[
         "sim", SMALL, "--calls", "400", "--seed", "7", "--format", "json",
     ]);
-    let plain: Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    let plain: Value = plain.json();
     assert_eq!(list[3]["result"], plain);
     // No mistakes and no patience limit: every balance call is served.
     assert_eq!(
@@ -625,8 +588,8 @@ fn exact_sweep() {
         "--format",
         "json",
     ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let list: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let list: Value = out.json();
     let share = |i: usize| {
         list[i]["result"]["overall"]["outcomes"]["self_served"]
             .as_f64()
@@ -635,20 +598,14 @@ fn exact_sweep() {
     assert!((share(0) - 0.75).abs() < 1e-12);
     assert!((share(2) - 0.675).abs() < 1e-12);
     let plain = ivr(&["sim", SMALL, "--exact", "--format", "json"]);
-    let plain: Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    let plain: Value = plain.json();
     assert_eq!(list[2]["result"], plain);
     // Without barge-in callers hear the whole menu: 1 + 3 + 3 + 3 s, then 1 s to react.
     let time = list[1]["result"]["overall"]["time"]["mean"]
         .as_f64()
         .unwrap();
     assert!((time - 11.0).abs() < 1e-9, "{time}");
-    let human = stdout(&ivr(&[
-        "sim",
-        SMALL,
-        "--exact",
-        "--vary",
-        "callers.digit_time=0,1",
-    ]));
+    let human = ivr(&["sim", SMALL, "--exact", "--vary", "callers.digit_time=0,1"]).stdout;
     assert!(
         human.contains("2 points, exact solution of the caller model at each"),
         "{human}"

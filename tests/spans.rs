@@ -4,16 +4,16 @@
 
 use std::path::Path;
 
-use ivr::document::load_menu;
+mod common;
+
+use common::load::{Limits, load_document, menu_file, source_from_bytes};
 use ivr::menu::Menu;
 use ivr::source::{LineCol, Span};
-use ivr::yaml::Limits;
 
 const FIXTURE: &str = "tests/fixtures/spans/nested-options.yaml";
 
 fn menu() -> Menu {
-    load_menu(Path::new(FIXTURE), &Limits::DEFAULT)
-        .unwrap_or_else(|e| panic!("{}", e.render(ivr::diagnostic::RenderStyle::PLAIN)))
+    menu_file(Path::new(FIXTURE))
 }
 
 /// Asserts that `span` starts at `line:column` and covers `text`.
@@ -105,9 +105,7 @@ fn diagnostics_report_the_same_positions() {
     let text = std::fs::read_to_string(FIXTURE)
         .unwrap()
         .replace("to: 投诉 }", "to: 投诉, goto: x }");
-    let source =
-        ivr::document::source_from_bytes("nested.yaml", text.into_bytes(), &Limits::DEFAULT)
-            .unwrap();
-    let error = ivr::document::load_document(&source, &Limits::DEFAULT).unwrap_err();
+    let source = source_from_bytes("nested.yaml", text.into_bytes(), &Limits::DEFAULT).unwrap();
+    let error = load_document(&source, &Limits::DEFAULT).unwrap_err();
     assert_eq!(error.location(), "nested.yaml:11:41");
 }

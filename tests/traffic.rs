@@ -1,28 +1,15 @@
 //! The intents file a menu names with `traffic:` is found, and reported, the same way by every
 //! command: relative to the menu file, and a file that cannot be read is an error at `traffic:`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn ivr(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ivr"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ivr")
-}
+use common::{ivr_in, root};
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A folder with `menus/shop.yaml` naming `../traffic/shop.intents.yaml` (which may be missing)
-/// and `menus/plain.yaml` naming no traffic.
+/// A folder with `menus/shop.yaml` naming `../traffic/shop.intents.yaml` (written only when
+/// `with_intents`) and `menus/plain.yaml` naming no traffic.
 fn shop(with_intents: bool) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus");
-    let menu = std::fs::read_to_string(root.join("tutorial.yaml")).expect("tutorial menu");
+    let dir = common::scratch();
+    let menu = std::fs::read_to_string(root().join("menus/tutorial.yaml")).expect("tutorial");
     let named = menu.replace(
         "traffic: tutorial.intents.yaml",
         "traffic: ../traffic/shop.intents.yaml",
@@ -33,16 +20,11 @@ fn shop(with_intents: bool) -> tempfile::TempDir {
         .filter(|l| !l.starts_with("traffic:"))
         .map(|l| format!("{l}\n"))
         .collect();
-    std::fs::create_dir_all(dir.path().join("menus")).unwrap();
-    std::fs::create_dir_all(dir.path().join("traffic")).unwrap();
-    std::fs::write(dir.path().join("menus/shop.yaml"), named).unwrap();
-    std::fs::write(dir.path().join("menus/plain.yaml"), plain).unwrap();
+    common::write(dir.path(), "menus/shop.yaml", named);
+    common::write(dir.path(), "menus/plain.yaml", plain);
     if with_intents {
-        std::fs::copy(
-            root.join("tutorial.intents.yaml"),
-            dir.path().join("traffic/shop.intents.yaml"),
-        )
-        .unwrap();
+        let intents = std::fs::read(root().join("menus/tutorial.intents.yaml")).expect("intents");
+        common::write(dir.path(), "traffic/shop.intents.yaml", intents);
     }
     dir
 }
@@ -50,55 +32,45 @@ fn shop(with_intents: bool) -> tempfile::TempDir {
 #[test]
 fn traffic_is_relative_to_the_menu_for_every_command() {
     let dir = shop(true);
-    let lint = ivr(dir.path(), &["lint", "menus/shop.yaml"]);
-    assert_eq!(lint.status.code(), Some(0), "{}", stderr(&lint));
-    let sim = ivr(dir.path(), &["sim", "menus/shop.yaml", "--calls", "200"]);
-    assert_eq!(sim.status.code(), Some(0), "{}", stderr(&sim));
+    let lint = ivr_in(dir.path(), &["lint", "menus/shop.yaml"]);
+    assert!(lint.success(), "{}", lint.stdout);
+    let sim = ivr_in(dir.path(), &["sim", "menus/shop.yaml", "--calls", "200"]);
+    assert!(sim.success(), "{}", sim.stderr);
     // One menu naming traffic is enough for both.
-    for pair in [
+    for [a, b] in [
         ["menus/shop.yaml", "menus/plain.yaml"],
         ["menus/plain.yaml", "menus/shop.yaml"],
     ] {
-        let compare = ivr(dir.path(), &["compare", pair[0], pair[1], "--calls", "200"]);
-        assert_eq!(
-            compare.status.code(),
-            Some(0),
-            "{pair:?}: {}",
-            stderr(&compare)
-        );
+        let compare = ivr_in(dir.path(), &["compare", a, b, "--calls", "200"]);
+        assert!(compare.success(), "{a} {b}: {}", compare.stderr);
     }
 }
 
 #[test]
 fn a_missing_traffic_file_is_reported_at_traffic_by_every_command() {
     let dir = shop(false);
-    let runs = [
-        ivr(dir.path(), &["lint", "menus/shop.yaml"]),
-        ivr(dir.path(), &["sim", "menus/shop.yaml", "--calls", "200"]),
-        ivr(
-            dir.path(),
-            &[
-                "compare",
-                "menus/plain.yaml",
-                "menus/shop.yaml",
-                "--calls",
-                "200",
-            ],
-        ),
-    ];
-    for (run, shown) in runs.iter().zip(["lint", "sim", "compare"]) {
-        let text = match shown {
-            // lint reports it among the findings on stdout, and goes on.
-            "lint" => String::from_utf8_lossy(&run.stdout).into_owned(),
-            _ => stderr(run),
-        };
-        let expected_code = if shown == "lint" { 1 } else { 2 };
-        assert_eq!(run.status.code(), Some(expected_code), "{shown}: {text}");
-        assert!(
-            text.contains("`traffic` names menus/../traffic/shop.intents.yaml")
-                && text.contains("menus/shop.yaml:11:10")
-                && text.contains("cannot read this intents file"),
-            "{shown}:\n{text}"
-        );
-    }
+    let at_traffic = |text: &str| {
+        text.contains("`traffic` names menus/../traffic/shop.intents.yaml")
+            && text.contains("menus/shop.yaml:11:10")
+            && text.contains("cannot read this intents file")
+    };
+    // `ivr lint` reports it among the findings (exit 1) and lints the menu without intents.
+    let lint = ivr_in(dir.path(), &["lint", "menus/shop.yaml"]);
+    assert_eq!(lint.code, Some(1), "{}", lint.stderr);
+    assert!(at_traffic(&lint.stdout), "{}", lint.stdout);
+    // `ivr sim` and `ivr compare` cannot go on without traffic (exit 2).
+    let sim = ivr_in(dir.path(), &["sim", "menus/shop.yaml", "--calls", "200"]).failure(2);
+    assert!(at_traffic(&sim), "{sim}");
+    let compare = ivr_in(
+        dir.path(),
+        &[
+            "compare",
+            "menus/plain.yaml",
+            "menus/shop.yaml",
+            "--calls",
+            "200",
+        ],
+    )
+    .failure(2);
+    assert!(at_traffic(&compare), "{compare}");
 }

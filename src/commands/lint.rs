@@ -9,7 +9,6 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::convert::LoadResult;
 use crate::diagnostic::Diagnostic;
 use crate::document::{
     Document, display_path as display, load_document, load_intents, load_traffic, neither_error,
@@ -18,6 +17,7 @@ use crate::document::{
 use crate::intents::Intents;
 use crate::lint::{LintReport, lint_menu};
 use crate::yaml::Limits;
+use crate::yaml::reader::LoadResult;
 
 /// What `ivr lint` was asked to do.
 #[derive(Clone, Debug, Default)]

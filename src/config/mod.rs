@@ -7,11 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape, did_you_mean};
 use crate::diagnostic::Severity;
 use crate::lint::Settings;
 use crate::lint::registry;
+use crate::ranges;
 use crate::source::{SourceFile, Spanned};
+use crate::text::did_you_mean;
+use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
 use crate::yaml::{self, Limits, Node as YamlNode, Value};
 
 /// The file name looked for.
@@ -135,13 +137,12 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {
                         .iter()
                         .find(|o| o.name == field.name)
                         .expect("allowed option");
-                    let valid = |v: f64| v >= 0.0 && (!option.integer || v.fract() == 0.0);
                     let range = if option.integer {
-                        "a whole number, 0 or more"
+                        ranges::WHOLE_RULE_OPTION
                     } else {
-                        "a number, 0 or more"
+                        ranges::RULE_OPTION
                     };
-                    if let Some(v) = r.number(&field, valid, range)? {
+                    if let Some(v) = r.number(&field, |v| range.contains(v), range.words)? {
                         settings.set_option(rule, option.name, v.value);
                     }
                 }

@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use crate::callers::CallerModel;
-use crate::convert::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
+use crate::diagnostic::Diagnostic;
+use crate::ranges::{self, Number};
 use crate::source::{SourceFile, Span, Spanned};
+use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader, Shape};
 use crate::yaml::{Node as YamlNode, Value};
 
 /// One thing callers call about.
@@ -66,6 +68,16 @@ const CALLER_FIELDS: &[&str] = &[
     "barge_in",
     "digit_time",
 ];
+
+/// An intent listed twice: a key written twice in the `intents:` mapping.
+pub fn duplicate_intent(duplicate: &crate::yaml::DuplicateKey) -> Diagnostic {
+    duplicate.phrased(
+        format!("the intent `{}` is listed twice", duplicate.key),
+        "listed again here",
+        "first listed here",
+        "list each intent once, with the two weights added up",
+    )
+}
 
 /// Converts the top level of an intents file.
 pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Intents> {
@@ -179,7 +191,7 @@ fn read_intents(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Intent>> {
                 )
                 .with_help_boxed("write a relative weight such as `30`; weights are normalised"));
         }
-        if weight < 0.0 {
+        if !ranges::WEIGHT.contains(weight) {
             return Err(r
                 .error(
                     span,
@@ -209,7 +221,8 @@ fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
     let mut callers = CallerModel::default();
     let mut rate_spans = Vec::new();
     for f in r.fields(value, &shape)? {
-        let rate = |f| r.number(f, |v| (0.0..=1.0).contains(&v), "a probability from 0 to 1");
+        let number = |f, range: Number| r.number(f, |v| range.contains(v), range.words);
+        let rate = |f| number(f, ranges::RATE);
         match f.name {
             "mistake_rate" => {
                 if let Some(v) = rate(&f)? {
@@ -231,9 +244,7 @@ fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
             }
             "patience" => {
                 // `null` means callers never give up; omitted means the default.
-                callers.patience = r
-                    .number(&f, |v| v > 0.0, "a number of seconds above 0, or null")?
-                    .map(|v| v.value);
+                callers.patience = number(&f, ranges::PATIENCE)?.map(|v| v.value);
             }
             "barge_in" => {
                 if let Some(v) = r.bool(&f)? {
@@ -241,7 +252,7 @@ fn read_callers(r: &Reader<'_>, value: &YamlNode) -> LoadResult<CallerModel> {
                 }
             }
             _ => {
-                if let Some(v) = r.number(&f, |v| v >= 0.0, "0 or more seconds")? {
+                if let Some(v) = number(&f, ranges::SECONDS)? {
                     callers.digit_time = v.value;
                 }
             }

@@ -3,8 +3,8 @@
 
 use super::rule::Rule;
 use super::rules::*;
-use crate::convert::did_you_mean;
 use crate::diagnostic::Diagnostic;
+use crate::text::did_you_mean;
 
 /// Every rule.
 pub static RULES: &[&Rule] = &[

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::convert::did_you_mean;
 use crate::menu::Menu;
 use crate::source::{SourceFile, Span};
+use crate::text::did_you_mean;
 
 use super::registry;
 use super::rule::Finding;

@@ -5,27 +5,7 @@
 //! `didn't` and `12.5GB` are two words each and `查询话费请按1` is six CJK characters and one word.
 
 use super::model::Speech;
-
-/// Whether a character is Han, Kana or Hangul (the ranges the spec lists).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF
-        | 0x3005
-        | 0x3007
-        | 0x3021..=0x3029
-        | 0x3038..=0x303B
-        | 0x3040..=0x30FF
-        | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0xFF66..=0xFF9D
-        | 0x20000..=0x3FFFF
-        | 0x1100..=0x11FF
-        | 0x3130..=0x318F
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7FF)
-}
+use crate::text::is_cjk;
 
 /// Counts of what a prompt says.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

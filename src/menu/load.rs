@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::convert::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape, did_you_mean};
+use crate::diagnostic::Diagnostic;
+use crate::ranges::{self, Number};
 use crate::source::{SourceFile, Spanned};
+use crate::text::did_you_mean;
+use crate::yaml::reader::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape};
 use crate::yaml::{self, Node as YamlNode, Value};
 
 use super::model::{
@@ -34,6 +37,16 @@ const ALL_NODE_FIELDS: &[&str] = &[
     "serves",
     "queue",
 ];
+
+/// Two nodes with one id: a key written twice in the menu's `nodes:` mapping.
+pub fn duplicate_node_id(duplicate: &yaml::DuplicateKey) -> Diagnostic {
+    duplicate.phrased(
+        format!("two nodes have the id `{}`", duplicate.key),
+        "the second node with this id",
+        "the first node with this id",
+        "node ids must be unique: rename one of the two nodes (and the `to:` that should reach it)",
+    )
+}
 
 /// Converts the top level of a menu file.
 pub fn menu_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Menu> {
@@ -84,7 +97,7 @@ fn read_speech(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Speech> {
         elsewhere: &[],
     };
     for f in r.fields(field.value, &shape)? {
-        let value = r.number(&f, |v| v > 0.0, "a number above 0")?;
+        let value = number(r, &f, ranges::SPEECH_RATE)?;
         match f.name {
             "words_per_minute" => speech.words_per_minute = value.map_or(150.0, |v| v.value),
             _ => speech.chars_per_second = value.map_or(4.0, |v| v.value),
@@ -109,18 +122,18 @@ fn read_defaults(r: &Reader<'_>, field: &Field<'_>) -> LoadResult<Defaults> {
     for f in r.fields(field.value, &shape)? {
         match f.name {
             "timeout" => {
-                if let Some(v) = r.number(&f, |v| v > 0.0, "a number of seconds above 0")? {
+                if let Some(v) = number(r, &f, ranges::TIMEOUT)? {
                     defaults.timeout = v.value;
                 }
             }
             "retries" => {
-                if let Some(v) = r.integer(&f, 0, 20)? {
+                if let Some(v) = whole(r, &f, ranges::RETRIES)? {
                     defaults.retries = v.value;
                 }
             }
             "on_fail" => defaults.on_fail = r.string(&f)?,
             _ => {
-                if let Some(v) = r.number(&f, |v| v >= 0.0, "0 or more seconds")? {
+                if let Some(v) = number(r, &f, ranges::SECONDS)? {
                     defaults.reaction_time = v.value;
                 }
             }
@@ -168,7 +181,7 @@ fn home_of(field: &str) -> &'static str {
 fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult<Node> {
     let what_node = format!("node `{}`", id.value);
     let entries = r.expect_map(body, &what_node)?;
-    let (kind, kind_span) = node_kind(r, &id, body, entries)?;
+    let (kind, kind_span) = node_kind(r, &id, entries)?;
     let mut allowed: Vec<&str> = COMMON_NODE_FIELDS.to_vec();
     allowed.extend_from_slice(kind.fields());
     let elsewhere = fields_elsewhere(kind);
@@ -230,9 +243,9 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
             }
             "on_invalid" => node.on_invalid = read_handler(r, f)?,
             "on_no_input" => node.on_no_input = read_handler(r, f)?,
-            "timeout" => node.timeout = r.number(f, |v| v > 0.0, "a number of seconds above 0")?,
-            "retries" => node.retries = r.integer(f, 0, 20)?,
-            "digits" => node.digits = r.integer(f, 1, 64)?,
+            "timeout" => node.timeout = number(r, f, ranges::TIMEOUT)?,
+            "retries" => node.retries = whole(r, f, ranges::RETRIES)?,
+            "digits" => node.digits = whole(r, f, ranges::DIGITS)?,
             "to" => node.to = r.string(f)?,
             "serves" => {
                 node.serves = r.strings(f)?;
@@ -259,7 +272,6 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
 fn node_kind(
     r: &Reader<'_>,
     id: &Spanned<String>,
-    body: &YamlNode,
     entries: &[(YamlNode, YamlNode)],
 ) -> LoadResult<(NodeKind, Option<crate::source::Span>)> {
     let mut has_options = false;
@@ -289,7 +301,6 @@ fn node_kind(
     if has_options {
         return Ok((NodeKind::Menu, None));
     }
-    let _ = body;
     Err(r
         .error(id.span, format!("cannot tell the node type of `{}`", id.value), "no `type` and no `options`")
         .with_help_boxed(
@@ -298,7 +309,17 @@ fn node_kind(
 }
 
 fn duration(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<f64>>> {
-    r.number(f, |v| v >= 0.0, "0 or more seconds")
+    number(r, f, ranges::SECONDS)
+}
+
+/// A number field in its range.
+fn number(r: &Reader<'_>, f: &Field<'_>, range: Number) -> LoadResult<Option<Spanned<f64>>> {
+    r.number(f, |v| range.contains(v), range.words)
+}
+
+/// A whole-number field in its range.
+fn whole(r: &Reader<'_>, f: &Field<'_>, range: ranges::Whole) -> LoadResult<Option<Spanned<u32>>> {
+    r.integer(f, range.min, range.max)
 }
 
 fn read_allow(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Allow> {
@@ -340,7 +361,7 @@ fn read_handler(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<ErrorHandler
     for field in r.fields(f.value, &shape)? {
         match field.name {
             "say" => handler.say = r.string(&field)?,
-            "retries" => handler.retries = r.integer(&field, 0, 20)?,
+            "retries" => handler.retries = whole(r, &field, ranges::RETRIES)?,
             _ => handler.then = r.string(&field)?,
         }
     }
@@ -375,10 +396,7 @@ fn read_options(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<MenuOption>>
                 "key" => option.key = read_key(r, &f)?,
                 "say" => option.say = r.string(&f)?,
                 "to" => option.to = r.string(&f)?,
-                "traffic" => {
-                    option.traffic =
-                        r.number(&f, |v| (0.0..=1.0).contains(&v), "a share from 0 to 1")?
-                }
+                "traffic" => option.traffic = number(r, &f, ranges::TRAFFIC)?,
                 _ => option.duration = duration(r, &f)?,
             }
         }

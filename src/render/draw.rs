@@ -7,9 +7,9 @@ use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
 
-use crate::menu::duration::is_cjk;
 use crate::menu::graph::{EdgeKind, Handler, MenuGraph, Vertex};
 use crate::menu::{Menu, NodeKind};
+use crate::text::is_cjk;
 
 /// Widest prompt excerpt shown in a box, in columns (a Chinese, Japanese or Korean character
 /// takes two, as on screen).
@@ -140,6 +140,94 @@ fn to_label(menu: &Menu, graph: &MenuGraph, from: petgraph::graph::NodeIndex) ->
     }
 }
 
+/// How a vertex is drawn: its Mermaid shape and class, and its DOT attributes.
+struct Look {
+    /// The Mermaid shape's brackets.
+    open: &'static str,
+    close: &'static str,
+    /// The Mermaid class, styled by `mermaid`.
+    class: &'static str,
+    mermaid: &'static str,
+    dot: &'static str,
+}
+
+/// One look per node type (in [`NodeKind::ALL`] order), then missing nodes and disconnect.
+const LOOKS: [Look; 8] = [
+    Look {
+        open: "[",
+        close: "]",
+        class: "menu",
+        mermaid: "fill:#eef4ff,stroke:#3060c0",
+        dot: "shape=box, fillcolor=\"#eef4ff\"",
+    },
+    Look {
+        open: "[/",
+        close: "/]",
+        class: "input",
+        mermaid: "fill:#f4eeff,stroke:#7040c0",
+        dot: "shape=box, style=\"filled,diagonals\", fillcolor=\"#f4eeff\"",
+    },
+    Look {
+        open: "(",
+        close: ")",
+        class: "message",
+        mermaid: "fill:#f6f6f6,stroke:#808080",
+        dot: "shape=box, style=\"rounded,filled\", fillcolor=\"#f6f6f6\"",
+    },
+    Look {
+        open: "([",
+        close: "])",
+        class: "selfservice",
+        mermaid: "fill:#e8f8ec,stroke:#2a8a45",
+        dot: "shape=box, style=\"rounded,filled,bold\", fillcolor=\"#e8f8ec\"",
+    },
+    Look {
+        open: "{{",
+        close: "}}",
+        class: "transfer",
+        mermaid: "fill:#fff4e0,stroke:#c07a00",
+        dot: "shape=hexagon, fillcolor=\"#fff4e0\"",
+    },
+    Look {
+        open: "((",
+        close: "))",
+        class: "hangup",
+        mermaid: "fill:#f0f0f0,stroke:#404040",
+        dot: "shape=octagon, fillcolor=\"#f0f0f0\"",
+    },
+    Look {
+        open: "[",
+        close: "]",
+        class: "missing",
+        mermaid: "fill:#ffecec,stroke:#d00000,stroke-width:2px,stroke-dasharray:5 3",
+        dot: "shape=box, style=\"dashed,filled\", penwidth=2, color=\"#d00000\", fillcolor=\"#ffecec\"",
+    },
+    Look {
+        open: "(((",
+        close: ")))",
+        class: "disconnect",
+        mermaid: "fill:#ffffff,stroke:#d00000",
+        dot: "shape=doublecircle, color=\"#d00000\"",
+    },
+];
+
+/// The look of a vertex.
+fn look(menu: &Menu, vertex: &Vertex) -> &'static Look {
+    let index = match vertex {
+        Vertex::Node(id) => match menu.node(*id).kind {
+            NodeKind::Menu => 0,
+            NodeKind::Input => 1,
+            NodeKind::Message => 2,
+            NodeKind::SelfService => 3,
+            NodeKind::Transfer => 4,
+            NodeKind::Hangup => 5,
+        },
+        Vertex::Missing(_) => 6,
+        Vertex::Disconnect => 7,
+    };
+    &LOOKS[index]
+}
+
 /// Escapes text for a Mermaid quoted label: entity codes (`#quot;`, `#35;`) for everything the
 /// flowchart parser or the HTML renderer could read as syntax, so no prompt can end a label.
 fn mermaid_escape(text: &str) -> String {
@@ -161,24 +249,10 @@ fn mermaid_escape(text: &str) -> String {
     out
 }
 
-/// Escapes text for a YAML double-quoted scalar (the Mermaid front matter's title).
-fn yaml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The menu as a Mermaid flowchart (renders in GitHub Markdown inside a ```mermaid block).
 pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "---\ntitle: \"{}\"\n---", yaml_escape(&menu.title()));
+    let _ = writeln!(out, "---\ntitle: \"{}\"\n---", quote_escape(&menu.title()));
     out.push_str("flowchart TD\n");
     for v in graph.graph.node_indices() {
         let vertex = &graph.graph[v];
@@ -187,18 +261,9 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
             .map(|l| mermaid_escape(l))
             .collect::<Vec<_>>()
             .join("<br/>");
-        let (open, close, class) = match vertex {
-            Vertex::Node(id) => match menu.node(*id).kind {
-                NodeKind::Menu => ("[", "]", "menu"),
-                NodeKind::Input => ("[/", "/]", "input"),
-                NodeKind::Message => ("(", ")", "message"),
-                NodeKind::SelfService => ("([", "])", "selfservice"),
-                NodeKind::Transfer => ("{{", "}}", "transfer"),
-                NodeKind::Hangup => ("((", "))", "hangup"),
-            },
-            Vertex::Missing(_) => ("[", "]", "missing"),
-            Vertex::Disconnect => ("(((", ")))", "disconnect"),
-        };
+        let Look {
+            open, close, class, ..
+        } = look(menu, vertex);
         let _ = writeln!(out, "    n{}{open}\"{label}\"{close}:::{class}", v.index());
     }
     // Mermaid styles links by their position among all the links written.
@@ -229,23 +294,17 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
             error_links.join(",")
         );
     }
-    out.push_str(concat!(
-        "    classDef menu fill:#eef4ff,stroke:#3060c0\n",
-        "    classDef input fill:#f4eeff,stroke:#7040c0\n",
-        "    classDef message fill:#f6f6f6,stroke:#808080\n",
-        "    classDef selfservice fill:#e8f8ec,stroke:#2a8a45\n",
-        "    classDef transfer fill:#fff4e0,stroke:#c07a00\n",
-        "    classDef hangup fill:#f0f0f0,stroke:#404040\n",
-        "    classDef missing fill:#ffecec,stroke:#d00000,stroke-width:2px,stroke-dasharray:5 3\n",
-        "    classDef disconnect fill:#ffffff,stroke:#d00000\n",
-        "    classDef start fill:#000000,stroke:#000000\n",
-    ));
+    for look in &LOOKS {
+        let _ = writeln!(out, "    classDef {} {}", look.class, look.mermaid);
+    }
+    out.push_str("    classDef start fill:#000000,stroke:#000000\n");
     out
 }
 
-/// Escapes text for a DOT double-quoted string. Backslashes are doubled so that Graphviz's
-/// label escapes (`\N`, `\l`, ...) in a prompt print as written.
-fn dot_escape(text: &str) -> String {
+/// Escapes text for a double-quoted string in YAML (the Mermaid front matter's title) or DOT:
+/// quotes and backslashes get a backslash, control characters become spaces. In DOT, doubled
+/// backslashes also keep Graphviz's label escapes (`\N`, `\l`, ...) in a prompt as written.
+fn quote_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -261,7 +320,7 @@ fn dot_escape(text: &str) -> String {
 /// The menu as a Graphviz DOT digraph (`dot -Tsvg`).
 pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
     let mut out = String::new();
-    let title = dot_escape(&menu.title());
+    let title = quote_escape(&menu.title());
     let _ = writeln!(out, "digraph \"{title}\" {{");
     let _ = writeln!(
         out,
@@ -274,25 +333,10 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
         let vertex = &graph.graph[v];
         let label = label_lines(menu, vertex)
             .iter()
-            .map(|l| dot_escape(l))
+            .map(|l| quote_escape(l))
             .collect::<Vec<_>>()
             .join("\\n");
-        let attrs = match vertex {
-            Vertex::Node(id) => match menu.node(*id).kind {
-                NodeKind::Menu => "shape=box, fillcolor=\"#eef4ff\"",
-                NodeKind::Input => "shape=box, style=\"filled,diagonals\", fillcolor=\"#f4eeff\"",
-                NodeKind::Message => "shape=box, style=\"rounded,filled\", fillcolor=\"#f6f6f6\"",
-                NodeKind::SelfService => {
-                    "shape=box, style=\"rounded,filled,bold\", fillcolor=\"#e8f8ec\""
-                }
-                NodeKind::Transfer => "shape=hexagon, fillcolor=\"#fff4e0\"",
-                NodeKind::Hangup => "shape=octagon, fillcolor=\"#f0f0f0\"",
-            },
-            Vertex::Missing(_) => {
-                "shape=box, style=\"dashed,filled\", penwidth=2, color=\"#d00000\", fillcolor=\"#ffecec\""
-            }
-            Vertex::Disconnect => "shape=doublecircle, color=\"#d00000\"",
-        };
+        let attrs = look(menu, vertex).dot;
         let _ = writeln!(out, "    n{} [label=\"{label}\", {attrs}];", v.index());
     }
     if let Some(entry) = graph.entry() {
@@ -306,7 +350,7 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
         let (from, to, label) = (arrow.from, arrow.to, arrow.label());
         let mut attrs = Vec::new();
         if !label.is_empty() {
-            attrs.push(format!("label=\"{}\"", dot_escape(&label)));
+            attrs.push(format!("label=\"{}\"", quote_escape(&label)));
         }
         if arrow.is_error() {
             attrs.push("style=dashed, color=\"#a00000\", fontcolor=\"#a00000\"".to_string());
@@ -319,4 +363,18 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_escape_for_yaml_and_dot_double_quoted_strings() {
+        assert_eq!(
+            quote_escape("say \"hi\" \\N\tnow\n"),
+            "say \\\"hi\\\" \\\\N now "
+        );
+        assert_eq!(quote_escape("Café 银行"), "Café 银行");
+    }
 }

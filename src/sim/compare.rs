@@ -9,14 +9,13 @@
 
 use rand_distr::Distribution as _;
 use rand_distr::weighted::WeightedAliasIndex;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport};
-use super::run::{BLOCK, RunOptions, Tally, block_rng, call_rng, record};
-use super::stats::{TimeHistogram, to_micros};
+use super::run::{RunOptions, Tally, block_rng, call_rng, record, run_blocks};
+use super::stats::{IntHistogram, TimeHistogram, mean_ci, to_micros};
 
 /// Calls per batch for the batch means of quantile differences.
 pub const BATCH: u64 = 4096;
@@ -42,20 +41,9 @@ impl DiffSums {
         self.sum_sq += other.sum_sq;
     }
 
-    /// Mean difference and its 95% normal interval, divided by `scale`.
+    /// Mean difference and its 95% normal interval, divided by `scale`, from the exact sums.
     pub fn interval(&self, scale: f64) -> Option<(f64, [f64; 2])> {
-        if self.n == 0 {
-            return None;
-        }
-        let n = self.n as f64;
-        let mean = self.sum as f64 / n;
-        let variance = if self.n > 1 {
-            ((self.sum_sq as f64 - n * mean * mean) / (n - 1.0)).max(0.0)
-        } else {
-            0.0
-        };
-        let half = 1.96 * (variance / n).sqrt();
-        Some((mean / scale, [(mean - half) / scale, (mean + half) / scale]))
+        mean_ci(self.n, self.sum, self.sum_sq, scale)
     }
 }
 
@@ -138,9 +126,7 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
     let Ok(pick) = WeightedAliasIndex::new(a.shares.clone()) else {
         return PairTally::new(intents);
     };
-    let blocks = options.calls.div_ceil(BLOCK);
-    let work = |mut tally: PairTally, block: u64| {
-        let count = BLOCK.min(options.calls - block * BLOCK);
+    let work = |tally: &mut PairTally, block: u64, count: u64| {
         let mut stream = block_rng(options.seed, block);
         let mut batch = BatchQuantiles::default();
         for i in 0..count {
@@ -154,31 +140,18 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
             tally.paired[intent].record(&call_a, &call_b);
             batch.record(&call_a, &call_b);
             if (i + 1) % BATCH == 0 {
-                batch.finish(&mut tally);
+                batch.finish(tally);
             }
         }
-        tally
     };
-    let reduce = || {
-        (0..blocks)
-            .into_par_iter()
-            .fold(|| PairTally::new(intents), work)
-            .reduce(|| PairTally::new(intents), PairTally::merge)
-    };
-    match rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-    {
-        Ok(pool) => pool.install(reduce),
-        Err(_) => reduce(),
-    }
+    run_blocks(options, || PairTally::new(intents), work, PairTally::merge)
 }
 
 /// One batch's overall distributions for A and B.
 #[derive(Default)]
 struct BatchQuantiles {
     time: [TimeHistogram; 2],
-    inputs: [super::stats::IntHistogram; 2],
+    inputs: [IntHistogram; 2],
 }
 
 impl BatchQuantiles {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::UsageError;
 use super::engine::Outcome;
 use super::report::{Distribution, Figures, SimReport};
-use crate::convert::did_you_mean;
+use crate::text::did_you_mean;
 
 /// A comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::engine::Outcome;
 use super::run::{IntentTally, Tally};
-use super::stats::{mean_ci, wilson};
+use super::stats::wilson;
 
 /// Seven numbers, one per outcome, in the order of caller-model.md.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -126,8 +126,7 @@ pub fn figures(tally: &IntentTally) -> Figures {
             tally.outcomes[o as usize] as f64 / n as f64
         }
     };
-    let (sum, sum_sq) = tally.inputs.sums();
-    let inputs_mean = mean_ci(n, sum, sum_sq, 1.0);
+    let inputs_mean = tally.inputs.sums().mean_ci(1.0);
     let [i50, i90, i99] = LEVELS.map(|q| tally.inputs.quantile(q));
     let [ic50, ic90, ic99] = LEVELS.map(|q| tally.inputs.quantile_interval(q));
     let inputs = Distribution {

@@ -164,19 +164,36 @@ pub fn run(program: &Program, options: RunOptions, progress: &(dyn Fn(u64) + Syn
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
         return Tally::new(intents);
     };
+    run_blocks(
+        options,
+        || Tally::new(intents),
+        |tally, block, count| {
+            run_block(program, &pick, options.seed, block, count, tally);
+            progress(count);
+        },
+        Tally::merge,
+    )
+}
+
+/// Runs `options.calls` calls in blocks of [`BLOCK`] on `options.threads` threads: `block`
+/// adds the first `count` calls of block `b` to a tally (`block(tally, b, count)`), and the
+/// workers' tallies are merged at the end. The tallies must be exact sums, so that merging in
+/// any order gives the same figures whatever the number of threads.
+pub fn run_blocks<T: Send>(
+    options: RunOptions,
+    empty: impl Fn() -> T + Sync + Send,
+    block: impl Fn(&mut T, u64, u64) + Sync + Send,
+    merge: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
     let blocks = options.calls.div_ceil(BLOCK);
-    let work = |mut tally: Tally, b: u64| {
-        let count = BLOCK.min(options.calls - b * BLOCK);
-        run_block(program, &pick, options.seed, b, count, &mut tally);
-        progress(count);
-        tally
-    };
-    // One tally per worker, merged at the end: exact sums make the order irrelevant.
     let reduce = || {
         (0..blocks)
             .into_par_iter()
-            .fold(|| Tally::new(intents), work)
-            .reduce(|| Tally::new(intents), Tally::merge)
+            .fold(&empty, |mut tally, b| {
+                block(&mut tally, b, BLOCK.min(options.calls - b * BLOCK));
+                tally
+            })
+            .reduce(&empty, &merge)
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
@@ -190,4 +207,45 @@ pub fn run(program: &Program, options: RunOptions, progress: &(dyn Fn(u64) + Syn
 /// The index of an outcome in a tally's `outcomes`.
 pub fn outcome_index(outcome: Outcome) -> usize {
     outcome as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every block runs once with its own count, whatever the number of threads.
+    #[test]
+    fn run_blocks_covers_every_call_once_on_any_number_of_threads() {
+        let calls = 3 * BLOCK + 5;
+        let blocks_seen = |threads| {
+            let options = RunOptions {
+                calls,
+                seed: 7,
+                threads,
+            };
+            let mut seen = run_blocks(
+                options,
+                Vec::new,
+                |tally: &mut Vec<(u64, u64)>, block, count| tally.push((block, count)),
+                |mut a, b| {
+                    a.extend(b);
+                    a
+                },
+            );
+            seen.sort_unstable();
+            seen
+        };
+        let expected = vec![(0, BLOCK), (1, BLOCK), (2, BLOCK), (3, 5)];
+        assert_eq!(blocks_seen(1), expected);
+        assert_eq!(blocks_seen(3), expected);
+        let none = RunOptions {
+            calls: 0,
+            seed: 7,
+            threads: 2,
+        };
+        assert_eq!(
+            run_blocks(none, || 0u64, |t, _, c| *t += c, |a, b| a + b),
+            0
+        );
+    }
 }

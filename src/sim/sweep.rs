@@ -6,7 +6,7 @@
 
 use super::UsageError;
 use crate::callers::CallerModel;
-use crate::convert::did_you_mean;
+use crate::text::did_you_mean;
 
 /// A caller parameter a sweep can vary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

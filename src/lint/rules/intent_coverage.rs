@@ -73,7 +73,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if name.value == "*" || intents.get(&name.value).is_some() {
                 continue;
             }
-            let help = match crate::convert::did_you_mean(
+            let help = match crate::text::did_you_mean(
                 &name.value,
                 intents.intents.iter().map(|i| i.name.value.as_str()),
             ) {

@@ -2,7 +2,8 @@ use crate::declare_rule;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::menu::NodeKind;
-use crate::menu::duration::{is_cjk, seconds};
+use crate::menu::duration::seconds;
+use crate::text::is_cjk;
 
 declare_rule! {
     /// ## What it checks

@@ -1,8 +1,8 @@
-use crate::convert::did_you_mean;
 use crate::declare_rule;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::source::Spanned;
+use crate::text::did_you_mean;
 
 declare_rule! {
     /// ## What it checks

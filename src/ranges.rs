@@ -1,0 +1,99 @@
+//! The values each number field of the input files accepts, defined once: the loaders reject
+//! anything outside these ranges, and the JSON schemas (`ivr schema`) state the same bounds so
+//! that an editor flags a value the loader would refuse.
+
+/// A whole-number field: `min..=max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Whole {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// A number field: from `min` (or above it, when `min_excluded`) up to `max`, if any.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number {
+    pub min: f64,
+    pub min_excluded: bool,
+    pub max: Option<f64>,
+    /// Whole numbers only (written `3` or `3.0`).
+    pub whole: bool,
+    /// The range in words, for messages: "must be {words}".
+    pub words: &'static str,
+}
+
+impl Number {
+    const fn at_least(min: f64, words: &'static str) -> Number {
+        Number {
+            min,
+            min_excluded: false,
+            max: None,
+            whole: false,
+            words,
+        }
+    }
+
+    const fn above(min: f64, words: &'static str) -> Number {
+        Number {
+            min_excluded: true,
+            ..Number::at_least(min, words)
+        }
+    }
+
+    const fn from_to(min: f64, max: f64, words: &'static str) -> Number {
+        Number {
+            max: Some(max),
+            ..Number::at_least(min, words)
+        }
+    }
+
+    /// Whether `value` is in the range (never for NaN).
+    pub fn contains(&self, value: f64) -> bool {
+        let low = if self.min_excluded {
+            value > self.min
+        } else {
+            value >= self.min
+        };
+        low && self.max.is_none_or(|max| value <= max) && (!self.whole || value.fract() == 0.0)
+    }
+}
+
+/// `retries` (in `defaults`, on a node, in a handler): replays after an error.
+pub const RETRIES: Whole = Whole { min: 0, max: 20 };
+/// `digits` of an input node.
+pub const DIGITS: Whole = Whole { min: 1, max: 64 };
+/// `timeout`: seconds of silence before "no input".
+pub const TIMEOUT: Number = Number::above(0.0, "a number of seconds above 0");
+/// Durations in seconds: `duration`, `reaction_time`, `digit_time`.
+pub const SECONDS: Number = Number::at_least(0.0, "0 or more seconds");
+/// Speaking rates: `words_per_minute`, `chars_per_second`.
+pub const SPEECH_RATE: Number = Number::above(0.0, "a number above 0");
+/// An option's observed `traffic` share.
+pub const TRAFFIC: Number = Number::from_to(0.0, 1.0, "a share from 0 to 1");
+/// The callers' `mistake_rate`, `invalid_rate` and `no_input_rate`.
+pub const RATE: Number = Number::from_to(0.0, 1.0, "a probability from 0 to 1");
+/// The callers' mean `patience` in seconds (`null`: callers never give up).
+pub const PATIENCE: Number = Number::above(0.0, "a number of seconds above 0, or null");
+/// An intent's relative weight.
+pub const WEIGHT: Number = Number::at_least(0.0, "0 or more");
+/// A number option of a lint rule in `.ivr.yaml`.
+pub const RULE_OPTION: Number = Number::at_least(0.0, "a number, 0 or more");
+/// A whole-number option of a lint rule in `.ivr.yaml`.
+pub const WHOLE_RULE_OPTION: Number = Number {
+    whole: true,
+    ..Number::at_least(0.0, "a whole number, 0 or more")
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_inclusive_unless_excluded() {
+        assert!(SECONDS.contains(0.0) && !SECONDS.contains(-0.5));
+        assert!(!TIMEOUT.contains(0.0) && TIMEOUT.contains(0.001));
+        assert!(RATE.contains(1.0) && !RATE.contains(1.000_001));
+        assert!(WHOLE_RULE_OPTION.contains(3.0) && !WHOLE_RULE_OPTION.contains(2.5));
+        assert!(RULE_OPTION.contains(2.5));
+        assert!(!SECONDS.contains(f64::NAN) && !RATE.contains(f64::NAN));
+    }
+}

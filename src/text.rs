@@ -1,0 +1,68 @@
+//! Low-level text helpers that several layers share: which characters are CJK (for prompt
+//! durations, prose detection and column widths) and the "did you mean" suggestion for a
+//! misspelt name.
+
+/// Whether a character is Han, Kana or Hangul (the ranges prompt durations count).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF
+        | 0x3005
+        | 0x3007
+        | 0x3021..=0x3029
+        | 0x3038..=0x303B
+        | 0x3040..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9D
+        | 0x20000..=0x3FFFF
+        | 0x1100..=0x11FF
+        | 0x3130..=0x318F
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7FF)
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to suggest.
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    // Jaro-Winkler alone misses one-letter slips in short names (`sey` for `say` scores 0.8).
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(name, c),
+                strsim::osa_distance(name, c),
+                c,
+            )
+        })
+        .filter(|&(score, edits, _)| score > 0.8 || (edits <= 1 && name.chars().count() >= 3))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, _, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn han_kana_and_hangul_are_cjk_and_fullwidth_punctuation_is_not() {
+        for c in ['查', 'カ', 'ひ', '안', '々'] {
+            assert!(is_cjk(c), "{c}");
+        }
+        for c in ['a', '1', '。', '，', 'é'] {
+            assert!(!is_cjk(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn suggestions_catch_one_letter_slips_and_nothing_far_off() {
+        let fields = ["say", "type", "options", "timeout"];
+        assert_eq!(did_you_mean("sey", fields), Some("say"));
+        assert_eq!(did_you_mean("optoins", fields), Some("options"));
+        assert_eq!(did_you_mean("colour", fields), None);
+        assert_eq!(did_you_mean("x", fields), None);
+    }
+}

@@ -1,0 +1,313 @@
+//! Hints for YAML syntax errors: what the slips designers make most look like to the parser, and
+//! what to tell them instead.
+//!
+//! A parser message is first recognised as a [`Slip`]; the slip then gives the label, the help
+//! and the [`Spot`] the label points at.
+
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
+
+use super::tree::{Node, Value};
+
+/// A slip a parser error message stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slip {
+    UnclosedBracket,
+    UnclosedQuote,
+    TabIndentation,
+    TextAfterQuote,
+    /// A plain value starting with `*`, read as an alias.
+    StarAlias,
+    /// `: ` inside a plain value.
+    ColonInValue,
+    /// A missing comma or closing bracket in `[...]` or `{...}`.
+    MissingComma,
+    Indentation,
+    /// None of the above: the parser's message alone.
+    Other,
+}
+
+/// Where a hint's label points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spot {
+    /// The character where the parser stopped.
+    Stop,
+    /// The first tab on the line before the stop.
+    FirstTab,
+    /// The first character of the line's text: the parser stops at the colon, but an
+    /// indentation slip is seen at the start of the line.
+    LineStart,
+}
+
+impl Slip {
+    /// The slip behind a parser message; `before` is the line's text before the stop.
+    fn of(message: &str, before: &str) -> Slip {
+        if message.starts_with("unclosed bracket") {
+            Slip::UnclosedBracket
+        } else if message.starts_with("unclosed quote") {
+            Slip::UnclosedQuote
+        } else if message.contains("tabs") {
+            Slip::TabIndentation
+        } else if message.contains("trailing content after") {
+            Slip::TextAfterQuote
+        } else if message.contains("unknown anchor") {
+            Slip::StarAlias
+        } else if message.starts_with("mapping values are not allowed") && before.contains(": ") {
+            Slip::ColonInValue
+        } else if message.contains("flow") && message.contains("did not find expected") {
+            Slip::MissingComma
+        } else if message.starts_with("mapping values are not allowed")
+            || message.contains("did not find expected")
+        {
+            Slip::Indentation
+        } else {
+            Slip::Other
+        }
+    }
+
+    fn spot(self) -> Spot {
+        match self {
+            Slip::TabIndentation => Spot::FirstTab,
+            Slip::Indentation => Spot::LineStart,
+            Slip::UnclosedBracket
+            | Slip::UnclosedQuote
+            | Slip::TextAfterQuote
+            | Slip::StarAlias
+            | Slip::ColonInValue
+            | Slip::MissingComma
+            | Slip::Other => Spot::Stop,
+        }
+    }
+
+    /// The label and the help; `line` is the line the parser stopped on.
+    fn words(self, line: &str) -> (&'static str, String) {
+        match self {
+            Slip::UnclosedBracket => (
+                "this bracket is never closed",
+                "close the bracket on the same line, or quote the text if the bracket is part of it"
+                    .into(),
+            ),
+            Slip::UnclosedQuote => (
+                "this quote is never closed",
+                "close the quote on the same line; inside \"...\" write a quote as \\\"".into(),
+            ),
+            Slip::TabIndentation => (
+                "a tab",
+                "indent with spaces: YAML does not allow tabs for indentation".into(),
+            ),
+            Slip::TextAfterQuote => (
+                "text after the closing quote",
+                "put all of the text inside the quotes, or add the comma that ends the value"
+                    .into(),
+            ),
+            Slip::StarAlias => {
+                let why = "in YAML a value that starts with `*` is an alias of an anchor (`&name`)";
+                ("`*` starts an alias here", quote_fix(why, line))
+            }
+            Slip::ColonInValue => {
+                let why = "a colon and a space inside a value start a mapping in YAML";
+                ("this colon is inside a value", quote_fix(why, line))
+            }
+            Slip::MissingComma => (
+                "a comma or a closing bracket was expected before this",
+                "separate the entries inside brackets with commas, and quote any value that contains a comma, a colon or a bracket"
+                    .into(),
+            ),
+            Slip::Indentation => (
+                "the indentation of this line does not fit the lines above",
+                "indent this line like the other fields of its mapping, or the other items of its list"
+                    .into(),
+            ),
+            Slip::Other => (
+                "here",
+                "check the indentation and the brackets and quotes around this spot".into(),
+            ),
+        }
+    }
+}
+
+/// A YAML syntax error as ours, recognising the slips designers make. `span` is the character
+/// at `offset`, where the parser stopped.
+pub(super) fn syntax_error(
+    source: &Arc<SourceFile>,
+    offset: usize,
+    span: Span,
+    message: &str,
+) -> Diagnostic {
+    let line = source.line_text(offset);
+    let column = source.line_col(offset).column;
+    let before: String = line.chars().take(column.saturating_sub(1)).collect();
+    let slip = Slip::of(message, &before);
+    let (label, help) = slip.words(line);
+    let line_start = source
+        .offset_of(source.line_col(offset).line, 1)
+        .min(offset);
+    let before_stop = &source.text()[line_start..offset];
+    let span = match slip.spot() {
+        Spot::Stop => span,
+        Spot::FirstTab => before_stop
+            .find('\t')
+            .map_or(span, |i| Span::new(line_start + i, 1)),
+        Spot::LineStart => {
+            let start =
+                line_start + (before_stop.len() - before_stop.trim_start_matches(' ').len());
+            let first = source.text()[start..].chars().next();
+            Span::new(start, first.map_or(0, char::len_utf8))
+        }
+    };
+    Diagnostic::input_error(
+        source,
+        span,
+        format!("this is not valid YAML: {message}"),
+        label,
+    )
+    .with_help(help)
+}
+
+/// "`why`: quote the value", with the fixed line when it is a plain `key: value` line.
+fn quote_fix(why: &str, line: &str) -> String {
+    let plain = line
+        .split_once(": ")
+        .map(|(key, value)| (key.trim().trim_start_matches("- ").trim(), value.trim()))
+        .filter(|(key, _)| !key.is_empty() && !key.contains(' '));
+    match plain {
+        Some((key, value)) if !line.contains(['{', '[', '"', '\'', '#']) => {
+            format!("{why}: quote the value, {key}: \"{value}\"")
+        }
+        _ => format!("{why}: quote the value"),
+    }
+}
+
+/// A bare `*` or `#` as an option key: in YAML `*` starts an alias and `#` a comment.
+pub(super) fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
+    let line = source.line_text(offset);
+    for symbol in ['*', '#'] {
+        let bare = format!("key: {symbol}");
+        let Some(col) = line.find(&bare) else {
+            continue;
+        };
+        let after = line[col + bare.len()..].chars().next();
+        if after.is_some_and(|c| !(c.is_whitespace() || c == ',' || c == '}')) {
+            continue;
+        }
+        let line_start = source.offset_of(source.line_col(offset).line, 1);
+        let at = line_start + col + "key: ".len();
+        let what = if symbol == '*' {
+            "an alias"
+        } else {
+            "a comment"
+        };
+        return Some(
+            Diagnostic::input_error(
+                source,
+                Span::new(at, 1),
+                format!("a bare `{symbol}` cannot be a key: in YAML it starts {what}"),
+                "quote this key",
+            )
+            .with_help(format!("write the key in quotes: key: \"{symbol}\"")),
+        );
+    }
+    None
+}
+
+/// Checks for a bare `#` key that YAML read as a comment, leaving `key:` empty.
+pub fn bare_hash_key(source: &Arc<SourceFile>, key_value: &Node) -> Option<Diagnostic> {
+    matches!(key_value.value, Value::Null)
+        .then(|| bare_key_symbol(source, key_value.span.start))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_messages_are_recognised_as_slips() {
+        for (message, before, slip) in [
+            ("unclosed bracket '['", "a: [1", Slip::UnclosedBracket),
+            ("unclosed quote", "a: \"b", Slip::UnclosedQuote),
+            (
+                "tabs disallowed within this context (block indentation)",
+                "\t",
+                Slip::TabIndentation,
+            ),
+            (
+                "trailing content after double-quoted scalar",
+                "a: \"b\" c",
+                Slip::TextAfterQuote,
+            ),
+            ("alias references unknown anchor", "a: ", Slip::StarAlias),
+            (
+                "mapping values are not allowed in this context",
+                "say: Press 1",
+                Slip::ColonInValue,
+            ),
+            (
+                "did not find expected ',' or ']' while parsing a flow sequence",
+                "a: [b c",
+                Slip::MissingComma,
+            ),
+            (
+                "mapping values are not allowed in this context",
+                "   b",
+                Slip::Indentation,
+            ),
+            (
+                "did not find expected key while parsing a block mapping",
+                "  - b",
+                Slip::Indentation,
+            ),
+            (
+                "found character that cannot start any token",
+                "a: ",
+                Slip::Other,
+            ),
+        ] {
+            assert_eq!(
+                Slip::of(message, before),
+                slip,
+                "{message} after {before:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_tab_and_indentation_slips_move_the_label() {
+        assert_eq!(Slip::TabIndentation.spot(), Spot::FirstTab);
+        assert_eq!(Slip::Indentation.spot(), Spot::LineStart);
+        for slip in [
+            Slip::UnclosedBracket,
+            Slip::UnclosedQuote,
+            Slip::TextAfterQuote,
+            Slip::StarAlias,
+            Slip::ColonInValue,
+            Slip::MissingComma,
+            Slip::Other,
+        ] {
+            assert_eq!(slip.spot(), Spot::Stop, "{slip:?}");
+        }
+    }
+
+    /// The text under the first label of a syntax error raised at `stop` (a byte offset).
+    fn labelled(text: &str, stop: usize, message: &str) -> String {
+        let source = SourceFile::new("test.yaml", text.to_string());
+        let span = Span::new(stop, 1);
+        let error = syntax_error(&source, stop, span, message);
+        source.slice(error.labels[0].span).to_string()
+    }
+
+    #[test]
+    fn the_spot_picks_the_span() {
+        const MAPPING: &str = "mapping values are not allowed in this context";
+        // An indentation slip: the parser stops at the colon, the label is on the line's text.
+        assert_eq!(labelled("a: 1\n   bee: 2\n", 11, MAPPING), "b");
+        // The same parser message after `: ` is a colon inside a value: the label stays put.
+        assert_eq!(labelled("say: Press 1: now\n", 12, MAPPING), ":");
+        // A tab: the label is on the tab, not where the parser stopped.
+        let tabs = "tabs disallowed within this context (block indentation)";
+        assert_eq!(labelled("a:\n  \tb: 1\n", 6, tabs), "\t");
+        assert_eq!(labelled("a: [1, 2\n", 3, "unclosed bracket '['"), "[");
+    }
+}
