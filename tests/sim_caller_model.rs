@@ -1,4 +1,4 @@
-//! The caller model, by hand: the worked example of the documentation, exactly (`--exact`) and
+//! The caller model, by hand: a worked example computed by hand, exactly (`--exact`) and
 //! by Monte Carlo, and one tiny menu per mechanic of the caller model, solved exactly to 1e-9
 //! and sampled within 4 standard errors of the solver.
 //!
@@ -36,7 +36,7 @@ fn only_x(callers: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The worked example of caller-model.md
+// A worked example, computed by hand
 
 #[test]
 fn worked_example_exactly() {

@@ -1,7 +1,7 @@
 //! How long a prompt takes to play.
 //!
-//! `words / words_per_minute * 60 + cjk_chars / chars_per_second`, where CJK characters are the
-//! ranges of caller-model.md and words are maximal runs of other Unicode alphanumerics, so
+//! `words / words_per_minute * 60 + cjk_chars / chars_per_second`, where CJK characters are Han,
+//! Kana and Hangul ([`is_cjk`]) and words are maximal runs of other Unicode alphanumerics, so
 //! `didn't` and `12.5GB` are two words each and `查询话费请按1` is six CJK characters and one word.
 
 use super::model::Speech;

@@ -243,7 +243,7 @@ impl MenuGraph {
     }
 
     /// Least inputs from every vertex to the nearest of `targets` along choosable edges
-    /// (the simulator's routing: `dist(v)` of caller-model.md).
+    /// (the distances the routing policy plans with, [`super::routing`]).
     pub fn inputs_to(&self, targets: impl IntoIterator<Item = NodeIndex>) -> Distances {
         least_inputs(self, targets, Direction::Incoming)
     }

@@ -9,7 +9,7 @@ pub fn json(report: &SimReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }
 
-/// One header line, the overall row, then one row per intent (cli.md).
+/// One header line, the overall row, then one row per intent.
 pub fn csv(report: &SimReport) -> String {
     let mut out = String::from(
         "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99\n",

@@ -1,5 +1,5 @@
 //! One simulated call: a pure function of the compiled menu, the caller's intent and a random
-//! stream. It follows caller-model.md step by step and allocates nothing.
+//! stream. It follows the caller model ([`crate::callers`]) step by step and allocates nothing.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};

@@ -6,7 +6,7 @@ use super::engine::Outcome;
 use super::run::{IntentTally, Tally};
 use super::stats::wilson;
 
-/// Seven numbers, one per outcome, in the order of caller-model.md.
+/// Seven numbers, one per outcome, in the order every output format lists them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct PerOutcome<T> {
     pub self_served: T,
@@ -45,7 +45,8 @@ impl<T: Copy> PerOutcome<T> {
 }
 
 /// Mean, quantiles and their 95% intervals of one quantity: seconds (`Q = f64`) or key inputs
-/// (`Q = u64`, so that their quantiles are integers in every format, as caller-model.md says).
+/// (`Q = u64`, so that their quantiles are whole numbers in every format: nobody presses half a
+/// key).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Distribution<Q = f64> {
     pub mean: f64,
@@ -85,7 +86,7 @@ pub struct IntentFigures {
     pub figures: Figures,
 }
 
-/// A simulation's result, in the JSON shape of cli.md.
+/// A simulation's result: what `ivr sim --format json` prints, field for field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SimReport {
     /// The menu file.

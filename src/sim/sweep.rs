@@ -1,11 +1,12 @@
 //! `ivr sim --vary`: a grid of caller parameters, every point run with the same random numbers.
 //!
 //! `--vary PATH=V1,V2,...` may repeat. The grid is every combination, in the order given, the
-//! last `--vary` varying fastest. Each point's values are checked against the ranges of
-//! menu-format.md (the same as in an intents file's `callers:`).
+//! last `--vary` varying fastest. Each value is checked against the range an intents file's
+//! `callers:` accepts ([`crate::ranges`]), and each point's rates against their sum.
 
 use super::UsageError;
 use crate::callers::CallerModel;
+use crate::ranges;
 use crate::text::did_you_mean;
 
 /// A caller parameter a sweep can vary.
@@ -64,9 +65,10 @@ impl Param {
         match self {
             Param::MistakeRate | Param::InvalidRate | Param::NoInputRate => {
                 let v = number()?;
-                if !(0.0..=1.0).contains(&v) {
+                if !ranges::RATE.contains(v) {
                     let error = UsageError::new(format!(
-                        "{what} must be a probability from 0 to 1, not {text}"
+                        "{what} must be {}, not {text}",
+                        ranges::RATE.words
                     ));
                     return Err(if v > 1.0 && v <= 100.0 {
                         error.help(format!("write {text}% as {}", v / 100.0))
@@ -83,7 +85,7 @@ impl Param {
                 let v = number().map_err(|e| {
                     e.help("patience is a number of seconds above 0, or `null` (callers never give up)")
                 })?;
-                if v <= 0.0 {
+                if !ranges::PATIENCE.contains(v) {
                     return Err(UsageError::new(format!(
                         "{what} must be above 0 seconds, or null, not {text}"
                     ))
@@ -100,9 +102,10 @@ impl Param {
             },
             Param::DigitTime => {
                 let v = number()?;
-                if v < 0.0 {
+                if !ranges::SECONDS.contains(v) {
                     return Err(UsageError::new(format!(
-                        "{what} must be 0 or more seconds, not {text}"
+                        "{what} must be {}, not {text}",
+                        ranges::SECONDS.words
                     )));
                 }
                 Ok(Value::Number(v))
@@ -212,8 +215,8 @@ pub struct Point {
     pub callers: CallerModel,
 }
 
-/// Every combination of the values, the last `--vary` varying fastest, each checked against the
-/// ranges of menu-format.md.
+/// Every combination of the values, the last `--vary` varying fastest; a point whose rates add
+/// up to more than 1 is refused.
 pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, UsageError> {
     for (i, v) in varies.iter().enumerate() {
         if varies[..i].iter().any(|w| w.param == v.param) {

@@ -8,8 +8,8 @@ declare_rule! {
     /// ## What it checks
     ///
     /// The file has `menu` (its display name) and `entry`, and each node has the fields its
-    /// type needs: a menu has non-empty `options`, each with a `to` (rules.md lists only the
-    /// node fields, but an option without a target drops the caller who presses it); an input
+    /// type needs: a menu has non-empty `options`, each with a `to` (an option without a target
+    /// drops the caller who presses it, so it counts as a missing field too); an input
     /// has `digits` and `to`; a message has `to`; a self_service node has `serves`; a transfer
     /// has `queue`. (`say` is optional everywhere.)
     ///

@@ -1,4 +1,5 @@
-//! `--format json`: exactly the shape of cli.md.
+//! `--format json`: one object with `files`, `diagnostics` and `summary`, a shape scripts can
+//! rely on (docs/ci.md).
 
 use serde_json::{Value, json};
 
