@@ -13,6 +13,7 @@ pub mod intents;
 pub mod lint;
 pub mod load;
 pub mod menu;
+pub mod queue;
 pub mod report;
 pub mod schema;
 pub mod sim;
