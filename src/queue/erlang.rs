@@ -54,7 +54,7 @@ impl QueueModel {
     fn theta(&self) -> f64 {
         match self.patience {
             Some(p) if p.is_finite() && p > 0.0 => 1.0 / p,
-            Some(p) if p == 0.0 => f64::INFINITY,
+            Some(0.0) => f64::INFINITY,
             _ => 0.0,
         }
     }
