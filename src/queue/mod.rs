@@ -5,7 +5,10 @@
 //! Pure arithmetic and simulation: nothing here knows about menus.
 
 pub mod erlang;
+pub mod single;
+pub mod stage;
 pub mod streams;
+pub mod tally;
 
 /// Simulated time and durations, in whole microseconds.
 pub type Micros = u64;
