@@ -21,7 +21,7 @@
 //!
 //! Memory holds only the calls in the IVR or in a queue line, never the calls already decided.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::tally::QueueTally;
@@ -207,23 +207,49 @@ impl Join {
     }
 }
 
-// The heap pops the earliest join first.
-impl Ord for Join {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+/// Joins waiting for their time, earliest first, then in feed order. The heap orders one
+/// 128-bit key per join — time, then the feed order's low 32 bits, then the slot in the slab
+/// where the call itself stays put — so reordering moves 16 bytes, not a call. (Feed orders
+/// 2^32 apart could only tie if one call stayed in the IVR while four billion others went by.)
+#[derive(Clone, Debug, Default)]
+struct JoinQueue {
+    order: BinaryHeap<Reverse<u128>>,
+    slab: Vec<Join>,
+    vacant: Vec<u32>,
+}
+
+impl JoinQueue {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn next_time(&self) -> Option<Micros> {
+        self.order.peek().map(|Reverse(key)| (key >> 64) as Micros)
+    }
+
+    fn push(&mut self, join: Join) {
+        let slot = match self.vacant.pop() {
+            Some(slot) => {
+                self.slab[slot as usize] = join;
+                slot
+            }
+            None => {
+                self.slab.push(join);
+                (self.slab.len() - 1) as u32
+            }
+        };
+        let key =
+            u128::from(join.time) << 64 | u128::from(join.seq as u32) << 32 | u128::from(slot);
+        self.order.push(Reverse(key));
+    }
+
+    fn pop(&mut self) -> Option<Join> {
+        let Reverse(key) = self.order.pop()?;
+        let slot = key as u32;
+        self.vacant.push(slot);
+        Some(self.slab[slot as usize])
     }
 }
-impl PartialOrd for Join {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl PartialEq for Join {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
-    }
-}
-impl Eq for Join {}
 
 /// One queue's agents and line.
 #[derive(Clone, Debug, Default)]
@@ -261,7 +287,7 @@ pub struct Stage {
     intervals: usize,
     batches: Option<Batches>,
     queues: Vec<QueueState>,
-    joins: BinaryHeap<Join>,
+    joins: JoinQueue,
     seq: u64,
     /// The interval whose staffing is in force, and when it ends.
     current_interval: usize,
@@ -335,7 +361,7 @@ impl Stage {
             intervals,
             batches,
             queues,
-            joins: BinaryHeap::new(),
+            joins: JoinQueue::default(),
             seq: 0,
             current_interval: 0,
             next_boundary: match interval {
@@ -358,9 +384,10 @@ impl Stage {
     pub fn feed(&mut self, call: Call, sink: &mut impl FnMut(Outcome)) -> Option<u32> {
         let batch = self.batch_of(call.arrival);
         // No call fed from now on joins before `call.arrival`.
-        while self.joins.peek().is_some_and(|j| j.time <= call.arrival) {
-            let join = self.joins.pop().expect("peeked");
-            self.join(join, sink);
+        while self.joins.next_time().is_some_and(|t| t <= call.arrival) {
+            if let Some(join) = self.joins.pop() {
+                self.join(join, sink);
+            }
         }
         if let Some(offer) = call.offer {
             let join = Join {

@@ -2,9 +2,11 @@
 //!
 //! Every call draws from four independent streams: the IVR part, its arrival gap, its queue
 //! patience and its handle time. Each stream is the seed's xoshiro256++ sequence jumped
-//! `kind · 2^224 + day · 2^192 + block · 2^128` steps, where calls are cut into blocks of
+//! `(4 · day + kind) · 2^192 + block · 2^128` steps, where calls are cut into blocks of
 //! [`BLOCK`] calls exactly as the IVR simulation does (its stream for block `b` is the
-//! `kind = 0, day = 0` one). A call takes a fixed number of draws from the arrival, patience and
+//! `kind = 0, day = 0` one). Jumps of 2^128 and 2^192 steps are cheap fixed jumps, so going
+//! from one block (or day) to the next costs well under a microsecond; only reaching a far
+//! block or day directly costs a general jump (about half a millisecond). A call takes a fixed number of draws from the arrival, patience and
 //! handle streams whatever menu it goes through, so call `i` of two menus (`compare`) arrives
 //! at the same time with the same patience and handle time; only the IVR stream depends on
 //! the menu. A block can be generated on any thread: arrival gaps are drawn at unit rate and
@@ -32,11 +34,28 @@ pub enum Stream {
     Handle = 3,
 }
 
+/// Jumps `rng` by `count · 2^exponent` steps (`exponent` 128 or 192): a few fixed jumps when
+/// `count` is small, else one general jump (the same state either way).
+fn advance(rng: &mut Xoshiro256PlusPlus, count: u64, exponent: u32) {
+    const FIXED_JUMPS_UP_TO: u64 = 64;
+    if count > FIXED_JUMPS_UP_TO {
+        rng.jump_ce(count, exponent);
+        return;
+    }
+    for _ in 0..count {
+        match exponent {
+            128 => rng.jump(),
+            192 => rng.long_jump(),
+            _ => rng.jump_ce(1, exponent),
+        }
+    }
+}
+
 /// The random stream of `kind` for block `block` of day `day` under `seed`.
 pub fn stream_rng(seed: u64, kind: Stream, day: u32, block: u64) -> Xoshiro256PlusPlus {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    // Little-endian words of the jump: block · 2^128 + day · 2^192 + kind · 2^224.
-    rng.jump_n(&[0, 0, block, u64::from(day) | (kind as u64) << 32]);
+    advance(&mut rng, 4 * u64::from(day) + kind as u64, 192);
+    advance(&mut rng, block, 128);
     rng
 }
 
@@ -71,6 +90,15 @@ impl BlockDraws {
         }
     }
 
+    /// The draws of the block after this one (from this block's start), by fixed jumps.
+    fn following(&self, exponent: u32, count: u64) -> BlockDraws {
+        let mut next = self.clone();
+        for rng in [&mut next.arrivals, &mut next.patience, &mut next.handle] {
+            advance(rng, count, exponent);
+        }
+        next
+    }
+
     /// The next call's draws.
     #[inline]
     pub fn next_call(&mut self) -> CallDraws {
@@ -90,19 +118,32 @@ impl BlockDraws {
 /// block.
 #[derive(Clone, Debug)]
 pub struct CallDrawSequence {
-    seed: u64,
-    day: u32,
+    /// The streams at the start of the day and of the current block.
+    day_start: BlockDraws,
+    block_start: BlockDraws,
     index: u64,
     block: BlockDraws,
 }
 
 impl CallDrawSequence {
     pub fn new(seed: u64, day: u32) -> CallDrawSequence {
+        let start = BlockDraws::new(seed, day, 0);
         CallDrawSequence {
-            seed,
-            day,
+            day_start: start.clone(),
+            block_start: start.clone(),
             index: 0,
-            block: BlockDraws::new(seed, day, 0),
+            block: start,
+        }
+    }
+
+    /// The draws of the next day (the same as `new(seed, day + 1)`, without a far jump).
+    pub fn following_day(&self) -> CallDrawSequence {
+        let start = self.day_start.following(192, 4);
+        CallDrawSequence {
+            day_start: start.clone(),
+            block_start: start.clone(),
+            index: 0,
+            block: start,
         }
     }
 }
@@ -113,7 +154,8 @@ impl Iterator for CallDrawSequence {
     #[inline]
     fn next(&mut self) -> Option<CallDraws> {
         if self.index > 0 && self.index.is_multiple_of(BLOCK) {
-            self.block = BlockDraws::new(self.seed, self.day, self.index / BLOCK);
+            self.block_start = self.block_start.following(128, 1);
+            self.block = self.block_start.clone();
         }
         self.index += 1;
         Some(self.block.next_call())
@@ -227,6 +269,43 @@ mod tests {
             theirs.jump_ce(block, 128);
             assert_eq!(ours.next_u64(), theirs.next_u64());
         }
+    }
+
+    #[test]
+    fn near_and_far_jumps_reach_the_same_state() {
+        for (count, exponent) in [(65, 128), (70, 192), (3, 128), (5, 192)] {
+            let mut general = Xoshiro256PlusPlus::seed_from_u64(1);
+            general.jump_ce(count, exponent);
+            let mut fixed = Xoshiro256PlusPlus::seed_from_u64(1);
+            for _ in 0..count {
+                if exponent == 128 {
+                    fixed.jump();
+                } else {
+                    fixed.long_jump();
+                }
+            }
+            let mut ours = Xoshiro256PlusPlus::seed_from_u64(1);
+            advance(&mut ours, count, exponent);
+            let first = general.next_u64();
+            assert_eq!((fixed.next_u64(), ours.next_u64()), (first, first));
+        }
+    }
+
+    #[test]
+    fn the_next_day_is_the_same_by_far_jump_or_step() {
+        let stepped: Vec<CallDraws> = CallDrawSequence::new(4, 0)
+            .following_day()
+            .following_day()
+            .take(3)
+            .collect();
+        let direct: Vec<CallDraws> = CallDrawSequence::new(4, 2).take(3).collect();
+        assert_eq!(stepped, direct);
+        let far: Vec<CallDraws> = CallDrawSequence::new(4, 40).take(3).collect();
+        let mut day = CallDrawSequence::new(4, 0);
+        for _ in 0..40 {
+            day = day.following_day();
+        }
+        assert_eq!(day.take(3).collect::<Vec<_>>(), far);
     }
 
     #[test]
