@@ -1,6 +1,7 @@
 //! Agent queues after the transfer: the analytic Erlang C / Erlang A answer and staffing
 //! ([`erlang`]), the queue stage as a discrete-event simulation ([`stage`]) with its tallies
-//! ([`tally`]), and the random streams and arrival times that feed it ([`streams`]).
+//! ([`tally`]), the random streams and arrival times that feed it ([`streams`]), and one queue
+//! fed straight by Poisson arrivals, the case the formulas describe ([`single`]).
 //!
 //! Pure arithmetic and simulation: nothing here knows about menus.
 
