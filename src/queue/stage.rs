@@ -421,7 +421,7 @@ impl Stage {
             self.boundary(sink);
         }
         if let Some(b) = &self.batches {
-            let span = b.last_arrival - b.span_start;
+            let span = b.last_arrival.saturating_sub(b.span_start);
             let current = b.current as usize;
             if b.first_counted.is_some() {
                 for (q, agents) in self.agents.iter().enumerate() {
@@ -461,7 +461,7 @@ impl Stage {
             b.next_start = start_of(u64::from(b.current) + 1);
         }
         if let Some(done) = closed {
-            let span = b.last_arrival - b.span_start;
+            let span = b.last_arrival.saturating_sub(b.span_start);
             for (q, agents) in self.agents.iter().enumerate() {
                 self.tally.queues[q][done as usize].available +=
                     u128::from(agents[0]) * u128::from(span);
