@@ -12,6 +12,7 @@ pub mod intents;
 pub mod lint;
 pub mod load;
 pub mod menu;
+pub mod queue;
 pub mod ranges;
 pub mod report;
 pub mod schema;
