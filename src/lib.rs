@@ -3,10 +3,11 @@
 //! Data flows one way, and no module imports one above it (docs/architecture.md draws the
 //! layers; `tests/architecture.rs` enforces them):
 //!
-//! - text: [`source`] (files, spans), [`diagnostic`] (the one message type), [`yaml`] (a
-//!   spanned YAML tree);
+//! - text and plain facts: [`source`] (files, spans), [`text`], [`ranges`], [`stats`]
+//!   (streaming figures), [`diagnostic`] (the one message type), [`yaml`] (a spanned YAML tree);
 //! - the spanned model: [`callers`] (the caller model), [`intents`], [`menu`] (with its graph,
-//!   routing and analysis), read from files by [`document`];
+//!   routing and analysis), read from files by [`document`]; [`queue`] (agents after a
+//!   transfer);
 //! - rules and simulation: [`lint`], [`sim`]; [`config`] (`.ivr.yaml`) feeds the linter its
 //!   settings; [`schema`] describes the files;
 //! - the driver: [`commands`], one function per subcommand;
@@ -28,10 +29,12 @@ pub mod generate;
 pub mod intents;
 pub mod lint;
 pub mod menu;
+pub mod queue;
 pub mod ranges;
 pub mod render;
 pub mod schema;
 pub mod sim;
 pub mod source;
+pub mod stats;
 pub mod text;
 pub mod yaml;

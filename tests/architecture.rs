@@ -9,7 +9,7 @@ use std::path::Path;
 /// other: not its own layer's (so `lint` and `sim` stay independent), not a layer above.
 const LAYERS: &[&[&str]] = &[
     // text, and facts that depend on nothing
-    &["source", "text", "ranges", "generate"],
+    &["source", "text", "ranges", "stats", "generate"],
     &["diagnostic"],
     &["yaml"],
     // the spanned model
@@ -17,6 +17,8 @@ const LAYERS: &[&[&str]] = &[
     &["intents"],
     &["menu"],
     &["document"],
+    // the agent queues after a transfer (pure arithmetic; the simulator will feed them)
+    &["queue"],
     // rules and simulation, and what feeds or describes them
     &["lint", "sim"],
     &["config", "schema"],

@@ -15,7 +15,7 @@ use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport};
 use super::run::{RunOptions, Tally, block_rng, call_rng, record, run_blocks};
-use super::stats::{IntHistogram, TimeHistogram, mean_ci, to_micros};
+use crate::stats::{IntHistogram, TimeHistogram, mean_ci, to_micros};
 
 /// Calls per batch for the batch means of quantile differences.
 pub const BATCH: u64 = 4096;

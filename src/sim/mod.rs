@@ -2,9 +2,9 @@
 //! call by call or solved exactly.
 //!
 //! `program` (the menu and its routing compiled to flat arrays) -> `engine` (one call, pure) ->
-//! `run` (blocks, threads, seeds) -> `stats` (streaming figures) -> `report` (one `Serialize`
-//! struct). `exact` solves the same model as an absorbing Markov chain. On top of a report:
-//! `gates` (pass/fail bounds on its figures), `sweep` (a grid of caller parameters) and
+//! `run` (blocks, threads, seeds; figures kept with [`crate::stats`]) -> `report` (one
+//! `Serialize` struct). `exact` solves the same model as an absorbing Markov chain. On top of a
+//! report: `gates` (pass/fail bounds on its figures), `sweep` (a grid of caller parameters) and
 //! `compare` (two menus on the same callers).
 //!
 //! The simulator assumes a structurally sound menu: whoever calls it asks the linter first
@@ -17,7 +17,6 @@ pub mod gates;
 pub mod program;
 pub mod report;
 pub mod run;
-pub mod stats;
 pub mod sweep;
 
 /// Why a gate or a sweep the user wrote cannot be used: a message and, perhaps, what to do

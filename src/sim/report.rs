@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::engine::Outcome;
 use super::run::{IntentTally, Tally};
-use super::stats::wilson;
+use crate::stats::wilson;
 
 /// Seven numbers, one per outcome, in the order every output format lists them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -140,7 +140,7 @@ pub fn figures(tally: &IntentTally) -> Figures {
         p90_ci95: ic90,
         p99_ci95: ic99,
     };
-    let time_of = |sums: &super::stats::Sums, hist: &super::stats::TimeHistogram| {
+    let time_of = |sums: &crate::stats::Sums, hist: &crate::stats::TimeHistogram| {
         let mean = sums.mean_ci(1e6);
         let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
         let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));

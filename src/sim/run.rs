@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
-use super::stats::{IntHistogram, Sums, TimeHistogram, to_micros};
+use crate::stats::{IntHistogram, Sums, TimeHistogram, to_micros};
 
 /// Calls per block.
 pub const BLOCK: u64 = 1 << 16;
