@@ -1,8 +1,8 @@
 //! `.ivr.yaml`: per-rule severities and options, folders to exclude, simulation checks.
 //!
-//! The `rules:` as written are converted, in one place, to the linter's own
-//! [`Settings`](crate::lint::Settings); the linter never reads this file. The nearest
-//! `.ivr.yaml` up from a linted file wins; there is no merging.
+//! The `rules:` as written are converted, in one place, to the linter's own [`Settings`]; the
+//! linter never reads this file. The nearest `.ivr.yaml` up from a linted file wins; there is
+//! no merging.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
