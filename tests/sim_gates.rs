@@ -388,6 +388,26 @@ fn a_bad_check_in_the_config_points_at_its_line() {
 // ---------------------------------------------------------------------------------------------
 // Usage errors
 
+/// A usage error is a diagnostic like an input error: one `error(usage-error)` report (with its
+/// help, when it has one), given before any file is read.
+#[test]
+fn usage_errors_are_diagnostics() {
+    let cases: &[&[&str]] = &[
+        &["sim", "nowhere.yaml", "--calls", "0"],
+        &["sim", "nowhere.yaml", "--threads", "5000"],
+        &["sim", "nowhere.yaml", "--vary", "mistake_rate=0.1"],
+        &["sim", SMALL, "--check", "abandonned <= 0.1"],
+        &["compare", "nowhere.yaml", "nowhere.yaml", "--calls", "0"],
+        &["rule", "popular-frist"],
+    ];
+    for args in cases {
+        let err = ivr(args).failure(2);
+        assert!(err.starts_with("error(usage-error)"), "{args:?}:\n{err}");
+        assert_eq!(err.matches("error(").count(), 1, "{args:?}:\n{err}");
+        assert!(!err.contains("nowhere.yaml"), "{args:?}:\n{err}");
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let cases: &[(&[&str], &str)] = &[
