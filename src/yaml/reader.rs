@@ -167,6 +167,10 @@ impl<'a> Reader<'a> {
             format!("unknown field `{name}` in {}", shape.what),
             "unknown field",
         );
+        let lower = name.to_lowercase();
+        if lower != name && shape.allowed.contains(&lower.as_str()) {
+            return error.with_help_boxed(format!("field names are lower case: write `{lower}`"));
+        }
         match did_you_mean(name, shape.allowed.iter().copied()) {
             Some(better) => error.with_help_boxed(format!("did you mean `{better}`?")),
             None => error.with_help_boxed(format!(
