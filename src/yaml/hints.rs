@@ -34,8 +34,10 @@ enum Slip {
 enum Spot {
     /// The character where the parser stopped.
     Stop,
-    /// The first tab on the line before the stop.
-    FirstTab,
+    /// The tab in the indentation of the stop line or a line next to it: the parser often
+    /// stops on the line above a tab (inside the value it was reading) or below it (where the
+    /// indentation stopped making sense).
+    IndentTab,
     /// The first character of the line's text: the parser stops at the colon, but an
     /// indentation slip is seen at the start of the line.
     LineStart,
@@ -48,7 +50,7 @@ impl Slip {
             Slip::UnclosedBracket
         } else if message.starts_with("unclosed quote") {
             Slip::UnclosedQuote
-        } else if message.contains("tabs") {
+        } else if message.contains("tabs") || message.contains("found a tab") {
             Slip::TabIndentation
         } else if message.contains("trailing content after") {
             Slip::TextAfterQuote
@@ -69,7 +71,7 @@ impl Slip {
 
     fn spot(self) -> Spot {
         match self {
-            Slip::TabIndentation => Spot::FirstTab,
+            Slip::TabIndentation => Spot::IndentTab,
             Slip::Indentation => Spot::LineStart,
             Slip::UnclosedBracket
             | Slip::UnclosedQuote
@@ -94,8 +96,8 @@ impl Slip {
                 "close the quote on the same line; inside \"...\" write a quote as \\\"".into(),
             ),
             Slip::TabIndentation => (
-                "a tab",
-                "indent with spaces: YAML does not allow tabs for indentation".into(),
+                "a tab (drawn as →)",
+                "indent with spaces: YAML does not allow tabs in indentation".into(),
             ),
             Slip::TextAfterQuote => (
                 "text after the closing quote",
@@ -139,17 +141,28 @@ pub(super) fn syntax_error(
     let line = source.line_text(offset);
     let column = source.line_col(offset).column;
     let before: String = line.chars().take(column.saturating_sub(1)).collect();
-    let slip = Slip::of(message, &before);
+    let mut slip = Slip::of(message, &before);
+    let stop_line = source.line_col(offset).line;
+    // Lines to look for a tab in, nearest first: a tab slip is found after the stop; a line
+    // that does not fit (or an unclear error) may be caused by a tab on the line above.
+    let near: &[isize] = match slip {
+        Slip::TabIndentation => &[0, 1, 2],
+        Slip::Indentation | Slip::Other => &[0, -1, 1],
+        _ => &[],
+    };
+    let tab = near.iter().find_map(|&d| {
+        let line = stop_line.checked_add_signed(d).filter(|&l| l >= 1)?;
+        indentation_tab(source, line)
+    });
+    if tab.is_some() {
+        slip = Slip::TabIndentation;
+    }
     let (label, help) = slip.words(line);
-    let line_start = source
-        .offset_of(source.line_col(offset).line, 1)
-        .min(offset);
+    let line_start = source.offset_of(stop_line, 1).min(offset);
     let before_stop = &source.text()[line_start..offset];
     let span = match slip.spot() {
         Spot::Stop => span,
-        Spot::FirstTab => before_stop
-            .find('\t')
-            .map_or(span, |i| Span::new(line_start + i, 1)),
+        Spot::IndentTab => tab.map_or(span, |at| Span::new(at, 1)),
         Spot::LineStart => {
             let start =
                 line_start + (before_stop.len() - before_stop.trim_start_matches(' ').len());
@@ -164,6 +177,26 @@ pub(super) fn syntax_error(
         label,
     )
     .with_help(help)
+}
+
+/// The file offset of the first tab in a line's indentation: its leading spaces and tabs,
+/// and the `- ` of list items.
+fn indentation_tab(source: &SourceFile, line: usize) -> Option<usize> {
+    if line > source.line_count() {
+        return None;
+    }
+    let start = source.offset_of(line, 1);
+    let text = source.line_text(start);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ' ' => {}
+            '\t' => return Some(start + i),
+            '-' if chars.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// "`why`: quote the value", with the fixed line when it is a plain `key: value` line.
@@ -275,7 +308,7 @@ mod tests {
 
     #[test]
     fn only_tab_and_indentation_slips_move_the_label() {
-        assert_eq!(Slip::TabIndentation.spot(), Spot::FirstTab);
+        assert_eq!(Slip::TabIndentation.spot(), Spot::IndentTab);
         assert_eq!(Slip::Indentation.spot(), Spot::LineStart);
         for slip in [
             Slip::UnclosedBracket,
@@ -308,6 +341,13 @@ mod tests {
         // A tab: the label is on the tab, not where the parser stopped.
         let tabs = "tabs disallowed within this context (block indentation)";
         assert_eq!(labelled("a:\n  \tb: 1\n", 6, tabs), "\t");
+        // The parser stops in the value above the tab, or on the line below it.
+        let scalar = "while scanning a plain scalar, found a tab";
+        assert_eq!(labelled("a: b\n\tc: 1\n", 3, scalar), "\t");
+        let dash = "while parsing a block collection, did not find expected '-' indicator";
+        assert_eq!(labelled("- \tk: 1\n  j: 2\n", 7, dash), "\t");
+        // A line that does not fit, with no tab near: the label stays on the line's text.
+        assert_eq!(labelled("a: 1\n   bee: 2\n", 11, MAPPING), "b");
         assert_eq!(labelled("a: [1, 2\n", 3, "unclosed bracket '['"), "[");
     }
 }
