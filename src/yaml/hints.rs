@@ -213,8 +213,32 @@ fn quote_fix(why: &str, line: &str) -> String {
     }
 }
 
-/// A bare `*` or `#` as an option key: in YAML `*` starts an alias and `#` a comment.
-pub(super) fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
+/// A bare `*` or `#` where YAML reads something else: `*` starts an alias, `#` a comment. Looks
+/// at the line where the parser stopped, and for `#` inside `{ ... }` at the line above too: the
+/// comment swallows the closing brace, so the parser only stops on the next line.
+pub(super) fn bare_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
+    let line = source.line_col(offset).line;
+    bare_key_symbol(source, offset)
+        .or_else(|| bare_star(source, line))
+        .or_else(|| {
+            let above = (1..line)
+                .rev()
+                .find(|&l| !is_blank_or_comment(source.line_text(source.offset_of(l, 1))))?;
+            let at = source.offset_of(above, 1);
+            let text = source.line_text(at);
+            let hash = text.find("key: #")?;
+            let opened = text[..hash].matches('{').count() > text[..hash].matches('}').count();
+            opened.then(|| bare_key_symbol(source, at)).flatten()
+        })
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let text = line.trim_start();
+    text.is_empty() || text.starts_with('#')
+}
+
+/// A bare `*` or `#` as an option key, on the line at `offset`.
+fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
     let line = source.line_text(offset);
     for symbol in ['*', '#'] {
         let bare = format!("key: {symbol}");
@@ -243,6 +267,50 @@ pub(super) fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option
         );
     }
     None
+}
+
+/// A bare `*` as a list item (`serves: [*]`, `- *`) or a value (`queue: *`) on a line: YAML
+/// reads it as an alias with no name.
+fn bare_star(source: &Arc<SourceFile>, line: usize) -> Option<Diagnostic> {
+    let start = source.offset_of(line, 1);
+    let text = source.line_text(start);
+    let bytes = text.as_bytes();
+    let star = (0..bytes.len()).find(|&i| {
+        let before = text[..i].trim_end_matches(' ');
+        let after = text[i + 1..].trim_start_matches(' ');
+        bytes[i] == b'*'
+            && before.matches('"').count() % 2 == 0
+            && !before.contains(" #")
+            && (before.ends_with(['[', ',', ':']) || before.trim_start() == "-")
+            && (after.is_empty() || after.starts_with([',', ']', '}', '#']))
+    })?;
+    let before = text[..star].trim_end_matches(' ');
+    let (what, fixed) = if let Some(open) = before.rfind('[').filter(|_| !before.ends_with(':')) {
+        // The field and its list, `serves: ["*"]`, rather than the whole line.
+        let field = text[..open].trim_end().strip_suffix(':').map(|f| {
+            let name_start = f.rfind([' ', '{', ',']).map_or(0, |i| i + 1);
+            format!("{}: ", &f[name_start..])
+        });
+        let close = text[star..].find(']').map_or(text.len(), |i| star + i + 1);
+        let list = format!("{}\"*\"{}", &text[open..star], &text[star + 1..close]);
+        ("a list item", format!("{}{list}", field.unwrap_or_default()))
+    } else if before.ends_with(':') {
+        let name_start = before.rfind([' ', '{', ',']).map_or(0, |i| i + 1);
+        ("a value", format!("{} \"*\"", &before[name_start..]))
+    } else if before.ends_with(',') {
+        return None;
+    } else {
+        ("a list item", "- \"*\"".to_string())
+    };
+    Some(
+        Diagnostic::input_error(
+            source,
+            Span::new(start + star, 1),
+            format!("a bare `*` cannot be {what}: in YAML it starts an alias"),
+            "quote this `*`",
+        )
+        .with_help(format!("write it in quotes: {fixed}")),
+    )
 }
 
 /// Checks for a bare `#` key that YAML read as a comment, leaving `key:` empty.
