@@ -407,3 +407,17 @@ fn intents_flag_and_traffic_field_feed_the_rules() {
         (Some(3), Some("t.yaml"))
     );
 }
+
+/// A missing or misspelt `entry` leaves nothing reachable: with every rule on, the slip is
+/// reported once, not once per intent (intent-coverage) or per node (unreachable-node).
+#[test]
+fn a_missing_or_misspelt_entry_is_reported_once() {
+    for (fixture, cause) in [
+        ("pass_misspelt_entry", "unknown-target"),
+        ("pass_missing_entry", "missing-field"),
+    ] {
+        let path = format!("tests/fixtures/rules/intent-coverage/{fixture}.yaml");
+        let report = ivr(&["lint", &path, "--format", "json"]).json();
+        assert_eq!(rules(&report), [cause], "{fixture}: {report:#}");
+    }
+}
