@@ -293,7 +293,10 @@ fn bare_star(source: &Arc<SourceFile>, line: usize) -> Option<Diagnostic> {
         });
         let close = text[star..].find(']').map_or(text.len(), |i| star + i + 1);
         let list = format!("{}\"*\"{}", &text[open..star], &text[star + 1..close]);
-        ("a list item", format!("{}{list}", field.unwrap_or_default()))
+        (
+            "a list item",
+            format!("{}{list}", field.unwrap_or_default()),
+        )
     } else if before.ends_with(':') {
         let name_start = before.rfind([' ', '{', ',']).map_or(0, |i| i + 1);
         ("a value", format!("{} \"*\"", &before[name_start..]))

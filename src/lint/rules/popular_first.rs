@@ -280,7 +280,10 @@ fn proposal(node: &crate::menu::Node, order: &Order, ordinary: &[usize]) -> Stri
 /// that are not all digits 1 to 9 are left as written.
 fn renumbered<'a>(node: &'a crate::menu::Node, order: &Order, ordinary: &[usize]) -> Vec<&'a str> {
     let mut keys: Vec<&str> = order.iter().map(|&k| node.options[k].key_text()).collect();
-    let mut digits: Vec<&str> = ordinary.iter().map(|&k| node.options[k].key_text()).collect();
+    let mut digits: Vec<&str> = ordinary
+        .iter()
+        .map(|&k| node.options[k].key_text())
+        .collect();
     if !digits.iter().all(|k| matches!(k.as_bytes(), [b'1'..=b'9'])) {
         return keys;
     }
