@@ -274,16 +274,27 @@ fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic
 fn bare_star(source: &Arc<SourceFile>, line: usize) -> Option<Diagnostic> {
     let start = source.offset_of(line, 1);
     let text = source.line_text(start);
-    let bytes = text.as_bytes();
-    let star = (0..bytes.len()).find(|&i| {
-        let before = text[..i].trim_end_matches(' ');
-        let after = text[i + 1..].trim_start_matches(' ');
-        bytes[i] == b'*'
-            && before.matches('"').count() % 2 == 0
-            && !before.contains(" #")
-            && (before.ends_with(['[', ',', ':']) || before.trim_start() == "-")
-            && (after.is_empty() || after.starts_with([',', ']', '}', '#']))
-    })?;
+    // One pass over the line (it may be megabytes long): quotes and a comment seen so far.
+    let mut quotes = 0usize;
+    let mut star = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quotes += 1,
+            '#' if i == 0 || text[..i].ends_with([' ', '\t']) => break,
+            '*' if quotes.is_multiple_of(2) => {
+                let before = text[..i].trim_end_matches(' ');
+                let after = text[i + 1..].trim_start_matches(' ');
+                if (before.ends_with(['[', ',', ':']) || before.trim_start() == "-")
+                    && (after.is_empty() || after.starts_with([',', ']', '}', '#']))
+                {
+                    star = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let star = star?;
     let before = text[..star].trim_end_matches(' ');
     let (what, fixed) = if let Some(open) = before.rfind('[').filter(|_| !before.ends_with(':')) {
         // The field and its list, `serves: ["*"]`, rather than the whole line.

@@ -226,7 +226,7 @@ fn check_menu(
             keys(&popular)
         )
     };
-    if smith != popular && smith_saved > saved + 1e-9 {
+    if keys(&smith) != keys(&popular) && smith_saved > saved + 1e-9 {
         help.push_str(&format!(
             "; the time-optimal order, which also weighs prompt lengths and mistakes, is {}, and saves {smith_saved:.1} s{}",
             keys(&smith),
