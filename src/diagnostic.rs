@@ -216,7 +216,11 @@ struct MietteView<'a> {
 
 /// The lines around a diagnostic's labels, for miette to draw: it scans its source from the
 /// start to count lines, so handing it the whole file made every finding cost the file's size
-/// (60,000 findings in a 7 MB file never finished). Offsets and line numbers stay the file's.
+/// (60,000 findings in a 7 MB file never finished). Line numbers stay the file's.
+///
+/// Tabs are drawn as `→`: miette would draw them as spaces, and a tab that breaks the YAML must
+/// be seen. `→` is longer in UTF-8 than a tab, so miette sees offsets shifted past each tab
+/// ([`Snippet::drawn`]).
 struct Snippet {
     name: String,
     text: String,
@@ -224,7 +228,12 @@ struct Snippet {
     offset: usize,
     /// 0-based line of the file where `text` starts.
     first_line: usize,
+    /// File offsets of the tabs in `text`, in order.
+    tabs: Vec<usize>,
 }
+
+/// How a tab is drawn in a snippet.
+const TAB: char = '→';
 
 impl Snippet {
     /// Lines from the one before the first label to the one after the last.
@@ -249,12 +258,26 @@ impl Snippet {
         } else {
             end
         };
+        let text = &source.text()[start..end];
         Snippet {
             name,
-            text: source.text()[start..end].to_string(),
+            tabs: text.match_indices('\t').map(|(i, _)| start + i).collect(),
+            text: text.replace('\t', &TAB.to_string()),
             offset: start,
             first_line: first - 1,
         }
+    }
+
+    /// A file offset as miette sees it in the drawn text (each tab before it is a wider `→`).
+    fn drawn(&self, offset: usize) -> usize {
+        let tabs_before = self.tabs.partition_point(|&t| t < offset);
+        offset + tabs_before * (TAB.len_utf8() - 1)
+    }
+
+    /// A label's span as miette sees it.
+    fn drawn_span(&self, span: Span) -> miette::SourceSpan {
+        let start = self.drawn(span.start);
+        (start, self.drawn(span.end()) - start).into()
     }
 }
 
@@ -362,13 +385,14 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let snippet = self.source.as_ref()?;
         let labels = self.diagnostic.labels.iter().enumerate().map(|(i, l)| {
             let text = (!l.text.is_empty()).then(|| l.text.clone());
+            let span = snippet.drawn_span(l.span);
             if i == 0 {
-                miette::LabeledSpan::new_primary_with_span(text, l.span)
+                miette::LabeledSpan::new_primary_with_span(text, span)
             } else {
-                miette::LabeledSpan::new_with_span(text, l.span)
+                miette::LabeledSpan::new_with_span(text, span)
             }
         });
         Some(Box::new(labels))

@@ -82,7 +82,7 @@ nodes:
       - { key: "#", say: "y", to: subgraph }
       - { key: "2", say: "z", to: nowhere }
       - { key: "3", say: "w", to: style }
-  graph: { type: message, say: 'end --> style; click graph call x() "', to: style }
+  graph: { type: message, label: 'Billing "desk" <i>x</i> | #2', say: 'end --> style; click graph call x() "', to: style }
   subgraph: { type: hangup, say: "}}]]) ;; &amp; `code`" }
   style: { type: transfer, queue: 'q"1\', serves: ["*"] }
 "##;
@@ -309,6 +309,11 @@ fn mermaid_escapes_ids_and_prompts() {
     assert!(body.contains("查询"), "CJK text is written as is");
     let graph_label = labels.iter().find(|l| l.starts_with("graph\n")).unwrap();
     assert!(graph_label.contains("end --> style; click graph call x() \""));
+    // The node's `label` is shown under its id, escaped like the prompt.
+    assert!(
+        graph_label.starts_with("graph\nBilling \"desk\" <i>x</i> | #2\n[message]\n"),
+        "{graph_label}"
+    );
     assert!(labels.iter().any(|l| l.contains("}}]]) ;; &amp; `code`")));
     assert!(labels.iter().any(|l| l.contains("transfer → q\"1\\")));
 }
@@ -322,6 +327,10 @@ fn dot_escapes_ids_and_prompts() {
         "{text}"
     );
     assert!(text.contains("transfer → q\\\"1\\\\]"), "{text}");
+    assert!(
+        text.contains("graph\\nBilling \\\"desk\\\" <i>x</i> | #2\\n[message]"),
+        "the node's label under its id: {text}"
+    );
     let mut strings = Vec::new();
     for line in text.lines() {
         let (outside, found) = dot_split(line);

@@ -407,3 +407,44 @@ fn intents_flag_and_traffic_field_feed_the_rules() {
         (Some(3), Some("t.yaml"))
     );
 }
+
+/// A missing or misspelt `entry` leaves nothing reachable: with every rule on, the slip is
+/// reported once, not once per intent (intent-coverage) or per node (unreachable-node).
+#[test]
+fn a_missing_or_misspelt_entry_is_reported_once() {
+    for (fixture, cause) in [
+        ("pass_misspelt_entry", "unknown-target"),
+        ("pass_missing_entry", "missing-field"),
+    ] {
+        let path = format!("tests/fixtures/rules/intent-coverage/{fixture}.yaml");
+        let report = ivr(&["lint", &path, "--format", "json"]).json();
+        assert_eq!(rules(&report), [cause], "{fixture}: {report:#}");
+    }
+}
+
+/// `popular-first` stays quiet over savings below `min_saving` (0.1 s per caller by default,
+/// nothing without barge-in); `min_saving: 0` reports every menu out of popularity order.
+#[test]
+fn popular_first_min_saving_is_an_option() {
+    let dir = common::scratch();
+    write(
+        dir.path(),
+        "zero.ivr.yaml",
+        "rules:\n  popular-first: { min_saving: 0 }\n",
+    );
+    let config = dir.path().join("zero.ivr.yaml");
+    for fixture in ["pass_small_saving", "pass_no_barge_in"] {
+        let path = format!("tests/fixtures/rules/popular-first/{fixture}.yaml");
+        let quiet = ivr(&["lint", &path, "--format", "json"]).json();
+        assert!(
+            !rules(&quiet).iter().any(|r| r == "popular-first"),
+            "{fixture}: {quiet:#}"
+        );
+        let config = config.to_str().unwrap();
+        let loud = ivr(&["lint", &path, "--config", config, "--format", "json"]).json();
+        assert!(
+            rules(&loud).iter().any(|r| r == "popular-first"),
+            "{fixture} with min_saving 0: {loud:#}"
+        );
+    }
+}

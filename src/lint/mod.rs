@@ -60,6 +60,8 @@ pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) ->
                 continue;
             }
             let severity = finding.at_most.map_or(severity, |cap| severity.max(cap));
+            let mut finding = finding;
+            finding.message = named_with_label(finding.message, finding.node.as_deref(), menu);
             diagnostics.push(to_diagnostic(rule.name, severity, finding, source));
         }
     }
@@ -103,6 +105,25 @@ pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnost
         .collect();
     found.sort_by_key(|d| d.position());
     found
+}
+
+/// A finding's message with the node it is about named by its `label` too, the designer's
+/// short name for reports: "`bal_menu` (Balance and payments) is 6 inputs from `main`".
+fn named_with_label(message: String, node: Option<&str>, menu: &Menu) -> String {
+    let Some((id, label)) = node.and_then(|id| {
+        let label = menu.node(menu.lookup(id)?).label.as_ref()?;
+        Some((id, label))
+    }) else {
+        return message;
+    };
+    let name = format!("`{id}`");
+    match message.find(&name) {
+        Some(at) => {
+            let end = at + name.len();
+            format!("{} ({}){}", &message[..end], label.value, &message[end..])
+        }
+        None => message,
+    }
 }
 
 fn to_diagnostic(

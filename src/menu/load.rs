@@ -181,6 +181,8 @@ fn home_of(field: &str) -> &'static str {
 fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult<Node> {
     let what_node = format!("node `{}`", id.value);
     let entries = r.expect_map(body, &what_node)?;
+    // A misspelt field (`optoins`, `Type`) is the slip to report, before it hides the node type.
+    check_field_names(r, &what_node, body, entries)?;
     let (kind, kind_span) = node_kind(r, &id, entries)?;
     let mut allowed: Vec<&str> = COMMON_NODE_FIELDS.to_vec();
     allowed.extend_from_slice(kind.fields());
@@ -191,23 +193,7 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
         allowed: &allowed,
         elsewhere: &elsewhere,
     };
-    let fields = r.fields(body, &shape).map_err(|e| {
-        // A misspelling of a field no node type has: suggest among all node fields.
-        if e.message.starts_with("unknown field")
-            && e.help
-                .as_deref()
-                .is_some_and(|h| !h.starts_with("did you mean"))
-        {
-            let name = e.message.split('`').nth(1).unwrap_or_default().to_string();
-            if let Some(better) = did_you_mean(&name, ALL_NODE_FIELDS.iter().copied()) {
-                return e.with_help_boxed(format!(
-                    "did you mean `{better}`? (a field of {})",
-                    home_of(better)
-                ));
-            }
-        }
-        e
-    })?;
+    let fields = r.fields(body, &shape)?;
     let mut node = Node {
         id,
         kind,
@@ -266,6 +252,49 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
         }
     }
     Ok(node)
+}
+
+/// Every key of a node is a field of some node type; a misspelling gets "did you mean", with
+/// where the field belongs when the node's declared `type` lacks it.
+fn check_field_names(
+    r: &Reader<'_>,
+    what_node: &str,
+    body: &YamlNode,
+    entries: &[(YamlNode, YamlNode)],
+) -> LoadResult<()> {
+    let shape = Shape {
+        what: what_node,
+        allowed: ALL_NODE_FIELDS,
+        elsewhere: &[],
+    };
+    r.fields(body, &shape).map(|_| ()).map_err(|mut e| {
+        let declared = entries.iter().find_map(|(key, value)| {
+            (key.as_text(r.source).as_deref() == Some("type"))
+                .then(|| NodeKind::from_name(&value.as_text(r.source)?))
+                .flatten()
+        });
+        let (Some(kind), Some(help)) = (declared, e.help.as_deref()) else {
+            return e;
+        };
+        let suggested = help
+            .strip_prefix("did you mean `")
+            .and_then(|rest| rest.split('`').next());
+        e.help = Some(match suggested {
+            Some(better)
+                if !kind.fields().contains(&better) && !COMMON_NODE_FIELDS.contains(&better) =>
+            {
+                format!("{help} (a field of {})", home_of(better))
+            }
+            Some(_) => help.to_string(),
+            None if help.starts_with("the fields of") => {
+                let mut fields = COMMON_NODE_FIELDS.to_vec();
+                fields.extend_from_slice(kind.fields());
+                format!("the fields of a {kind} node are: {}", fields.join(", "))
+            }
+            None => help.to_string(),
+        });
+        e
+    })
 }
 
 /// The node type: its `type`, or `menu` when it has `options`.

@@ -15,7 +15,8 @@ use crate::text::is_cjk;
 /// takes two, as on screen).
 const PROMPT_EXCERPT: usize = 40;
 
-/// What a vertex shows: its id, its type and the start of its prompt.
+/// What a vertex shows: its id, its `label` (the designer's short name), its type and the start
+/// of its prompt.
 fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
     match vertex {
         Vertex::Node(id) => {
@@ -27,7 +28,11 @@ fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
             if node.is_complaint() {
                 kind.push_str(" · complaint");
             }
-            let mut lines = vec![node.id.value.clone(), format!("[{kind}]")];
+            let mut lines = vec![node.id.value.clone()];
+            if let Some(label) = &node.label {
+                lines.push(excerpt(&label.value));
+            }
+            lines.push(format!("[{kind}]"));
             if let Some(say) = &node.say {
                 lines.push(excerpt(&say.value));
             }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Tag};
 
-use super::hints::{bare_key_symbol, syntax_error};
+use super::hints::{bare_symbol, syntax_error};
 use super::limits::{Limit, Limits, limit_error};
 use super::scalars::resolve_scalar;
 use super::tree::{Node, Value};
@@ -48,7 +48,7 @@ impl Stop {
             }
             Stop::RecursiveAlias(span) => span.start,
         };
-        if let Some(diagnostic) = bare_key_symbol(source, offset) {
+        if let Some(diagnostic) = bare_symbol(source, offset) {
             return diagnostic;
         }
         let span = Span::new(

@@ -34,8 +34,10 @@ enum Slip {
 enum Spot {
     /// The character where the parser stopped.
     Stop,
-    /// The first tab on the line before the stop.
-    FirstTab,
+    /// The tab in the indentation of the stop line or a line next to it: the parser often
+    /// stops on the line above a tab (inside the value it was reading) or below it (where the
+    /// indentation stopped making sense).
+    IndentTab,
     /// The first character of the line's text: the parser stops at the colon, but an
     /// indentation slip is seen at the start of the line.
     LineStart,
@@ -48,7 +50,7 @@ impl Slip {
             Slip::UnclosedBracket
         } else if message.starts_with("unclosed quote") {
             Slip::UnclosedQuote
-        } else if message.contains("tabs") {
+        } else if message.contains("tabs") || message.contains("found a tab") {
             Slip::TabIndentation
         } else if message.contains("trailing content after") {
             Slip::TextAfterQuote
@@ -69,7 +71,7 @@ impl Slip {
 
     fn spot(self) -> Spot {
         match self {
-            Slip::TabIndentation => Spot::FirstTab,
+            Slip::TabIndentation => Spot::IndentTab,
             Slip::Indentation => Spot::LineStart,
             Slip::UnclosedBracket
             | Slip::UnclosedQuote
@@ -94,8 +96,8 @@ impl Slip {
                 "close the quote on the same line; inside \"...\" write a quote as \\\"".into(),
             ),
             Slip::TabIndentation => (
-                "a tab",
-                "indent with spaces: YAML does not allow tabs for indentation".into(),
+                "a tab (drawn as →)",
+                "indent with spaces: YAML does not allow tabs in indentation".into(),
             ),
             Slip::TextAfterQuote => (
                 "text after the closing quote",
@@ -139,17 +141,28 @@ pub(super) fn syntax_error(
     let line = source.line_text(offset);
     let column = source.line_col(offset).column;
     let before: String = line.chars().take(column.saturating_sub(1)).collect();
-    let slip = Slip::of(message, &before);
+    let mut slip = Slip::of(message, &before);
+    let stop_line = source.line_col(offset).line;
+    // Lines to look for a tab in, nearest first: a tab slip is found after the stop; a line
+    // that does not fit (or an unclear error) may be caused by a tab on the line above.
+    let near: &[isize] = match slip {
+        Slip::TabIndentation => &[0, 1, 2],
+        Slip::Indentation | Slip::Other => &[0, -1, 1],
+        _ => &[],
+    };
+    let tab = near.iter().find_map(|&d| {
+        let line = stop_line.checked_add_signed(d).filter(|&l| l >= 1)?;
+        indentation_tab(source, line)
+    });
+    if tab.is_some() {
+        slip = Slip::TabIndentation;
+    }
     let (label, help) = slip.words(line);
-    let line_start = source
-        .offset_of(source.line_col(offset).line, 1)
-        .min(offset);
+    let line_start = source.offset_of(stop_line, 1).min(offset);
     let before_stop = &source.text()[line_start..offset];
     let span = match slip.spot() {
         Spot::Stop => span,
-        Spot::FirstTab => before_stop
-            .find('\t')
-            .map_or(span, |i| Span::new(line_start + i, 1)),
+        Spot::IndentTab => tab.map_or(span, |at| Span::new(at, 1)),
         Spot::LineStart => {
             let start =
                 line_start + (before_stop.len() - before_stop.trim_start_matches(' ').len());
@@ -166,6 +179,26 @@ pub(super) fn syntax_error(
     .with_help(help)
 }
 
+/// The file offset of the first tab in a line's indentation: its leading spaces and tabs,
+/// and the `- ` of list items.
+fn indentation_tab(source: &SourceFile, line: usize) -> Option<usize> {
+    if line > source.line_count() {
+        return None;
+    }
+    let start = source.offset_of(line, 1);
+    let text = source.line_text(start);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ' ' => {}
+            '\t' => return Some(start + i),
+            '-' if chars.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// "`why`: quote the value", with the fixed line when it is a plain `key: value` line.
 fn quote_fix(why: &str, line: &str) -> String {
     let plain = line
@@ -180,8 +213,32 @@ fn quote_fix(why: &str, line: &str) -> String {
     }
 }
 
-/// A bare `*` or `#` as an option key: in YAML `*` starts an alias and `#` a comment.
-pub(super) fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
+/// A bare `*` or `#` where YAML reads something else: `*` starts an alias, `#` a comment. Looks
+/// at the line where the parser stopped, and for `#` inside `{ ... }` at the line above too: the
+/// comment swallows the closing brace, so the parser only stops on the next line.
+pub(super) fn bare_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
+    let line = source.line_col(offset).line;
+    bare_key_symbol(source, offset)
+        .or_else(|| bare_star(source, line))
+        .or_else(|| {
+            let above = (1..line)
+                .rev()
+                .find(|&l| !is_blank_or_comment(source.line_text(source.offset_of(l, 1))))?;
+            let at = source.offset_of(above, 1);
+            let text = source.line_text(at);
+            let hash = text.find("key: #")?;
+            let opened = text[..hash].matches('{').count() > text[..hash].matches('}').count();
+            opened.then(|| bare_key_symbol(source, at)).flatten()
+        })
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let text = line.trim_start();
+    text.is_empty() || text.starts_with('#')
+}
+
+/// A bare `*` or `#` as an option key, on the line at `offset`.
+fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic> {
     let line = source.line_text(offset);
     for symbol in ['*', '#'] {
         let bare = format!("key: {symbol}");
@@ -210,6 +267,64 @@ pub(super) fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option
         );
     }
     None
+}
+
+/// A bare `*` as a list item (`serves: [*]`, `- *`) or a value (`queue: *`) on a line: YAML
+/// reads it as an alias with no name.
+fn bare_star(source: &Arc<SourceFile>, line: usize) -> Option<Diagnostic> {
+    let start = source.offset_of(line, 1);
+    let text = source.line_text(start);
+    // One pass over the line (it may be megabytes long): quotes and a comment seen so far.
+    let mut quotes = 0usize;
+    let mut star = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quotes += 1,
+            '#' if i == 0 || text[..i].ends_with([' ', '\t']) => break,
+            '*' if quotes.is_multiple_of(2) => {
+                let before = text[..i].trim_end_matches(' ');
+                let after = text[i + 1..].trim_start_matches(' ');
+                if (before.ends_with(['[', ',', ':']) || before.trim_start() == "-")
+                    && (after.is_empty() || after.starts_with([',', ']', '}', '#']))
+                {
+                    star = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let star = star?;
+    let before = text[..star].trim_end_matches(' ');
+    let (what, fixed) = if let Some(open) = before.rfind('[').filter(|_| !before.ends_with(':')) {
+        // The field and its list, `serves: ["*"]`, rather than the whole line.
+        let field = text[..open].trim_end().strip_suffix(':').map(|f| {
+            let name_start = f.rfind([' ', '{', ',']).map_or(0, |i| i + 1);
+            format!("{}: ", &f[name_start..])
+        });
+        let close = text[star..].find(']').map_or(text.len(), |i| star + i + 1);
+        let list = format!("{}\"*\"{}", &text[open..star], &text[star + 1..close]);
+        (
+            "a list item",
+            format!("{}{list}", field.unwrap_or_default()),
+        )
+    } else if before.ends_with(':') {
+        let name_start = before.rfind([' ', '{', ',']).map_or(0, |i| i + 1);
+        ("a value", format!("{} \"*\"", &before[name_start..]))
+    } else if before.ends_with(',') {
+        return None;
+    } else {
+        ("a list item", "- \"*\"".to_string())
+    };
+    Some(
+        Diagnostic::input_error(
+            source,
+            Span::new(start + star, 1),
+            format!("a bare `*` cannot be {what}: in YAML it starts an alias"),
+            "quote this `*`",
+        )
+        .with_help(format!("write it in quotes: {fixed}")),
+    )
 }
 
 /// Checks for a bare `#` key that YAML read as a comment, leaving `key:` empty.
@@ -275,7 +390,7 @@ mod tests {
 
     #[test]
     fn only_tab_and_indentation_slips_move_the_label() {
-        assert_eq!(Slip::TabIndentation.spot(), Spot::FirstTab);
+        assert_eq!(Slip::TabIndentation.spot(), Spot::IndentTab);
         assert_eq!(Slip::Indentation.spot(), Spot::LineStart);
         for slip in [
             Slip::UnclosedBracket,
@@ -308,6 +423,13 @@ mod tests {
         // A tab: the label is on the tab, not where the parser stopped.
         let tabs = "tabs disallowed within this context (block indentation)";
         assert_eq!(labelled("a:\n  \tb: 1\n", 6, tabs), "\t");
+        // The parser stops in the value above the tab, or on the line below it.
+        let scalar = "while scanning a plain scalar, found a tab";
+        assert_eq!(labelled("a: b\n\tc: 1\n", 3, scalar), "\t");
+        let dash = "while parsing a block collection, did not find expected '-' indicator";
+        assert_eq!(labelled("- \tk: 1\n  j: 2\n", 7, dash), "\t");
+        // A line that does not fit, with no tab near: the label stays on the line's text.
+        assert_eq!(labelled("a: 1\n   bee: 2\n", 11, MAPPING), "b");
         assert_eq!(labelled("a: [1, 2\n", 3, "unclosed bracket '['"), "[");
     }
 }

@@ -108,10 +108,11 @@ impl<'a> Reader<'a> {
         let entries = self.expect_map(node, shape.what)?;
         let mut fields = Vec::with_capacity(entries.len());
         let mut previous: Option<(&str, &Node)> = None;
-        for (key, value) in entries {
+        for (i, (key, value)) in entries.iter().enumerate() {
             let name = self.key_text(key)?;
             let Some(&allowed) = shape.allowed.iter().find(|a| **a == name) else {
-                return Err(self.unknown_field(&name, key, previous, shape));
+                let following = &entries[i + 1..];
+                return Err(self.unknown_field(&name, key, previous, following, shape));
             };
             fields.push(Field {
                 name: allowed,
@@ -128,6 +129,7 @@ impl<'a> Reader<'a> {
         name: &str,
         key: &Node,
         previous: Option<(&str, &Node)>,
+        following: &[(Node, Node)],
         shape: &Shape<'_>,
     ) -> Box<Diagnostic> {
         let span = self.value_span(key);
@@ -136,13 +138,38 @@ impl<'a> Reader<'a> {
             && self.follows_comma(key)
             && let Some(prompt) = say.as_text(self.source)
         {
-            let fixed = format!("{prompt}, {name}");
+            // Every later comma cut the prompt again: `say: For hours, and location, press 3.`
+            // reads as fields `and location` and `press 3.`; the fix quotes all of it.
+            let mut fixed = format!("{prompt}, {name}");
+            let mut end = span.end();
+            let mut read_as_fields = Vec::new();
+            for (next, value) in following {
+                let Some(text) = next.as_text(self.source) else {
+                    break;
+                };
+                if shape.allowed.contains(&text.as_str())
+                    || !self.follows_comma(next)
+                    || !matches!(value.value, Value::Null)
+                {
+                    break;
+                }
+                fixed = format!("{fixed}, {text}");
+                end = self.value_span(next).end();
+                read_as_fields.push(text);
+            }
+            let span = Span::new(span.start, end - span.start);
             return self
                 .error(
                     span,
-                    format!(
-                        "the comma in this `say` ended the prompt, so `{name}` was read as a field"
-                    ),
+                    match read_as_fields.as_slice() {
+                        [] => format!(
+                            "the comma in this `say` ended the prompt, so `{name}` was read as a field"
+                        ),
+                        more => format!(
+                            "the commas in this `say` ended the prompt, so `{name}` and {} were read as fields",
+                            more.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
+                        ),
+                    },
                     "this is the rest of the prompt",
                 )
                 .with_label_boxed(self.value_span(say), "the prompt stops here")
@@ -167,6 +194,10 @@ impl<'a> Reader<'a> {
             format!("unknown field `{name}` in {}", shape.what),
             "unknown field",
         );
+        let lower = name.to_lowercase();
+        if lower != name && shape.allowed.contains(&lower.as_str()) {
+            return error.with_help_boxed(format!("field names are lower case: write `{lower}`"));
+        }
         match did_you_mean(name, shape.allowed.iter().copied()) {
             Some(better) => error.with_help_boxed(format!("did you mean `{better}`?")),
             None => error.with_help_boxed(format!(

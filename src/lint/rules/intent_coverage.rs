@@ -11,6 +11,12 @@ declare_rule! {
     /// transfer serving `"*"` (a general agent). An unreachable `"*"` transfer covers nothing.
     /// It also warns when a node's `serves` names an intent the intents file does not list.
     ///
+    /// Without a node to start from (`entry` missing or naming no node) nothing is reachable,
+    /// so every intent would look unserved: the rule says nothing about coverage then, and the
+    /// one real slip is reported once, by `missing-field` or `unknown-target`. (The other rules
+    /// that follow callers from `entry`, such as `unreachable-node`, `dead-end` and the depth
+    /// rules, are silent then too.)
+    ///
     /// ## Why it matters
     ///
     /// An intent nobody serves is a group of callers the menu has no answer for: they wander
@@ -51,7 +57,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             && menu.node(id).kind == NodeKind::Transfer
             && menu.node(id).serves_everyone()
     });
-    if !general {
+    // Without an entry every intent looks unserved: one slip, reported by another rule.
+    let has_entry = ctx.entry_id().is_some();
+    if has_entry && !general {
         for intent in &intents.intents {
             let served = menu.node_ids().any(|id| {
                 ctx.is_reachable(id) && menu.node(id).serves().any(|s| s == intent.name.value)

@@ -20,13 +20,20 @@ declare_rule! {
     /// complaint option. A menu is reported once, when some ordinary option is announced before
     /// one more popular by more than `tolerance`.
     ///
-    /// The help gives the popularity order and the seconds per call it saves. With barge-in,
+    /// The help gives the popularity order and the seconds per call it saves. Options keep the
+    /// 1, 2, 3 convention: those announced in a new order are renumbered (the first ordinary
+    /// option announced gets the lowest of their keys, and so on), while `0`, `*`, `#` and the
+    /// other exempt options keep their keys and places; the help says which keys change, and
+    /// their prompts change with them. With barge-in,
     /// a menu costs `sum_k w_k * listen(k)` seconds of listening, with `w_k = a * p_k + b`,
     /// `b = mistake_rate / (n - 1)` and `a = 1 - mistake_rate - invalid_rate - no_input_rate - b`;
     /// where sorting by `w_k / opt(k)` (Smith's rule, which also weighs each prompt's length)
     /// gives a different order that saves more, a note gives that order too.
     ///
-    /// Without traffic data the rule is silent, and says so once as an info.
+    /// A menu is reported only when the better of the two orders saves at least `min_saving`
+    /// seconds per caller who reaches it: a tenth of a second is noise to a designer, and
+    /// without barge-in every order costs the same. Without traffic data the rule is silent, and
+    /// says so once as an info.
     ///
     /// ## Why it matters
     ///
@@ -57,17 +64,24 @@ declare_rule! {
     /// ## Options
     ///
     /// - `tolerance` (default 0.0): popularity differences up to this share are not reported.
+    /// - `min_saving` (default 0.1): seconds per caller at the menu that a better order must save
+    ///   to be reported; 0 reports every menu not in popularity order, even when the order costs
+    ///   no time.
     pub static POPULAR_FIRST = {
         name: "popular-first",
         severity: Warning,
         summary: "ordinary options are announced in descending popularity",
-        options: [("tolerance", 0.0, "popularity difference (a share, 0 to 1) to ignore", number)],
+        options: [
+            ("tolerance", 0.0, "popularity difference (a share, 0 to 1) to ignore", number),
+            ("min_saving", 0.1, "seconds per caller at the menu a better order must save", number),
+        ],
         check: check,
     };
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let tolerance = ctx.option("tolerance");
+    let min_saving = ctx.option("min_saving");
     let has_option_traffic = ctx
         .menu
         .nodes
@@ -102,7 +116,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             None => continue,
         };
         let from_intents = ctx.intents.is_some();
-        if let Some(finding) = check_menu(ctx, id, &shares, from_intents, tolerance, &callers) {
+        let limits = Limits {
+            tolerance,
+            min_saving,
+        };
+        if let Some(finding) = check_menu(ctx, id, &shares, from_intents, limits, &callers) {
             out.push(finding);
         }
     }
@@ -111,14 +129,24 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// The order of options at a menu, as indices into its options.
 type Order = Vec<usize>;
 
+/// What is too small to report.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// Popularity differences (shares) up to this are ties.
+    tolerance: f64,
+    /// Seconds per caller at the menu a better order must save.
+    min_saving: f64,
+}
+
 fn check_menu(
     ctx: &Context<'_>,
     id: NodeId,
     shares: &[f64],
     from_intents: bool,
-    tolerance: f64,
+    limits: Limits,
     callers: &CallerModel,
 ) -> Option<Finding> {
+    let tolerance = limits.tolerance;
     let node = ctx.menu.node(id);
     let reach: f64 = shares.iter().sum();
     if reach <= 0.0 {
@@ -161,13 +189,11 @@ fn check_menu(
     });
     let cost = |order: &Order| listening_cost(order, &weights, &lengths, intro, callers.barge_in);
     let saved = cost(&current) - cost(&popular);
-    let keys = |order: &Order| {
-        order
-            .iter()
-            .map(|&k| node.options[k].key_text())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let smith_saved = cost(&current) - cost(&smith);
+    if saved.max(smith_saved) < limits.min_saving {
+        return None;
+    }
+    let keys = |order: &Order| proposal(node, order, &ordinary);
     let pct = |k: usize| format!("{:.0}%", p[k] * 100.0);
     let (e, l) = (&node.options[early], &node.options[late]);
 
@@ -201,10 +227,9 @@ fn check_menu(
             keys(&popular)
         )
     };
-    let smith_saved = cost(&current) - cost(&smith);
     if keys(&smith) != keys(&popular) && smith_saved > saved + 1e-9 {
         help.push_str(&format!(
-            "; the time-optimal order, which also weighs prompt lengths and mistakes, is {} and saves {smith_saved:.1} s{}",
+            "; the time-optimal order, which also weighs prompt lengths and mistakes, is {}, and saves {smith_saved:.1} s{}",
             keys(&smith),
             overall(smith_saved)
         ));
@@ -226,6 +251,48 @@ fn check_menu(
         .help(help)
         .node(node.id.value.clone()),
     )
+}
+
+/// An order as the help gives it: the keys in the new order and, when options move, the keys
+/// they take to keep 1, 2, 3 in announcement order (`2, 1, 3, 0, renumbered 1, 2, 3, 0 (key 2
+/// becomes 1, key 1 becomes 2)`).
+fn proposal(node: &crate::menu::Node, order: &Order, ordinary: &[usize]) -> String {
+    let old: Vec<&str> = order.iter().map(|&k| node.options[k].key_text()).collect();
+    let new = renumbered(node, order, ordinary);
+    if old == new {
+        return old.join(", ");
+    }
+    let changes: Vec<String> = old
+        .iter()
+        .zip(&new)
+        .filter(|(o, n)| o != n)
+        .map(|(o, n)| format!("key {o} becomes {n}"))
+        .collect();
+    format!(
+        "{}, renumbered {} ({})",
+        old.join(", "),
+        new.join(", "),
+        changes.join(", ")
+    )
+}
+
+/// The keys of the options announced in `order`: the ordinary options (whose places are
+/// `ordinary`) share out their digit keys in ascending order; the others keep theirs. Keys
+/// that are not all digits 1 to 9 are left as written.
+fn renumbered<'a>(node: &'a crate::menu::Node, order: &Order, ordinary: &[usize]) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = order.iter().map(|&k| node.options[k].key_text()).collect();
+    let mut digits: Vec<&str> = ordinary
+        .iter()
+        .map(|&k| node.options[k].key_text())
+        .collect();
+    if !digits.iter().all(|k| matches!(k.as_bytes(), [b'1'..=b'9'])) {
+        return keys;
+    }
+    digits.sort_unstable();
+    for (&slot, digit) in ordinary.iter().zip(digits) {
+        keys[slot] = digit;
+    }
+    keys
 }
 
 fn smith_key(weight: f64, length: f64) -> f64 {

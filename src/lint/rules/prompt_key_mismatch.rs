@@ -13,8 +13,31 @@ declare_rule! {
     /// - Chinese: `按N` and `请按N` with N a digit, a Chinese numeral `零一二三四五六七八九`, `*`,
     ///   `#`, `星号`, `井号` (`按星号键`); and `星号键`, `*号键`, `井号键`, `#号键` anywhere.
     ///
+    /// - Spanish: `oprima`, `marque`, `pulse`, `presione`, `digite`, `teclee` (and `tecla N`),
+    ///   then optionally `el`, `la`, `tecla`, `número`, then a digit, `cero` to `nueve`
+    ///   (`uno`/`una`), `asterisco`/`estrella` or `numeral`/`almohadilla`;
+    /// - Portuguese: `pressione`, `digite`, `tecle`, `disque`, `aperte` (and `tecla N`), then
+    ///   optionally `o`, `a`, `tecla`, `número`, then a digit, `zero` to `nove` (`um`/`uma`,
+    ///   `dois`/`duas`, `três`, `seis`/`meia`), `asterisco`/`estrela` or
+    ///   `cerquilha`/`sustenido`/`tralha`;
+    /// - French: `appuyez sur`, `tapez`, `composez`, `faites` (and `touche N`), then optionally
+    ///   `la`, `le`, `l'`, `touche`, then a digit, `zéro` to `neuf` (`un`/`une`),
+    ///   `étoile`/`astérisque` or `dièse`/`carré`;
+    /// - German: `drücken Sie`, `wählen Sie`, `drücke`, `wähle` (and `Taste N`), then optionally
+    ///   `bitte`, `die`, `Taste`, `jetzt`, `nun`, then a digit, `null` to `neun` (`zwei`/`zwo`),
+    ///   `Stern`/`Sterntaste` or `Raute`/`Rautetaste`.
+    ///
+    /// **How the language is told.** It is not: there is no language setting, and a menu may mix
+    /// languages. Every prompt is read in all of them at once, word by word, case-insensitively.
+    /// A phrase starts with one language's verb, and only that language's small words and key
+    /// words may follow it (a verb two languages share, `digite`, accepts the words of both). The
+    /// verbs hardly overlap across languages, so a prompt in one language does not match another's.
+    ///
     /// Full-width digits (`按１`) count. Numbers that are not about a key (`4G/5G`, `12.5GB`,
-    /// `24 hours`, `select one of`, `按一下` "press once") are not keys.
+    /// `24 hours`, `select one of`, `按一下` "press once") are not keys; nor is a number that counts
+    /// something (`digite 8 dígitos`, `4 digits`, `dos veces`), nor a number word that is also an
+    /// article (`one`, `uno`, `un`, `um`, `eine`...) unless the clause ends after it or the next
+    /// word starts a new one (`press one for sales`, but not `tapez un code`).
     ///
     /// ## Why it matters
     ///
@@ -79,9 +102,159 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-const DIGIT_WORDS: [&str; 10] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+/// How one language names a key: the words that ask for one, the small words that may come
+/// between (`the`, `la tecla`, `die Taste`), and its words for the keys.
+struct Language {
+    /// Phrases that ask for a key, each a sequence of lower-case words (`appuyez sur`).
+    verbs: &'static [&'static [&'static str]],
+    /// Words skipped between the verb and the key.
+    fillers: &'static [&'static str],
+    /// The words for 0 to 9 (several for some digits: `dois` and `duas`).
+    digits: [&'static [&'static str]; 10],
+    star: &'static [&'static str],
+    hash: &'static [&'static str],
+}
+
+const ENGLISH: Language = Language {
+    verbs: &[&["press"], &["dial"], &["push"], &["select"], &["key"]],
+    fillers: &["the", "key"],
+    digits: [
+        &["zero"],
+        &["one"],
+        &["two"],
+        &["three"],
+        &["four"],
+        &["five"],
+        &["six"],
+        &["seven"],
+        &["eight"],
+        &["nine"],
+    ],
+    star: &["star", "asterisk"],
+    hash: &["hash", "pound"],
+};
+
+const SPANISH: Language = Language {
+    verbs: &[
+        &["oprima"],
+        &["marque"],
+        &["pulse"],
+        &["presione"],
+        &["digite"],
+        &["teclee"],
+        &["tecla"],
+    ],
+    fillers: &["el", "la", "tecla", "número", "numero"],
+    digits: [
+        &["cero"],
+        &["uno", "una"],
+        &["dos"],
+        &["tres"],
+        &["cuatro"],
+        &["cinco"],
+        &["seis"],
+        &["siete"],
+        &["ocho"],
+        &["nueve"],
+    ],
+    star: &["asterisco", "estrella"],
+    hash: &["numeral", "almohadilla"],
+};
+
+const PORTUGUESE: Language = Language {
+    verbs: &[
+        &["pressione"],
+        &["digite"],
+        &["tecle"],
+        &["disque"],
+        &["aperte"],
+        &["tecla"],
+    ],
+    fillers: &["o", "a", "tecla", "número", "numero"],
+    digits: [
+        &["zero"],
+        &["um", "uma"],
+        &["dois", "duas"],
+        &["três", "tres"],
+        &["quatro"],
+        &["cinco"],
+        &["seis", "meia"],
+        &["sete"],
+        &["oito"],
+        &["nove"],
+    ],
+    star: &["asterisco", "estrela"],
+    hash: &["cerquilha", "sustenido", "tralha"],
+};
+
+const FRENCH: Language = Language {
+    verbs: &[
+        &["appuyez", "sur"],
+        &["tapez"],
+        &["composez"],
+        &["faites"],
+        &["touche"],
+    ],
+    fillers: &["la", "le", "l", "touche"],
+    digits: [
+        &["zéro", "zero"],
+        &["un", "une"],
+        &["deux"],
+        &["trois"],
+        &["quatre"],
+        &["cinq"],
+        &["six"],
+        &["sept"],
+        &["huit"],
+        &["neuf"],
+    ],
+    star: &["étoile", "etoile", "astérisque"],
+    hash: &["dièse", "diese", "carré"],
+};
+
+const GERMAN: Language = Language {
+    verbs: &[
+        &["drücken", "sie"],
+        &["wählen", "sie"],
+        &["drücke"],
+        &["wähle"],
+        &["taste"],
+    ],
+    fillers: &["bitte", "die", "taste", "jetzt", "nun"],
+    digits: [
+        &["null"],
+        &["eins"],
+        &["zwei", "zwo"],
+        &["drei"],
+        &["vier"],
+        &["fünf"],
+        &["sechs"],
+        &["sieben"],
+        &["acht"],
+        &["neun"],
+    ],
+    star: &["stern", "sterntaste"],
+    hash: &["raute", "rautetaste"],
+};
+
+/// The languages read, in the order tried when a verb belongs to several (`digite`).
+const LANGUAGES: [&Language; 5] = [&ENGLISH, &SPANISH, &PORTUGUESE, &FRENCH, &GERMAN];
+
+/// Number words that are also "a" or "an" (`tapez un code`, `seleccione una opción`): a key
+/// only at the end of a clause or before a word that starts the next one.
+const ARTICLES: &[&str] = &["one", "un", "une", "uno", "una", "um", "uma", "ein", "eine"];
+const CLAUSE_STARTS: &[&str] = &[
+    "for", "to", "and", "or", "para", "por", "y", "o", "e", "ou", "pour", "et", "für", "und",
+    "oder", "zum", "zur",
 ];
+
+/// Words after a number that show it counts something rather than names a key (`4 digits`,
+/// `dos veces`).
+const COUNTED: &[&str] = &[
+    "digits", "times", "dígitos", "digitos", "veces", "vezes", "números", "numeros", "chiffres",
+    "fois", "ziffern", "mal",
+];
+
 const CHINESE_DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
 /// The keys a prompt tells the caller to press, in order.
@@ -91,58 +264,126 @@ fn named_keys(say: &str) -> Vec<String> {
 }
 
 /// The keys a prompt tells the caller to press, each with the words that name it
-/// (`press three`, `请按二`).
+/// (`press three`, `请按二`, `oprima el 2`).
 pub fn key_phrases(say: &str) -> Vec<(String, String)> {
     let mut keys = Vec::new();
-    english_keys(say, &mut keys);
+    worded_keys(say, &mut keys);
     chinese_keys(say, &mut keys);
     keys
 }
 
-fn english_keys(text: &str, keys: &mut Vec<(String, String)>) {
-    let original: Vec<&str> = text
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '(' | ')' | '"')
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    let lower: Vec<String> = original.iter().map(|w| w.to_lowercase()).collect();
-    let words: Vec<&str> = lower.iter().map(String::as_str).collect();
-    for (i, word) in words.iter().enumerate() {
-        if !matches!(*word, "press" | "dial" | "push" | "select" | "key") {
+/// One word of a prompt, and whether punctuation (or the end) follows it.
+struct Word<'a> {
+    text: &'a str,
+    lower: String,
+    ends_clause: bool,
+}
+
+fn words(text: &str) -> Vec<Word<'_>> {
+    let is_break = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ',' | '.'
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | '('
+                    | ')'
+                    | '"'
+                    | '\''
+                    | '’'
+                    | '¿'
+                    | '¡'
+                    | '«'
+                    | '»'
+            )
+    };
+    let mut out: Vec<Word<'_>> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if !is_break(c) {
+            start.get_or_insert(i);
             continue;
         }
-        let mut at = i + 1;
-        while words.get(at).is_some_and(|w| matches!(*w, "the" | "key")) {
-            at += 1;
+        if let Some(s) = start.take() {
+            out.push(Word {
+                text: &text[s..i],
+                lower: text[s..i].to_lowercase(),
+                ends_clause: false,
+            });
         }
-        let Some(token) = words.get(at) else { continue };
-        // "select one of our plans" names no key.
-        if words.get(at + 1) == Some(&"of") {
+        if !c.is_whitespace()
+            && !matches!(c, '\'' | '’')
+            && let Some(last) = out.last_mut()
+        {
+            last.ends_clause = true;
+        }
+    }
+    if let Some(last) = out.last_mut() {
+        last.ends_clause = true;
+    }
+    out
+}
+
+/// Keys named in words, in any of [`LANGUAGES`]: a verb, the language's small words, a key.
+fn worded_keys(text: &str, keys: &mut Vec<(String, String)>) {
+    let words = words(text);
+    let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+    // Words already in a phrase (the `tecla` of `pulse la tecla 2`) start none of their own.
+    let mut free_from = 0;
+    for i in 0..words.len() {
+        if i < free_from {
             continue;
         }
-        if let Some(key) = key_token(token) {
-            let end = if words.get(at + 1) == Some(&"key") {
-                at + 1
-            } else {
-                at
+        for language in LANGUAGES {
+            let Some(verb) = language.verbs.iter().find(|v| lower[i..].starts_with(v)) else {
+                continue;
             };
-            keys.push((key, original[i..=end].join(" ")));
+            let mut at = i + verb.len();
+            while lower.get(at).is_some_and(|w| language.fillers.contains(w)) {
+                at += 1;
+            }
+            let Some(word) = words.get(at) else { continue };
+            let Some(key) = language.key(&word.lower) else {
+                continue;
+            };
+            let next = lower.get(at + 1).copied();
+            if next.is_some_and(|n| COUNTED.contains(&n)) {
+                continue;
+            }
+            // "select one of our plans", "tapez un code": an article, not a key.
+            if ARTICLES.contains(&word.lower.as_str())
+                && !word.ends_clause
+                && !next.is_some_and(|n| CLAUSE_STARTS.contains(&n))
+            {
+                continue;
+            }
+            let end = if next == Some("key") { at + 1 } else { at };
+            let phrase: Vec<&str> = words[i..=end].iter().map(|w| w.text).collect();
+            keys.push((key, phrase.join(" ")));
+            free_from = end + 1;
+            break;
         }
     }
 }
 
-fn key_token(token: &str) -> Option<String> {
-    if token.chars().all(|c| c.is_ascii_digit()) {
-        return Some(token.to_string());
-    }
-    match token {
-        "*" | "star" | "asterisk" => Some("*".into()),
-        "#" | "hash" | "pound" => Some("#".into()),
-        _ => DIGIT_WORDS
+impl Language {
+    fn key(&self, word: &str) -> Option<String> {
+        if !word.is_empty() && word.chars().all(|c| c.is_ascii_digit()) {
+            return Some(word.to_string());
+        }
+        if word == "*" || self.star.contains(&word) {
+            return Some("*".into());
+        }
+        if word == "#" || self.hash.contains(&word) {
+            return Some("#".into());
+        }
+        self.digits
             .iter()
-            .position(|w| *w == token)
-            .map(|d| d.to_string()),
+            .position(|names| names.contains(&word))
+            .map(|d| d.to_string())
     }
 }
 
@@ -245,6 +486,48 @@ mod tests {
         assert_eq!(
             key_phrases("Press the pound key"),
             [("#".to_string(), "Press the pound key".to_string())]
+        );
+        assert_eq!(named_keys("Press one for sales."), ["1"]);
+    }
+
+    #[test]
+    fn recognises_keys_in_spanish_portuguese_french_and_german() {
+        for (say, keys) in [
+            // Spanish
+            ("Para pagos, oprima 2.", &["2"][..]),
+            ("Para ventas, marque el tres.", &["3"]),
+            ("Para repetir, pulse la tecla asterisco.", &["*"]),
+            ("Para soporte, presione uno.", &["1"]),
+            ("Seleccione una opción; para salir, marque numeral.", &["#"]),
+            // Portuguese
+            ("Para segunda via, pressione 2.", &["2"]),
+            ("Para falar com um atendente, digite zero.", &["0"]),
+            ("Para suporte, tecle três.", &["3"]),
+            ("Digite os 8 dígitos do seu CPF.", &[]),
+            ("Digite 8 dígitos.", &[]),
+            ("Para voltar, tecle asterisco.", &["*"]),
+            // French
+            ("Pour la facturation, appuyez sur la touche 2.", &["2"]),
+            ("Pour un conseiller, tapez zéro.", &["0"]),
+            ("Pour réécouter, appuyez sur étoile.", &["*"]),
+            ("Tapez un code à quatre chiffres.", &[]),
+            ("Pour les ventes, tapez un.", &["1"]),
+            // German
+            ("Für Rechnungen drücken Sie die 2.", &["2"]),
+            ("Für den Kundendienst wählen Sie bitte die Eins.", &["1"]),
+            ("Zum Wiederholen drücken Sie die Sterntaste.", &["*"]),
+            ("Wählen Sie eine der folgenden Optionen.", &[]),
+            ("Drücken Sie die Taste Raute.", &["#"]),
+        ] {
+            assert_eq!(named_keys(say), keys, "{say}");
+        }
+        assert_eq!(
+            key_phrases("Para ventas, oprima el dos."),
+            [("2".to_string(), "oprima el dos".to_string())]
+        );
+        assert_eq!(
+            key_phrases("Pour la facturation, appuyez sur la touche 2."),
+            [("2".to_string(), "appuyez sur la touche 2".to_string())]
         );
     }
 }

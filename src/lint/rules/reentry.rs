@@ -14,6 +14,11 @@ declare_rule! {
     /// the call goes somewhere: a warning when it is disconnected (no `then` and no
     /// `defaults.on_fail`) or sent to a `hangup` node. A node's problems make one finding.
     ///
+    /// A handler whose own `then` leads to a person (a `transfer` node, directly or through
+    /// `message` nodes) needs no retries: `on_invalid: { then: not_sure }` with `retries: 0`,
+    /// where `not_sure` says "Let me get someone to help" and goes to an agent, is a common
+    /// Amazon Connect design, and those callers are helped.
+    ///
     /// ## Why it matters
     ///
     /// The guides ask that a caller who presses a wrong key can simply try again, and Avaya's
@@ -68,7 +73,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             ("silence", &node.on_no_input),
         ] {
             let (count, set_at) = retries(handler, node.retries.as_ref(), defaults.retries);
-            if count == 0 {
+            if count == 0 && !hands_to_a_person(ctx, handler) {
                 no_retry.push(name);
                 match set_at {
                     Some(at) if !zero_at.contains(&at) => zero_at.push(at),
@@ -99,11 +104,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 no_retry.join(" or ")
             ));
             help.push(if zero_at.is_empty() {
-                "set `defaults.retries` to 1 or more (2 is usual)"
+                "set `defaults.retries` to 1 or more (2 is usual), or hand those callers to a person with the handler's `then:`"
             } else if zero_in_defaults {
-                "set `retries` to 1 or more (2 is usual) where it is 0, and in `defaults`"
+                "set `retries` to 1 or more (2 is usual) where it is 0, and in `defaults`, or hand those callers to a person with the handler's `then:`"
             } else {
-                "set `retries` to 1 or more (2 is usual) where it is 0"
+                "set `retries` to 1 or more (2 is usual) where it is 0, or hand those callers to a person with the handler's `then:`"
             });
         }
         if !disconnects.is_empty() {
@@ -139,6 +144,25 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// Whether a handler's own `then` reaches a transfer node, through `message` nodes only: a
+/// caller who slips is handed to a person at once, which needs no retry.
+fn hands_to_a_person(ctx: &Context<'_>, handler: &Option<ErrorHandler>) -> bool {
+    let mut next = handler
+        .as_ref()
+        .and_then(|h| h.then.as_ref())
+        .and_then(|t| ctx.menu.lookup(&t.value));
+    // A chain of messages longer than the menu is a loop.
+    for _ in 0..ctx.menu.nodes.len() {
+        let Some(id) = next else { return false };
+        match ctx.menu.node(id).kind {
+            NodeKind::Transfer => return true,
+            NodeKind::Message => next = ctx.to_of(id),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// `retries` precedence: handler, node, `defaults`; with where it is set on the node (`None`
