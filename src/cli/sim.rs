@@ -2,7 +2,7 @@ use clap::{Args, ValueEnum};
 
 use super::progress::Bar;
 use super::{PathArg, exit, fail_all, print_stdout};
-use crate::commands::sim::{SimOutput, SimRequest, simulate};
+use crate::commands::sim::{FlowRequest, SimOutput, SimRequest, simulate};
 use crate::render::gates as gates_render;
 use crate::render::sim as sim_render;
 use crate::render::sweep as sweep_render;
@@ -35,6 +35,14 @@ pub struct SimArgs {
     /// `callers.patience=60,null`, ... One row per point, the same random numbers at each.
     #[arg(long = "vary", value_name = "PATH=V1,V2,...")]
     pub vary: Vec<String>,
+    /// Where callers go, per node and per edge: in JSON always (`nodes`, `edges`); in CSV with
+    /// this flag, as two tables (nodes, then edges) instead of the outcome table.
+    #[arg(long)]
+    pub flow: bool,
+    /// The flow figures of each intent too (JSON: each intent's `nodes` and `edges`; CSV: one
+    /// row per intent and node or edge).
+    #[arg(long)]
+    pub by_intent: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -53,6 +61,13 @@ pub fn run(args: &SimArgs) -> u8 {
         gates: args.checks.clone(),
         config: args.config.clone(),
         vary: args.vary.clone(),
+        flow: if args.by_intent {
+            FlowRequest::ByIntent
+        } else if args.format == SimFormat::Json || args.flow {
+            FlowRequest::Overall
+        } else {
+            FlowRequest::None
+        },
     };
     let result = match simulate(&request, &Bar::default()) {
         Ok(result) => result,
@@ -65,6 +80,7 @@ pub fn run(args: &SimArgs) -> u8 {
         SimOutput::Report(report) => print_stdout(&match args.format {
             SimFormat::Human => sim_render::human(&report),
             SimFormat::Json => sim_render::json(&report),
+            SimFormat::Csv if args.flow || args.by_intent => sim_render::flow_csv(&report),
             SimFormat::Csv => sim_render::csv(&report),
         }),
         SimOutput::Gated { report, results } => {

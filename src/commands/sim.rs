@@ -11,6 +11,9 @@ use crate::intents::Intents;
 use crate::menu::{Menu, NodeId};
 use crate::sim::UsageError;
 use crate::sim::exact::{ExactError, exact_report};
+use crate::sim::flow::{
+    FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
+};
 use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
 use crate::sim::program::Program;
 use crate::sim::report::{SimReport, monte_carlo_report};
@@ -34,6 +37,20 @@ pub struct SimRequest {
     pub config: Option<PathBuf>,
     /// `--vary` grids of caller parameters.
     pub vary: Vec<String>,
+    /// Whether to tally where callers go (per node and edge), and per intent too.
+    pub flow: FlowRequest,
+}
+
+/// Which flow figures a simulation keeps: tallying them costs a little per call, so only the
+/// outputs that show them ask.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FlowRequest {
+    #[default]
+    None,
+    /// For the whole traffic.
+    Overall,
+    /// For the whole traffic and for each intent.
+    ByIntent,
 }
 
 /// What a simulation produced.
@@ -85,7 +102,11 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     }
     let program = Program::compile(&menu, &intents);
     let gates = gather_gates(request, &program.intent_names)?;
-    let report = run_once(&menu, &program, request.exact, request.run, progress)?;
+    let report = if request.flow == FlowRequest::None {
+        run_once(&menu, &program, request.exact, request.run, progress)?
+    } else {
+        run_with_flow_figures(&menu, &program, request, progress)?
+    };
     let output = if gates.is_empty() {
         SimOutput::Report(report)
     } else {
@@ -174,6 +195,59 @@ fn run_once(
         options.calls,
         options.seed,
     ))
+}
+
+/// One run with the flow figures: the exact solution and flow, or a Monte Carlo run that
+/// tallies where its calls go (the same calls, so the same figures, as without).
+pub fn run_with_flow_figures(
+    menu: &Menu,
+    program: &Program,
+    request: &SimRequest,
+    progress: &dyn Progress,
+) -> Result<SimReport, Failure> {
+    let names = FlowNames::of(menu);
+    let by_intent = request.flow == FlowRequest::ByIntent;
+    if request.exact {
+        let mut report = run_once(menu, program, true, request.run, progress)?;
+        let Some((overall, intents)) = exact_flow(program) else {
+            return Ok(report);
+        };
+        report.flow = Some(exact_flow_figures(program, &names, &overall));
+        if by_intent {
+            for ((_, figures), flow) in report.intents.iter_mut().zip(&intents) {
+                figures.flow = Some(exact_flow_figures(program, &names, flow));
+            }
+        }
+        return Ok(report);
+    }
+    request.run.validate()?;
+    progress.start(request.run.calls);
+    let (tally, flows) = run_with_flow(program, request.run, by_intent, &|calls| {
+        progress.advance(calls)
+    });
+    progress.finish();
+    let mut report = monte_carlo_report(
+        &menu.source.name(),
+        &program.intent_names,
+        &program.shares,
+        &tally,
+        request.run.calls,
+        request.run.seed,
+    );
+    if by_intent {
+        for ((_, figures), flow) in report.intents.iter_mut().zip(&flows) {
+            figures.flow = Some(monte_carlo_flow(program, &names, flow));
+        }
+        let overall = flows
+            .iter()
+            .cloned()
+            .reduce(FlowTally::merge)
+            .unwrap_or_default();
+        report.flow = Some(monte_carlo_flow(program, &names, &overall));
+    } else if let Some(flow) = flows.first() {
+        report.flow = Some(monte_carlo_flow(program, &names, flow));
+    }
+    Ok(report)
 }
 
 /// A usage error about `what` (a flag and its value).

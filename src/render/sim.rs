@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::sim::engine::Outcome;
+use crate::sim::flow::Flow;
 use crate::sim::report::{Distribution, Figures, SimReport};
 
 pub fn json(report: &SimReport) -> String {
@@ -32,6 +33,62 @@ pub fn csv(report: &SimReport) -> String {
     row(&mut out, "overall", 1.0, &report.overall);
     for (name, intent) in &report.intents {
         row(&mut out, name, intent.share, &intent.figures);
+    }
+    out
+}
+
+/// The flow figures as one table: a row per node and per edge (the `element` column says
+/// which), for the whole traffic and then, with `--by-intent`, for each intent. Cells that do
+/// not apply to the row are empty.
+pub fn flow_csv(report: &SimReport) -> String {
+    let mut out = String::from(
+        "scope,element,node,to,kind,key,visits,reached,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,lost,invalid,silences,traversals\n",
+    );
+    let opt = |v: Option<f64>| v.map_or(String::new(), num);
+    let mut table = |scope: &str, flow: &Flow| {
+        for node in &flow.nodes {
+            let mut cells = vec![
+                csv_field(scope),
+                "node".to_string(),
+                csv_field(&node.id),
+                String::new(),
+                node.kind.to_string(),
+                String::new(),
+                num(node.visits.mean),
+                opt(node.reached),
+            ];
+            cells.extend(Outcome::ALL.iter().map(|&o| num(node.ended.get(o))));
+            cells.extend([
+                num(node.lost),
+                num(node.invalid.mean),
+                num(node.silences.mean),
+                String::new(),
+            ]);
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        for edge in &flow.edges {
+            let mut cells = vec![
+                csv_field(scope),
+                "edge".to_string(),
+                csv_field(&edge.from),
+                edge.to.as_deref().map_or(String::new(), csv_field),
+                edge.kind.to_string(),
+                edge.key.as_deref().map_or(String::new(), csv_field),
+            ];
+            cells.extend(std::iter::repeat_n(String::new(), 12));
+            cells.push(num(edge.traversals.mean));
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+    };
+    if let Some(flow) = &report.flow {
+        table("overall", flow);
+    }
+    for (name, intent) in &report.intents {
+        if let Some(flow) = &intent.flow {
+            table(name, flow);
+        }
     }
     out
 }

@@ -6,6 +6,7 @@ use rand_distr::{Distribution, Exp1};
 
 use crate::menu::NodeKind;
 
+use super::flow::{FlowObserver, NoFlow};
 use super::program::{DISCONNECT, HANG_UP, Handling, Program};
 
 /// How a call ends.
@@ -100,6 +101,17 @@ enum Next {
 
 /// Simulates one call of the given intent.
 pub fn simulate_call<R: Rng + ?Sized>(program: &Program, intent: usize, rng: &mut R) -> Call {
+    simulate_call_observed(program, intent, rng, &mut NoFlow)
+}
+
+/// Simulates one call, telling `flow` where it goes (visits, edges, errors, where it ends).
+/// With [`NoFlow`] the calls compile away and this is [`simulate_call`].
+pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
+    program: &Program,
+    intent: usize,
+    rng: &mut R,
+    flow: &mut F,
+) -> Call {
     let callers = &program.callers;
     let patience = match callers.patience {
         Some(mean) => mean * Distribution::<f64>::sample(&Exp1, rng),
@@ -111,52 +123,64 @@ pub fn simulate_call<R: Rng + ?Sized>(program: &Program, intent: usize, rng: &mu
         patience,
     };
     let mut at = program.entry;
+    // The node a call that is disconnected on its way out ends at (the entry when the menu
+    // has none).
+    let mut last = at;
     let mut visits = 1;
+    let end = |caller: &Caller, flow: &mut F, node: u32, outcome: Outcome| {
+        flow.end(node, outcome);
+        caller.end(outcome)
+    };
     loop {
         if at == DISCONNECT {
-            return caller.end(Outcome::Disconnected);
+            return end(&caller, flow, last, Outcome::Disconnected);
         }
+        flow.visit(at);
         let node = &program.nodes[at as usize];
         let next = match node.kind {
-            NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng),
-            NodeKind::Input => visit_input(program, at, &mut caller, rng),
+            NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng, flow),
+            NodeKind::Input => visit_input(program, at, &mut caller, rng, flow),
             NodeKind::Message => {
                 if !caller.segment(node.intro) {
-                    return caller.end(Outcome::Abandoned);
+                    return end(&caller, flow, at, Outcome::Abandoned);
                 }
+                flow.edge(program.to_edge(at));
                 Next::Node(node.to)
             }
             NodeKind::SelfService => {
                 caller.time += node.intro;
                 if program.serves(node, intent) {
-                    return caller.end(Outcome::SelfServed);
+                    return end(&caller, flow, at, Outcome::SelfServed);
                 }
                 if node.to == DISCONNECT {
-                    return caller.end(Outcome::Unresolved);
+                    return end(&caller, flow, at, Outcome::Unresolved);
                 }
+                flow.edge(program.to_edge(at));
                 Next::Node(node.to)
             }
             NodeKind::Transfer => {
                 caller.time += node.intro;
                 let served = node.serves_everyone || program.serves(node, intent);
-                return caller.end(if served {
+                let outcome = if served {
                     Outcome::Agent
                 } else {
                     Outcome::Misrouted
-                });
+                };
+                return end(&caller, flow, at, outcome);
             }
             NodeKind::Hangup => {
                 caller.time += node.intro;
-                return caller.end(Outcome::Unresolved);
+                return end(&caller, flow, at, Outcome::Unresolved);
             }
         };
         match next {
-            Next::End(outcome) => return caller.end(outcome),
+            Next::End(outcome) => return end(&caller, flow, at, outcome),
             Next::Node(target) => {
                 if visits == MAX_VISITS {
-                    return caller.end(Outcome::Looped);
+                    return end(&caller, flow, at, Outcome::Looped);
                 }
                 visits += 1;
+                last = at;
                 at = target;
             }
         }
@@ -165,7 +189,13 @@ pub fn simulate_call<R: Rng + ?Sized>(program: &Program, intent: usize, rng: &mu
 
 /// After a no-input or invalid event: re-prompt (`Ok(())`) or leave.
 #[inline]
-fn handle_error(handling: &Handling, used: &mut u32, caller: &mut Caller) -> Result<(), Next> {
+fn handle_error<F: FlowObserver>(
+    handling: &Handling,
+    edge: u32,
+    used: &mut u32,
+    caller: &mut Caller,
+    flow: &mut F,
+) -> Result<(), Next> {
     if *used < handling.retries {
         if !caller.segment(handling.say) {
             return Err(Next::End(Outcome::Abandoned));
@@ -173,6 +203,7 @@ fn handle_error(handling: &Handling, used: &mut u32, caller: &mut Caller) -> Res
         *used += 1;
         return Ok(());
     }
+    flow.edge(edge);
     Err(if handling.then == DISCONNECT {
         Next::End(Outcome::Disconnected)
     } else {
@@ -180,12 +211,13 @@ fn handle_error(handling: &Handling, used: &mut u32, caller: &mut Caller) -> Res
     })
 }
 
-fn visit_menu<R: Rng + ?Sized>(
+fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
     program: &Program,
     intent: usize,
     at: u32,
     caller: &mut Caller,
     rng: &mut R,
+    flow: &mut F,
 ) -> Next {
     let node = &program.nodes[at as usize];
     let intended = program.intended(intent, at);
@@ -211,7 +243,9 @@ fn visit_menu<R: Rng + ?Sized>(
             if !caller.segment(node.full + node.timeout) {
                 return Next::End(Outcome::Abandoned);
             }
-            if let Err(next) = handle_error(&node.no_input, &mut used, caller) {
+            flow.silence(at);
+            let edge = program.no_input_edge(at);
+            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
                 return next;
             }
         } else if u < callers.no_input_rate + callers.invalid_rate {
@@ -219,7 +253,9 @@ fn visit_menu<R: Rng + ?Sized>(
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
-            if let Err(next) = handle_error(&node.invalid, &mut used, caller) {
+            flow.invalid(at);
+            let edge = program.invalid_edge(at);
+            if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
                 return next;
             }
         } else {
@@ -234,16 +270,18 @@ fn visit_menu<R: Rng + ?Sized>(
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
+            flow.edge((options.start + chosen) as u32);
             return Next::Node(program.targets[options.start + chosen]);
         }
     }
 }
 
-fn visit_input<R: Rng + ?Sized>(
+fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
     program: &Program,
     at: u32,
     caller: &mut Caller,
     rng: &mut R,
+    flow: &mut F,
 ) -> Next {
     let node = &program.nodes[at as usize];
     let callers = &program.callers;
@@ -255,7 +293,9 @@ fn visit_input<R: Rng + ?Sized>(
             if !caller.segment(node.intro + node.timeout) {
                 return Next::End(Outcome::Abandoned);
             }
-            if let Err(next) = handle_error(&node.no_input, &mut used, caller) {
+            flow.silence(at);
+            let edge = program.no_input_edge(at);
+            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
                 return next;
             }
         } else if u < callers.no_input_rate + callers.invalid_rate {
@@ -263,7 +303,9 @@ fn visit_input<R: Rng + ?Sized>(
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
-            if let Err(next) = handle_error(&node.invalid, &mut used, caller) {
+            flow.invalid(at);
+            let edge = program.invalid_edge(at);
+            if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
                 return next;
             }
         } else {
@@ -271,6 +313,7 @@ fn visit_input<R: Rng + ?Sized>(
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
+            flow.edge(program.to_edge(at));
             return Next::Node(node.to);
         }
     }

@@ -19,7 +19,7 @@ use super::report::{Distribution, Figures, IntentFigures, PerOutcome, SimReport}
 
 /// Where a visit leads.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Exit {
+pub(super) enum Exit {
     Node(u32),
     End(Outcome),
 }
@@ -27,12 +27,17 @@ enum Exit {
 /// One way out of a visit: its probability and the expected seconds and inputs spent in the
 /// visit on that way, each times the probability (`E[x · 1{exit}]`).
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Way {
-    exit: Exit,
-    p: f64,
+pub(super) struct Way {
+    pub(super) exit: Exit,
+    /// The edge taken (numbered as [`Program::edge_count`] says), or [`NO_EDGE`].
+    pub(super) edge: u32,
+    pub(super) p: f64,
     time: f64,
     inputs: f64,
 }
+
+/// A way out of a visit along no edge (the call ends in the node).
+pub(super) const NO_EDGE: u32 = u32::MAX;
 
 /// The exact figures of one intent.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -63,23 +68,35 @@ pub const MAX_SWEEPS: usize = 200_000;
 pub const MAX_SWEEP_WORK: u64 = 200_000_000;
 
 /// Accumulates the ways out of a visit.
-struct Visit<'a> {
+pub(super) struct Visit<'a> {
     program: &'a Program,
-    ways: Vec<Way>,
+    pub(super) ways: Vec<Way>,
+    /// Expected invalid keys and silences (timeouts) in the visit.
+    pub(super) invalid: f64,
+    pub(super) silent: f64,
 }
 
 impl Visit<'_> {
     fn add(&mut self, exit: Exit, p: f64, time: f64, inputs: f64) {
+        self.add_along(exit, NO_EDGE, p, time, inputs);
+    }
+
+    fn add_along(&mut self, exit: Exit, edge: u32, p: f64, time: f64, inputs: f64) {
         if p <= 0.0 {
             return;
         }
-        if let Some(w) = self.ways.iter_mut().find(|w| w.exit == exit) {
+        if let Some(w) = self
+            .ways
+            .iter_mut()
+            .find(|w| w.exit == exit && w.edge == edge)
+        {
             w.p += p;
             w.time += time;
             w.inputs += inputs;
         } else {
             self.ways.push(Way {
                 exit,
+                edge,
                 p,
                 time,
                 inputs,
@@ -119,28 +136,36 @@ impl Visit<'_> {
         )
     }
 
-    fn go(&mut self, target: u32, (p, time, inputs): (f64, f64, f64)) {
+    fn go(&mut self, target: u32, edge: u32, (p, time, inputs): (f64, f64, f64)) {
         let exit = if target == DISCONNECT {
             Exit::End(Outcome::Disconnected)
         } else {
             Exit::Node(target)
         };
-        self.add(exit, p, time, inputs);
+        self.add_along(exit, edge, p, time, inputs);
     }
 }
 
 /// The ways out of a visit to `node` by a caller of `intent`.
 fn visit(program: &Program, intent: usize, at: u32) -> Vec<Way> {
+    visit_summary(program, intent, at).ways
+}
+
+/// A visit to `node` by a caller of `intent`: its ways out, and its expected invalid keys and
+/// silences.
+pub(super) fn visit_summary(program: &Program, intent: usize, at: u32) -> Visit<'_> {
     let node = &program.nodes[at as usize];
     let mut v = Visit {
         program,
         ways: Vec::with_capacity(8),
+        invalid: 0.0,
+        silent: 0.0,
     };
     let start = (1.0, 0.0, 0.0);
     match node.kind {
         NodeKind::Message => {
             let cont = v.segment(start, node.intro, false);
-            v.go(node.to, cont);
+            v.go(node.to, program.to_edge(at), cont);
         }
         NodeKind::SelfService => {
             if program.serves(node, intent) {
@@ -148,7 +173,7 @@ fn visit(program: &Program, intent: usize, at: u32) -> Vec<Way> {
             } else if node.to == DISCONNECT {
                 v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0);
             } else {
-                v.go(node.to, (1.0, node.intro, 0.0));
+                v.go(node.to, program.to_edge(at), (1.0, node.intro, 0.0));
             }
         }
         NodeKind::Transfer => {
@@ -167,7 +192,7 @@ fn visit(program: &Program, intent: usize, at: u32) -> Vec<Way> {
         NodeKind::Hangup => v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0),
         NodeKind::Menu | NodeKind::Input => prompts(&mut v, node, intent, at),
     }
-    v.ways
+    v
 }
 
 /// A menu or input visit: attempts with re-prompts, in closed form over the re-prompt count.
@@ -176,8 +201,8 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
     let callers = program.callers;
     let react = program.reaction_time;
     let is_menu = node.kind == NodeKind::Menu;
-    // (target, probability of the choice, seconds of its segment)
-    let mut choices: Vec<(u32, f64, f64)> = Vec::new();
+    // (target, edge, probability of the choice, seconds of its segment)
+    let mut choices: Vec<(u32, u32, f64, f64)> = Vec::new();
     let chosen_rate = 1.0 - callers.no_input_rate - callers.invalid_rate;
     let full = node.full;
     if is_menu {
@@ -200,10 +225,15 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
             } else {
                 full
             };
-            choices.push((program.targets[i], p, listen + react));
+            choices.push((program.targets[i], i as u32, p, listen + react));
         }
     } else {
-        choices.push((node.to, chosen_rate, node.intro + react + node.typing));
+        choices.push((
+            node.to,
+            program.to_edge(at),
+            chosen_rate,
+            node.intro + react + node.typing,
+        ));
     }
     let max_retries = node.invalid.retries.max(node.no_input.retries);
     let mut state = (1.0, 0.0, 0.0);
@@ -212,27 +242,39 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
             break;
         }
         let scale = |s: (f64, f64, f64), f: f64| (s.0 * f, s.1 * f, s.2 * f);
-        for &(target, p, d) in &choices {
+        for &(target, edge, p, d) in &choices {
             let cont = v.segment(scale(state, p), d, true);
-            v.go(target, cont);
+            v.go(target, edge, cont);
         }
         let mut next = (0.0, 0.0, 0.0);
-        let events: [(f64, f64, bool, &Handling); 2] = [
+        let events: [(f64, f64, bool, &Handling, u32); 2] = [
             (
                 callers.no_input_rate,
                 full + node.timeout,
                 false,
                 &node.no_input,
+                program.no_input_edge(at),
             ),
-            (callers.invalid_rate, full + react, true, &node.invalid),
+            (
+                callers.invalid_rate,
+                full + react,
+                true,
+                &node.invalid,
+                program.invalid_edge(at),
+            ),
         ];
-        for (rate, d, counts, handling) in events {
+        for (rate, d, counts, handling, edge) in events {
             let after = v.segment(scale(state, rate), d, counts);
+            if counts {
+                v.invalid += after.0;
+            } else {
+                v.silent += after.0;
+            }
             if used < handling.retries {
                 let again = v.segment(after, handling.say, false);
                 next = (next.0 + again.0, next.1 + again.1, next.2 + again.2);
             } else {
-                v.go(handling.then, after);
+                v.go(handling.then, edge, after);
             }
         }
         state = next;
@@ -463,10 +505,12 @@ pub fn exact_report_within(
                     IntentFigures {
                         share,
                         figures: exact_figures(s),
+                        flow: None,
                     },
                 )
             })
             .collect(),
+        flow: None,
     })
 }
 

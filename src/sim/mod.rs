@@ -13,6 +13,7 @@
 pub mod compare;
 pub mod engine;
 pub mod exact;
+pub mod flow;
 pub mod gates;
 pub mod program;
 pub mod report;

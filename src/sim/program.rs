@@ -191,6 +191,28 @@ impl Program {
         }
     }
 
+    /// Edges are numbered for the flow tallies: option `i` (its index in `targets`) is edge
+    /// `i`; then each node has three: its `to`, its invalid handler's way out and its no-input
+    /// handler's way out.
+    pub fn edge_count(&self) -> usize {
+        self.targets.len() + 3 * self.nodes.len()
+    }
+
+    #[inline]
+    pub fn to_edge(&self, node: u32) -> u32 {
+        (self.targets.len() + 3 * node as usize) as u32
+    }
+
+    #[inline]
+    pub fn invalid_edge(&self, node: u32) -> u32 {
+        self.to_edge(node) + 1
+    }
+
+    #[inline]
+    pub fn no_input_edge(&self, node: u32) -> u32 {
+        self.to_edge(node) + 2
+    }
+
     pub fn serves(&self, node: &SimNode, intent: usize) -> bool {
         node.serves.binary_search(&(intent as u32)).is_ok()
     }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::engine::Outcome;
+use super::flow::Flow;
 use super::run::{IntentTally, Tally};
 use crate::stats::wilson;
 
@@ -84,6 +85,9 @@ pub struct IntentFigures {
     pub share: f64,
     #[serde(flatten)]
     pub figures: Figures,
+    /// The intent's `nodes` and `edges` (with `--by-intent`).
+    #[serde(flatten)]
+    pub flow: Option<Flow>,
 }
 
 /// A simulation's result: what `ivr sim --format json` prints, field for field.
@@ -100,6 +104,9 @@ pub struct SimReport {
     /// Per intent, in the intents file's order.
     #[serde(serialize_with = "ordered_map")]
     pub intents: Vec<(String, IntentFigures)>,
+    /// Where callers go: `nodes` and `edges` (when an output asks for them).
+    #[serde(flatten)]
+    pub flow: Option<Flow>,
 }
 
 /// Serialises `(name, value)` pairs as a JSON object in their order (intents file order).
@@ -190,9 +197,11 @@ pub fn monte_carlo_report(
                     IntentFigures {
                         share,
                         figures: figures(t),
+                        flow: None,
                     },
                 )
             })
             .collect(),
+        flow: None,
     }
 }

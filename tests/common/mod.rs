@@ -17,7 +17,7 @@ pub mod run;
 
 use std::path::{Path, PathBuf};
 
-pub use run::{Ivr, Run, ivr, ivr_in, sim_json};
+pub use run::{Ivr, Run, ivr, ivr_in, sim_json, without_flow};
 
 /// The crate's folder (cargo runs integration tests from it, so relative paths work too).
 pub fn root() -> &'static Path {

@@ -212,3 +212,14 @@ pub fn sim_json(args: &[&str]) -> serde_json::Value {
     assert!(run.success(), "ivr {}: {}", all.join(" "), run.stderr);
     run.json()
 }
+
+/// A `sim --format json` report without its flow sections (`nodes`, `edges`), which `sim`
+/// adds and a comparison's sides or a sweep's points leave out; panics if they are missing.
+pub fn without_flow(mut report: serde_json::Value) -> serde_json::Value {
+    let fields = report.as_object_mut().expect("a report object");
+    assert!(
+        fields.remove("nodes").is_some() && fields.remove("edges").is_some(),
+        "a sim report has `nodes` and `edges`"
+    );
+    report
+}

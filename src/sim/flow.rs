@@ -1,0 +1,597 @@
+//! Where callers go: per node, the visits, the share of calls that reach it, the share that end
+//! there (by outcome), the invalid keys and silences there; per edge, the traversals.
+//!
+//! The engine tells a [`FlowObserver`] each step of a call. A Monte Carlo run tallies them in
+//! a [`FlowTally`] only when an output asks for the flow: with [`NoFlow`] the calls compile
+//! away. A tally keeps the current call's counts in a scratch array with the list of entries it
+//! touched, and folds them into exact integer sums (and sums of squares, for the intervals)
+//! when the call ends, so the cost of a call grows with its path, not with the menu.
+//!
+//! The exact solver gives the same figures: the expected visits solve the forward equations
+//! `m = e_entry + Pᵀ m` over the visits' ways out, and the share of calls that reach a node is
+//! the same solve with that node made absorbing.
+
+use rand_distr::Distribution as _;
+use rand_distr::weighted::WeightedAliasIndex;
+use serde::Serialize;
+
+use super::engine::{Outcome, simulate_call_observed};
+use super::exact::{Exit, NO_EDGE, Visit, visit_summary};
+use super::program::{DISCONNECT, Program};
+use super::report::PerOutcome;
+use super::run::{RunOptions, Tally, block_rng, call_rng, record, run_blocks};
+use crate::menu::NodeKind;
+use crate::stats::{mean_ci, wilson};
+
+/// What the engine says about a call as it goes. Every call ends with exactly one `end`.
+pub trait FlowObserver {
+    fn visit(&mut self, node: u32);
+    /// An edge taken, numbered as [`Program::edge_count`] says.
+    fn edge(&mut self, edge: u32);
+    fn invalid(&mut self, node: u32);
+    fn silence(&mut self, node: u32);
+    /// The call ends at `node` (for a disconnect, the node it left last).
+    fn end(&mut self, node: u32, outcome: Outcome);
+}
+
+/// Observes nothing: the engine without flow.
+pub struct NoFlow;
+
+impl FlowObserver for NoFlow {
+    #[inline(always)]
+    fn visit(&mut self, _: u32) {}
+    #[inline(always)]
+    fn edge(&mut self, _: u32) {}
+    #[inline(always)]
+    fn invalid(&mut self, _: u32) {}
+    #[inline(always)]
+    fn silence(&mut self, _: u32) {}
+    #[inline(always)]
+    fn end(&mut self, _: u32, _: Outcome) {}
+}
+
+/// A count per call: its sum and sum of squares over the calls (exact integers).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Counted {
+    sum: u64,
+    sum_sq: u64,
+}
+
+/// Per node: visits, invalid keys, silences (the three per-call counts).
+const COUNTS: usize = 3;
+
+/// The flow of many calls.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowTally {
+    pub calls: u64,
+    /// `node * COUNTS + k`.
+    counts: Vec<Counted>,
+    /// Calls that visited each node at least once.
+    reached: Vec<u64>,
+    /// `node * 7 + outcome`: calls that ended there.
+    ended: Vec<u64>,
+    edges: Vec<Counted>,
+    /// The current call: counts by index (nodes' three, then edges) and the indices touched.
+    scratch: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl FlowTally {
+    pub fn new(program: &Program) -> FlowTally {
+        let nodes = program.nodes.len();
+        let edges = program.edge_count();
+        FlowTally {
+            calls: 0,
+            counts: vec![Counted::default(); nodes * COUNTS],
+            reached: vec![0; nodes],
+            ended: vec![0; nodes * 7],
+            edges: vec![Counted::default(); edges],
+            scratch: vec![0; nodes * COUNTS + edges],
+            touched: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn bump(&mut self, index: usize) {
+        let c = &mut self.scratch[index];
+        if *c == 0 {
+            self.touched.push(index as u32);
+        }
+        *c += 1;
+    }
+
+    pub fn merge(mut self, other: FlowTally) -> FlowTally {
+        if self.counts.is_empty() {
+            return other;
+        }
+        self.calls += other.calls;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            a.sum += b.sum;
+            a.sum_sq += b.sum_sq;
+        }
+        for (a, b) in self.edges.iter_mut().zip(&other.edges) {
+            a.sum += b.sum;
+            a.sum_sq += b.sum_sq;
+        }
+        for (a, b) in self.reached.iter_mut().zip(&other.reached) {
+            *a += b;
+        }
+        for (a, b) in self.ended.iter_mut().zip(&other.ended) {
+            *a += b;
+        }
+        self
+    }
+}
+
+impl FlowObserver for FlowTally {
+    #[inline]
+    fn visit(&mut self, node: u32) {
+        self.bump(node as usize * COUNTS);
+    }
+
+    #[inline]
+    fn edge(&mut self, edge: u32) {
+        self.bump(self.counts.len() + edge as usize);
+    }
+
+    #[inline]
+    fn invalid(&mut self, node: u32) {
+        self.bump(node as usize * COUNTS + 1);
+    }
+
+    #[inline]
+    fn silence(&mut self, node: u32) {
+        self.bump(node as usize * COUNTS + 2);
+    }
+
+    fn end(&mut self, node: u32, outcome: Outcome) {
+        self.calls += 1;
+        if node != DISCONNECT && (node as usize) < self.reached.len() {
+            self.ended[node as usize * 7 + outcome as usize] += 1;
+        }
+        let nodes = self.counts.len();
+        for &i in &self.touched {
+            let i = i as usize;
+            let c = std::mem::take(&mut self.scratch[i]) as u64;
+            let slot = if i < nodes {
+                if i.is_multiple_of(COUNTS) {
+                    self.reached[i / COUNTS] += 1;
+                }
+                &mut self.counts[i]
+            } else {
+                &mut self.edges[i - nodes]
+            };
+            slot.sum += c;
+            slot.sum_sq += c * c;
+        }
+        self.touched.clear();
+    }
+}
+
+/// Runs `options.calls` calls as [`super::run::run`] does (the same calls, the same figures)
+/// and tallies their flow: overall, or per intent when `by_intent`.
+pub fn run_with_flow(
+    program: &Program,
+    options: RunOptions,
+    by_intent: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Tally, Vec<FlowTally>) {
+    let intents = program.shares.len();
+    let flows = if by_intent { intents } else { 1 };
+    let empty = || (Tally::new(intents), vec![FlowTally::default(); flows]);
+    let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
+        return empty();
+    };
+    run_blocks(
+        options,
+        empty,
+        |(tally, flow), block, count| {
+            if flow[0].counts.is_empty() {
+                *flow = vec![FlowTally::new(program); flows];
+            }
+            let mut stream = block_rng(options.seed, block);
+            for _ in 0..count {
+                let mut rng = call_rng(&mut stream);
+                let intent = pick.sample(&mut rng);
+                let observer = &mut flow[if by_intent { intent } else { 0 }];
+                let call = simulate_call_observed(program, intent, &mut rng, observer);
+                record(&mut tally.intents[intent], &call);
+            }
+            progress(count);
+        },
+        |(ta, fa), (tb, fb)| {
+            (
+                ta.merge(tb),
+                fa.into_iter().zip(fb).map(|(a, b)| a.merge(b)).collect(),
+            )
+        },
+    )
+}
+
+/// A mean per call and its 95% interval (null when exact).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct PerCall {
+    pub mean: f64,
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// One node's flow.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeFlow {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Calls the figures are over (null when exact).
+    pub n: Option<u64>,
+    /// Visits per call.
+    pub visits: PerCall,
+    /// Share of calls that visit the node at least once (null when the exact solver would
+    /// take too long to find it, on a big menu with loops).
+    pub reached: Option<f64>,
+    pub reached_ci95: Option<[f64; 2]>,
+    /// Share of calls that end here, by outcome (summed over nodes, the outcome's share).
+    pub ended: PerOutcome<f64>,
+    pub ended_ci95: PerOutcome<Option<[f64; 2]>>,
+    /// Share of calls lost here: abandoned, disconnected, unresolved or looped here.
+    pub lost: f64,
+    /// Invalid keys and silences (timeouts) here per call.
+    pub invalid: PerCall,
+    pub silences: PerCall,
+}
+
+/// One edge's flow.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EdgeFlow {
+    pub from: String,
+    /// The target node (null: the call is disconnected).
+    pub to: Option<String>,
+    /// `option`, `to`, `invalid` (retries ran out after invalid keys) or `no_input`.
+    pub kind: &'static str,
+    /// The option's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub n: Option<u64>,
+    /// Traversals per call.
+    pub traversals: PerCall,
+}
+
+/// The flow figures of the whole traffic or of one intent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Flow {
+    pub nodes: Vec<NodeFlow>,
+    pub edges: Vec<EdgeFlow>,
+}
+
+/// Whether an outcome ending at a node means the caller was lost there.
+pub fn is_lost(outcome: Outcome) -> bool {
+    matches!(
+        outcome,
+        Outcome::Abandoned | Outcome::Disconnected | Outcome::Unresolved | Outcome::Looped
+    )
+}
+
+/// Names of the things the figures are about, from the menu.
+#[derive(Clone, Debug)]
+pub struct FlowNames {
+    pub nodes: Vec<String>,
+    /// Option keys, by option index.
+    pub keys: Vec<String>,
+}
+
+impl FlowNames {
+    pub fn of(menu: &crate::menu::Menu) -> FlowNames {
+        FlowNames {
+            nodes: menu.nodes.iter().map(|n| n.id.value.clone()).collect(),
+            keys: menu
+                .nodes
+                .iter()
+                .flat_map(|n| n.options.iter().map(|o| o.key_text().to_string()))
+                .collect(),
+        }
+    }
+}
+
+/// The edges that exist, as (edge number, from, to, kind, key).
+fn edge_list(program: &Program) -> Vec<(u32, u32, u32, &'static str)> {
+    let mut list = Vec::new();
+    for (v, node) in program.nodes.iter().enumerate() {
+        let v32 = v as u32;
+        for i in node.options.clone() {
+            list.push((i, v32, program.targets[i as usize], "option"));
+        }
+        let passes_on = match node.kind {
+            NodeKind::Input | NodeKind::Message => true,
+            // A self-service node without `to` ends the calls it does not serve.
+            NodeKind::SelfService => node.to != DISCONNECT,
+            _ => false,
+        };
+        if passes_on {
+            list.push((program.to_edge(v32), v32, node.to, "to"));
+        }
+        if matches!(node.kind, NodeKind::Menu | NodeKind::Input) {
+            list.push((program.invalid_edge(v32), v32, node.invalid.then, "invalid"));
+            list.push((
+                program.no_input_edge(v32),
+                v32,
+                node.no_input.then,
+                "no_input",
+            ));
+        }
+    }
+    list
+}
+
+fn per_call(n: u64, c: Counted) -> PerCall {
+    match mean_ci(n, c.sum as i128, c.sum_sq as u128, 1.0) {
+        Some((mean, ci)) => PerCall {
+            mean,
+            ci95: Some(ci),
+        },
+        None => PerCall::default(),
+    }
+}
+
+fn name_of(names: &FlowNames, node: u32) -> Option<String> {
+    (node != DISCONNECT).then(|| names.nodes[node as usize].clone())
+}
+
+fn edges_of(
+    program: &Program,
+    names: &FlowNames,
+    n: Option<u64>,
+    traversals: impl Fn(u32) -> PerCall,
+) -> Vec<EdgeFlow> {
+    edge_list(program)
+        .into_iter()
+        .map(|(e, from, to, kind)| EdgeFlow {
+            from: names.nodes[from as usize].clone(),
+            to: name_of(names, to),
+            kind,
+            key: (kind == "option").then(|| names.keys[e as usize].clone()),
+            n,
+            traversals: traversals(e),
+        })
+        .collect()
+}
+
+/// The figures of a Monte Carlo flow tally.
+pub fn monte_carlo_flow(program: &Program, names: &FlowNames, tally: &FlowTally) -> Flow {
+    let n = tally.calls;
+    if tally.counts.is_empty() {
+        return Flow::default();
+    }
+    let share = |k: u64| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+    let nodes = program
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(v, node)| {
+            let ended = |o: Outcome| tally.ended[v * 7 + o as usize];
+            NodeFlow {
+                id: names.nodes[v].clone(),
+                kind: node.kind.name(),
+                n: Some(n),
+                visits: per_call(n, tally.counts[v * COUNTS]),
+                reached: Some(share(tally.reached[v])),
+                reached_ci95: wilson(tally.reached[v], n),
+                ended: PerOutcome::from_fn(|o| share(ended(o))),
+                ended_ci95: PerOutcome::from_fn(|o| wilson(ended(o), n)),
+                lost: share(
+                    Outcome::ALL
+                        .iter()
+                        .filter(|&&o| is_lost(o))
+                        .map(|&o| ended(o))
+                        .sum(),
+                ),
+                invalid: per_call(n, tally.counts[v * COUNTS + 1]),
+                silences: per_call(n, tally.counts[v * COUNTS + 2]),
+            }
+        })
+        .collect();
+    let edges = edges_of(program, names, Some(n), |e| {
+        per_call(n, tally.edges[e as usize])
+    });
+    Flow { nodes, edges }
+}
+
+/// The exact flow of one intent: per node (visits, reached, ended by outcome, invalid,
+/// silences) and per edge the expected traversals.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExactFlow {
+    pub visits: Vec<f64>,
+    /// `None` when the solves for it would exceed [`MAX_REACH_WORK`].
+    pub reached: Option<Vec<f64>>,
+    pub ended: Vec<[f64; 7]>,
+    pub invalid: Vec<f64>,
+    pub silent: Vec<f64>,
+    pub edges: Vec<f64>,
+}
+
+impl ExactFlow {
+    fn zeros(program: &Program) -> ExactFlow {
+        let n = program.nodes.len();
+        ExactFlow {
+            visits: vec![0.0; n],
+            reached: Some(vec![0.0; n]),
+            ended: vec![[0.0; 7]; n],
+            invalid: vec![0.0; n],
+            silent: vec![0.0; n],
+            edges: vec![0.0; program.edge_count()],
+        }
+    }
+
+    /// Adds `share` times `other` (the mixture of intents).
+    fn add_scaled(&mut self, other: &ExactFlow, share: f64) {
+        let add = |a: &mut [f64], b: &[f64]| {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += share * y;
+            }
+        };
+        add(&mut self.visits, &other.visits);
+        add(&mut self.invalid, &other.invalid);
+        add(&mut self.silent, &other.silent);
+        add(&mut self.edges, &other.edges);
+        for (a, b) in self.ended.iter_mut().zip(&other.ended) {
+            add(a, b);
+        }
+        match (&mut self.reached, &other.reached) {
+            (Some(a), Some(b)) => add(a, b),
+            _ => self.reached = None,
+        }
+    }
+}
+
+/// Most way updates the reach solves (one per node) may take for one intent: a big menu with
+/// loops would take minutes, and its reach shares are then left out of the exact report.
+pub const MAX_REACH_WORK: u64 = 50_000_000;
+
+/// Solves the forward equations: expected arrivals at each visit from one call, where a visit
+/// to `absorbing` ends the walk (so its figure is the chance of ever getting there).
+fn forward(
+    entry: u32,
+    order: &[u32],
+    incoming: &[Vec<(u32, f64)>],
+    absorbing: Option<u32>,
+    work: &mut u64,
+) -> Option<Vec<f64>> {
+    let mut m = vec![0.0f64; incoming.len()];
+    let per_sweep: u64 = order
+        .iter()
+        .map(|&v| incoming[v as usize].len() as u64 + 1)
+        .sum();
+    for _ in 0..super::exact::MAX_SWEEPS {
+        *work = work.checked_sub(per_sweep)?;
+        let mut change = 0.0f64;
+        for &v in order {
+            let mut new = if v == entry { 1.0 } else { 0.0 };
+            for &(u, p) in &incoming[v as usize] {
+                if Some(u) != absorbing {
+                    new += m[u as usize] * p;
+                }
+            }
+            let old = &mut m[v as usize];
+            change = change.max((new - *old).abs() / (1.0 + new.abs()));
+            *old = new;
+        }
+        if change <= 1e-15 {
+            return Some(m);
+        }
+    }
+    None
+}
+
+/// The exact flow of one intent. `None` when the visits do not settle (the exact report
+/// itself fails first, with the reason, on such a menu).
+pub fn exact_intent_flow(program: &Program, intent: usize) -> Option<ExactFlow> {
+    let n = program.nodes.len();
+    let mut flow = ExactFlow::zeros(program);
+    if program.entry == DISCONNECT {
+        return Some(flow);
+    }
+    let mut visits: Vec<Option<Visit<'_>>> = (0..n).map(|_| None).collect();
+    let mut order = vec![program.entry];
+    visits[program.entry as usize] = Some(visit_summary(program, intent, program.entry));
+    let mut i = 0;
+    while i < order.len() {
+        let at = order[i] as usize;
+        let targets: Vec<u32> = visits[at]
+            .iter()
+            .flat_map(|v| &v.ways)
+            .filter_map(|w| match w.exit {
+                Exit::Node(t) => Some(t),
+                Exit::End(_) => None,
+            })
+            .collect();
+        for t in targets {
+            if visits[t as usize].is_none() {
+                visits[t as usize] = Some(visit_summary(program, intent, t));
+                order.push(t);
+            }
+        }
+        i += 1;
+    }
+    let mut incoming: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+    for &u in &order {
+        for w in visits[u as usize].iter().flat_map(|v| &v.ways) {
+            if let Exit::Node(t) = w.exit {
+                incoming[t as usize].push((u, w.p));
+            }
+        }
+    }
+    let mut work = u64::MAX;
+    let m = forward(program.entry, &order, &incoming, None, &mut work)?;
+    let mut reach_work = MAX_REACH_WORK;
+    let mut reached = vec![0.0; n];
+    for &t in &order {
+        match forward(program.entry, &order, &incoming, Some(t), &mut reach_work) {
+            Some(r) => reached[t as usize] = r[t as usize].min(1.0),
+            None => {
+                flow.reached = None;
+                break;
+            }
+        }
+    }
+    if flow.reached.is_some() {
+        flow.reached = Some(reached);
+    }
+    for &u in &order {
+        let Some(visit) = &visits[u as usize] else {
+            continue;
+        };
+        let mu = m[u as usize];
+        let u = u as usize;
+        flow.visits[u] = mu;
+        flow.invalid[u] = mu * visit.invalid;
+        flow.silent[u] = mu * visit.silent;
+        for w in &visit.ways {
+            if let Exit::End(o) = w.exit {
+                flow.ended[u][o as usize] += mu * w.p;
+            }
+            if w.edge != NO_EDGE {
+                flow.edges[w.edge as usize] += mu * w.p;
+            }
+        }
+    }
+    Some(flow)
+}
+
+/// The exact flow of the whole traffic (the intents mixed by share) and of each intent.
+pub fn exact_flow(program: &Program) -> Option<(ExactFlow, Vec<ExactFlow>)> {
+    let per_intent: Vec<ExactFlow> = (0..program.shares.len())
+        .map(|i| exact_intent_flow(program, i))
+        .collect::<Option<_>>()?;
+    let mut overall = ExactFlow::zeros(program);
+    for (f, &share) in per_intent.iter().zip(&program.shares) {
+        overall.add_scaled(f, share);
+    }
+    Some((overall, per_intent))
+}
+
+/// The figures of an exact flow (no intervals).
+pub fn exact_flow_figures(program: &Program, names: &FlowNames, flow: &ExactFlow) -> Flow {
+    let exact = |mean: f64| PerCall { mean, ci95: None };
+    let nodes = program
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(v, node)| NodeFlow {
+            id: names.nodes[v].clone(),
+            kind: node.kind.name(),
+            n: None,
+            visits: exact(flow.visits[v]),
+            reached: flow.reached.as_ref().map(|r| r[v]),
+            reached_ci95: None,
+            ended: PerOutcome::from_fn(|o| flow.ended[v][o as usize]),
+            ended_ci95: PerOutcome::default(),
+            lost: Outcome::ALL
+                .iter()
+                .filter(|&&o| is_lost(o))
+                .map(|&o| flow.ended[v][o as usize])
+                .sum(),
+            invalid: exact(flow.invalid[v]),
+            silences: exact(flow.silent[v]),
+        })
+        .collect();
+    let edges = edges_of(program, names, None, |e| exact(flow.edges[e as usize]));
+    Flow { nodes, edges }
+}
