@@ -65,13 +65,13 @@ fn assert_scope_shape(scope: &Value, exact: bool, what: &str) {
 }
 
 /// Every key ending in `_ci95` and every quantile anywhere in `v` is null (`outcomes_ci95`
-/// keeps its seven names, each null, so the shape does not change with `--exact`).
+/// and a node's `ended_ci95` keep their seven names, each null, so the shape does not change with `--exact`).
 fn assert_no_intervals(v: &Value, path: &str) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
                 let at = format!("{path}.{k}");
-                if k == "outcomes_ci95" {
+                if k == "outcomes_ci95" || k == "ended_ci95" {
                     let each = child.as_object().expect("outcomes_ci95 object");
                     assert_eq!(each.len(), OUTCOMES.len());
                     assert!(

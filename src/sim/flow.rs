@@ -212,7 +212,7 @@ pub fn run_with_flow(
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct PerCall {
     pub mean: f64,
-    pub ci95: Option<[f64; 2]>,
+    pub mean_ci95: Option<[f64; 2]>,
 }
 
 /// One node's flow.
@@ -325,7 +325,7 @@ fn per_call(n: u64, c: Counted) -> PerCall {
     match mean_ci(n, c.sum as i128, c.sum_sq as u128, 1.0) {
         Some((mean, ci)) => PerCall {
             mean,
-            ci95: Some(ci),
+            mean_ci95: Some(ci),
         },
         None => PerCall::default(),
     }
@@ -569,7 +569,10 @@ pub fn exact_flow(program: &Program) -> Option<(ExactFlow, Vec<ExactFlow>)> {
 
 /// The figures of an exact flow (no intervals).
 pub fn exact_flow_figures(program: &Program, names: &FlowNames, flow: &ExactFlow) -> Flow {
-    let exact = |mean: f64| PerCall { mean, ci95: None };
+    let exact = |mean: f64| PerCall {
+        mean,
+        mean_ci95: None,
+    };
     let nodes = program
         .nodes
         .iter()
