@@ -639,3 +639,91 @@ fn the_drawings_in_the_docs_are_current() {
         "re-draw the broken menu in docs/graph.md"
     );
 }
+
+/// `ivr graph ARGS...`; the command must succeed.
+fn graph_with(args: &[&str]) -> String {
+    let mut all = vec!["graph"];
+    all.extend(args);
+    let output = ivr(&all);
+    assert!(output.success(), "ivr {all:?}: {}", output.stderr);
+    output.stdout
+}
+
+#[test]
+fn flow_drawings_label_arrows_with_shares_and_highlight_losses() {
+    let _snapshots = common::snapshot_folder("graph");
+    let mermaid = graph_with(&["menus/tutorial.yaml", "--flow"]);
+    check_mermaid_syntax(&mermaid);
+    // Keys 1 and 0 of the main menu carry the most calls.
+    assert!(mermaid.contains("n0 -->|\"1: 43#37;\"| n1"), "{mermaid}");
+    insta::assert_snapshot!("tutorial_flow_mermaid", mermaid);
+    let dot = graph_with(&["menus/tutorial.yaml", "--flow", "--format", "dot"]);
+    check_dot_syntax(&dot);
+    assert!(dot.contains("penwidth="), "{dot}");
+    insta::assert_snapshot!("tutorial_flow_dot", dot);
+    // Graphviz reads it (the helper fails on a rejection; `None`: not installed).
+    let _ = graphviz(&dot);
+}
+
+#[test]
+fn flow_highlights_the_node_where_callers_are_lost() {
+    // Callers give up after two seconds on average: most hang up while `main` plays.
+    let menu = menu_file(
+        "lost",
+        "menu: lost\nentry: main\nnodes:\n  main:\n    say: Hi\n    options:\n      - { key: 1, say: Sales press 1, to: sales }\n  sales: { type: transfer, queue: sales, serves: [buy] }\n",
+    );
+    let dir = common::scratch();
+    let intents = common::write(
+        dir.path(),
+        "lost.intents.yaml",
+        "intents:\n  buy: 1\ncallers: { patience: 2 }\n",
+    );
+    let path = menu.to_str().unwrap();
+    let intents = intents.to_str().unwrap();
+    let mermaid = graph_with(&[path, "--flow", "--intents", intents]);
+    assert!(mermaid.contains("class n0 lost"), "{mermaid}");
+    let dot = graph_with(&[path, "--flow", "--intents", intents, "--format", "dot"]);
+    let main = dot.lines().find(|l| l.contains("n0 [label=")).unwrap();
+    assert!(main.contains("color=\"#d00000\", penwidth=3"), "{main}");
+    let svg = graph_with(&[path, "--flow", "--intents", intents, "--format", "svg"]);
+    let main = svg.lines().find(|l| l.contains("id=\"node-0\"")).unwrap();
+    let lost: f64 = main
+        .split("data-lost=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(lost > 0.5, "{main}");
+}
+
+#[test]
+fn svg_of_a_small_menu_is_stable() {
+    let _snapshots = common::snapshot_folder("graph");
+    let svg = graph_with(&["menus/tutorial.yaml", "--format", "svg"]);
+    assert_eq!(svg, graph_with(&["menus/tutorial.yaml", "--format", "svg"]));
+    let menu = common::load::menu_file(&root().join("menus/tutorial.yaml"));
+    assert_eq!(svg.matches("<g class=\"node ").count(), menu.nodes.len());
+    insta::assert_snapshot!("tutorial_svg", svg);
+    let flow = graph_with(&["menus/tutorial.yaml", "--format", "svg", "--flow"]);
+    insta::assert_snapshot!("tutorial_flow_svg", flow);
+}
+
+#[test]
+fn svg_escapes_ids_and_prompts() {
+    let menu = menu_file(
+        "hostile-svg",
+        "menu: \"<b>x</b>\"\nentry: \"a&b\"\nnodes:\n  \"a&b\":\n    say: \"</script><img src=x onerror=alert(1)> 'quoted' \\\"too\\\"\"\n    options:\n      - { key: 1, say: one, to: t }\n  t: { type: transfer, queue: q }\n",
+    );
+    let svg = graph(&menu, "svg");
+    assert!(!svg.contains("<img"), "{svg}");
+    assert!(!svg.contains("<b>"), "{svg}");
+    assert!(
+        svg.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        "{svg}"
+    );
+    assert!(svg.contains("data-node=\"a&amp;b\""), "{svg}");
+    assert!(!svg.contains("'quoted'"), "{svg}");
+}

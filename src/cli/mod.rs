@@ -161,4 +161,6 @@ pub enum GraphFormat {
     #[default]
     Mermaid,
     Dot,
+    /// A picture laid out by `ivr` itself (no Graphviz needed).
+    Svg,
 }

@@ -12,7 +12,7 @@ use crate::menu::{Menu, NodeId};
 use crate::sim::UsageError;
 use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::flow::{
-    FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
+    Flow, FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
 };
 use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
 use crate::sim::program::Program;
@@ -248,6 +248,33 @@ pub fn run_with_flow_figures(
         report.flow = Some(monte_carlo_flow(program, &names, flow));
     }
     Ok(report)
+}
+
+/// Where a menu's callers go, for drawings: the exact flow, or (when the exact solver cannot
+/// answer, on a menu with a loop callers may never leave) a Monte Carlo run of `fallback`.
+pub fn menu_flow(
+    menu_path: &Path,
+    intents_path: Option<&Path>,
+    fallback: RunOptions,
+) -> Result<(Menu, Flow), Failure> {
+    let (menu, intents) = load_for_simulation(menu_path, intents_path)?;
+    let program = Program::compile(&menu, &intents);
+    let names = FlowNames::of(&menu);
+    let exact = exact_report(&menu.source.name(), &program)
+        .ok()
+        .and_then(|_| exact_flow(&program));
+    let flow = match exact {
+        Some((overall, _)) => exact_flow_figures(&program, &names, &overall),
+        None => {
+            fallback.validate()?;
+            let (_, flows) = run_with_flow(&program, fallback, false, &|_| {});
+            flows
+                .first()
+                .map(|f| monte_carlo_flow(&program, &names, f))
+                .unwrap_or_default()
+        }
+    };
+    Ok((menu, flow))
 }
 
 /// A usage error about `what` (a flag and its value).

@@ -5,10 +5,14 @@
 
 use std::fmt::Write;
 
+use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 
 use crate::menu::graph::{EdgeKind, Handler, MenuGraph, Vertex};
+use std::collections::HashMap;
+
 use crate::menu::{Menu, NodeKind};
+use crate::sim::flow::Flow;
 use crate::text::is_cjk;
 
 /// Widest prompt excerpt shown in a box, in columns (a Chinese, Japanese or Korean character
@@ -17,7 +21,7 @@ const PROMPT_EXCERPT: usize = 40;
 
 /// What a vertex shows: its id, its `label` (the designer's short name), its type and the start
 /// of its prompt.
-fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
+pub(super) fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
     match vertex {
         Vertex::Node(id) => {
             let node = menu.node(*id);
@@ -44,15 +48,20 @@ fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
 }
 
 fn excerpt(text: &str) -> String {
+    excerpt_to(text, PROMPT_EXCERPT)
+}
+
+/// The start of `text` in at most `limit` columns, with `…` when cut.
+pub(super) fn excerpt_to(text: &str, limit: usize) -> String {
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().map(columns).sum::<usize>() <= PROMPT_EXCERPT {
+    if text.chars().map(columns).sum::<usize>() <= limit {
         return text;
     }
     let mut cut = String::new();
     let mut width = 0;
     for c in text.chars() {
         width += columns(c);
-        if width > PROMPT_EXCERPT - 1 {
+        if width > limit - 1 {
             break;
         }
         cut.push(c);
@@ -61,16 +70,18 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Columns a character takes: two for CJK characters and full-width forms.
-fn columns(c: char) -> usize {
+pub(super) fn columns(c: char) -> usize {
     let wide = is_cjk(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF60 | 0xFFE0..=0xFFE6);
     if wide { 2 } else { 1 }
 }
 
 /// An arrow as drawn. A node's two handler edges that end at the same place the same way are
 /// drawn as one ("invalid / no input: on_fail"), which halves the dashed arrows.
-struct Arrow {
-    from: usize,
-    to: usize,
+pub(super) struct Arrow {
+    pub(super) from: usize,
+    pub(super) to: usize,
+    /// The graph edges drawn as this arrow (two handler edges may share one).
+    pub(super) edges: Vec<EdgeIndex>,
     /// The option's key or the `to` edge's label; empty on error arrows.
     text: String,
     /// Error arrows: the handlers ending here (`invalid`, `no input`); empty on the others.
@@ -81,11 +92,11 @@ struct Arrow {
 
 impl Arrow {
     /// Error arrows (`then`, `on_fail`, disconnect) are drawn dashed.
-    fn is_error(&self) -> bool {
+    pub(super) fn is_error(&self) -> bool {
         !self.handlers.is_empty()
     }
 
-    fn label(&self) -> String {
+    pub(super) fn label(&self) -> String {
         match (self.handlers.as_slice(), self.via) {
             ([], _) => self.text.clone(),
             (handlers, "") => handlers.join(" / "),
@@ -94,7 +105,7 @@ impl Arrow {
     }
 }
 
-fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
+pub(super) fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
     let mut arrows: Vec<Arrow> = Vec::new();
     for e in graph.graph.edge_references() {
         let (from, to) = (e.source().index(), e.target().index());
@@ -115,11 +126,13 @@ fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
                 .find(|a| a.is_error() && a.from == from && a.to == to && a.via == via)
         {
             twin.handlers.push(handler);
+            twin.edges.push(e.id());
             continue;
         }
         arrows.push(Arrow {
             from,
             to,
+            edges: vec![e.id()],
             text,
             handlers: handler.into_iter().collect(),
             via,
@@ -146,12 +159,12 @@ fn to_label(menu: &Menu, graph: &MenuGraph, from: petgraph::graph::NodeIndex) ->
 }
 
 /// How a vertex is drawn: its Mermaid shape and class, and its DOT attributes.
-struct Look {
+pub(super) struct Look {
     /// The Mermaid shape's brackets.
     open: &'static str,
     close: &'static str,
     /// The Mermaid class, styled by `mermaid`.
-    class: &'static str,
+    pub(super) class: &'static str,
     mermaid: &'static str,
     dot: &'static str,
 }
@@ -217,7 +230,7 @@ const LOOKS: [Look; 8] = [
 ];
 
 /// The look of a vertex.
-fn look(menu: &Menu, vertex: &Vertex) -> &'static Look {
+pub(super) fn look(menu: &Menu, vertex: &Vertex) -> &'static Look {
     let index = match vertex {
         Vertex::Node(id) => match menu.node(*id).kind {
             NodeKind::Menu => 0,
@@ -256,9 +269,17 @@ fn mermaid_escape(text: &str) -> String {
 
 /// The menu as a Mermaid flowchart (renders in GitHub Markdown inside a ```mermaid block).
 pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
+    mermaid_with_flow(menu, graph, None)
+}
+
+/// The Mermaid flowchart, with the flow when given: each arrow labelled with the share of calls
+/// that take it, and the nodes where many callers are lost outlined in red.
+pub fn mermaid_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) -> String {
+    let shares = flow.map(|f| FlowLookup::new(f));
     let mut out = String::new();
     let _ = writeln!(out, "---\ntitle: \"{}\"\n---", quote_escape(&menu.title()));
     out.push_str("flowchart TD\n");
+    let mut lost_nodes = Vec::new();
     for v in graph.graph.node_indices() {
         let vertex = &graph.graph[v];
         let label = label_lines(menu, vertex)
@@ -269,7 +290,18 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
         let Look {
             open, close, class, ..
         } = look(menu, vertex);
+        let lost = shares.as_ref().and_then(|s| s.lost(menu, vertex));
+        let label = match lost {
+            Some(lost) if lost > 0.0 => format!(
+                "{label}<br/>{}",
+                mermaid_escape(&format!("lost here: {}", percent(lost)))
+            ),
+            _ => label,
+        };
         let _ = writeln!(out, "    n{}{open}\"{label}\"{close}:::{class}", v.index());
+        if lost.is_some_and(|l| l >= LOST_HIGHLIGHT) {
+            lost_nodes.push(format!("n{}", v.index()));
+        }
     }
     // Mermaid styles links by their position among all the links written.
     let mut links = 0;
@@ -279,7 +311,8 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
         links += 1;
     }
     for arrow in arrows(menu, graph) {
-        let (from, to, label) = (arrow.from, arrow.to, arrow.label());
+        let (from, to) = (arrow.from, arrow.to);
+        let label = with_share(arrow.label(), shares.as_ref(), menu, graph, &arrow);
         if arrow.is_error() {
             error_links.push(links.to_string());
         }
@@ -303,7 +336,100 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
         let _ = writeln!(out, "    classDef {} {}", look.class, look.mermaid);
     }
     out.push_str("    classDef start fill:#000000,stroke:#000000\n");
+    if !lost_nodes.is_empty() {
+        let _ = writeln!(
+            out,
+            "    classDef lost stroke:#d00000,stroke-width:4px\n    class {} lost",
+            lost_nodes.join(",")
+        );
+    }
     out
+}
+
+/// Nodes where at least this share of calls is lost are highlighted.
+pub const LOST_HIGHLIGHT: f64 = 0.02;
+
+/// A share as people read it: `42%`, `3.5%`, `0.12%`, `<0.01%`.
+pub(super) fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 {
+        "0%".to_string()
+    } else if p < 0.01 {
+        "<0.01%".to_string()
+    } else if p < 1.0 {
+        format!("{p:.2}%")
+    } else if p < 10.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// An arrow's label with the share of calls that take it (per call: a loop may count twice).
+fn with_share(
+    label: String,
+    shares: Option<&FlowLookup>,
+    menu: &Menu,
+    graph: &MenuGraph,
+    arrow: &Arrow,
+) -> String {
+    match shares.map(|s| s.arrow(menu, graph, arrow)) {
+        Some(share) if label.is_empty() => percent(share),
+        Some(share) => format!("{label}: {}", percent(share)),
+        None => label,
+    }
+}
+
+/// The flow figures by what the drawings know: node ids and graph edges.
+pub(super) struct FlowLookup {
+    lost: HashMap<String, f64>,
+    edges: HashMap<(String, &'static str, Option<String>), f64>,
+}
+
+impl FlowLookup {
+    pub(super) fn new(flow: &Flow) -> FlowLookup {
+        FlowLookup {
+            lost: flow.nodes.iter().map(|n| (n.id.clone(), n.lost)).collect(),
+            edges: flow
+                .edges
+                .iter()
+                .map(|e| ((e.from.clone(), e.kind, e.key.clone()), e.traversals.mean))
+                .collect(),
+        }
+    }
+
+    /// The share of calls lost at a vertex (nodes only).
+    pub(super) fn lost(&self, menu: &Menu, vertex: &Vertex) -> Option<f64> {
+        match vertex {
+            Vertex::Node(id) => self.lost.get(&menu.node(*id).id.value).copied(),
+            _ => None,
+        }
+    }
+
+    /// Traversals per call of one graph edge.
+    pub(super) fn edge(&self, menu: &Menu, graph: &MenuGraph, edge: EdgeIndex) -> f64 {
+        let Some((from, _)) = graph.graph.edge_endpoints(edge) else {
+            return 0.0;
+        };
+        let Some(id) = graph.node_of(from) else {
+            return 0.0;
+        };
+        let from = menu.node(id).id.value.clone();
+        let (kind, key) = match &graph.graph[edge].kind {
+            EdgeKind::Option { key, .. } => ("option", Some(key.clone())),
+            EdgeKind::To => ("to", None),
+            EdgeKind::Then(h) | EdgeKind::OnFail(h) | EdgeKind::Disconnect(h) => match h {
+                Handler::Invalid => ("invalid", None),
+                Handler::NoInput => ("no_input", None),
+            },
+        };
+        self.edges.get(&(from, kind, key)).copied().unwrap_or(0.0)
+    }
+
+    /// Traversals per call of an arrow (the sum of its edges').
+    pub(super) fn arrow(&self, menu: &Menu, graph: &MenuGraph, arrow: &Arrow) -> f64 {
+        arrow.edges.iter().map(|&e| self.edge(menu, graph, e)).sum()
+    }
 }
 
 /// Escapes text for a double-quoted string in YAML (the Mermaid front matter's title) or DOT:
@@ -324,6 +450,13 @@ fn quote_escape(text: &str) -> String {
 
 /// The menu as a Graphviz DOT digraph (`dot -Tsvg`).
 pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
+    dot_with_flow(menu, graph, None)
+}
+
+/// The DOT digraph, with the flow when given: arrows labelled with the share of calls that take
+/// them and as thick as that share, nodes where many callers are lost outlined in red.
+pub fn dot_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) -> String {
+    let shares = flow.map(|f| FlowLookup::new(f));
     let mut out = String::new();
     let title = quote_escape(&menu.title());
     let _ = writeln!(out, "digraph \"{title}\" {{");
@@ -342,7 +475,20 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
             .collect::<Vec<_>>()
             .join("\\n");
         let attrs = look(menu, vertex).dot;
-        let _ = writeln!(out, "    n{} [label=\"{label}\", {attrs}];", v.index());
+        let lost = shares.as_ref().and_then(|s| s.lost(menu, vertex));
+        let (label, extra) = match lost {
+            Some(lost) if lost >= LOST_HIGHLIGHT => (
+                format!("{label}\\nlost here: {}", percent(lost)),
+                ", color=\"#d00000\", penwidth=3",
+            ),
+            Some(lost) if lost > 0.0 => (format!("{label}\\nlost here: {}", percent(lost)), ""),
+            _ => (label, ""),
+        };
+        let _ = writeln!(
+            out,
+            "    n{} [label=\"{label}\", {attrs}{extra}];",
+            v.index()
+        );
     }
     if let Some(entry) = graph.entry() {
         let _ = writeln!(
@@ -352,8 +498,13 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
         );
     }
     for arrow in arrows(menu, graph) {
-        let (from, to, label) = (arrow.from, arrow.to, arrow.label());
+        let (from, to) = (arrow.from, arrow.to);
+        let label = with_share(arrow.label(), shares.as_ref(), menu, graph, &arrow);
         let mut attrs = Vec::new();
+        if let Some(shares) = &shares {
+            let share = shares.arrow(menu, graph, &arrow).min(1.0);
+            attrs.push(format!("penwidth={:.2}", 1.0 + 7.0 * share));
+        }
         if !label.is_empty() {
             attrs.push(format!("label=\"{}\"", quote_escape(&label)));
         }

@@ -2,7 +2,7 @@
 //!
 //! Lint reports ([`crate::lint::LintReport`]): `lint::{human, json, sarif, github}`.
 //! Simulations ([`crate::sim::report::SimReport`] and what is built on it): `sim`, `gates`,
-//! `sweep`, `compare`. Menus: `draw` (Mermaid, DOT). Rule documentation: `rules`.
+//! `sweep`, `compare`. Menus: `draw` (Mermaid, DOT), `svg` (our own layout). Rule documentation: `rules`.
 
 pub mod compare;
 pub mod draw;
@@ -10,4 +10,5 @@ pub mod gates;
 pub mod lint;
 pub mod rules;
 pub mod sim;
+pub mod svg;
 pub mod sweep;
