@@ -275,7 +275,7 @@ pub fn mermaid(menu: &Menu, graph: &MenuGraph) -> String {
 /// The Mermaid flowchart, with the flow when given: each arrow labelled with the share of calls
 /// that take it, and the nodes where many callers are lost outlined in red.
 pub fn mermaid_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) -> String {
-    let shares = flow.map(|f| FlowLookup::new(f));
+    let shares = flow.map(FlowLookup::new);
     let mut out = String::new();
     let _ = writeln!(out, "---\ntitle: \"{}\"\n---", quote_escape(&menu.title()));
     out.push_str("flowchart TD\n");
@@ -456,7 +456,7 @@ pub fn dot(menu: &Menu, graph: &MenuGraph) -> String {
 /// The DOT digraph, with the flow when given: arrows labelled with the share of calls that take
 /// them and as thick as that share, nodes where many callers are lost outlined in red.
 pub fn dot_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) -> String {
-    let shares = flow.map(|f| FlowLookup::new(f));
+    let shares = flow.map(FlowLookup::new);
     let mut out = String::new();
     let title = quote_escape(&menu.title());
     let _ = writeln!(out, "digraph \"{title}\" {{");
