@@ -17,6 +17,7 @@ mod compare;
 mod graph;
 mod lint;
 mod progress;
+mod report;
 mod rules;
 mod schema;
 mod sim;
@@ -37,8 +38,10 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Compare two menu variants on the same callers (common random numbers).
     Compare(compare::CompareArgs),
-    /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
+    /// Draw a menu as a diagram (Mermaid, Graphviz DOT or SVG), with where callers go on request.
     Graph(graph::GraphArgs),
+    /// Write one self-contained HTML page about a menu: figures, flow diagram, findings, charts.
+    Report(report::ReportArgs),
     /// List the lint rules.
     Rules,
     /// Print one rule's documentation.
@@ -75,6 +78,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Sim(args) => sim::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Schema(args) => schema::run(&args),
     };
     ExitCode::from(code)

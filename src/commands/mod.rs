@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod lint;
+pub mod report;
 pub mod sim;
 
 use crate::diagnostic::Diagnostic;

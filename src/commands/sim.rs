@@ -17,7 +17,7 @@ use crate::sim::flow::{
 use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
 use crate::sim::program::Program;
 use crate::sim::report::{SimReport, monte_carlo_report};
-use crate::sim::run::{RunOptions, run};
+use crate::sim::run::{RunOptions, Tally, run};
 use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
 use crate::yaml::Limits;
 
@@ -105,7 +105,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     let report = if request.flow == FlowRequest::None {
         run_once(&menu, &program, request.exact, request.run, progress)?
     } else {
-        run_with_flow_figures(&menu, &program, request, progress)?
+        run_with_flow_figures(&menu, &program, request, progress)?.0
     };
     let output = if gates.is_empty() {
         SimOutput::Report(report)
@@ -204,13 +204,13 @@ pub fn run_with_flow_figures(
     program: &Program,
     request: &SimRequest,
     progress: &dyn Progress,
-) -> Result<SimReport, Failure> {
+) -> Result<(SimReport, Tally), Failure> {
     let names = FlowNames::of(menu);
     let by_intent = request.flow == FlowRequest::ByIntent;
     if request.exact {
         let mut report = run_once(menu, program, true, request.run, progress)?;
         let Some((overall, intents)) = exact_flow(program) else {
-            return Ok(report);
+            return Ok((report, Tally::default()));
         };
         report.flow = Some(exact_flow_figures(program, &names, &overall));
         if by_intent {
@@ -218,7 +218,7 @@ pub fn run_with_flow_figures(
                 figures.flow = Some(exact_flow_figures(program, &names, flow));
             }
         }
-        return Ok(report);
+        return Ok((report, Tally::default()));
     }
     request.run.validate()?;
     progress.start(request.run.calls);
@@ -247,7 +247,7 @@ pub fn run_with_flow_figures(
     } else if let Some(flow) = flows.first() {
         report.flow = Some(monte_carlo_flow(program, &names, flow));
     }
-    Ok(report)
+    Ok((report, tally))
 }
 
 /// Where a menu's callers go, for drawings: the exact flow, or (when the exact solver cannot

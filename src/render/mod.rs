@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod draw;
 pub mod gates;
+pub mod html;
 pub mod lint;
 pub mod rules;
 pub mod sim;
