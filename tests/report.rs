@@ -1,0 +1,291 @@
+//! `ivr report`: the page it writes (self-contained, escaped, never over a file it did not
+//! write), and the page as a real browser shows it (headless Chromium).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{example_menus, ivr, root, scratch, sim_json, write};
+
+const CALLS: &str = "20000";
+
+/// Writes the report of `menu` to `out`; the command must succeed.
+fn report(menu: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "report",
+        menu.to_str().unwrap(),
+        "--calls",
+        CALLS,
+        "--seed",
+        "5",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let run = ivr(&args);
+    assert!(run.success(), "ivr {args:?}: {}", run.stderr);
+    std::fs::read_to_string(out).expect("the report")
+}
+
+/// A menu whose prompt, id and title try to become markup or script.
+const HOSTILE: &str = "\
+menu: \"</title><script>alert('t')</script>\"
+entry: main
+traffic: hostile.intents.yaml
+nodes:
+  main:
+    say: \"</script><img src=x onerror=alert(1)>\"
+    options:
+      - { key: 1, say: \"<b>bold</b> press 1\", to: \"x<y\" }
+  \"x<y\": { type: transfer, queue: q, serves: [\"a</td>\"] }
+";
+const HOSTILE_INTENTS: &str = "intents:\n  \"a</td>\": 1\n";
+
+fn hostile_menu(dir: &Path) -> PathBuf {
+    write(dir, "hostile.intents.yaml", HOSTILE_INTENTS);
+    write(dir, "hostile.yaml", HOSTILE)
+}
+
+#[test]
+fn the_page_is_self_contained_and_forbids_loading_anything() {
+    let dir = scratch();
+    let page = report(
+        &root().join("menus/tutorial.yaml"),
+        &dir.path().join("t.html"),
+        &[],
+    );
+    assert!(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"));
+    for attribute in [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "href='http",
+        "url(http",
+        "@import",
+    ] {
+        assert!(!page.contains(attribute), "{attribute}");
+    }
+}
+
+#[test]
+fn every_user_string_is_escaped() {
+    let dir = scratch();
+    let menu = hostile_menu(dir.path());
+    let page = report(&menu, &dir.path().join("h.html"), &[]);
+    assert!(!page.contains("<img"), "a prompt became markup");
+    assert!(!page.contains("<b>bold"), "an option became markup");
+    assert!(!page.contains("a</td>"), "an intent name became markup");
+    assert_eq!(page.matches("<script>").count(), 1, "only our own script");
+    assert_eq!(
+        page.matches("</script>").count(),
+        1,
+        "no prompt closes our script"
+    );
+    assert!(page.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+#[test]
+fn the_default_output_is_beside_the_menu_and_only_our_reports_are_replaced() {
+    let dir = scratch();
+    let menu = write(
+        dir.path(),
+        "shop.yaml",
+        std::fs::read_to_string(root().join("menus/tutorial.yaml")).unwrap(),
+    );
+    write(
+        dir.path(),
+        "tutorial.intents.yaml",
+        std::fs::read_to_string(root().join("menus/tutorial.intents.yaml")).unwrap(),
+    );
+    let path = menu.to_str().unwrap();
+    let run = ivr(&["report", path, "--calls", "1000"]);
+    assert!(run.success(), "{}", run.stderr);
+    let out = dir.path().join("shop.report.html");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("<meta name=\"generator\" content=\"ivr report\">")
+    );
+    // Our own report is replaced without asking.
+    assert!(ivr(&["report", path, "--calls", "1000"]).success());
+    // A file ivr did not write is left alone, unless --force.
+    let mine = write(dir.path(), "notes.html", "<p>my notes</p>");
+    let refused = ivr(&[
+        "report",
+        path,
+        "--calls",
+        "1000",
+        "-o",
+        mine.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.code, Some(2));
+    let stderr = refused.stderr_unwrapped();
+    assert!(stderr.contains("not a report ivr wrote"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "<p>my notes</p>");
+    let forced = ivr(&[
+        "report",
+        path,
+        "--calls",
+        "1000",
+        "-o",
+        mine.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.success(), "{}", forced.stderr);
+    assert!(
+        std::fs::read_to_string(&mine)
+            .unwrap()
+            .contains("ivr report")
+    );
+}
+
+/// Headless Chromium, or `None` (and a loud note) when it is not installed. Under CI it must
+/// be: `.ci/run` installs it.
+fn chromium() -> Option<&'static str> {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        if Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(name);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but Chromium is not installed: the browser tests cannot run"
+    );
+    eprintln!("SKIPPED: Chromium is not installed, so the report was not checked in a browser");
+    None
+}
+
+/// Chromium's arguments: headless, no network features, a throwaway profile.
+fn browser(name: &str, profile: &Path) -> Command {
+    let mut command = Command::new(name);
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+/// The DOM Chromium builds from a page, after its script ran.
+fn dump_dom(name: &str, page: &Path, profile: &Path) -> String {
+    let output = browser(name, profile)
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 DOM")
+}
+
+/// A screenshot of a page, decoded: (width, height, RGBA bytes).
+fn screenshot(name: &str, page: &Path, png: &Path, profile: &Path) -> (u32, u32, Vec<u8>) {
+    let output = browser(name, profile)
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--window-size=1280,2000")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png).expect("a screenshot"),
+    ));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut pixels).expect("a frame");
+    pixels.truncate(info.buffer_size());
+    (info.width, info.height, pixels)
+}
+
+/// How many distinct colours a picture has (a blank page has one).
+fn colours(pixels: &[u8], channels: usize) -> usize {
+    let mut seen: Vec<&[u8]> = pixels.chunks(channels).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
+}
+
+/// The value of attribute `name` in a tag.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+#[test]
+fn each_example_report_in_a_real_browser() {
+    let Some(name) = chromium() else { return };
+    let dir = scratch();
+    for menu in example_menus() {
+        let stem = menu.file_stem().unwrap().to_string_lossy().into_owned();
+        let page = dir.path().join(format!("{stem}.html"));
+        report(&menu, &page, &[]);
+        let dom = dump_dom(name, &page, &dir.path().join("profile"));
+        // One diagram element per node of the menu.
+        let loaded = common::load::menu_file(&menu);
+        let boxes = dom.matches("<g class=\"node ").count()
+            - dom.matches("<g class=\"node disconnect").count();
+        assert_eq!(boxes, loaded.nodes.len(), "{stem}: boxes in the diagram");
+        // The summary cards show the JSON figures of the same run.
+        let json = sim_json(&[menu.to_str().unwrap(), "--calls", CALLS, "--seed", "5"]);
+        for outcome in ["self_served", "agent", "misrouted", "abandoned"] {
+            let tag = dom
+                .split("<div class=\"card\"")
+                .find(|t| attribute(t, "data-figure") == Some(outcome))
+                .unwrap_or_else(|| panic!("{stem}: no {outcome} card"));
+            let shown: f64 = attribute(tag, "data-value").unwrap().parse().unwrap();
+            assert_eq!(
+                shown,
+                json["overall"]["outcomes"][outcome].as_f64().unwrap(),
+                "{stem} {outcome}"
+            );
+        }
+        // Nothing leaves the page.
+        assert!(dom.contains("Content-Security-Policy"), "{stem}: CSP");
+        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+            assert!(!dom.contains(attr), "{stem}: {attr}");
+        }
+        let (w, h, pixels) = screenshot(
+            name,
+            &page,
+            &dir.path().join(format!("{stem}.png")),
+            &dir.path().join("profile"),
+        );
+        assert_eq!((w, h), (1280, 2000));
+        let channels = pixels.len() / (w * h) as usize;
+        assert!(
+            colours(&pixels, channels) > 50,
+            "{stem}: the screenshot is (nearly) blank"
+        );
+    }
+}
+
+#[test]
+fn a_hostile_prompt_stays_text_in_a_real_browser() {
+    let Some(name) = chromium() else { return };
+    let dir = scratch();
+    let page = dir.path().join("h.html");
+    report(&hostile_menu(dir.path()), &page, &[]);
+    let dom = dump_dom(name, &page, &dir.path().join("profile"));
+    assert!(!dom.contains("<img"), "the prompt became an element");
+    assert!(!dom.contains("<b>bold"), "an option became an element");
+    assert_eq!(dom.matches("<script>").count(), 1, "only our own script");
+    assert!(dom.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+}
