@@ -89,6 +89,10 @@ fn run_rules(
         return diagnostics;
     };
     for allow in allows.iter().filter(|a| !a.used) {
+        // A name that is no rule is `invalid-suppression`'s to report.
+        if registry::rule(&allow.rule).is_none() {
+            continue;
+        }
         // An allow of a rule that is switched off is not stale: it may be switched on again.
         if registry::rule(&allow.rule).is_some_and(|r| settings.rule(r).0.is_none()) {
             continue;
