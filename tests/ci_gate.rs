@@ -521,3 +521,50 @@ fn rules_list_as_json_and_every_output_code_is_documented() {
         assert!(page.stdout.contains("## What it checks"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The GitHub Action
+
+#[test]
+fn the_action_installs_once_uploads_sarif_and_gates_last() {
+    let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
+    let action: serde_json::Value = serde_saphyr::from_str(&text).expect("action.yml is YAML");
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(
+        uses.iter().any(|u| u.starts_with("actions/cache@")),
+        "{uses:?}"
+    );
+    assert!(
+        uses.iter()
+            .any(|u| u.starts_with("github/codeql-action/upload-sarif@")),
+        "{uses:?}"
+    );
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("cargo install --locked --path"))
+    );
+    // The gate (exit 1 on errors) is the last step, so SARIF is uploaded whatever it finds.
+    let last = steps.last().unwrap()["run"].as_str().unwrap();
+    assert!(
+        last.trim_end()
+            .ends_with("lint --format github $IVR_ARGS $IVR_PATHS"),
+        "{last}"
+    );
+    // Every flag the action passes exists.
+    let help = ivr(&["lint", "--help"]).stdout;
+    for flag in ["--format", "--rules-url", "--statistics"] {
+        assert!(
+            runs.iter().any(|r| r.contains(flag)),
+            "the action uses {flag}"
+        );
+        assert!(help.contains(flag), "ivr lint has {flag}");
+    }
+    let ci = std::fs::read_to_string(common::root().join("docs/ci.md")).unwrap();
+    assert!(
+        ci.contains("uses: your-org/ivr@"),
+        "docs/ci.md uses the action"
+    );
+}
