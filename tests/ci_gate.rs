@@ -170,6 +170,10 @@ fn foreign_yaml_keeps_machine_output_clean() {
 fn a_real_pre_commit_run_passes() {
     let pre_commit = std::env::var("IVR_PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
     if Command::new(&pre_commit).arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("IVR_REQUIRE_PRE_COMMIT").is_none(),
+            "pre-commit is required here (IVR_REQUIRE_PRE_COMMIT) but `{pre_commit}` does not run"
+        );
         eprintln!(
             "\n!!!!! SKIPPED a_real_pre_commit_run_passes: pre-commit is not installed \
              (pip install pre-commit, or set IVR_PRE_COMMIT) !!!!!\n"
