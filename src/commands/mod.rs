@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod lint;
 pub mod report;
+mod repository;
 pub mod sim;
 
 use crate::diagnostic::Diagnostic;

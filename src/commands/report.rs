@@ -66,7 +66,7 @@ pub fn report(request: &ReportRequest, progress: &dyn Progress) -> Result<Report
     let findings = lint_paths(&LintRequest {
         paths: vec![request.menu.clone()],
         intents: request.intents.clone(),
-        config: None,
+        ..LintRequest::default()
     })
     .map(|r| r.diagnostics)
     .unwrap_or_default();
