@@ -289,3 +289,35 @@ fn a_hostile_prompt_stays_text_in_a_real_browser() {
     assert_eq!(dom.matches("<script>").count(), 1, "only our own script");
     assert!(dom.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
 }
+
+#[test]
+fn a_big_menu_opens_folded_below_the_second_level() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "big.intents.yaml",
+        ivr::generate::tree_intents(50),
+    );
+    let text = ivr::generate::tree_menu(5, 5, 50).replacen(
+        "nodes:",
+        "traffic: big.intents.yaml\nnodes:",
+        1,
+    );
+    let menu = write(dir.path(), "big.yaml", text);
+    let page = report(&menu, &dir.path().join("big.html"), &[]);
+    let boxes: Vec<&str> = page.split("<g class=\"node ").skip(1).collect();
+    assert_eq!(boxes.len(), common::load::menu_file(&menu).nodes.len());
+    for tag in boxes {
+        let tag = &tag[..tag.find('>').unwrap()];
+        let depth: usize = attribute(tag, "data-depth").unwrap().parse().unwrap();
+        assert_eq!(tag.contains("display:none"), depth > 2, "{tag}");
+    }
+    assert!(page.contains("id=\"expand-all\""));
+    let Some(name) = chromium() else { return };
+    let dom = dump_dom(
+        name,
+        &dir.path().join("big.html"),
+        &dir.path().join("profile"),
+    );
+    assert!(dom.contains("id=\"node-0\""));
+}
