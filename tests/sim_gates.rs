@@ -55,7 +55,7 @@ fn all_checks_pass_exit_0() {
             "self_served >= 0.5",
             "time.p90<=60",
             "time.mean < 12",
-            "intent.complaint.inputs.mean<=1",
+            "intent.complaint.inputs.mean>=0.9",
             "intent.balance.self_served>0.8",
             "time_to_agent.p99 <= 30",
         ],
@@ -68,13 +68,15 @@ fn all_checks_pass_exit_0() {
     assert_eq!(found.len(), 7);
     assert!(found.iter().all(|(_, v)| v == "pass"), "{text}");
     assert_eq!(found[0].0, "abandoned <= 0.01");
-    assert_eq!(found[4].0, "intent.complaint.inputs.mean <= 1");
+    // Every complaint call pressed one key: nothing bounds the mean from above, but the
+    // calls bound it from below.
+    assert_eq!(found[4].0, "intent.complaint.inputs.mean >= 0.9");
     // Every line shows the value and its interval.
     let line = text
         .lines()
-        .find(|l| l.contains("intent.complaint.inputs.mean <= 1"))
+        .find(|l| l.contains("intent.complaint.inputs.mean >= 0.9"))
         .unwrap();
-    assert!(line.contains("  1.000  [1.000, 1.000]  "), "{line}");
+    assert!(line.contains("  1.000  [0.994, open)  "), "{line}");
     assert!(
         text.ends_with("\n7 checks: 7 passed, 0 failed, 0 inconclusive\n"),
         "{text}"
@@ -187,7 +189,7 @@ fn a_null_figure_is_inconclusive_with_a_note() {
     let json: Value = out.json();
     assert_eq!(
         json["checks"][0],
-        serde_json::json!({ "expr": "time_to_agent.mean <= 100", "value": null, "ci95": null, "verdict": "inconclusive" })
+        serde_json::json!({ "expr": "time_to_agent.mean <= 100", "value": null, "ci95": null, "calls": null, "verdict": "inconclusive" })
     );
 }
 
@@ -252,7 +254,7 @@ fn json_adds_a_checks_list() {
     assert_eq!(checks.len(), 2);
     for c in checks {
         let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["expr", "value", "ci95", "verdict"]);
+        assert_eq!(keys, ["expr", "value", "ci95", "calls", "verdict"]);
     }
     assert_eq!(checks[0]["expr"], "abandoned <= 0.01");
     assert_eq!(checks[0]["value"], 0.0);

@@ -19,9 +19,7 @@ fn diff_text(d: &Difference, scale: f64, digits: usize) -> (String, String) {
     match d.diff {
         None => ("-".to_string(), String::new()),
         Some(v) => {
-            let ci = d.ci95.map_or(String::new(), |[lo, hi]| {
-                format!("[{:+.digits$}, {:+.digits$}]", lo * scale, hi * scale)
-            });
+            let ci = super::interval_text(d.ci95, scale, digits, true);
             (
                 format!(
                     "{:+.digits$}{}",

@@ -2,8 +2,10 @@
 
 use std::fmt::Write;
 
+use super::interval_text;
 use crate::sim::engine::Outcome;
 use crate::sim::report::{Distribution, Figures, SimReport};
+use crate::stats::Interval;
 
 pub fn json(report: &SimReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
@@ -58,16 +60,12 @@ fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-fn interval_pct(ci: Option<[f64; 2]>) -> String {
-    ci.map_or(String::new(), |[a, b]| {
-        format!("[{:.1}, {:.1}]", a * 100.0, b * 100.0)
-    })
+fn interval_pct(ci: Option<Interval>) -> String {
+    interval_text(ci, 100.0, 1, false)
 }
 
-fn interval(ci: Option<[f64; 2]>, digits: usize) -> String {
-    ci.map_or(String::new(), |[a, b]| {
-        format!("[{a:.digits$}, {b:.digits$}]")
-    })
+fn interval(ci: Option<Interval>, digits: usize) -> String {
+    interval_text(ci, 1.0, digits, false)
 }
 
 /// `p50 / p90 / p99` (integers print without decimals).

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::UsageError;
 use super::engine::Outcome;
 use super::report::{Distribution, Figures, SimReport};
+use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile};
 use crate::text::did_you_mean;
 
 /// A comparison.
@@ -357,8 +358,12 @@ pub struct GateResult {
     pub expr: String,
     /// The figure (null when there is none, such as `time_to_agent` with no call reaching an agent).
     pub value: Option<f64>,
-    /// Its 95% interval (null with `--exact`).
-    pub ci95: Option<[f64; 2]>,
+    /// Its 95% interval `[low, high]`, `high` null when open (null with `--exact`, or when the
+    /// sample supports no interval).
+    pub ci95: Option<Interval>,
+    /// The simulated calls behind the figure: the scope's calls, or those reaching a person for
+    /// `time_to_agent` (null with `--exact`).
+    pub calls: Option<u64>,
     pub verdict: Verdict,
     /// Why a check is inconclusive, for people.
     #[serde(skip)]
@@ -412,32 +417,81 @@ impl AsF64 for u64 {
 }
 
 /// A statistic of a distribution and its interval.
-fn statistic<Q: AsF64>(d: &Distribution<Q>, s: Statistic) -> (Option<f64>, Option<[f64; 2]>) {
-    let pair = |ci: Option<[Q; 2]>| ci.map(|[a, b]| [a.as_f64(), b.as_f64()]);
+fn statistic<Q: AsF64>(d: &Distribution<Q>, s: Statistic) -> (Option<f64>, Option<Interval>) {
+    let wide = |ci: Option<Interval<Q>>| ci.map(|ci| ci.map(Q::as_f64));
     match s {
         Statistic::Mean => (Some(d.mean), d.mean_ci95),
-        Statistic::P50 => (d.p50.map(Q::as_f64), pair(d.p50_ci95)),
-        Statistic::P90 => (d.p90.map(Q::as_f64), pair(d.p90_ci95)),
-        Statistic::P99 => (d.p99.map(Q::as_f64), pair(d.p99_ci95)),
+        Statistic::P50 => (d.p50.map(Q::as_f64), wide(d.p50_ci95)),
+        Statistic::P90 => (d.p90.map(Q::as_f64), wide(d.p90_ci95)),
+        Statistic::P99 => (d.p99.map(Q::as_f64), wide(d.p99_ci95)),
     }
 }
 
+/// A figure as measured: its value, its interval, and the calls behind it (null with
+/// `--exact`).
+struct Measured {
+    value: f64,
+    ci: Option<Interval>,
+    calls: Option<u64>,
+}
+
 /// The figure a check names, its interval, or why there is none.
-fn measure(check: &Gate, f: &Figures) -> Result<(f64, Option<[f64; 2]>), String> {
-    let (value, ci) = match check.figure {
-        Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o)),
-        Figure::Stat(Quantity::Inputs, s) => statistic(&f.inputs, s),
-        Figure::Stat(Quantity::Time, s) => statistic(&f.time, s),
+fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
+    let (value, ci, calls) = match check.figure {
+        Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o), f.calls),
+        Figure::Stat(Quantity::Inputs, s) => {
+            let (v, ci) = statistic(&f.inputs, s);
+            (v, ci, f.calls)
+        }
+        Figure::Stat(Quantity::Time, s) => {
+            let (v, ci) = statistic(&f.time, s);
+            (v, ci, f.calls)
+        }
         Figure::Stat(Quantity::TimeToAgent, s) => match &f.time_to_agent {
-            Some(d) => statistic(d, s),
+            Some(d) => {
+                let (v, ci) = statistic(d, s);
+                (v, ci, f.calls_to_agent)
+            }
             None => {
                 return Err("time_to_agent is null: no call reached an agent".to_string());
             }
         },
     };
     value
-        .map(|v| (v, ci))
+        .map(|value| Measured { value, ci, calls })
         .ok_or_else(|| "the figure is null".to_string())
+}
+
+/// Why a figure from `calls` calls has no closed interval, and how many calls it would need.
+fn too_few_calls(check: &Gate, calls: u64) -> String {
+    let whose = match (&check.intent, check.figure) {
+        (Some(name), Figure::Stat(Quantity::TimeToAgent, _)) => {
+            format!("intent `{name}` had {calls} calls reaching a person")
+        }
+        (Some(name), _) => format!("intent `{name}` had {calls} calls"),
+        (None, Figure::Stat(Quantity::TimeToAgent, _)) => {
+            format!("{calls} calls reached a person")
+        }
+        (None, _) => format!("the run had {calls} calls"),
+    };
+    let need = match check.figure {
+        Figure::Stat(_, s) if s != Statistic::Mean => {
+            let q = match s {
+                Statistic::P50 => 0.5,
+                Statistic::P90 => 0.9,
+                _ => 0.99,
+            };
+            format!(
+                "a {} needs at least {} to be bounded",
+                s.name(),
+                calls_for_quantile(q)
+            )
+        }
+        _ if calls < MEAN_CALLS => format!("a mean needs at least {MEAN_CALLS} calls that differ"),
+        _ => "they were all alike, so nothing bounds the mean: a mean needs calls that differ"
+            .to_string(),
+    };
+    format!("too few calls: {whose}; {need}; raise --calls")
 }
 
 /// Evaluates a check on a report.
@@ -457,47 +511,69 @@ pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
         expr: check.expr.clone(),
         value: None,
         ci95: None,
+        calls: None,
         verdict: Verdict::Inconclusive,
         note: None,
         digits: check.figure.digits(),
     };
-    match measured {
-        Err(note) => result.note = Some(note),
-        Ok((value, _)) if report.exact => {
-            result.value = Some(value);
-            result.verdict = if check.op.holds(value, check.bound) {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            };
+    let measured = match measured {
+        Err(note) => {
+            result.note = Some(note);
+            return result;
         }
-        Ok((_, None)) => {
-            // A Monte Carlo figure without an interval comes from no calls at all.
-            result.note = Some(match &check.intent {
-                Some(name) => format!("no simulated call had intent `{name}`"),
-                None => "no simulated calls".to_string(),
-            });
-        }
-        Ok((value, Some([low, high]))) => {
-            result.value = Some(value);
-            result.ci95 = Some([low, high]);
-            let (low_ok, high_ok) = (
-                check.op.holds(low, check.bound),
-                check.op.holds(high, check.bound),
-            );
-            result.verdict = match (low_ok, high_ok) {
-                (true, true) => Verdict::Pass,
-                (false, false) => Verdict::Fail,
+        Ok(m) => m,
+    };
+    result.value = Some(measured.value);
+    result.calls = measured.calls;
+    if report.exact {
+        result.verdict = if check.op.holds(measured.value, check.bound) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        return result;
+    }
+    result.ci95 = measured.ci;
+    let calls = measured.calls.unwrap_or(0);
+    if calls == 0 {
+        result.value = None;
+        result.note = Some(match &check.intent {
+            Some(name) => format!("no simulated call had intent `{name}`"),
+            None => "no simulated calls".to_string(),
+        });
+        return result;
+    }
+    // The verdict of each end: an open upper end holds the bound only for `>=`/`>` from below.
+    let holds = |v: f64| check.op.holds(v, check.bound);
+    result.verdict = match measured.ci {
+        Some(Interval { lo, hi: Some(hi) }) => match (holds(lo), holds(hi)) {
+            (true, true) => Verdict::Pass,
+            (false, false) => Verdict::Fail,
+            _ => {
+                result.note = Some(format!(
+                    "the interval straddles {}; raise --calls",
+                    trim_number(check.bound)
+                ));
+                Verdict::Inconclusive
+            }
+        },
+        Some(Interval { lo, hi: None }) => {
+            // Everything from `lo` up: a lower bound passes a `>=` check and fails a `<=`
+            // check once `lo` is past the bound; otherwise nothing can be said.
+            match check.op {
+                Op::Ge | Op::Gt if holds(lo) => Verdict::Pass,
+                Op::Le | Op::Lt if !holds(lo) => Verdict::Fail,
                 _ => {
-                    result.note = Some(format!(
-                        "the interval straddles {}; raise --calls",
-                        trim_number(check.bound)
-                    ));
+                    result.note = Some(too_few_calls(check, calls));
                     Verdict::Inconclusive
                 }
-            };
+            }
         }
-    }
+        None => {
+            result.note = Some(too_few_calls(check, calls));
+            Verdict::Inconclusive
+        }
+    };
     result
 }
 
