@@ -207,3 +207,75 @@ fn different_traffic_files_need_intents() {
     ]);
     assert_eq!(with_intents.code, Some(0), "{}", with_intents.stderr);
 }
+
+/// Every `significant` flag of a report section, recursively.
+fn significant_flags(v: &Value, out: &mut Vec<bool>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Bool(b)) = map.get("significant") {
+                out.push(*b);
+            }
+            map.values().for_each(|x| significant_flags(x, out));
+        }
+        Value::Array(items) => items.iter().for_each(|x| significant_flags(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn exact_differences_have_no_intervals_and_no_significance_marks() {
+    let report = json(&ivr(&[
+        "compare", SLOW, FAST, "--exact", "--format", "json",
+    ]));
+    let mut flags = Vec::new();
+    significant_flags(&report["diff"], &mut flags);
+    assert!(flags.len() > 20, "{flags:?}");
+    assert!(
+        flags.iter().all(|f| !f),
+        "nothing is sampled, nothing is significant"
+    );
+    let human = ivr(&["compare", SLOW, FAST, "--exact"]).stdout;
+    assert!(!human.contains(" *"), "{human}");
+    assert!(human.contains("exact: no intervals"), "{human}");
+}
+
+#[test]
+fn a_quantile_difference_is_b_quantile_minus_a_quantile_at_any_number_of_calls() {
+    // 500 calls: below the 4,096-call batches quantile differences once needed.
+    for calls in ["500", "20000"] {
+        let report = json(&ivr(&[
+            "compare", SLOW, FAST, "--calls", calls, "--seed", "4", "--format", "json",
+        ]));
+        for level in ["p50", "p90"] {
+            let a = report["a"]["overall"]["time"][level].as_f64().unwrap();
+            let b = report["b"]["overall"]["time"][level].as_f64().unwrap();
+            let d = &report["diff"]["overall"]["time"][level];
+            let diff = d["diff"].as_f64().unwrap();
+            assert!(
+                (diff - (b - a)).abs() < 1e-9,
+                "{calls} {level}: {diff} vs {b} - {a}"
+            );
+            let ci = d["ci95"].as_array().expect("an interval");
+            let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+            assert!(lo <= hi, "{calls} {level}: [{lo}, {hi}]");
+        }
+    }
+    // The bootstrap is seeded: threads change nothing.
+    let run = |threads: &str| {
+        json(&ivr(&[
+            "compare",
+            SLOW,
+            FAST,
+            "--calls",
+            "70000",
+            "--seed",
+            "4",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ]))["diff"]
+            .clone()
+    };
+    assert_eq!(run("1"), run("3"));
+}

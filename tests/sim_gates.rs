@@ -633,3 +633,47 @@ fn exact_sweep() {
         "{human}"
     );
 }
+
+/// The two wrong passes: a p99 from 46 calls and a mean of 43 identical calls bound
+/// nothing above, so `<=` gates on them are inconclusive and say how many calls they had.
+#[test]
+fn a_gate_on_too_few_calls_is_inconclusive_and_says_how_many_it_needs() {
+    let out = ivr(&[
+        "sim",
+        "menus/tutorial.yaml",
+        "--calls",
+        "1000",
+        "--seed",
+        "1",
+        "--check",
+        "intent.complaint.time.p99<=45",
+        "--check",
+        "intent.complaint.time_to_agent.mean<=16",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let json: Value = out.json();
+    let p99 = &json["checks"][0];
+    assert_eq!(p99["verdict"], "inconclusive");
+    assert_eq!(p99["ci95"][1], Value::Null, "open above: {p99}");
+    assert_eq!(p99["calls"], json["intents"]["complaint"]["calls"]);
+    let mean = &json["checks"][1];
+    assert_eq!(mean["verdict"], "inconclusive");
+    assert_eq!(mean["ci95"][1], Value::Null, "{mean}");
+    let human = ivr(&[
+        "sim",
+        "menus/tutorial.yaml",
+        "--calls",
+        "1000",
+        "--seed",
+        "1",
+        "--check",
+        "intent.complaint.time.p99<=45",
+    ])
+    .stdout;
+    assert!(
+        human.contains("too few calls: intent `complaint` had 46 calls; a p99 needs at least 368"),
+        "{human}"
+    );
+}

@@ -82,9 +82,14 @@ pub fn human(report: &CompareReport) -> String {
         }
         _ => "exact solutions of the caller model".to_string(),
     };
+    let marks = if report.a.exact {
+        "differences are B - A (exact: no intervals, nothing to be significant against)"
+    } else {
+        "differences are B - A, * marks a significant one"
+    };
     let _ = writeln!(
         out,
-        "A: {}\nB: {}\n{how}; differences are B - A, * marks a significant one\n",
+        "A: {}\nB: {}\n{how}; {marks}\n",
         report.a.menu, report.b.menu
     );
     let header = |out: &mut String, title: &str| {
