@@ -677,3 +677,50 @@ fn a_gate_on_too_few_calls_is_inconclusive_and_says_how_many_it_needs() {
         "{human}"
     );
 }
+
+/// `misrouted+unresolved`: the share of calls ending in either, with the Wilson interval of
+/// their combined count (exact: misrouted 0.0375 + unresolved 0.0125 = 0.05).
+#[test]
+fn a_sum_of_shares_is_one_share_with_its_own_interval() {
+    let out = ivr(&[
+        "sim",
+        SMALL,
+        "--calls",
+        "2000",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        "--check",
+        "misrouted+unresolved<=0.1",
+        "--check",
+        "misrouted + unresolved >= 0.1",
+    ]);
+    let json: Value = out.json();
+    let overall = &json["overall"]["outcomes"];
+    let sum = overall["misrouted"].as_f64().unwrap() + overall["unresolved"].as_f64().unwrap();
+    let check = &json["checks"][0];
+    assert_eq!(check["expr"], "misrouted+unresolved <= 0.1");
+    assert!((check["value"].as_f64().unwrap() - sum).abs() < 1e-12);
+    let (lo, hi) = (
+        check["ci95"][0].as_f64().unwrap(),
+        check["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(lo < sum && sum < hi && hi < 0.1, "[{lo}, {hi}]");
+    assert_eq!(check["verdict"], "pass");
+    assert_eq!(json["checks"][1]["verdict"], "fail");
+    let exact = ivr(&[
+        "sim",
+        SMALL,
+        "--exact",
+        "--format",
+        "json",
+        "--check",
+        "misrouted+unresolved<=0.05",
+    ]);
+    let check = &exact.json()["checks"][0];
+    assert!(
+        (check["value"].as_f64().unwrap() - 0.05).abs() < 1e-9,
+        "{check}"
+    );
+}

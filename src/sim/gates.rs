@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::UsageError;
 use super::engine::Outcome;
 use super::report::{Distribution, Figures, SimReport};
-use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile};
+use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile, wilson};
 use crate::text::did_you_mean;
 
 /// A comparison.
@@ -96,6 +96,9 @@ impl Statistic {
 pub enum Figure {
     /// The share of calls ending in an outcome.
     Share(Outcome),
+    /// The share of calls ending in any of several outcomes (`misrouted+unresolved`): bit `i`
+    /// stands for `Outcome::ALL[i]`. Outcomes exclude each other, so it is one share of calls.
+    Shares(u8),
     Stat(Quantity, Statistic),
 }
 
@@ -115,6 +118,17 @@ impl Figure {
     }
 
     fn named(text: &str) -> Option<Figure> {
+        if text.contains('+') {
+            let mut mask = 0u8;
+            for part in text.split('+') {
+                let i = Outcome::ALL.iter().position(|o| o.name() == part.trim())?;
+                if mask & (1 << i) != 0 {
+                    return None;
+                }
+                mask |= 1 << i;
+            }
+            return Some(Figure::Shares(mask));
+        }
         Figure::all()
             .into_iter()
             .find(|(name, _)| name == text)
@@ -128,7 +142,7 @@ impl Figure {
     /// Decimals worth printing.
     pub fn digits(self) -> usize {
         match self {
-            Figure::Share(_) => 4,
+            Figure::Share(_) | Figure::Shares(_) => 4,
             Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
             Figure::Stat(Quantity::Inputs, _) => 0,
             Figure::Stat(_, _) => 2,
@@ -202,12 +216,16 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageE
     }
     let bound = parse_number(number_text, op_text)?;
     let (intent, figure) = parse_figure(figure_text, intents)?;
-    if let Figure::Share(o) = figure
+    let share_name = match figure {
+        Figure::Share(o) => Some(o.name().to_string()),
+        Figure::Shares(_) => Some(figure_text.to_string()),
+        Figure::Stat(..) => None,
+    };
+    if let Some(name) = share_name
         && !(0.0..=1.0).contains(&bound)
     {
         let mut error = UsageError::new(format!(
-            "`{}` is a share from 0 to 1, so `{op_text} {number_text}` is not a bound on it",
-            o.name()
+            "`{name}` is a share from 0 to 1, so `{op_text} {number_text}` is not a bound on it"
         ));
         if bound > 1.0 && bound <= 100.0 {
             error = error.help(format!("write {number_text}% as {}", bound / 100.0));
@@ -439,6 +457,21 @@ struct Measured {
 fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
     let (value, ci, calls) = match check.figure {
         Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o), f.calls),
+        Figure::Shares(mask) => {
+            let outcomes = Outcome::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0);
+            let share: f64 = outcomes.clone().map(|(_, &o)| f.outcomes.get(o)).sum();
+            // The calls ending in any of them: each share times the calls is a whole number.
+            let ci = f.calls.and_then(|n| {
+                let count: u64 = outcomes
+                    .map(|(_, &o)| (f.outcomes.get(o) * n as f64).round() as u64)
+                    .sum();
+                wilson(count, n)
+            });
+            (Some(share), ci, f.calls)
+        }
         Figure::Stat(Quantity::Inputs, s) => {
             let (v, ci) = statistic(&f.inputs, s);
             (v, ci, f.calls)
@@ -602,6 +635,24 @@ mod tests {
         let c = parse("intent.a.b.time_to_agent.p99>3", &intents(), false).unwrap();
         assert_eq!(c.intent.as_deref(), Some("a.b"));
         assert_eq!(c.op, Op::Gt);
+    }
+
+    #[test]
+    fn parses_a_sum_of_shares() {
+        let c = parse("misrouted+unresolved<=0.1", &intents(), false).unwrap();
+        assert_eq!(c.expr, "misrouted+unresolved <= 0.1");
+        assert_eq!(c.figure, Figure::Shares(0b1100));
+        let c = parse(
+            "intent.complaint.agent + misrouted >= 0.9",
+            &intents(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(c.intent.as_deref(), Some("complaint"));
+        assert_eq!(c.figure, Figure::Shares(0b0110));
+        assert!(parse("misrouted+misrouted<=0.1", &intents(), false).is_err());
+        assert!(parse("misrouted+time.mean<=0.1", &intents(), false).is_err());
+        assert!(parse("misrouted+unresolved<=10", &intents(), false).is_err());
     }
 
     #[test]
