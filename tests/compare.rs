@@ -279,3 +279,42 @@ fn a_quantile_difference_is_b_quantile_minus_a_quantile_at_any_number_of_calls()
     };
     assert_eq!(run("1"), run("3"));
 }
+
+/// `--format csv`: one row per scope, the unit in every column name, the same figures as JSON
+/// (shares in percent, their differences in percentage points).
+#[test]
+fn csv_has_a_row_per_scope_with_units_in_the_column_names() {
+    let args = ["compare", SLOW, FAST, "--calls", "3000", "--seed", "2"];
+    let text = ivr(&[&args[..], &["--format", "csv"]].concat()).stdout;
+    let report = json(&ivr(&[&args[..], &["--format", "json"]].concat()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..4],
+        ["scope", "calls", "self_served_a_pct", "self_served_b_pct"]
+    );
+    assert!(header.contains(&"abandoned_diff_pp") && header.contains(&"time_p90_diff_s"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let intents = report["diff"]["intents"].as_object().unwrap();
+    assert_eq!(rows.len(), 1 + intents.len());
+    let cell = |row: &[&str], name: &str| -> f64 {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        row[i].parse().unwrap()
+    };
+    let overall = &rows[0];
+    assert_eq!(overall[0], "overall");
+    assert_eq!(overall[1], report["diff"]["overall"]["calls"].to_string());
+    let d = &report["diff"]["overall"]["outcomes"]["abandoned"];
+    assert!(
+        (cell(overall, "abandoned_diff_pp") - 100.0 * d["diff"].as_f64().unwrap()).abs() < 1e-4
+    );
+    assert!(
+        (cell(overall, "abandoned_diff_low_pp") - 100.0 * d["ci95"][0].as_f64().unwrap()).abs()
+            < 1e-4
+    );
+    let p90 = &report["diff"]["overall"]["time"]["p90"]["diff"];
+    assert!((cell(overall, "time_p90_diff_s") - p90.as_f64().unwrap()).abs() < 1e-6);
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+    }
+}
