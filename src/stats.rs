@@ -7,6 +7,14 @@
 //! above it each bucket spans at most 1/128 of its lower edge, so a reported quantile is within
 //! 0.4% of the true one (the bucket's midpoint is reported). Inputs are counted exactly.
 
+pub mod bootstrap;
+mod intervals;
+
+pub use intervals::{
+    Interval, MEAN_CALLS, Sign, calls_for_quantile, mean_interval, order_statistic_ranks,
+    paired_share_difference, t_quantile, unseen_share, wilson,
+};
+
 /// Microseconds per second.
 const MICROS: f64 = 1e6;
 
@@ -15,8 +23,8 @@ const SUB_BUCKETS: u64 = 128;
 /// Values below this many milliseconds have a bucket each.
 const EXACT_BELOW: u64 = 2 * SUB_BUCKETS;
 
-/// The standard normal quantile of a two-sided 95% interval: every 95% interval here is
-/// `Z95` standard errors either side (normal approximation).
+/// The standard normal quantile of a two-sided 95% interval (Wilson's score interval, Tango's
+/// paired interval and the ranks of large samples use it).
 pub const Z95: f64 = 1.96;
 
 /// How a [`Histogram`] sorts values into buckets.
@@ -134,13 +142,22 @@ impl<B: Buckets> Histogram<B> {
     }
 
     /// A distribution-free 95% interval for the `q` quantile: the lower edge of the bucket of
-    /// the low order statistic and the upper edge of the high one (see
-    /// [`order_statistic_ranks`]).
-    fn quantile_edges(&self, q: f64) -> Option<(u64, u64)> {
-        let (lo, hi) = order_statistic_ranks(self.total(), q)?;
-        let low = B::range(self.bucket_of_rank(lo)?).0;
-        let high = B::range(self.bucket_of_rank(hi)?).1;
-        Some((low, high))
+    /// the low order statistic (0 when there is none) and the upper edge of the high one (open
+    /// when the sample has too few calls above the quantile; see [`order_statistic_ranks`]).
+    fn quantile_edges(&self, q: f64) -> Option<Interval<u64>> {
+        let n = self.total();
+        let (lo, hi) = order_statistic_ranks(n, q)?;
+        let low = if lo == 0 {
+            0
+        } else {
+            B::range(self.bucket_of_rank(lo)?).0
+        };
+        let high = if hi > n {
+            None
+        } else {
+            Some(B::range(self.bucket_of_rank(hi)?).1)
+        };
+        Some(Interval { lo: low, hi: high })
     }
 }
 
@@ -151,14 +168,14 @@ impl Histogram<LogMillis> {
     }
 
     /// A distribution-free 95% interval for the `q` quantile, in seconds: the low bucket's
-    /// lower edge and the high bucket's upper edge.
-    pub fn quantile_interval(&self, q: f64) -> Option<[f64; 2]> {
-        let (low, high) = self.quantile_edges(q)?;
-        Some([low as f64 / 1000.0, high as f64 / 1000.0])
+    /// lower edge and the high bucket's upper edge (open when the sample is too small).
+    pub fn quantile_interval(&self, q: f64) -> Option<Interval> {
+        Some(self.quantile_edges(q)?.map(|ms| ms as f64 / 1000.0))
     }
 }
 
-fn midpoint_seconds(index: usize) -> f64 {
+/// The reported value of a time bucket, in seconds: its midpoint (its only value below 256 ms).
+pub fn midpoint_seconds(index: usize) -> f64 {
     let (lo, hi) = bucket_range(index);
     if hi - lo == 1 {
         lo as f64 / 1000.0
@@ -174,9 +191,12 @@ impl Histogram<EachValue> {
     }
 
     /// Distribution-free 95% interval of the `q` quantile: the low and high order statistics.
-    pub fn quantile_interval(&self, q: f64) -> Option<[u64; 2]> {
-        let (low, high) = self.quantile_edges(q)?;
-        Some([low, high - 1])
+    pub fn quantile_interval(&self, q: f64) -> Option<Interval<u64>> {
+        let edges = self.quantile_edges(q)?;
+        Some(Interval {
+            lo: edges.lo,
+            hi: edges.hi.map(|high| high - 1),
+        })
     }
 
     /// Exact sums of the values.
@@ -193,19 +213,6 @@ impl Histogram<EachValue> {
                 }
             })
     }
-}
-
-/// 1-based ranks `(l, u)` with `P(X(l) <= Q_q <= X(u)) ~ 0.95`: they bracket `n q` by [`Z95`]
-/// binomial standard deviations (normal approximation).
-pub fn order_statistic_ranks(n: u64, q: f64) -> Option<(u64, u64)> {
-    if n == 0 {
-        return None;
-    }
-    let nf = n as f64;
-    let half = Z95 * (nf * q * (1.0 - q)).sqrt();
-    let lo = ((nf * q - half).floor() as i64).clamp(1, n as i64) as u64;
-    let hi = ((nf * q + half).ceil() as i64 + 1).clamp(1, n as i64) as u64;
-    Some((lo, hi))
 }
 
 /// Exact sums of a quantity recorded in microseconds.
@@ -230,57 +237,14 @@ impl Sums {
         self.sum_sq += other.sum_sq;
     }
 
-    /// Mean and its 95% normal interval, divided by `scale` (1e6 for µs -> seconds).
-    pub fn mean_ci(&self, scale: f64) -> Option<(f64, [f64; 2])> {
+    /// Mean and its 95% interval (see [`mean_interval`]), divided by `scale` (1e6 for µs ->
+    /// seconds).
+    pub fn mean_interval(&self, scale: f64) -> Option<(f64, Option<Interval>)> {
         // A sum above `i128::MAX` needs a sum of squares above `u128::MAX` first (Σx² >= (Σx)²/n
         // and n < 2^64), so this conversion cannot lose anything a sum of squares still holds.
         let sum = i128::try_from(self.sum).unwrap_or(i128::MAX);
-        mean_ci(self.n, sum, self.sum_sq, scale)
+        mean_interval(self.n, sum, self.sum_sq, scale, Sign::NonNegative)
     }
-}
-
-/// Mean and 95% normal interval of `n` whole-unit samples from their exact sums (`sum` may be
-/// negative: paired differences), divided by `scale` units per reported unit.
-///
-/// The variance is `(n Σx² − (Σx)²) / (n (n − 1))` with the numerator computed in integers, so
-/// a large mean cannot cancel the digits of a small spread; only when the numerator would not
-/// fit in `u128` is it computed in floating point.
-pub fn mean_ci(n: u64, sum: i128, sum_sq: u128, scale: f64) -> Option<(f64, [f64; 2])> {
-    if n == 0 {
-        return None;
-    }
-    let nf = n as f64;
-    let mean = sum as f64 / nf / scale;
-    let variance = if n > 1 {
-        let numerator = u128::from(n)
-            .checked_mul(sum_sq)
-            .and_then(|a| a.checked_sub(sum.unsigned_abs().checked_mul(sum.unsigned_abs())?));
-        match numerator {
-            Some(num) => num as f64 / (nf * (nf - 1.0)) / (scale * scale),
-            None => {
-                let m = sum as f64 / nf;
-                ((sum_sq as f64 / nf - m * m).max(0.0) * nf / (nf - 1.0)) / (scale * scale)
-            }
-        }
-    } else {
-        0.0
-    };
-    let half = Z95 * (variance / nf).sqrt();
-    Some((mean, [mean - half, mean + half]))
-}
-
-/// The Wilson score 95% interval of a share `k / n`.
-pub fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
-    if n == 0 {
-        return None;
-    }
-    let (k, n) = (k as f64, n as f64);
-    let z = Z95;
-    let p = k / n;
-    let denominator = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denominator;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
-    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
 }
 
 /// Seconds to whole microseconds (time is never negative).
@@ -334,56 +298,23 @@ mod tests {
         }
         let median = t.quantile(0.5).unwrap();
         assert!((median - 0.499).abs() < 0.005, "{median}");
-        let [lo, hi] = t.quantile_interval(0.5).unwrap();
-        assert!(lo < 0.499 && hi > 0.499);
-    }
-
-    #[test]
-    fn wilson_and_means() {
-        let [lo, hi] = wilson(50, 100).unwrap();
-        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
-        assert_eq!(wilson(0, 10).unwrap()[0], 0.0);
-        let mut s = Sums::default();
-        for v in [1_000_000u64, 3_000_000] {
-            s.record(v);
-        }
-        let (mean, [lo, hi]) = s.mean_ci(1e6).unwrap();
-        assert_eq!(mean, 2.0);
-        assert!((hi - mean - 1.96).abs() < 1e-9 && (mean - lo - 1.96).abs() < 1e-9);
-    }
-
-    #[test]
-    fn mean_interval_of_a_known_sample() {
-        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample variance 32/7.
-        let mut s = Sums::default();
-        for v in [2u64, 4, 4, 4, 5, 5, 7, 9] {
-            s.record(v);
-        }
-        let (mean, [lo, hi]) = s.mean_ci(1.0).unwrap();
-        let half = Z95 * (32.0f64 / 7.0 / 8.0).sqrt();
-        assert_eq!(mean, 5.0);
-        assert!((hi - 5.0 - half).abs() < 1e-12 && (5.0 - lo - half).abs() < 1e-12);
-        // The same sample as signed sums, and in other units, gives the same interval.
-        assert_eq!(mean_ci(8, 40, 232, 1.0), s.mean_ci(1.0));
-        let (mean_k, [lo_k, hi_k]) = mean_ci(8, 40, 232, 1000.0).unwrap();
-        assert!(
-            (mean_k - 0.005).abs() < 1e-15 && (hi_k - lo_k - 2.0 * half / 1000.0).abs() < 1e-15
-        );
-        assert_eq!(mean_ci(0, 0, 0, 1.0), None);
-        assert_eq!(mean_ci(1, -3, 9, 1.0), Some((-3.0, [-3.0, -3.0])));
+        let ci = t.quantile_interval(0.5).unwrap();
+        assert!(ci.lo < 0.499 && ci.hi.unwrap() > 0.499);
     }
 
     #[test]
     fn mean_interval_has_no_cancellation_when_the_mean_dwarfs_the_spread() {
-        // Differences of 10^15 ± 1: variance 2, so the half-width is Z95 * sqrt(2 / 2). Squaring
+        // Differences of 10^15 ± 1: variance 2, so the half-width is t(1) * sqrt(2 / 2). Squaring
         // in floating point would lose the ±1 entirely (2e30 + 2 == 2e30 in f64).
         let (n, sum, sum_sq) = (2, 2 * 10i128.pow(15), 2 * 10u128.pow(30) + 2);
-        let (mean, [lo, hi]) = mean_ci(n, sum, sum_sq, 1.0).unwrap();
-        assert_eq!(mean, 1e15);
-        assert!(((hi - lo) / 2.0 - Z95).abs() < 0.2, "{lo} {hi}");
-        let (mean, [lo, hi]) = mean_ci(n, -sum, sum_sq, 1.0).unwrap();
-        assert_eq!(mean, -1e15);
-        assert!(((hi - lo) / 2.0 - Z95).abs() < 0.2, "{lo} {hi}");
+        // One degree of freedom: t = 12.706.
+        let half = |sum: i128| {
+            let (_, ci) = mean_interval(n, sum, sum_sq, 1.0, Sign::Signed).unwrap();
+            let ci = ci.unwrap();
+            (ci.hi.unwrap() - ci.lo) / 2.0
+        };
+        assert!((half(sum) - t_quantile(1)).abs() < 0.2, "{}", half(sum));
+        assert!((half(-sum) - t_quantile(1)).abs() < 0.2, "{}", half(-sum));
     }
 
     #[test]
@@ -395,9 +326,17 @@ mod tests {
         }
         assert_eq!(inputs.total(), 100);
         assert_eq!(inputs.quantile(0.5), Some(50));
-        // Ranks 50 -/+ 1.96 * 5 = 40.2 .. 59.8: order statistics 40 and 61.
+        // Exact binomial ranks 40 and 61.
         assert_eq!(order_statistic_ranks(100, 0.5), Some((40, 61)));
-        assert_eq!(inputs.quantile_interval(0.5), Some([40, 61]));
+        assert_eq!(
+            inputs.quantile_interval(0.5),
+            Some(Interval::closed(40, 61))
+        );
+        // The p99 of 100 calls is not bounded above by any of them.
+        assert_eq!(
+            inputs.quantile_interval(0.99),
+            Some(Interval { lo: 97, hi: None })
+        );
         // Time buckets: milliseconds, exact below 256 ms, reported in seconds; the interval
         // runs from the low bucket's lower edge to the high bucket's upper edge.
         let mut times = TimeHistogram::default();
@@ -405,7 +344,10 @@ mod tests {
             times.record(ms * 1000 + 500);
         }
         assert_eq!(times.quantile(0.5), Some(0.050));
-        assert_eq!(times.quantile_interval(0.5), Some([0.040, 0.062]));
+        assert_eq!(
+            times.quantile_interval(0.5),
+            Some(Interval::closed(0.040, 0.062))
+        );
         // Above 256 ms a bucket spans 2 ms: 300.5 ms lands in [300, 302), reported as 301 ms.
         let mut slow = TimeHistogram::default();
         slow.record(300_500u64);

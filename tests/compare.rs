@@ -35,12 +35,24 @@ fn a_menu_compared_with_itself_differs_by_nothing() {
     let report = json(&ivr(&[
         "compare", SLOW, SLOW, "--calls", "30000", "--format", "json",
     ]));
+    // No pair of calls differs, yet 30,000 pairs cannot rule out a true difference of about
+    // 3.8 / 30,000 either way: the interval of a share difference stays open by that much.
     for o in OUTCOMES {
-        let (d, ci, significant) = diff(&report, &["outcomes", o]);
-        assert_eq!((d, ci, significant), (0.0, [0.0, 0.0], false), "{o}");
+        let (d, [lo, hi], significant) = diff(&report, &["outcomes", o]);
+        assert_eq!((d, significant), (0.0, false), "{o}");
+        assert!(
+            lo < -1e-4 && hi > 1e-4 && lo > -2e-4 && hi < 2e-4,
+            "{o}: [{lo}, {hi}]"
+        );
     }
+    // Every paired difference of a mean was 0: the sample bounds nothing, so no interval.
     for q in ["inputs", "time"] {
-        assert_eq!(diff(&report, &[q, "mean"]), (0.0, [0.0, 0.0], false), "{q}");
+        let d = &report["diff"]["overall"][q]["mean"];
+        assert_eq!(
+            (d["diff"].as_f64(), &d["ci95"]),
+            (Some(0.0), &Value::Null),
+            "{q}"
+        );
     }
     for (_, intent) in report["diff"]["intents"].as_object().unwrap() {
         assert_eq!(intent["time"]["mean"]["diff"], 0.0);
@@ -194,4 +206,115 @@ fn different_traffic_files_need_intents() {
         "tests/fixtures/compare/callers.intents.yaml",
     ]);
     assert_eq!(with_intents.code, Some(0), "{}", with_intents.stderr);
+}
+
+/// Every `significant` flag of a report section, recursively.
+fn significant_flags(v: &Value, out: &mut Vec<bool>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Bool(b)) = map.get("significant") {
+                out.push(*b);
+            }
+            map.values().for_each(|x| significant_flags(x, out));
+        }
+        Value::Array(items) => items.iter().for_each(|x| significant_flags(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn exact_differences_have_no_intervals_and_no_significance_marks() {
+    let report = json(&ivr(&[
+        "compare", SLOW, FAST, "--exact", "--format", "json",
+    ]));
+    let mut flags = Vec::new();
+    significant_flags(&report["diff"], &mut flags);
+    assert!(flags.len() > 20, "{flags:?}");
+    assert!(
+        flags.iter().all(|f| !f),
+        "nothing is sampled, nothing is significant"
+    );
+    let human = ivr(&["compare", SLOW, FAST, "--exact"]).stdout;
+    assert!(!human.contains(" *"), "{human}");
+    assert!(human.contains("exact: no intervals"), "{human}");
+}
+
+#[test]
+fn a_quantile_difference_is_b_quantile_minus_a_quantile_at_any_number_of_calls() {
+    // 500 calls: below the 4,096-call batches quantile differences once needed.
+    for calls in ["500", "20000"] {
+        let report = json(&ivr(&[
+            "compare", SLOW, FAST, "--calls", calls, "--seed", "4", "--format", "json",
+        ]));
+        for level in ["p50", "p90"] {
+            let a = report["a"]["overall"]["time"][level].as_f64().unwrap();
+            let b = report["b"]["overall"]["time"][level].as_f64().unwrap();
+            let d = &report["diff"]["overall"]["time"][level];
+            let diff = d["diff"].as_f64().unwrap();
+            assert!(
+                (diff - (b - a)).abs() < 1e-9,
+                "{calls} {level}: {diff} vs {b} - {a}"
+            );
+            let ci = d["ci95"].as_array().expect("an interval");
+            let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+            assert!(lo <= hi, "{calls} {level}: [{lo}, {hi}]");
+        }
+    }
+    // The bootstrap is seeded: threads change nothing.
+    let run = |threads: &str| {
+        json(&ivr(&[
+            "compare",
+            SLOW,
+            FAST,
+            "--calls",
+            "70000",
+            "--seed",
+            "4",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ]))["diff"]
+            .clone()
+    };
+    assert_eq!(run("1"), run("3"));
+}
+
+/// `--format csv`: one row per scope, the unit in every column name, the same figures as JSON
+/// (shares in percent, their differences in percentage points).
+#[test]
+fn csv_has_a_row_per_scope_with_units_in_the_column_names() {
+    let args = ["compare", SLOW, FAST, "--calls", "3000", "--seed", "2"];
+    let text = ivr(&[&args[..], &["--format", "csv"]].concat()).stdout;
+    let report = json(&ivr(&[&args[..], &["--format", "json"]].concat()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..4],
+        ["scope", "calls", "self_served_a_pct", "self_served_b_pct"]
+    );
+    assert!(header.contains(&"abandoned_diff_pp") && header.contains(&"time_p90_diff_s"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let intents = report["diff"]["intents"].as_object().unwrap();
+    assert_eq!(rows.len(), 1 + intents.len());
+    let cell = |row: &[&str], name: &str| -> f64 {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        row[i].parse().unwrap()
+    };
+    let overall = &rows[0];
+    assert_eq!(overall[0], "overall");
+    assert_eq!(overall[1], report["diff"]["overall"]["calls"].to_string());
+    let d = &report["diff"]["overall"]["outcomes"]["abandoned"];
+    assert!(
+        (cell(overall, "abandoned_diff_pp") - 100.0 * d["diff"].as_f64().unwrap()).abs() < 1e-4
+    );
+    assert!(
+        (cell(overall, "abandoned_diff_low_pp") - 100.0 * d["ci95"][0].as_f64().unwrap()).abs()
+            < 1e-4
+    );
+    let p90 = &report["diff"]["overall"]["time"]["p90"]["diff"];
+    assert!((cell(overall, "time_p90_diff_s") - p90.as_f64().unwrap()).abs() < 1e-6);
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+    }
 }

@@ -139,10 +139,14 @@ fn ended_here_shares_sum_to_one_and_to_each_outcome() {
 }
 
 /// A figure's Monte Carlo standard error from its interval, floored by the binomial error of
-/// the exact figure (a sample that never saw a rare event has an empty interval).
+/// the exact figure (a sample that never saw a rare event has an empty interval, and one whose
+/// calls were all alike has an open one).
 fn se(ci: &Value, exact: f64, n: f64) -> f64 {
-    let [lo, hi] = [ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap()];
-    ((hi - lo) / 3.92).max((exact.max(1.0 / n) / n).sqrt())
+    let floor = (exact.max(1.0 / n) / n).sqrt();
+    match (ci[0].as_f64(), ci[1].as_f64()) {
+        (Some(lo), Some(hi)) => ((hi - lo) / 3.92).max(floor),
+        _ => floor,
+    }
 }
 
 #[test]

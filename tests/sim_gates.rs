@@ -55,7 +55,7 @@ fn all_checks_pass_exit_0() {
             "self_served >= 0.5",
             "time.p90<=60",
             "time.mean < 12",
-            "intent.complaint.inputs.mean<=1",
+            "intent.complaint.inputs.mean>=0.9",
             "intent.balance.self_served>0.8",
             "time_to_agent.p99 <= 30",
         ],
@@ -68,13 +68,15 @@ fn all_checks_pass_exit_0() {
     assert_eq!(found.len(), 7);
     assert!(found.iter().all(|(_, v)| v == "pass"), "{text}");
     assert_eq!(found[0].0, "abandoned <= 0.01");
-    assert_eq!(found[4].0, "intent.complaint.inputs.mean <= 1");
+    // Every complaint call pressed one key: nothing bounds the mean from above, but the
+    // calls bound it from below.
+    assert_eq!(found[4].0, "intent.complaint.inputs.mean >= 0.9");
     // Every line shows the value and its interval.
     let line = text
         .lines()
-        .find(|l| l.contains("intent.complaint.inputs.mean <= 1"))
+        .find(|l| l.contains("intent.complaint.inputs.mean >= 0.9"))
         .unwrap();
-    assert!(line.contains("  1.000  [1.000, 1.000]  "), "{line}");
+    assert!(line.contains("  1.000  [0.994, open)  "), "{line}");
     assert!(
         text.ends_with("\n7 checks: 7 passed, 0 failed, 0 inconclusive\n"),
         "{text}"
@@ -187,7 +189,7 @@ fn a_null_figure_is_inconclusive_with_a_note() {
     let json: Value = out.json();
     assert_eq!(
         json["checks"][0],
-        serde_json::json!({ "expr": "time_to_agent.mean <= 100", "value": null, "ci95": null, "verdict": "inconclusive" })
+        serde_json::json!({ "expr": "time_to_agent.mean <= 100", "value": null, "ci95": null, "calls": null, "verdict": "inconclusive" })
     );
 }
 
@@ -252,7 +254,7 @@ fn json_adds_a_checks_list() {
     assert_eq!(checks.len(), 2);
     for c in checks {
         let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["expr", "value", "ci95", "verdict"]);
+        assert_eq!(keys, ["expr", "value", "ci95", "calls", "verdict"]);
     }
     assert_eq!(checks[0]["expr"], "abandoned <= 0.01");
     assert_eq!(checks[0]["value"], 0.0);
@@ -629,5 +631,96 @@ fn exact_sweep() {
     assert!(
         human.contains("2 points, exact solution of the caller model at each"),
         "{human}"
+    );
+}
+
+/// The two wrong passes: a p99 from 46 calls and a mean of 43 identical calls bound
+/// nothing above, so `<=` gates on them are inconclusive and say how many calls they had.
+#[test]
+fn a_gate_on_too_few_calls_is_inconclusive_and_says_how_many_it_needs() {
+    let out = ivr(&[
+        "sim",
+        "menus/tutorial.yaml",
+        "--calls",
+        "1000",
+        "--seed",
+        "1",
+        "--check",
+        "intent.complaint.time.p99<=45",
+        "--check",
+        "intent.complaint.time_to_agent.mean<=16",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let json: Value = out.json();
+    let p99 = &json["checks"][0];
+    assert_eq!(p99["verdict"], "inconclusive");
+    assert_eq!(p99["ci95"][1], Value::Null, "open above: {p99}");
+    assert_eq!(p99["calls"], json["intents"]["complaint"]["calls"]);
+    let mean = &json["checks"][1];
+    assert_eq!(mean["verdict"], "inconclusive");
+    assert_eq!(mean["ci95"][1], Value::Null, "{mean}");
+    let human = ivr(&[
+        "sim",
+        "menus/tutorial.yaml",
+        "--calls",
+        "1000",
+        "--seed",
+        "1",
+        "--check",
+        "intent.complaint.time.p99<=45",
+    ])
+    .stdout;
+    assert!(
+        human.contains("too few calls: intent `complaint` had 46 calls; a p99 needs at least 368"),
+        "{human}"
+    );
+}
+
+/// `misrouted+unresolved`: the share of calls ending in either, with the Wilson interval of
+/// their combined count (exact: misrouted 0.0375 + unresolved 0.0125 = 0.05).
+#[test]
+fn a_sum_of_shares_is_one_share_with_its_own_interval() {
+    let out = ivr(&[
+        "sim",
+        SMALL,
+        "--calls",
+        "2000",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        "--check",
+        "misrouted+unresolved<=0.1",
+        "--check",
+        "misrouted + unresolved >= 0.1",
+    ]);
+    let json: Value = out.json();
+    let overall = &json["overall"]["outcomes"];
+    let sum = overall["misrouted"].as_f64().unwrap() + overall["unresolved"].as_f64().unwrap();
+    let check = &json["checks"][0];
+    assert_eq!(check["expr"], "misrouted+unresolved <= 0.1");
+    assert!((check["value"].as_f64().unwrap() - sum).abs() < 1e-12);
+    let (lo, hi) = (
+        check["ci95"][0].as_f64().unwrap(),
+        check["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(lo < sum && sum < hi && hi < 0.1, "[{lo}, {hi}]");
+    assert_eq!(check["verdict"], "pass");
+    assert_eq!(json["checks"][1]["verdict"], "fail");
+    let exact = ivr(&[
+        "sim",
+        SMALL,
+        "--exact",
+        "--format",
+        "json",
+        "--check",
+        "misrouted+unresolved<=0.05",
+    ]);
+    let check = &exact.json()["checks"][0];
+    assert!(
+        (check["value"].as_f64().unwrap() - 0.05).abs() < 1e-9,
+        "{check}"
     );
 }

@@ -164,7 +164,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-const CSV_HEADER: &str = "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99";
+const CSV_HEADER: &str = "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99,calls,calls_to_agent,time_to_agent_mean,time_to_agent_p50,time_to_agent_p90,time_to_agent_p99";
 
 #[test]
 fn csv_report_has_one_row_per_intent_in_file_order() {
@@ -202,7 +202,7 @@ fn csv_report_has_one_row_per_intent_in_file_order() {
             ]
         );
         for row in &rows {
-            assert_eq!(row.len(), 17, "{row:?}");
+            assert_eq!(row.len(), 23, "{row:?}");
         }
         // Weights 2, 5, 1, 3 of 11.
         let shares: Vec<f64> = rows[1..].iter().map(|r| r[1].parse().unwrap()).collect();
@@ -215,7 +215,25 @@ fn csv_report_has_one_row_per_intent_in_file_order() {
         for row in &rows[1..] {
             let total: f64 = row[2..9].iter().map(|c| c.parse::<f64>().unwrap()).sum();
             assert!((total - 1.0).abs() <= 1e-5, "{row:?}");
-            for (i, cell) in row.iter().enumerate().skip(10) {
+            // The calls behind each row: all of them (none with --exact), and those reaching a
+            // person, whose time_to_agent follows.
+            if exact {
+                assert!(row[17].is_empty() && row[18].is_empty(), "{row:?}");
+            } else {
+                let calls: u64 = row[17].parse().unwrap();
+                let to_agent: u64 = row[18].parse().unwrap();
+                assert!(calls > 0 && to_agent <= calls, "{row:?}");
+                let agent_share = row[3].parse::<f64>().unwrap() + row[4].parse::<f64>().unwrap();
+                assert!(
+                    (to_agent as f64 - agent_share * calls as f64).abs() < 0.5,
+                    "{row:?}"
+                );
+            }
+            assert!(
+                row[19].parse::<f64>().unwrap() > 0.0,
+                "time_to_agent_mean {row:?}"
+            );
+            for (i, cell) in row.iter().enumerate().take(17).skip(10) {
                 if i == 13 {
                     continue; // time_mean
                 }

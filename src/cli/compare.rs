@@ -26,6 +26,7 @@ pub struct CompareArgs {
 pub enum CompareFormat {
     Human,
     Json,
+    Csv,
 }
 
 pub fn run(args: &CompareArgs) -> u8 {
@@ -40,6 +41,7 @@ pub fn run(args: &CompareArgs) -> u8 {
         Ok(report) => print_stdout(&match args.format {
             CompareFormat::Human => compare_render::human(&report),
             CompareFormat::Json => compare_render::json(&report),
+            CompareFormat::Csv => compare_render::csv(&report),
         }),
         Err(failure) => fail_all(&failure),
     }

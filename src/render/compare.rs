@@ -10,6 +10,112 @@ pub fn json(report: &CompareReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }
 
+/// One row per scope (overall, then each intent in file order). For every figure, six columns
+/// whose names carry the unit: A, B, B − A, the interval's bounds and whether it is significant.
+/// Shares are in percent and their differences in percentage points (`_pct`, `_pp`), times in
+/// seconds (`_s`), inputs in key presses. Quantile differences exist for `overall` only.
+pub fn csv(report: &CompareReport) -> String {
+    let mut figures: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|o| format!("{}_pct", o.name()))
+        .collect();
+    figures.extend(
+        [
+            "inputs_mean",
+            "time_mean_s",
+            "time_p50_s",
+            "time_p90_s",
+            "time_p99_s",
+        ]
+        .map(String::from),
+    );
+    let mut header = vec!["scope".to_string(), "calls".to_string()];
+    for f in &figures {
+        let (stem, unit) = match f.strip_suffix("_pct") {
+            Some(stem) => (stem.to_string(), ("_pct", "_pp")),
+            None => match f.strip_suffix("_s") {
+                Some(stem) => (stem.to_string(), ("_s", "_s")),
+                None => (f.clone(), ("", "")),
+            },
+        };
+        header.extend([
+            format!("{stem}_a{}", unit.0),
+            format!("{stem}_b{}", unit.0),
+            format!("{stem}_diff{}", unit.1),
+            format!("{stem}_diff_low{}", unit.1),
+            format!("{stem}_diff_high{}", unit.1),
+            format!("{stem}_significant"),
+        ]);
+    }
+    let mut out = header.join(",") + "\n";
+    let number =
+        |v: Option<f64>, scale: f64| v.map_or(String::new(), |v| format!("{}", round6(v * scale)));
+    let row = |out: &mut String, scope: &str, a: &Figures, b: &Figures, d: &ScopeDiff| {
+        let mut cells = vec![
+            csv_field(scope),
+            d.calls.map_or(String::new(), |n| n.to_string()),
+        ];
+        let mut push = |x: Option<f64>, y: Option<f64>, diff: Option<Difference>, scale: f64| {
+            let diff = diff.unwrap_or(Difference::NULL);
+            cells.extend([
+                number(x, scale),
+                number(y, scale),
+                number(diff.diff, scale),
+                number(diff.ci95.map(|c| c.lo), scale),
+                number(diff.ci95.and_then(|c| c.hi), scale),
+                if diff.diff.is_some() {
+                    diff.significant.to_string()
+                } else {
+                    String::new()
+                },
+            ]);
+        };
+        for o in Outcome::ALL {
+            push(
+                Some(a.outcomes.get(o)),
+                Some(b.outcomes.get(o)),
+                Some(d.outcomes.get(o)),
+                100.0,
+            );
+        }
+        push(Some(a.inputs.mean), Some(b.inputs.mean), d.inputs.mean, 1.0);
+        push(Some(a.time.mean), Some(b.time.mean), d.time.mean, 1.0);
+        push(a.time.p50, b.time.p50, d.time.p50, 1.0);
+        push(a.time.p90, b.time.p90, d.time.p90, 1.0);
+        push(a.time.p99, b.time.p99, d.time.p99, 1.0);
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    };
+    row(
+        &mut out,
+        "overall",
+        &report.a.overall,
+        &report.b.overall,
+        &report.diff.overall,
+    );
+    for (name, a) in &report.a.intents {
+        let b = report.b.intents.iter().find(|(n, _)| n == name);
+        let d = report.diff.intents.iter().find(|(n, _)| n == name);
+        if let (Some((_, b)), Some((_, d))) = (b, d) {
+            row(&mut out, name, &a.figures, &b.figures, d);
+        }
+    }
+    out
+}
+
+/// Six decimals at most, without trailing zeros.
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6 + 0.0
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
 fn cell_pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
@@ -19,9 +125,7 @@ fn diff_text(d: &Difference, scale: f64, digits: usize) -> (String, String) {
     match d.diff {
         None => ("-".to_string(), String::new()),
         Some(v) => {
-            let ci = d.ci95.map_or(String::new(), |[lo, hi]| {
-                format!("[{:+.digits$}, {:+.digits$}]", lo * scale, hi * scale)
-            });
+            let ci = super::interval_text(d.ci95, scale, digits, true);
             (
                 format!(
                     "{:+.digits$}{}",
@@ -84,9 +188,14 @@ pub fn human(report: &CompareReport) -> String {
         }
         _ => "exact solutions of the caller model".to_string(),
     };
+    let marks = if report.a.exact {
+        "differences are B - A (exact: no intervals, nothing to be significant against)"
+    } else {
+        "differences are B - A, * marks a significant one"
+    };
     let _ = writeln!(
         out,
-        "A: {}\nB: {}\n{how}; differences are B - A, * marks a significant one\n",
+        "A: {}\nB: {}\n{how}; {marks}\n",
         report.a.menu, report.b.menu
     );
     let header = |out: &mut String, title: &str| {

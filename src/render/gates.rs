@@ -22,9 +22,7 @@ pub fn human(results: &[GateResult], exact: bool) -> String {
         rows.push(vec![
             r.expr.clone(),
             r.value.map_or("-".to_string(), |v| format!("{v:.digits$}")),
-            r.ci95.map_or(String::new(), |[a, b]| {
-                format!("[{a:.digits$}, {b:.digits$}]")
-            }),
+            super::interval_text(r.ci95, 1.0, digits, false),
             verdict,
         ]);
     }

@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::menu::graph::MenuGraph;
 use crate::sim::engine::Outcome;
 use crate::sim::report::Distribution;
+use crate::stats::Interval;
 
 use super::draw::percent;
 use super::svg::{SvgOptions, escape, svg};
@@ -150,7 +151,7 @@ fn seconds_card(out: &mut String, figure: &str, label: &str, d: Option<&Distribu
             label,
             &format!("{:.1} s", d.mean),
             d.mean,
-            d.mean_ci95.map(|[a, b]| format!("{a:.1}–{b:.1} s")),
+            d.mean_ci95.map(|i| range_text(i, 1.0, " s")),
         ),
         None => card(out, figure, label, "–", f64::NAN, None),
     }
@@ -389,7 +390,7 @@ pub fn report(data: &ReportData, version: &str) -> String {
             sim.overall
                 .outcomes_ci95
                 .get(o)
-                .map(|[a, b]| format!("{:.1}–{:.1}%", a * 100.0, b * 100.0)),
+                .map(|i| range_text(i, 100.0, "%")),
         );
     }
     seconds_card(
@@ -432,4 +433,13 @@ pub fn report(data: &ReportData, version: &str) -> String {
         "</section>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     );
     out
+}
+
+/// An interval as a card shows it, `12.0–14.5 s`, or `12.0 s or more` when the sample cannot
+/// bound it from above.
+fn range_text(interval: Interval, scale: f64, unit: &str) -> String {
+    match interval.hi {
+        Some(hi) => format!("{:.1}–{:.1}{unit}", interval.lo * scale, hi * scale),
+        None => format!("{:.1}{unit} or more", interval.lo * scale),
+    }
 }

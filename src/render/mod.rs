@@ -13,3 +13,28 @@ pub mod rules;
 pub mod sim;
 pub mod svg;
 pub mod sweep;
+
+/// An interval as people read it: `[low, high]`, `[low, open)` when nothing bounds it above,
+/// empty when there is none. Bounds are multiplied by `scale`, with `digits` decimals and a sign
+/// when `signed`.
+pub(crate) fn interval_text(
+    ci: Option<crate::stats::Interval>,
+    scale: f64,
+    digits: usize,
+    signed: bool,
+) -> String {
+    let number = |v: f64| {
+        if signed {
+            format!("{:+.digits$}", v * scale)
+        } else {
+            format!("{:.digits$}", v * scale)
+        }
+    };
+    match ci {
+        None => String::new(),
+        Some(ci) => match ci.hi {
+            Some(hi) => format!("[{}, {}]", number(ci.lo), number(hi)),
+            None => format!("[{}, open)", number(ci.lo)),
+        },
+    }
+}

@@ -2,9 +2,11 @@
 
 use std::fmt::Write;
 
+use super::interval_text;
 use crate::sim::engine::Outcome;
 use crate::sim::flow::Flow;
 use crate::sim::report::{Distribution, Figures, SimReport};
+use crate::stats::Interval;
 
 pub fn json(report: &SimReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
@@ -13,7 +15,7 @@ pub fn json(report: &SimReport) -> String {
 /// One header line, the overall row, then one row per intent.
 pub fn csv(report: &SimReport) -> String {
     let mut out = String::from(
-        "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99\n",
+        "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99,calls,calls_to_agent,time_to_agent_mean,time_to_agent_p50,time_to_agent_p90,time_to_agent_p99\n",
     );
     let row = |out: &mut String, scope: &str, share: f64, f: &Figures| {
         let mut cells = vec![csv_field(scope), num(share)];
@@ -27,6 +29,16 @@ pub fn csv(report: &SimReport) -> String {
         let time = &f.time;
         cells.push(num(time.mean));
         cells.extend([time.p50, time.p90, time.p99].map(|q| q.map_or(String::new(), num)));
+        let count = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
+        cells.push(count(f.calls));
+        cells.push(count(f.calls_to_agent));
+        match &f.time_to_agent {
+            Some(t) => {
+                cells.push(num(t.mean));
+                cells.extend([t.p50, t.p90, t.p99].map(|q| q.map_or(String::new(), num)));
+            }
+            None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+        }
         out.push_str(&cells.join(","));
         out.push('\n');
     };
@@ -111,20 +123,21 @@ fn csv_field(text: &str) -> String {
     }
 }
 
+/// Column headings of the outcomes in the per-intent table, in `Outcome::ALL` order.
+const OUTCOME_HEADINGS: [&str; 7] = [
+    "self", "agent", "misroute", "unresolv", "discon", "abandon", "looped",
+];
+
 fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-fn interval_pct(ci: Option<[f64; 2]>) -> String {
-    ci.map_or(String::new(), |[a, b]| {
-        format!("[{:.1}, {:.1}]", a * 100.0, b * 100.0)
-    })
+fn interval_pct(ci: Option<Interval>) -> String {
+    interval_text(ci, 100.0, 1, false)
 }
 
-fn interval(ci: Option<[f64; 2]>, digits: usize) -> String {
-    ci.map_or(String::new(), |[a, b]| {
-        format!("[{a:.digits$}, {b:.digits$}]")
-    })
+fn interval(ci: Option<Interval>, digits: usize) -> String {
+    interval_text(ci, 1.0, digits, false)
 }
 
 /// `p50 / p90 / p99` (integers print without decimals).
@@ -179,36 +192,34 @@ pub fn human(report: &SimReport) -> String {
     let mut intents: Vec<_> = report.intents.iter().collect();
     intents.sort_by(|a, b| b.1.share.total_cmp(&a.1.share));
     let shown = intents.len().min(10);
-    let _ = writeln!(
+    // Every outcome has a column, so that each row adds up to 100%.
+    let _ = write!(
         out,
-        "  {:<22} {:>6} {:>8} {:>7} {:>9} {:>9} {:>7} {:>8}",
+        "  {:<22} {:>6}",
         if shown < intents.len() {
             format!("top {shown} of {} intents", intents.len())
         } else {
             "intent".to_string()
         },
         "share",
-        "self",
-        "agent",
-        "misroute",
-        "abandon",
-        "inputs",
-        "time s"
     );
+    if !report.exact {
+        let _ = write!(out, " {:>8}", "calls");
+    }
+    for heading in OUTCOME_HEADINGS {
+        let _ = write!(out, " {heading:>8}");
+    }
+    let _ = writeln!(out, " {:>7} {:>8}", "inputs", "time s");
     for (name, intent) in intents.iter().take(shown) {
         let g = &intent.figures;
-        let _ = writeln!(
-            out,
-            "  {:<22} {:>6} {:>8} {:>7} {:>9} {:>9} {:>7.2} {:>8.1}",
-            truncate(name, 22),
-            pct(intent.share),
-            pct(g.outcomes.self_served),
-            pct(g.outcomes.agent),
-            pct(g.outcomes.misrouted),
-            pct(g.outcomes.abandoned),
-            g.inputs.mean,
-            g.time.mean
-        );
+        let _ = write!(out, "  {:<22} {:>6}", truncate(name, 22), pct(intent.share));
+        if let Some(calls) = g.calls {
+            let _ = write!(out, " {calls:>8}");
+        }
+        for o in Outcome::ALL {
+            let _ = write!(out, " {:>8}", pct(g.outcomes.get(o)));
+        }
+        let _ = writeln!(out, " {:>7.2} {:>8.1}", g.inputs.mean, g.time.mean);
     }
     // Columns left empty (no intervals with `--exact`) leave no trailing blanks.
     out.lines()

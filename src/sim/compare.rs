@@ -2,10 +2,12 @@
 //!
 //! Call `i` of menu A and call `i` of menu B start from the same random state (the same intent,
 //! the same patience, the same first key presses), so most of the noise cancels in the paired
-//! differences. Every interval of a difference comes from those paired differences: exact
-//! integer sums of per-call differences for shares and means, and batch means over fixed
-//! batches of [`BATCH`] calls for quantiles. Like `ivr sim`, the result does not depend on the
-//! number of threads.
+//! differences. Every interval of a difference comes from those pairs: Tango's score interval
+//! for shares (from the counts of pairs that differ), Student t on exact integer sums of
+//! per-call differences for means, and for quantiles the difference of the two menus'
+//! full-sample quantiles with a paired bootstrap over fixed groups of calls
+//! ([`crate::stats::bootstrap`]). Like `ivr sim`, the result does not depend on the number of
+//! threads.
 
 use rand_distr::Distribution as _;
 use rand_distr::weighted::WeightedAliasIndex;
@@ -14,11 +16,12 @@ use serde::Serialize;
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport};
-use super::run::{RunOptions, Tally, block_rng, call_rng, record, run_blocks};
-use crate::stats::{IntHistogram, TimeHistogram, mean_ci, to_micros};
-
-/// Calls per batch for the batch means of quantile differences.
-pub const BATCH: u64 = 4096;
+use super::run::{BLOCK, RunOptions, Tally, block_rng, call_rng, record, run_blocks};
+use crate::stats::bootstrap::{group_count, group_of, quantile_differences};
+use crate::stats::{
+    IntHistogram, Interval, Sign, TimeHistogram, mean_interval, midpoint_seconds,
+    paired_share_difference, to_micros,
+};
 
 /// Exact sums of paired differences (in whole units: µs, inputs, or 0/1 indicators).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -41,9 +44,20 @@ impl DiffSums {
         self.sum_sq += other.sum_sq;
     }
 
-    /// Mean difference and its 95% normal interval, divided by `scale`, from the exact sums.
-    pub fn interval(&self, scale: f64) -> Option<(f64, [f64; 2])> {
-        mean_ci(self.n, self.sum, self.sum_sq, scale)
+    /// Mean difference and its 95% Student t interval, divided by `scale`, from the exact
+    /// sums (no interval when every difference was the same).
+    pub fn interval(&self, scale: f64) -> Option<(f64, Option<Interval>)> {
+        mean_interval(self.n, self.sum, self.sum_sq, scale, Sign::Signed)
+    }
+
+    /// For 0/1 indicator differences: the pairs where only B had the outcome, and where only A
+    /// had it (`sum` is their difference, `sum_sq` their total).
+    fn discordant(&self) -> (u64, u64) {
+        let total = self.sum_sq as i128;
+        (
+            ((total + self.sum) / 2) as u64,
+            ((total - self.sum) / 2) as u64,
+        )
     }
 }
 
@@ -76,7 +90,7 @@ impl PairedIntent {
     }
 }
 
-/// Quantile levels whose differences are estimated by batch means.
+/// Quantile levels whose differences are reported.
 pub const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
 
 /// Everything a paired run accumulates.
@@ -85,18 +99,24 @@ pub struct PairTally {
     pub a: Tally,
     pub b: Tally,
     pub paired: Vec<PairedIntent>,
-    /// Per quantile level: batch differences of the overall time quantile (µs) and of inputs.
-    pub time_quantiles: [DiffSums; 3],
-    pub inputs_quantiles: [DiffSums; 3],
+    /// Per group of calls (see [`crate::stats::bootstrap`]): the overall time and inputs
+    /// histograms of A and B.
+    pub time_groups: Vec<[TimeHistogram; 2]>,
+    pub inputs_groups: Vec<[IntHistogram; 2]>,
+    /// The run's seed, which also seeds the bootstrap.
+    pub seed: u64,
 }
 
 impl PairTally {
-    fn new(intents: usize) -> PairTally {
+    fn new(intents: usize, options: RunOptions) -> PairTally {
+        let groups = group_count(options.calls);
         PairTally {
             a: Tally::new(intents),
             b: Tally::new(intents),
             paired: vec![PairedIntent::default(); intents],
-            ..PairTally::default()
+            time_groups: vec![Default::default(); groups],
+            inputs_groups: vec![Default::default(); groups],
+            seed: options.seed,
         }
     }
 
@@ -106,15 +126,13 @@ impl PairTally {
         for (x, y) in self.paired.iter_mut().zip(&other.paired) {
             x.merge(y);
         }
-        for (x, y) in self.time_quantiles.iter_mut().zip(&other.time_quantiles) {
-            x.merge(y);
+        for (x, y) in self.time_groups.iter_mut().zip(&other.time_groups) {
+            x[0].merge(&y[0]);
+            x[1].merge(&y[1]);
         }
-        for (x, y) in self
-            .inputs_quantiles
-            .iter_mut()
-            .zip(&other.inputs_quantiles)
-        {
-            x.merge(y);
+        for (x, y) in self.inputs_groups.iter_mut().zip(&other.inputs_groups) {
+            x[0].merge(&y[0]);
+            x[1].merge(&y[1]);
         }
         self
     }
@@ -124,11 +142,10 @@ impl PairTally {
 pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
     let intents = a.shares.len();
     let Ok(pick) = WeightedAliasIndex::new(a.shares.clone()) else {
-        return PairTally::new(intents);
+        return PairTally::new(intents, options);
     };
     let work = |tally: &mut PairTally, block: u64, count: u64| {
         let mut stream = block_rng(options.seed, block);
-        let mut batch = BatchQuantiles::default();
         for i in 0..count {
             let mut rng = call_rng(&mut stream);
             let intent = pick.sample(&mut rng);
@@ -138,49 +155,29 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
             record(&mut tally.a.intents[intent], &call_a);
             record(&mut tally.b.intents[intent], &call_b);
             tally.paired[intent].record(&call_a, &call_b);
-            batch.record(&call_a, &call_b);
-            if (i + 1) % BATCH == 0 {
-                batch.finish(tally);
-            }
+            let g = group_of(block * BLOCK + i, options.calls);
+            tally.time_groups[g][0].record(to_micros(call_a.time));
+            tally.time_groups[g][1].record(to_micros(call_b.time));
+            tally.inputs_groups[g][0].record(call_a.inputs);
+            tally.inputs_groups[g][1].record(call_b.inputs);
         }
     };
-    run_blocks(options, || PairTally::new(intents), work, PairTally::merge)
-}
-
-/// One batch's overall distributions for A and B.
-#[derive(Default)]
-struct BatchQuantiles {
-    time: [TimeHistogram; 2],
-    inputs: [IntHistogram; 2],
-}
-
-impl BatchQuantiles {
-    fn record(&mut self, a: &Call, b: &Call) {
-        self.time[0].record(to_micros(a.time));
-        self.time[1].record(to_micros(b.time));
-        self.inputs[0].record(a.inputs);
-        self.inputs[1].record(b.inputs);
-    }
-
-    /// Adds this full batch's quantile differences and starts a new batch.
-    fn finish(&mut self, tally: &mut PairTally) {
-        for (k, &q) in LEVELS.iter().enumerate() {
-            if let (Some(x), Some(y)) = (self.time[0].quantile(q), self.time[1].quantile(q)) {
-                tally.time_quantiles[k].record(to_micros(y) as i64 - to_micros(x) as i64);
-            }
-            if let (Some(x), Some(y)) = (self.inputs[0].quantile(q), self.inputs[1].quantile(q)) {
-                tally.inputs_quantiles[k].record(y as i64 - x as i64);
-            }
-        }
-        *self = BatchQuantiles::default();
-    }
+    run_blocks(
+        options,
+        || PairTally::new(intents, options),
+        work,
+        PairTally::merge,
+    )
 }
 
 /// One difference: B minus A, its 95% interval, and whether the interval excludes 0.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Difference {
     pub diff: Option<f64>,
-    pub ci95: Option<[f64; 2]>,
+    /// `[low, high]`; null with `--exact`, or when the sample supports no interval.
+    pub ci95: Option<Interval>,
+    /// The interval lies wholly above or below 0 (always false with `--exact`: there is no
+    /// sampling to be significant against).
     pub significant: bool,
 }
 
@@ -191,33 +188,37 @@ impl Difference {
         significant: false,
     };
 
+    fn with_interval(diff: f64, ci95: Option<Interval>) -> Difference {
+        Difference {
+            diff: Some(diff),
+            ci95,
+            significant: ci95.is_some_and(|ci| ci.excludes_zero()),
+        }
+    }
+
+    /// A mean of paired differences.
     fn paired(sums: &DiffSums, scale: f64) -> Difference {
         match sums.interval(scale) {
-            Some((diff, ci)) => Difference {
-                diff: Some(diff),
-                ci95: Some(ci),
-                significant: ci[0] > 0.0 || ci[1] < 0.0,
-            },
+            Some((diff, ci)) => Difference::with_interval(diff, ci),
             None => Difference::NULL,
         }
     }
 
-    /// A batch-means difference: needs at least two batches.
-    fn batches(sums: &DiffSums, scale: f64) -> Difference {
-        if sums.n < 2 {
-            Difference::NULL
-        } else {
-            Difference::paired(sums, scale)
+    /// A difference of shares from paired 0/1 indicators.
+    fn share(sums: &DiffSums) -> Difference {
+        let (b_only, a_only) = sums.discordant();
+        match paired_share_difference(b_only, a_only, sums.n) {
+            Some((diff, ci)) => Difference::with_interval(diff, Some(ci)),
+            None => Difference::NULL,
         }
     }
 
-    /// An exact difference (no interval): significant when it is not zero.
+    /// An exact difference: no interval, never marked significant.
     pub fn exact(a: f64, b: f64) -> Difference {
-        let diff = b - a;
         Difference {
-            diff: Some(diff),
+            diff: Some(b - a),
             ci95: None,
-            significant: diff.abs() > 1e-12,
+            significant: false,
         }
     }
 }
@@ -237,6 +238,8 @@ pub struct QuantityDiff {
 /// The differences of one scope (overall or an intent).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScopeDiff {
+    /// Paired calls behind these differences (null with `--exact`).
+    pub calls: Option<u64>,
     pub outcomes: PerOutcome<Difference>,
     pub inputs: QuantityDiff,
     pub time: QuantityDiff,
@@ -245,6 +248,7 @@ pub struct ScopeDiff {
 impl ScopeDiff {
     pub fn null() -> ScopeDiff {
         ScopeDiff {
+            calls: None,
             outcomes: PerOutcome::from_fn(|_| Difference::NULL),
             inputs: QuantityDiff {
                 mean: Some(Difference::NULL),
@@ -276,7 +280,8 @@ pub struct CompareReport {
 
 fn scope_from_paired(p: &PairedIntent) -> ScopeDiff {
     ScopeDiff {
-        outcomes: PerOutcome::from_fn(|o| Difference::paired(&p.outcomes[o as usize], 1.0)),
+        calls: Some(p.time.n),
+        outcomes: PerOutcome::from_fn(|o| Difference::share(&p.outcomes[o as usize])),
         inputs: QuantityDiff {
             mean: Some(Difference::paired(&p.inputs, 1.0)),
             ..QuantityDiff::default()
@@ -288,6 +293,14 @@ fn scope_from_paired(p: &PairedIntent) -> ScopeDiff {
     }
 }
 
+/// B's full-sample quantile minus A's, with its bootstrap interval.
+fn quantile_difference(a: Option<f64>, b: Option<f64>, ci: Option<Interval>) -> Difference {
+    match (a, b) {
+        (Some(a), Some(b)) => Difference::with_interval(b - a, ci),
+        _ => Difference::NULL,
+    }
+}
+
 /// The differences of a paired Monte Carlo run.
 pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
     let mut all = PairedIntent::default();
@@ -295,10 +308,24 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
         all.merge(p);
     }
     let mut overall = scope_from_paired(&all);
-    let [t50, t90, t99] =
-        [0, 1, 2].map(|k| Some(Difference::batches(&tally.time_quantiles[k], 1e6)));
-    let [i50, i90, i99] =
-        [0, 1, 2].map(|k| Some(Difference::batches(&tally.inputs_quantiles[k], 1.0)));
+    let (a, b) = (tally.a.overall(), tally.b.overall());
+    let time_cis = quantile_differences(&tally.time_groups, &LEVELS, tally.seed, midpoint_seconds);
+    let inputs_cis = quantile_differences(&tally.inputs_groups, &LEVELS, tally.seed, |b| b as f64);
+    let [t50, t90, t99] = [0, 1, 2].map(|k| {
+        let (x, y) = (
+            a.time_histogram.quantile(LEVELS[k]),
+            b.time_histogram.quantile(LEVELS[k]),
+        );
+        Some(quantile_difference(x, y, time_cis[k]))
+    });
+    let [i50, i90, i99] = [0, 1, 2].map(|k| {
+        let (x, y) = (a.inputs.quantile(LEVELS[k]), b.inputs.quantile(LEVELS[k]));
+        Some(quantile_difference(
+            x.map(|v| v as f64),
+            y.map(|v| v as f64),
+            inputs_cis[k],
+        ))
+    });
     overall.time.p50 = t50;
     overall.time.p90 = t90;
     overall.time.p99 = t99;
@@ -318,6 +345,7 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
 /// The differences of two exact reports (intents matched by name; missing ones are null).
 pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
     let scope = |x: &super::report::Figures, y: &super::report::Figures| ScopeDiff {
+        calls: None,
         outcomes: PerOutcome::from_fn(|o| Difference::exact(x.outcomes.get(o), y.outcomes.get(o))),
         inputs: QuantityDiff {
             mean: Some(Difference::exact(x.inputs.mean, y.inputs.mean)),

@@ -525,6 +525,8 @@ fn mean_only<Q: Default>(mean: f64) -> Distribution<Q> {
 fn exact_figures(e: &ExactIntent) -> Figures {
     let p_agent = e.outcomes[Outcome::Agent as usize] + e.outcomes[Outcome::Misrouted as usize];
     Figures {
+        calls: None,
+        calls_to_agent: None,
         outcomes: PerOutcome::from_fn(|o| e.outcomes[o as usize]),
         outcomes_ci95: PerOutcome::default(),
         inputs: mean_only(e.inputs),

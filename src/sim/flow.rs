@@ -21,7 +21,7 @@ use super::program::{DISCONNECT, Program};
 use super::report::PerOutcome;
 use super::run::{RunOptions, Tally, block_rng, call_rng, record, run_blocks};
 use crate::menu::NodeKind;
-use crate::stats::{mean_ci, wilson};
+use crate::stats::{Interval, Sign, mean_interval, wilson};
 
 /// What the engine says about a call as it goes. Every call ends with exactly one `end`.
 pub trait FlowObserver {
@@ -212,7 +212,7 @@ pub fn run_with_flow(
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct PerCall {
     pub mean: f64,
-    pub mean_ci95: Option<[f64; 2]>,
+    pub mean_ci95: Option<Interval>,
 }
 
 /// One node's flow.
@@ -228,10 +228,10 @@ pub struct NodeFlow {
     /// Share of calls that visit the node at least once (null when the exact solver would
     /// take too long to find it, on a big menu with loops).
     pub reached: Option<f64>,
-    pub reached_ci95: Option<[f64; 2]>,
+    pub reached_ci95: Option<Interval>,
     /// Share of calls that end here, by outcome (summed over nodes, the outcome's share).
     pub ended: PerOutcome<f64>,
-    pub ended_ci95: PerOutcome<Option<[f64; 2]>>,
+    pub ended_ci95: PerOutcome<Option<Interval>>,
     /// Share of calls lost here: abandoned, disconnected, unresolved or looped here.
     pub lost: f64,
     /// Invalid keys and silences (timeouts) here per call.
@@ -322,10 +322,10 @@ fn edge_list(program: &Program) -> Vec<(u32, u32, u32, &'static str)> {
 }
 
 fn per_call(n: u64, c: Counted) -> PerCall {
-    match mean_ci(n, c.sum as i128, c.sum_sq as u128, 1.0) {
+    match mean_interval(n, c.sum as i128, c.sum_sq as u128, 1.0, Sign::NonNegative) {
         Some((mean, ci)) => PerCall {
             mean,
-            mean_ci95: Some(ci),
+            mean_ci95: ci,
         },
         None => PerCall::default(),
     }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::UsageError;
 use super::engine::Outcome;
 use super::report::{Distribution, Figures, SimReport};
+use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile, wilson};
 use crate::text::did_you_mean;
 
 /// A comparison.
@@ -95,6 +96,9 @@ impl Statistic {
 pub enum Figure {
     /// The share of calls ending in an outcome.
     Share(Outcome),
+    /// The share of calls ending in any of several outcomes (`misrouted+unresolved`): bit `i`
+    /// stands for `Outcome::ALL[i]`. Outcomes exclude each other, so it is one share of calls.
+    Shares(u8),
     Stat(Quantity, Statistic),
 }
 
@@ -114,6 +118,17 @@ impl Figure {
     }
 
     fn named(text: &str) -> Option<Figure> {
+        if text.contains('+') {
+            let mut mask = 0u8;
+            for part in text.split('+') {
+                let i = Outcome::ALL.iter().position(|o| o.name() == part.trim())?;
+                if mask & (1 << i) != 0 {
+                    return None;
+                }
+                mask |= 1 << i;
+            }
+            return Some(Figure::Shares(mask));
+        }
         Figure::all()
             .into_iter()
             .find(|(name, _)| name == text)
@@ -127,7 +142,7 @@ impl Figure {
     /// Decimals worth printing.
     pub fn digits(self) -> usize {
         match self {
-            Figure::Share(_) => 4,
+            Figure::Share(_) | Figure::Shares(_) => 4,
             Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
             Figure::Stat(Quantity::Inputs, _) => 0,
             Figure::Stat(_, _) => 2,
@@ -201,12 +216,16 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageE
     }
     let bound = parse_number(number_text, op_text)?;
     let (intent, figure) = parse_figure(figure_text, intents)?;
-    if let Figure::Share(o) = figure
+    let share_name = match figure {
+        Figure::Share(o) => Some(o.name().to_string()),
+        Figure::Shares(_) => Some(figure_text.to_string()),
+        Figure::Stat(..) => None,
+    };
+    if let Some(name) = share_name
         && !(0.0..=1.0).contains(&bound)
     {
         let mut error = UsageError::new(format!(
-            "`{}` is a share from 0 to 1, so `{op_text} {number_text}` is not a bound on it",
-            o.name()
+            "`{name}` is a share from 0 to 1, so `{op_text} {number_text}` is not a bound on it"
         ));
         if bound > 1.0 && bound <= 100.0 {
             error = error.help(format!("write {number_text}% as {}", bound / 100.0));
@@ -357,8 +376,12 @@ pub struct GateResult {
     pub expr: String,
     /// The figure (null when there is none, such as `time_to_agent` with no call reaching an agent).
     pub value: Option<f64>,
-    /// Its 95% interval (null with `--exact`).
-    pub ci95: Option<[f64; 2]>,
+    /// Its 95% interval `[low, high]`, `high` null when open (null with `--exact`, or when the
+    /// sample supports no interval).
+    pub ci95: Option<Interval>,
+    /// The simulated calls behind the figure: the scope's calls, or those reaching a person for
+    /// `time_to_agent` (null with `--exact`).
+    pub calls: Option<u64>,
     pub verdict: Verdict,
     /// Why a check is inconclusive, for people.
     #[serde(skip)]
@@ -412,32 +435,96 @@ impl AsF64 for u64 {
 }
 
 /// A statistic of a distribution and its interval.
-fn statistic<Q: AsF64>(d: &Distribution<Q>, s: Statistic) -> (Option<f64>, Option<[f64; 2]>) {
-    let pair = |ci: Option<[Q; 2]>| ci.map(|[a, b]| [a.as_f64(), b.as_f64()]);
+fn statistic<Q: AsF64>(d: &Distribution<Q>, s: Statistic) -> (Option<f64>, Option<Interval>) {
+    let wide = |ci: Option<Interval<Q>>| ci.map(|ci| ci.map(Q::as_f64));
     match s {
         Statistic::Mean => (Some(d.mean), d.mean_ci95),
-        Statistic::P50 => (d.p50.map(Q::as_f64), pair(d.p50_ci95)),
-        Statistic::P90 => (d.p90.map(Q::as_f64), pair(d.p90_ci95)),
-        Statistic::P99 => (d.p99.map(Q::as_f64), pair(d.p99_ci95)),
+        Statistic::P50 => (d.p50.map(Q::as_f64), wide(d.p50_ci95)),
+        Statistic::P90 => (d.p90.map(Q::as_f64), wide(d.p90_ci95)),
+        Statistic::P99 => (d.p99.map(Q::as_f64), wide(d.p99_ci95)),
     }
 }
 
+/// A figure as measured: its value, its interval, and the calls behind it (null with
+/// `--exact`).
+struct Measured {
+    value: f64,
+    ci: Option<Interval>,
+    calls: Option<u64>,
+}
+
 /// The figure a check names, its interval, or why there is none.
-fn measure(check: &Gate, f: &Figures) -> Result<(f64, Option<[f64; 2]>), String> {
-    let (value, ci) = match check.figure {
-        Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o)),
-        Figure::Stat(Quantity::Inputs, s) => statistic(&f.inputs, s),
-        Figure::Stat(Quantity::Time, s) => statistic(&f.time, s),
+fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
+    let (value, ci, calls) = match check.figure {
+        Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o), f.calls),
+        Figure::Shares(mask) => {
+            let outcomes = Outcome::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0);
+            let share: f64 = outcomes.clone().map(|(_, &o)| f.outcomes.get(o)).sum();
+            // The calls ending in any of them: each share times the calls is a whole number.
+            let ci = f.calls.and_then(|n| {
+                let count: u64 = outcomes
+                    .map(|(_, &o)| (f.outcomes.get(o) * n as f64).round() as u64)
+                    .sum();
+                wilson(count, n)
+            });
+            (Some(share), ci, f.calls)
+        }
+        Figure::Stat(Quantity::Inputs, s) => {
+            let (v, ci) = statistic(&f.inputs, s);
+            (v, ci, f.calls)
+        }
+        Figure::Stat(Quantity::Time, s) => {
+            let (v, ci) = statistic(&f.time, s);
+            (v, ci, f.calls)
+        }
         Figure::Stat(Quantity::TimeToAgent, s) => match &f.time_to_agent {
-            Some(d) => statistic(d, s),
+            Some(d) => {
+                let (v, ci) = statistic(d, s);
+                (v, ci, f.calls_to_agent)
+            }
             None => {
                 return Err("time_to_agent is null: no call reached an agent".to_string());
             }
         },
     };
     value
-        .map(|v| (v, ci))
+        .map(|value| Measured { value, ci, calls })
         .ok_or_else(|| "the figure is null".to_string())
+}
+
+/// Why a figure from `calls` calls has no closed interval, and how many calls it would need.
+fn too_few_calls(check: &Gate, calls: u64) -> String {
+    let whose = match (&check.intent, check.figure) {
+        (Some(name), Figure::Stat(Quantity::TimeToAgent, _)) => {
+            format!("intent `{name}` had {calls} calls reaching a person")
+        }
+        (Some(name), _) => format!("intent `{name}` had {calls} calls"),
+        (None, Figure::Stat(Quantity::TimeToAgent, _)) => {
+            format!("{calls} calls reached a person")
+        }
+        (None, _) => format!("the run had {calls} calls"),
+    };
+    let need = match check.figure {
+        Figure::Stat(_, s) if s != Statistic::Mean => {
+            let q = match s {
+                Statistic::P50 => 0.5,
+                Statistic::P90 => 0.9,
+                _ => 0.99,
+            };
+            format!(
+                "a {} needs at least {} to be bounded",
+                s.name(),
+                calls_for_quantile(q)
+            )
+        }
+        _ if calls < MEAN_CALLS => format!("a mean needs at least {MEAN_CALLS} calls that differ"),
+        _ => "they were all alike, so nothing bounds the mean: a mean needs calls that differ"
+            .to_string(),
+    };
+    format!("too few calls: {whose}; {need}; raise --calls")
 }
 
 /// Evaluates a check on a report.
@@ -457,47 +544,69 @@ pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
         expr: check.expr.clone(),
         value: None,
         ci95: None,
+        calls: None,
         verdict: Verdict::Inconclusive,
         note: None,
         digits: check.figure.digits(),
     };
-    match measured {
-        Err(note) => result.note = Some(note),
-        Ok((value, _)) if report.exact => {
-            result.value = Some(value);
-            result.verdict = if check.op.holds(value, check.bound) {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            };
+    let measured = match measured {
+        Err(note) => {
+            result.note = Some(note);
+            return result;
         }
-        Ok((_, None)) => {
-            // A Monte Carlo figure without an interval comes from no calls at all.
-            result.note = Some(match &check.intent {
-                Some(name) => format!("no simulated call had intent `{name}`"),
-                None => "no simulated calls".to_string(),
-            });
-        }
-        Ok((value, Some([low, high]))) => {
-            result.value = Some(value);
-            result.ci95 = Some([low, high]);
-            let (low_ok, high_ok) = (
-                check.op.holds(low, check.bound),
-                check.op.holds(high, check.bound),
-            );
-            result.verdict = match (low_ok, high_ok) {
-                (true, true) => Verdict::Pass,
-                (false, false) => Verdict::Fail,
+        Ok(m) => m,
+    };
+    result.value = Some(measured.value);
+    result.calls = measured.calls;
+    if report.exact {
+        result.verdict = if check.op.holds(measured.value, check.bound) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        return result;
+    }
+    result.ci95 = measured.ci;
+    let calls = measured.calls.unwrap_or(0);
+    if calls == 0 {
+        result.value = None;
+        result.note = Some(match &check.intent {
+            Some(name) => format!("no simulated call had intent `{name}`"),
+            None => "no simulated calls".to_string(),
+        });
+        return result;
+    }
+    // The verdict of each end: an open upper end holds the bound only for `>=`/`>` from below.
+    let holds = |v: f64| check.op.holds(v, check.bound);
+    result.verdict = match measured.ci {
+        Some(Interval { lo, hi: Some(hi) }) => match (holds(lo), holds(hi)) {
+            (true, true) => Verdict::Pass,
+            (false, false) => Verdict::Fail,
+            _ => {
+                result.note = Some(format!(
+                    "the interval straddles {}; raise --calls",
+                    trim_number(check.bound)
+                ));
+                Verdict::Inconclusive
+            }
+        },
+        Some(Interval { lo, hi: None }) => {
+            // Everything from `lo` up: a lower bound passes a `>=` check and fails a `<=`
+            // check once `lo` is past the bound; otherwise nothing can be said.
+            match check.op {
+                Op::Ge | Op::Gt if holds(lo) => Verdict::Pass,
+                Op::Le | Op::Lt if !holds(lo) => Verdict::Fail,
                 _ => {
-                    result.note = Some(format!(
-                        "the interval straddles {}; raise --calls",
-                        trim_number(check.bound)
-                    ));
+                    result.note = Some(too_few_calls(check, calls));
                     Verdict::Inconclusive
                 }
-            };
+            }
         }
-    }
+        None => {
+            result.note = Some(too_few_calls(check, calls));
+            Verdict::Inconclusive
+        }
+    };
     result
 }
 
@@ -526,6 +635,24 @@ mod tests {
         let c = parse("intent.a.b.time_to_agent.p99>3", &intents(), false).unwrap();
         assert_eq!(c.intent.as_deref(), Some("a.b"));
         assert_eq!(c.op, Op::Gt);
+    }
+
+    #[test]
+    fn parses_a_sum_of_shares() {
+        let c = parse("misrouted+unresolved<=0.1", &intents(), false).unwrap();
+        assert_eq!(c.expr, "misrouted+unresolved <= 0.1");
+        assert_eq!(c.figure, Figure::Shares(0b1100));
+        let c = parse(
+            "intent.complaint.agent + misrouted >= 0.9",
+            &intents(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(c.intent.as_deref(), Some("complaint"));
+        assert_eq!(c.figure, Figure::Shares(0b0110));
+        assert!(parse("misrouted+misrouted<=0.1", &intents(), false).is_err());
+        assert!(parse("misrouted+time.mean<=0.1", &intents(), false).is_err());
+        assert!(parse("misrouted+unresolved<=10", &intents(), false).is_err());
     }
 
     #[test]

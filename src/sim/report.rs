@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::engine::Outcome;
 use super::flow::Flow;
 use super::run::{IntentTally, Tally};
-use crate::stats::wilson;
+use crate::stats::{Interval, wilson};
 
 /// Seven numbers, one per outcome, in the order every output format lists them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -51,25 +51,32 @@ impl<T: Copy> PerOutcome<T> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Distribution<Q = f64> {
     pub mean: f64,
-    /// Normal interval from the sample variance (null with `--exact`).
-    pub mean_ci95: Option<[f64; 2]>,
+    /// Student t interval `[low, high]`; `high` is null when the calls were all alike (nothing
+    /// bounds the mean from above); null with `--exact`.
+    pub mean_ci95: Option<Interval>,
     /// Quantiles (null with `--exact`).
     pub p50: Option<Q>,
     pub p90: Option<Q>,
     pub p99: Option<Q>,
-    /// Distribution-free (order-statistic) intervals of the quantiles.
-    pub p50_ci95: Option<[Q; 2]>,
-    pub p90_ci95: Option<[Q; 2]>,
-    pub p99_ci95: Option<[Q; 2]>,
+    /// Distribution-free (order-statistic) intervals of the quantiles; `high` is null when too
+    /// few calls lie above the quantile to bound it.
+    pub p50_ci95: Option<Interval<Q>>,
+    pub p90_ci95: Option<Interval<Q>>,
+    pub p99_ci95: Option<Interval<Q>>,
 }
 
 /// The figures of the whole traffic or of one intent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Figures {
+    /// Simulated calls behind these figures (null with `--exact`).
+    pub calls: Option<u64>,
+    /// Of them, the calls that reached a person: the calls behind `time_to_agent` (null with
+    /// `--exact`).
+    pub calls_to_agent: Option<u64>,
     /// Share of calls ending in each outcome.
     pub outcomes: PerOutcome<f64>,
     /// Wilson 95% intervals of the shares (null with `--exact`).
-    pub outcomes_ci95: PerOutcome<Option<[f64; 2]>>,
+    pub outcomes_ci95: PerOutcome<Option<Interval>>,
     /// Key inputs per call (integer quantiles).
     pub inputs: Distribution<u64>,
     /// Seconds per call.
@@ -134,12 +141,12 @@ pub fn figures(tally: &IntentTally) -> Figures {
             tally.outcomes[o as usize] as f64 / n as f64
         }
     };
-    let inputs_mean = tally.inputs.sums().mean_ci(1.0);
+    let inputs_mean = tally.inputs.sums().mean_interval(1.0);
     let [i50, i90, i99] = LEVELS.map(|q| tally.inputs.quantile(q));
     let [ic50, ic90, ic99] = LEVELS.map(|q| tally.inputs.quantile_interval(q));
     let inputs = Distribution {
         mean: inputs_mean.map_or(0.0, |m| m.0),
-        mean_ci95: inputs_mean.map(|m| m.1),
+        mean_ci95: inputs_mean.and_then(|m| m.1),
         p50: i50,
         p90: i90,
         p99: i99,
@@ -148,12 +155,12 @@ pub fn figures(tally: &IntentTally) -> Figures {
         p99_ci95: ic99,
     };
     let time_of = |sums: &crate::stats::Sums, hist: &crate::stats::TimeHistogram| {
-        let mean = sums.mean_ci(1e6);
+        let mean = sums.mean_interval(1e6);
         let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
         let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));
         Distribution {
             mean: mean.map_or(0.0, |m| m.0),
-            mean_ci95: mean.map(|m| m.1),
+            mean_ci95: mean.and_then(|m| m.1),
             p50,
             p90,
             p99,
@@ -163,6 +170,8 @@ pub fn figures(tally: &IntentTally) -> Figures {
         }
     };
     Figures {
+        calls: Some(n),
+        calls_to_agent: Some(tally.to_agent.n),
         outcomes: PerOutcome::from_fn(share),
         outcomes_ci95: PerOutcome::from_fn(|o| wilson(tally.outcomes[o as usize], n)),
         inputs,

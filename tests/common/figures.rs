@@ -2,6 +2,7 @@
 //! with a hand computation.
 
 use ivr::sim::report::{Figures, monte_carlo_report};
+use ivr::stats::Interval;
 
 use super::load::MENU_NAME;
 
@@ -86,9 +87,10 @@ pub fn assert_hand(figures: &Figures, hand: &Hand<'_>, what: &str) {
     }
 }
 
-/// Standard error from a 95% interval (`None` when there is none: a scope without calls).
-pub fn standard_error(ci: Option<[f64; 2]>, floor: f64) -> Option<f64> {
-    ci.map(|[lo, hi]| ((hi - lo) / 3.92).max(floor))
+/// Standard error from a 95% interval (`None` when there is none: a scope without calls; the
+/// floor when it is open above: every sampled call was alike).
+pub fn standard_error(ci: Option<Interval>, floor: f64) -> Option<f64> {
+    ci.map(|ci| ci.hi.map_or(floor, |hi| ((hi - ci.lo) / 3.92).max(floor)))
 }
 
 /// Floor of a mean's standard error, relative to `1 + |exact mean|`: a sample in which every
