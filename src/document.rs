@@ -32,6 +32,13 @@ pub fn read_source(path: &Path, limits: &Limits) -> LoadResult<Arc<SourceFile>> 
                 .with_help("name a menu file in the folder (`ivr lint` takes folders)"),
         ));
     }
+    if !metadata.is_file() {
+        // A FIFO, a socket or a device (`/dev/stdin`) can block a read forever.
+        return Err(Box::new(
+            Diagnostic::file_error(&name, "this is not a regular file")
+                .with_help("name a menu or intents file; to read standard input, pass `-`"),
+        ));
+    }
     if metadata.len() > limits.max_file_bytes as u64 {
         return Err(too_large(&name, limits));
     }

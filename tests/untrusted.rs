@@ -17,3 +17,45 @@ fn an_unwritable_stderr_is_no_panic() {
     assert_eq!(Ivr::new(&["rules"]).run_on_full_disk(), Some(2));
     assert_eq!(Ivr::new(&["lint", "no-such-file.yaml"]).run_on_full_disk(), Some(2));
 }
+
+/// A small menu that names `traffic`, with an agent for everyone.
+fn menu_with_traffic(traffic: &str) -> String {
+    format!(
+        "menu: Small\nentry: main\ntraffic: {traffic}\nnodes:\n  main:\n    say: Welcome.\n    options:\n      - {{ key: \"1\", say: \"For billing, press 1.\", to: billing }}\n  billing: {{ type: transfer, queue: general, serves: [\"*\"] }}\n"
+    )
+}
+
+const INTENTS: &str = "intents:\n  billing: 1\n";
+
+fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+/// A FIFO (or `/dev/stdin`) named as a file used to block forever: anything that is not a
+/// regular file is refused, for a menu named on the command line, `--intents` and `traffic:`.
+#[test]
+fn special_files_are_refused_not_read() {
+    let dir = common::scratch();
+    mkfifo(&dir.path().join("pipe.yaml"));
+    common::write(dir.path(), "menu.yaml", menu_with_traffic("pipe.yaml"));
+    common::write(dir.path(), "ok.yaml", menu_with_traffic("ok.intents.yaml"));
+    common::write(dir.path(), "ok.intents.yaml", INTENTS);
+    for args in [
+        &["lint", "pipe.yaml"][..],
+        &["sim", "pipe.yaml", "--calls", "10"],
+        &["sim", "ok.yaml", "--intents", "pipe.yaml", "--calls", "10"],
+        &["sim", "menu.yaml", "--calls", "10"],
+        &["sim", "ok.yaml", "--intents", "/dev/stdin", "--calls", "10"],
+    ] {
+        let run = Ivr::new(args)
+            .current_dir(dir.path())
+            .stdin("intents: {}\n")
+            .run_guarded(GUARD);
+        // `ivr lint` reports an input error as a finding (exit 1); the others stop (exit 2).
+        let expected = if args[0] == "lint" { 1 } else { 2 };
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, Some(expected), "{args:?}: {output}");
+        assert!(output.contains("not a regular file"), "{args:?}: {output}");
+    }
+}
