@@ -210,15 +210,14 @@ impl Histogram<EachValue> {
 
     /// Exact sums of the values.
     pub fn sums(&self) -> Sums {
-        self.buckets()
-            .fold(Sums::default(), |s, (v, c)| {
-                let (v, c) = (v as u128, c as u128);
-                Sums {
-                    n: s.n + c as u64,
-                    sum: s.sum + v * c,
-                    sum_sq: s.sum_sq + v * v * c,
-                }
-            })
+        self.buckets().fold(Sums::default(), |s, (v, c)| {
+            let (v, c) = (v as u128, c as u128);
+            Sums {
+                n: s.n + c as u64,
+                sum: s.sum + v * c,
+                sum_sq: s.sum_sq + v * v * c,
+            }
+        })
     }
 }
 

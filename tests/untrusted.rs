@@ -15,7 +15,10 @@ const GUARD: Duration = Duration::from_secs(120);
 #[test]
 fn an_unwritable_stderr_is_no_panic() {
     assert_eq!(Ivr::new(&["rules"]).run_on_full_disk(), Some(2));
-    assert_eq!(Ivr::new(&["lint", "no-such-file.yaml"]).run_on_full_disk(), Some(2));
+    assert_eq!(
+        Ivr::new(&["lint", "no-such-file.yaml"]).run_on_full_disk(),
+        Some(2)
+    );
 }
 
 /// A small menu that names `traffic`, with an agent for everyone.
@@ -57,5 +60,57 @@ fn special_files_are_refused_not_read() {
         let output = format!("{}{}", run.stdout, run.stderr);
         assert_eq!(run.code, Some(expected), "{args:?}: {output}");
         assert!(output.contains("not a regular file"), "{args:?}: {output}");
+    }
+}
+
+/// No line of `output` is a GitHub workflow command (the runner trims leading spaces), and no
+/// control character but the line breaks reaches a terminal.
+#[track_caller]
+fn assert_inert(what: &str, output: &str) {
+    for line in output.lines() {
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "{what}: a line a CI runner would obey:\n{output}"
+        );
+    }
+    assert!(
+        !output.chars().any(|c| c.is_control() && c != '\n'),
+        "{what}: a control character:\n{output:?}"
+    );
+}
+
+/// Names from a menu or intents file are printed with their control characters escaped, so a
+/// pull request cannot forge workflow commands in a CI log or drive a terminal.
+#[test]
+fn names_cannot_inject_lines_or_terminal_codes() {
+    let dir = common::scratch();
+    common::write(
+        dir.path(),
+        "menu.yaml",
+        "menu: Forged\nentry: main\ntraffic: menu.intents.yaml\nnodes:\n  main:\n    say: Welcome.\n    options:\n      - { key: \"1\", say: \"For billing, press 1.\", to: \"x\\n  ::error::forged\" }\n      - { key: \"0\", say: \"For an agent, press 0.\", to: agent }\n  agent: { type: transfer, queue: general, serves: [\"*\"] }\n  \"x\\n  ::error::forged\": { type: self_service, serves: [\"\\e[2J\\n::add-mask::x\"] }\n  \"\\e[31mred\": { type: hangup }\n",
+    );
+    common::write(
+        dir.path(),
+        "menu.intents.yaml",
+        "intents:\n  \"\\e[2J\\n::add-mask::x\": 2\n  \"=HYPERLINK(1)\": 1\n  \"-1+2\": 1\n",
+    );
+    let lint = Ivr::new(&["lint", "menu.yaml"])
+        .current_dir(dir.path())
+        .run();
+    assert_eq!(lint.code, Some(0), "{}{}", lint.stdout, lint.stderr);
+    assert!(lint.stdout.contains("\\e[31mred"), "{}", lint.stdout);
+    assert_inert("ivr lint", &lint.stdout);
+    for format in ["human", "csv"] {
+        let sim = Ivr::new(&["sim", "menu.yaml", "--calls", "200", "--format", format])
+            .current_dir(dir.path())
+            .run();
+        assert_eq!(sim.code, Some(0), "{}", sim.stderr);
+        assert_inert(format, &sim.stdout);
+        if format == "csv" {
+            // Formulas stay text; our own numbers (and the header) are untouched.
+            assert!(sim.stdout.contains("\n'=HYPERLINK(1),"), "{}", sim.stdout);
+            assert!(sim.stdout.contains("\n'-1+2,"), "{}", sim.stdout);
+            assert!(sim.stdout.starts_with("scope,share,"), "{}", sim.stdout);
+        }
     }
 }

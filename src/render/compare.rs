@@ -87,7 +87,8 @@ pub fn human(report: &CompareReport) -> String {
     let _ = writeln!(
         out,
         "A: {}\nB: {}\n{how}; differences are B - A, * marks a significant one\n",
-        report.a.menu, report.b.menu
+        crate::text::printable(&report.a.menu),
+        crate::text::printable(&report.b.menu)
     );
     let header = |out: &mut String, title: &str| {
         let _ = writeln!(
@@ -133,7 +134,10 @@ pub fn human(report: &CompareReport) -> String {
             continue;
         };
         out.push('\n');
-        header(&mut out, &format!("{name} ({:.1}%)", a.share * 100.0));
+        header(
+            &mut out,
+            &format!("{} ({:.1}%)", crate::text::printable(name), a.share * 100.0),
+        );
         scope_rows(&mut out, &a.figures, &b.figures, d);
     }
     out

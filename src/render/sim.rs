@@ -46,11 +46,22 @@ fn num(v: f64) -> String {
     }
 }
 
-fn csv_field(text: &str) -> String {
+/// A text cell: control characters escaped (a line break in a cell would start a line of its
+/// own in a CI log), quoted when it holds a separator or a quote, and a text that a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first)
+/// starts with `'` so that it stays text. Only names go through here, never our numbers, so
+/// `-0.5` stays a number.
+pub(crate) fn csv_field(text: &str) -> String {
+    let text = crate::text::printable(text);
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.into_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -86,7 +97,7 @@ pub fn human(report: &SimReport) -> String {
         (Some(calls), Some(seed)) => format!("{calls} simulated calls, seed {seed}"),
         _ => "exact solution of the caller model".to_string(),
     };
-    let _ = writeln!(out, "{}: {how}\n", report.menu);
+    let _ = writeln!(out, "{}: {how}\n", crate::text::printable(&report.menu));
     let f = &report.overall;
     let _ = writeln!(
         out,
@@ -143,7 +154,7 @@ pub fn human(report: &SimReport) -> String {
         let _ = writeln!(
             out,
             "  {:<22} {:>6} {:>8} {:>7} {:>9} {:>9} {:>7.2} {:>8.1}",
-            truncate(name, 22),
+            truncate(&crate::text::printable(name), 22),
             pct(intent.share),
             pct(g.outcomes.self_served),
             pct(g.outcomes.agent),

@@ -22,7 +22,7 @@ pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     let _ = writeln!(
         out,
         "{}: {} point{}, {how}\n",
-        first.menu,
+        crate::text::printable(&first.menu),
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
