@@ -114,3 +114,43 @@ fn names_cannot_inject_lines_or_terminal_codes() {
         }
     }
 }
+
+/// `traffic:` reads only a YAML file inside the menu's repository (links followed), never one
+/// in `.git`, and a refused file is never shown: `traffic: /proc/self/environ` or a link to a
+/// secret used to be read, and the error's snippet printed its first lines in the CI log.
+#[test]
+fn traffic_stays_inside_the_repository() {
+    let dir = common::scratch();
+    let repo = dir.path().join("repo");
+    common::write(&repo, ".git/config", "[credential]\n  helper = hunter2\n");
+    common::write(dir.path(), "secret.yaml", "token: hunter2\n");
+    common::write(&repo, "shared/ok.intents.yaml", INTENTS);
+    std::os::unix::fs::symlink(dir.path().join("secret.yaml"), repo.join("menus-link.yaml"))
+        .expect("a link");
+    for traffic in [
+        "../../secret.yaml",
+        "/proc/self/environ",
+        "../.git/config",
+        "../menus-link.yaml",
+        "../../secret.yml.txt",
+    ] {
+        common::write(&repo, "menus/menu.yaml", menu_with_traffic(traffic));
+        let run = Ivr::new(&["sim", "menus/menu.yaml", "--calls", "10"])
+            .current_dir(&repo)
+            .run_guarded(GUARD);
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, Some(2), "{traffic}: {output}");
+        assert!(output.contains("will not read"), "{traffic}: {output}");
+        assert!(!output.contains("hunter2"), "{traffic}: {output}");
+        assert!(output.contains("menus/menu.yaml:3:"), "{traffic}: {output}");
+    }
+    common::write(
+        &repo,
+        "menus/menu.yaml",
+        menu_with_traffic("../shared/ok.intents.yaml"),
+    );
+    let run = Ivr::new(&["sim", "menus/menu.yaml", "--calls", "10"])
+        .current_dir(&repo)
+        .run_guarded(GUARD);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
