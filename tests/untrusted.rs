@@ -154,3 +154,52 @@ fn traffic_stays_inside_the_repository() {
         .run_guarded(GUARD);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
+
+/// The attack review's menu, a little smaller to fit `max_nodes` as this generator writes it:
+/// 30,000 menus, 30,000 self-service nodes, 30,000 intents. Routing it would plan 30,000 x
+/// 60,001 (intent, node) pairs (the review's 40,000 took 52 s and 3.4 GB to lint, 105 s and
+/// 6.5 GB to simulate): it is refused at once as an input error naming the limit, and the menu
+/// is still linted without its intents.
+#[test]
+fn routing_too_many_intents_over_too_many_nodes_is_refused() {
+    let (menu, intents) = common::big::menus_and_services(30_000, 30_000);
+    let dir = common::scratch();
+    common::write(dir.path(), "big.yaml", menu);
+    common::write(dir.path(), "big.intents.yaml", intents);
+    let sim = Ivr::new(&["sim", "big.yaml", "--calls", "1000"])
+        .current_dir(dir.path())
+        .run_guarded(GUARD);
+    assert_eq!(sim.code, Some(2), "{}", sim.stderr);
+    assert!(
+        sim.stderr.contains("30000 intents x 60001 nodes")
+            && sim.stderr.contains("MAX_ROUTING_PAIRS"),
+        "{}",
+        sim.stderr
+    );
+    let lint = Ivr::new(&["lint", "big.yaml", "--format", "json"])
+        .current_dir(dir.path())
+        .run_guarded(GUARD);
+    assert_eq!(lint.code, Some(1), "{}", lint.stderr);
+    assert!(lint.stdout.contains("MAX_ROUTING_PAIRS"), "{}", lint.stdout);
+}
+
+/// 20,000 intents whose calls all take 10^13 seconds: each time histogram holds one bucket, not
+/// thousands (9.3 GB before), and the run finishes.
+#[test]
+fn huge_durations_keep_histograms_small() {
+    let mut intents = String::from("intents:\n");
+    for i in 0..20_000 {
+        intents.push_str(&format!("  i{i}: 1\n"));
+    }
+    let dir = common::scratch();
+    common::write(
+        dir.path(),
+        "menu.yaml",
+        "menu: Slow\nentry: main\ntraffic: menu.intents.yaml\nnodes:\n  main: { type: message, say: Hello., duration: 1e13, to: agent }\n  agent: { type: transfer, queue: general, serves: [\"*\"] }\n",
+    );
+    common::write(dir.path(), "menu.intents.yaml", intents);
+    let sim = Ivr::new(&["sim", "menu.yaml", "--calls", "20000", "--format", "json"])
+        .current_dir(dir.path())
+        .run_guarded(GUARD);
+    assert_eq!(sim.code, Some(0), "{}", sim.stderr);
+}
