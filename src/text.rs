@@ -43,30 +43,6 @@ pub fn did_you_mean<'c>(
         .map(|(_, _, c)| c)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn han_kana_and_hangul_are_cjk_and_fullwidth_punctuation_is_not() {
-        for c in ['查', 'カ', 'ひ', '안', '々'] {
-            assert!(is_cjk(c), "{c}");
-        }
-        for c in ['a', '1', '。', '，', 'é'] {
-            assert!(!is_cjk(c), "{c}");
-        }
-    }
-
-    #[test]
-    fn suggestions_catch_one_letter_slips_and_nothing_far_off() {
-        let fields = ["say", "type", "options", "timeout"];
-        assert_eq!(did_you_mean("sey", fields), Some("say"));
-        assert_eq!(did_you_mean("optoins", fields), Some("options"));
-        assert_eq!(did_you_mean("colour", fields), None);
-        assert_eq!(did_you_mean("x", fields), None);
-    }
-}
-
 /// `text` with every control character written as a visible escape (`\n`, `\r`, `\t`, `\e`,
 /// `\u{85}`), and the invisible characters that reorder text (bidirectional overrides) too.
 ///
@@ -92,4 +68,28 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn han_kana_and_hangul_are_cjk_and_fullwidth_punctuation_is_not() {
+        for c in ['查', 'カ', 'ひ', '안', '々'] {
+            assert!(is_cjk(c), "{c}");
+        }
+        for c in ['a', '1', '。', '，', 'é'] {
+            assert!(!is_cjk(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn suggestions_catch_one_letter_slips_and_nothing_far_off() {
+        let fields = ["say", "type", "options", "timeout"];
+        assert_eq!(did_you_mean("sey", fields), Some("say"));
+        assert_eq!(did_you_mean("optoins", fields), Some("options"));
+        assert_eq!(did_you_mean("colour", fields), None);
+        assert_eq!(did_you_mean("x", fields), None);
+    }
 }

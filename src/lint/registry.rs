@@ -27,6 +27,7 @@ pub static RULES: &[&Rule] = &[
     &intent_coverage::INTENT_COVERAGE,
     &unused_traffic::UNUSED_TRAFFIC,
     &unused_allow::UNUSED_ALLOW,
+    &invalid_suppression::INVALID_SUPPRESSION,
 ];
 
 /// The rule with this name.
