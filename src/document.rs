@@ -111,7 +111,11 @@ fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
         [0, 0, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0, _, ..] | [_, 0, 0, 0, ..] => {
             Some("UTF-32")
         }
-        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] | [0, _, ..] | [_, 0, ..] => Some("UTF-16"),
+        // Two characters' worth of the pattern: one NUL byte first is not UTF-16.
+        [0xFE, 0xFF, ..]
+        | [0xFF, 0xFE, ..]
+        | [0, 1..=255, 0, 1..=255, ..]
+        | [1..=255, 0, 1..=255, 0, ..] => Some("UTF-16"),
         _ => None,
     }
 }

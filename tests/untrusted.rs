@@ -203,3 +203,22 @@ fn huge_durations_keep_histograms_small() {
         .run_guarded(GUARD);
     assert_eq!(sim.code, Some(0), "{}", sim.stderr);
 }
+
+/// A NUL byte first is not UTF-16 (that takes a zero in every other byte): it is reported as the
+/// YAML error it is, while a real UTF-16 file is still named as such.
+#[test]
+fn a_nul_first_byte_is_not_called_utf16() {
+    let dir = common::scratch();
+    common::write(dir.path(), "nul.yaml", b"\0menu: x\n");
+    common::write(dir.path(), "wide.yaml", b"m\0e\0n\0u\0:\0 \0x\0\n\0");
+    let nul = Ivr::new(&["graph", "nul.yaml"])
+        .current_dir(dir.path())
+        .run();
+    assert_eq!(nul.code, Some(2));
+    assert!(!nul.stderr.contains("UTF-16"), "{}", nul.stderr);
+    assert!(nul.stderr.contains("nul.yaml:1:1"), "{}", nul.stderr);
+    let wide = Ivr::new(&["graph", "wide.yaml"])
+        .current_dir(dir.path())
+        .run();
+    assert!(wide.stderr.contains("UTF-16"), "{}", wide.stderr);
+}
