@@ -153,8 +153,26 @@ impl Diagnostic {
 
     /// Renders the diagnostic for a person: miette's graphical report (or its plain, narrated
     /// one when the crate is built without the `fancy` feature).
+    ///
+    /// Every text is drawn with its control characters escaped (`text::printable`): messages
+    /// quote node ids and names from files anyone can write.
     pub fn render(&self, style: RenderStyle) -> String {
-        let view = MietteView::new(self);
+        let printable = |t: &str| crate::text::printable(t).into_owned();
+        let escaped = Diagnostic {
+            message: printable(&self.message),
+            help: self.help.as_deref().map(printable),
+            path: printable(&self.path),
+            labels: self
+                .labels
+                .iter()
+                .map(|l| Label {
+                    span: l.span,
+                    text: printable(&l.text),
+                })
+                .collect(),
+            ..self.clone()
+        };
+        let view = MietteView::new(&escaped);
         let mut out = String::new();
         #[cfg(feature = "fancy")]
         {

@@ -32,6 +32,13 @@ pub fn read_source(path: &Path, limits: &Limits) -> LoadResult<Arc<SourceFile>> 
                 .with_help("name a menu file in the folder (`ivr lint` takes folders)"),
         ));
     }
+    if !metadata.is_file() {
+        // A FIFO, a socket or a device (`/dev/stdin`) can block a read forever.
+        return Err(Box::new(
+            Diagnostic::file_error(&name, "this is not a regular file")
+                .with_help("name a menu or intents file; to read standard input, pass `-`"),
+        ));
+    }
     if metadata.len() > limits.max_file_bytes as u64 {
         return Err(too_large(&name, limits));
     }
@@ -104,7 +111,11 @@ fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
         [0, 0, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0, _, ..] | [_, 0, 0, 0, ..] => {
             Some("UTF-32")
         }
-        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] | [0, _, ..] | [_, 0, ..] => Some("UTF-16"),
+        // Two characters' worth of the pattern: one NUL byte first is not UTF-16.
+        [0xFE, 0xFF, ..]
+        | [0xFF, 0xFE, ..]
+        | [0, 1..=255, 0, 1..=255, ..]
+        | [1..=255, 0, 1..=255, 0, ..] => Some("UTF-16"),
         _ => None,
     }
 }
@@ -264,9 +275,47 @@ pub fn traffic_path(menu_path: &Path, menu: &Menu) -> Option<PathBuf> {
     )
 }
 
+/// Why the intents file a menu names may not be read, `None` when it may. A menu in a pull
+/// request is untrusted, so `traffic:` may only name a `.yaml` or `.yml` file inside the
+/// repository the menu is in (the nearest folder up from the menu that holds `.git`, else the
+/// menu's own folder), symbolic links resolved, and never one inside `.git`: no other file is
+/// read, and so none is ever shown in a message.
+fn traffic_refused(menu_path: &Path, path: &Path) -> Option<String> {
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if !yaml {
+        return Some("an intents file is a `.yaml` or `.yml` file".to_string());
+    }
+    let folder = menu_path.parent().unwrap_or(Path::new(""));
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let folder = std::fs::canonicalize(folder).ok()?;
+    let root = folder
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&folder);
+    // A file that does not exist is reported as such by the read that follows.
+    let target = std::fs::canonicalize(path).ok()?;
+    let inside = target
+        .strip_prefix(root)
+        .ok()
+        .filter(|rest| !rest.components().any(|c| c.as_os_str() == ".git"));
+    inside.is_none().then(|| {
+        format!(
+            "it is outside the repository {} (links followed); an intents file must be inside it",
+            display_path(root)
+        )
+    })
+}
+
 /// Reads the intents file a menu names with `traffic:`, with its path (`None` when the menu
-/// names none). A file that cannot be read is reported at `traffic:` in the menu; one that is
-/// read but is not a valid intents file is reported in that file.
+/// names none). A file that cannot be read, or may not be (`traffic_refused`), is reported at
+/// `traffic:` in the menu; one that is read but is not a valid intents file is reported in that
+/// file.
 pub fn load_traffic(
     menu_path: &Path,
     menu: &Menu,
@@ -274,6 +323,19 @@ pub fn load_traffic(
 ) -> Option<(PathBuf, LoadResult<Intents>)> {
     let traffic = menu.traffic.as_ref()?;
     let path = traffic_path(menu_path, menu)?;
+    if let Some(reason) = traffic_refused(menu_path, &path) {
+        let error = Diagnostic::input_error(
+            &menu.source,
+            traffic.span,
+            format!(
+                "`traffic` names {}, which ivr will not read: {reason}",
+                display_path(&path)
+            ),
+            "not read",
+        )
+        .with_help("name an intents file next to the menu, with a path relative to the menu file");
+        return Some((path, Err(Box::new(error))));
+    }
     let loaded = load_intents(&path, limits).map_err(|mut error| {
         if error.source.is_none() {
             *error = Diagnostic::input_error(

@@ -43,6 +43,33 @@ pub fn did_you_mean<'c>(
         .map(|(_, _, c)| c)
 }
 
+/// `text` with every control character written as a visible escape (`\n`, `\r`, `\t`, `\e`,
+/// `\u{85}`), and the invisible characters that reorder text (bidirectional overrides) too.
+///
+/// Names and file names come from files anyone can write: printed raw, a newline would let a
+/// menu start a line of its own in a CI log (`::error ...`, `::add-mask::` workflow commands)
+/// and an escape character would drive the terminal (`\e[2J` clears it). Every human and table
+/// output passes what it takes from a file through this one function.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

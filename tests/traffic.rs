@@ -6,9 +6,11 @@ mod common;
 use common::{ivr_in, root};
 
 /// A folder with `menus/shop.yaml` naming `../traffic/shop.intents.yaml` (written only when
-/// `with_intents`) and `menus/plain.yaml` naming no traffic.
+/// `with_intents`) and `menus/plain.yaml` naming no traffic. The folder is a repository (it has
+/// `.git`), so `traffic:` may reach out of `menus/`.
 fn shop(with_intents: bool) -> tempfile::TempDir {
     let dir = common::scratch();
+    std::fs::create_dir(dir.path().join(".git")).expect("a .git folder");
     let menu = std::fs::read_to_string(root().join("menus/tutorial.yaml")).expect("tutorial");
     let named = menu.replace(
         "traffic: tutorial.intents.yaml",

@@ -102,6 +102,13 @@ pub fn render_style(terminal: bool) -> RenderStyle {
     }
 }
 
+/// Writes `text` on stderr. A stderr that cannot be written (`2>/dev/full`, a closed pipe) is
+/// ignored: there is nowhere left to say so, and `eprint!` would panic (exit code 101).
+pub fn print_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
 /// Prints an input or usage error on stderr and returns exit code 2.
 pub fn fail(diagnostic: &Diagnostic) -> u8 {
     let stderr = std::io::stderr();
@@ -125,7 +132,7 @@ pub fn print_stdout(text: &str) -> u8 {
         Ok(()) => exit::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {
-            eprintln!("ivr: cannot write the output: {e}");
+            print_stderr(&format!("ivr: cannot write the output: {e}\n"));
             exit::CANNOT_PROCEED
         }
     }

@@ -1,7 +1,7 @@
 use clap::{Args, ValueEnum};
 
 use super::progress::Bar;
-use super::{PathArg, exit, fail_all, print_stdout};
+use super::{PathArg, exit, fail_all, print_stderr, print_stdout};
 use crate::commands::sim::{FlowRequest, SimOutput, SimRequest, simulate};
 use crate::render::gates as gates_render;
 use crate::render::sim as sim_render;
@@ -74,7 +74,7 @@ pub fn run(args: &SimArgs) -> u8 {
         Err(failure) => return fail_all(&failure),
     };
     for note in &result.notes {
-        eprintln!("note: {note}");
+        print_stderr(&format!("note: {note}\n"));
     }
     match result.output {
         SimOutput::Report(report) => print_stdout(&match args.format {
@@ -92,7 +92,7 @@ pub fn run(args: &SimArgs) -> u8 {
                 SimFormat::Json => print_stdout(&gates_render::json(&report, &results)),
                 SimFormat::Csv => {
                     let printed = print_stdout(&sim_render::csv(&report));
-                    eprint!("{lines}");
+                    print_stderr(&lines);
                     printed
                 }
             };

@@ -13,11 +13,13 @@ mod rules;
 pub mod settings;
 mod suppression;
 
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, INPUT_ERROR, Label, Severity};
 use crate::intents::Intents;
 use crate::menu::Menu;
 use crate::menu::analysis::Analysis;
 use crate::menu::graph::MenuGraph;
+use crate::menu::routing::routing_too_large;
+use crate::source::Span;
 
 pub use report::{LintReport, Summary};
 pub use settings::{RuleSettings, Settings};
@@ -26,6 +28,9 @@ use context::Context;
 use rule::InFile;
 
 /// Lints one menu (with its intents, if any) and returns its findings, in no set order.
+///
+/// A menu and intents file too large to route together (`MAX_ROUTING_PAIRS`) give one input
+/// error in the intents file, and the menu is linted without its intents.
 pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) -> Vec<Diagnostic> {
     run_rules(menu, intents, settings, Suppressions::Apply)
 }
@@ -44,6 +49,15 @@ fn run_rules(
     settings: &Settings,
     suppressions: Suppressions,
 ) -> Vec<Diagnostic> {
+    if let Some(message) = intents.and_then(|i| routing_too_large(menu, i)) {
+        let intents = intents.map(|i| &i.source).unwrap_or(&menu.source);
+        let mut found = run_rules(menu, None, settings, suppressions);
+        found.push(
+            Diagnostic::input_error(intents, Span::new(0, 0), message, "these intents")
+                .with_help("split the menu or the intents file; see docs/limits.md"),
+        );
+        return found;
+    }
     let graph = MenuGraph::build(menu);
     let analysis = Analysis::new(menu, &graph, intents);
     let mut allows = match suppressions {
@@ -122,13 +136,15 @@ pub const STRUCTURAL_RULES: [&str; 4] = [
 
 /// The findings that stop a simulation: error-severity findings of the [`STRUCTURAL_RULES`]
 /// at the rules' default settings, whatever a config or a suppression says (a menu whose option
-/// leads nowhere cannot be run, however accepted the finding is), in file order.
+/// leads nowhere cannot be run, however accepted the finding is), and input errors (a menu and
+/// intents too large to route), in file order.
 pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> =
         run_rules(menu, intents, &Settings::default(), Suppressions::Ignore)
             .into_iter()
             .filter(|d| {
-                d.severity == Severity::Error && STRUCTURAL_RULES.contains(&d.code.as_str())
+                d.severity == Severity::Error
+                    && (STRUCTURAL_RULES.contains(&d.code.as_str()) || d.code == INPUT_ERROR)
             })
             .collect();
     found.sort_by_key(|d| d.position());

@@ -37,6 +37,24 @@ pub enum Route {
     Nowhere,
 }
 
+/// Most (intent, node) pairs routing may plan for: choosing every intent's option at every menu
+/// costs one walk of the menu graph per intent and a table of intents x menus, so a menu and an
+/// intents file whose product passes this are refused as an input error (see docs/limits.md)
+/// rather than run for minutes and gigabytes.
+pub const MAX_ROUTING_PAIRS: u64 = 50_000_000;
+
+/// Why routing `intents` over `menu` is refused: the message of the input error, `None` when
+/// the pair is within [`MAX_ROUTING_PAIRS`].
+pub fn routing_too_large(menu: &Menu, intents: &Intents) -> Option<String> {
+    let (n, i) = (menu.nodes.len() as u64, intents.intents.len() as u64);
+    (n.saturating_mul(i) > MAX_ROUTING_PAIRS).then(|| {
+        format!(
+            "the menu and its intents exceed a limit: {i} intents x {n} nodes is more than \
+             {MAX_ROUTING_PAIRS} pairs to route (MAX_ROUTING_PAIRS)"
+        )
+    })
+}
+
 /// Encoded choice: option index in the low 14 bits, the route in the top 2 bits.
 type Packed = u16;
 /// The bits of a packed choice that hold the option index.

@@ -17,10 +17,10 @@ pub fn human(results: &[GateResult], exact: bool) -> String {
         let digits = r.digits;
         let mut verdict = r.verdict.name().to_string();
         if let Some(note) = &r.note {
-            let _ = write!(verdict, " ({note})");
+            let _ = write!(verdict, " ({})", crate::text::printable(note));
         }
         rows.push(vec![
-            r.expr.clone(),
+            crate::text::printable(&r.expr).into_owned(),
             r.value.map_or("-".to_string(), |v| format!("{v:.digits$}")),
             super::interval_text(r.ci95, 1.0, digits, false),
             verdict,

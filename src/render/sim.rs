@@ -115,11 +115,22 @@ fn num(v: f64) -> String {
     }
 }
 
-fn csv_field(text: &str) -> String {
+/// A text cell: control characters escaped (a line break in a cell would start a line of its
+/// own in a CI log), quoted when it holds a separator or a quote, and a text that a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first)
+/// starts with `'` so that it stays text. Only names go through here, never our numbers, so
+/// `-0.5` stays a number.
+pub(crate) fn csv_field(text: &str) -> String {
+    let text = crate::text::printable(text);
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.into_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -156,7 +167,7 @@ pub fn human(report: &SimReport) -> String {
         (Some(calls), Some(seed)) => format!("{calls} simulated calls, seed {seed}"),
         _ => "exact solution of the caller model".to_string(),
     };
-    let _ = writeln!(out, "{}: {how}\n", report.menu);
+    let _ = writeln!(out, "{}: {how}\n", crate::text::printable(&report.menu));
     let f = &report.overall;
     let _ = writeln!(
         out,
@@ -212,7 +223,12 @@ pub fn human(report: &SimReport) -> String {
     let _ = writeln!(out, " {:>7} {:>8}", "inputs", "time s");
     for (name, intent) in intents.iter().take(shown) {
         let g = &intent.figures;
-        let _ = write!(out, "  {:<22} {:>6}", truncate(name, 22), pct(intent.share));
+        let _ = write!(
+            out,
+            "  {:<22} {:>6}",
+            truncate(&crate::text::printable(name), 22),
+            pct(intent.share)
+        );
         if let Some(calls) = g.calls {
             let _ = write!(out, " {calls:>8}");
         }

@@ -22,7 +22,7 @@ pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     let _ = writeln!(
         out,
         "{}: {} point{}, {how}\n",
-        first.menu,
+        crate::text::printable(&first.menu),
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
@@ -115,19 +115,24 @@ pub fn csv(params: &[Param], rows: &[(Point, SimReport)]) -> String {
 }
 
 /// A list of `{ "point": {...}, "result": {sim object} }`.
+///
+/// Serialised straight from the reports: building a JSON tree of every point first took
+/// gigabytes for 1,000 points of 1,000 intents.
 pub fn json(rows: &[(Point, SimReport)]) -> String {
-    let list: Vec<serde_json::Value> = rows
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        point: serde_json::Map<String, serde_json::Value>,
+        result: &'a SimReport,
+    }
+    let list: Vec<Row> = rows
         .iter()
-        .map(|(point, report)| {
-            let point: serde_json::Map<String, serde_json::Value> = point
+        .map(|(point, report)| Row {
+            point: point
                 .values
                 .iter()
                 .map(|(p, v)| (p.path().to_string(), v.to_json()))
-                .collect();
-            serde_json::json!({
-                "point": point,
-                "result": serde_json::to_value(report).unwrap_or_default(),
-            })
+                .collect(),
+            result: report,
         })
         .collect();
     serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"

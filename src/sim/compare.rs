@@ -356,11 +356,13 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
             ..QuantityDiff::default()
         },
     };
+    let b_of: std::collections::HashMap<&str, _> =
+        b.intents.iter().map(|(n, f)| (n.as_str(), f)).collect();
     let intents = a
         .intents
         .iter()
         .map(|(name, fa)| {
-            let d = match b.intents.iter().find(|(n, _)| n == name) {
+            let d = match b_of.get(name.as_str()).map(|fb| ((), fb)) {
                 Some((_, fb)) => scope(&fa.figures, &fb.figures),
                 None => ScopeDiff::null(),
             };

@@ -55,7 +55,7 @@ pub fn quantile_differences<B: Buckets>(
     let mut used: Vec<usize> = groups
         .iter()
         .flat_map(|g| g.iter())
-        .flat_map(|h| h.counts.iter().enumerate().filter(|(_, c)| **c > 0))
+        .flat_map(|h| h.buckets().filter(|&(_, c)| c > 0))
         .map(|(b, _)| b)
         .collect();
     used.sort_unstable();
@@ -65,11 +65,9 @@ pub fn quantile_differences<B: Buckets>(
         .iter()
         .map(|g| {
             [&g[0], &g[1]].map(|h| {
-                h.counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| **c > 0)
-                    .map(|(b, &c)| (dense(b), c))
+                h.buckets()
+                    .filter(|&(_, c)| c > 0)
+                    .map(|(b, c)| (dense(b), c))
                     .collect()
             })
         })

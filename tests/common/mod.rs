@@ -10,6 +10,7 @@
     reason = "each test binary uses only some of the shared helpers"
 )]
 
+pub mod big;
 pub mod figures;
 pub mod generate;
 pub mod load;

@@ -150,6 +150,18 @@ impl Ivr {
         }
     }
 
+    /// Runs with stdout and stderr both on `/dev/full`, where every write fails, and returns
+    /// the exit code.
+    pub fn run_on_full_disk(self) -> Option<i32> {
+        let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+        self.command()
+            .stdout(full().expect("/dev/full"))
+            .stderr(full().expect("/dev/full"))
+            .status()
+            .expect("the ivr binary runs")
+            .code()
+    }
+
     /// Runs under a guard for hostile inputs: fails the test if the run takes longer than
     /// `limit` (the child is killed), or if `ivr` panicked. Not a speed check, a hang check, so
     /// limits are generous. Output goes to files, not pipes: a pipe nobody reads while we poll

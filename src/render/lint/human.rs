@@ -13,7 +13,7 @@ pub fn render(report: &LintReport, style: RenderStyle, show_time: bool) -> Strin
         out.push('\n');
     }
     for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", crate::text::printable(note));
     }
     out.push_str(&summary_line(report, show_time));
     out.push('\n');
