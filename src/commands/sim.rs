@@ -13,6 +13,7 @@ use crate::sim::UsageError;
 use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
 use crate::sim::program::Program;
+use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, run};
 use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
@@ -28,6 +29,8 @@ pub struct SimRequest {
     pub run: RunOptions,
     /// Solve exactly instead of sampling.
     pub exact: bool,
+    /// Days to simulate when the traffic file describes a day in intervals.
+    pub days: u32,
     /// `--check` expressions; when there are none, the config's `checks:` apply.
     pub gates: Vec<String>,
     /// `--config`: the config whose `checks:` apply (else the nearest `.ivr.yaml`).
@@ -85,7 +88,15 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     }
     let program = Program::compile(&menu, &intents);
     let gates = gather_gates(request, &program.intent_names)?;
-    let report = run_once(&menu, &program, request.exact, request.run, progress)?;
+    let plan = QueuePlan::compile(&menu, &intents);
+    let report = run_once(
+        &menu,
+        &program,
+        plan.as_ref(),
+        request,
+        request.run,
+        progress,
+    )?;
     let output = if gates.is_empty() {
         SimOutput::Report(report)
     } else {
@@ -107,6 +118,7 @@ pub fn load_for_simulation(
     let menu = load_menu(menu_path, &limits)?;
     let intents = intents_for(menu_path, &menu, intents_path, &limits)?;
     check_simulable(&menu, &intents)?;
+    check_queues(&menu, &intents)?;
     Ok((menu, intents))
 }
 
@@ -128,6 +140,65 @@ pub(crate) fn intents_for(
         )
         .with_help("pass `--intents FILE`, or add `traffic: NAME.intents.yaml` to the menu")
         .into()),
+    }
+}
+
+/// Refuses a transfer to a queue the traffic file does not define, when it defines queues.
+pub(crate) fn check_queues(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
+    let traffic = &intents.traffic;
+    if traffic.queues.is_empty() {
+        return Ok(());
+    }
+    let defined: Vec<&str> = traffic
+        .queues
+        .iter()
+        .map(|q| q.name.value.as_str())
+        .collect();
+    let mut diagnostics = Vec::new();
+    for node in menu
+        .nodes
+        .iter()
+        .filter(|n| n.kind == crate::menu::NodeKind::Transfer)
+    {
+        let (name, span, label) = match &node.queue {
+            Some(q) => (q.value.as_str(), q.span, "this queue"),
+            None => (
+                crate::intents::traffic::DEFAULT_QUEUE,
+                node.id.span,
+                "a transfer without `queue` uses the queue `default`",
+            ),
+        };
+        if traffic.queue_index(name).is_some() {
+            continue;
+        }
+        let help = match crate::text::did_you_mean(name, defined.iter().copied()) {
+            Some(better) => format!(
+                "did you mean `{better}`? The traffic file defines: {}",
+                defined.join(", ")
+            ),
+            None => format!(
+                "add `{name}` under `queues:` in {}, or name one of its queues: {}",
+                intents.source.name(),
+                defined.join(", ")
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::input_error(
+                &menu.source,
+                span,
+                format!(
+                    "transfer `{}` sends callers to the queue `{name}`, which the traffic file does not define",
+                    node.id.value
+                ),
+                label,
+            )
+            .with_help(help),
+        );
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure { diagnostics })
     }
 }
 
@@ -155,13 +226,31 @@ pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Fail
 fn run_once(
     menu: &Menu,
     program: &Program,
-    exact: bool,
+    plan: Option<&QueuePlan>,
+    request: &SimRequest,
     options: RunOptions,
     progress: &dyn Progress,
 ) -> Result<SimReport, Failure> {
     let name = menu.source.name();
-    if exact {
+    if request.exact {
         return exact_report(&name, program).map_err(|error| exact_error(menu, error).into());
+    }
+    if let Some(plan) = plan {
+        progress.start(options.calls);
+        let (tally, queues) = run_with_queues(program, plan, options, request.days, &|calls| {
+            progress.advance(calls)
+        });
+        progress.finish();
+        let mut report = monte_carlo_report(
+            &name,
+            &program.intent_names,
+            &program.shares,
+            &tally,
+            queues.calls,
+            options.seed,
+        );
+        report.queues = Some(queue_report(plan, &queues));
+        return Ok(report);
     }
     progress.start(options.calls);
     let tally = run(program, options, &|calls| progress.advance(calls));
@@ -267,19 +356,27 @@ fn sweep(
         let mut varied = intents.clone();
         varied.callers = point.callers;
         let program = Program::compile(menu, &varied);
-        let report =
-            run_once(menu, &program, request.exact, request.run, progress).map_err(|mut f| {
-                let at: Vec<String> = point
-                    .values
-                    .iter()
-                    .map(|(p, v)| format!("{}={v}", p.path()))
-                    .collect();
-                f.diagnostics.push(Diagnostic::file_error(
-                    &menu.source.name(),
-                    format!("the sweep stopped at the point {}", at.join(", ")),
-                ));
-                f
-            })?;
+        let plan = QueuePlan::compile(menu, &varied);
+        let report = run_once(
+            menu,
+            &program,
+            plan.as_ref(),
+            request,
+            request.run,
+            progress,
+        )
+        .map_err(|mut f| {
+            let at: Vec<String> = point
+                .values
+                .iter()
+                .map(|(p, v)| format!("{}={v}", p.path()))
+                .collect();
+            f.diagnostics.push(Diagnostic::file_error(
+                &menu.source.name(),
+                format!("the sweep stopped at the point {}", at.join(", ")),
+            ));
+            f
+        })?;
         rows.push((point, report));
     }
     Ok(SimResult {

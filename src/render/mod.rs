@@ -8,6 +8,7 @@ pub mod compare;
 pub mod draw;
 pub mod gates;
 pub mod lint;
+pub mod queues;
 pub mod rules;
 pub mod sim;
 pub mod sweep;

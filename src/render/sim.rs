@@ -33,6 +33,9 @@ pub fn csv(report: &SimReport) -> String {
     for (name, intent) in &report.intents {
         row(&mut out, name, intent.share, &intent.figures);
     }
+    if let Some(queues) = &report.queues {
+        out.push_str(&super::queues::csv(queues));
+    }
     out
 }
 
@@ -152,6 +155,9 @@ pub fn human(report: &SimReport) -> String {
             g.inputs.mean,
             g.time.mean
         );
+    }
+    if let Some(queues) = &report.queues {
+        out.push_str(&super::queues::human(queues));
     }
     // Columns left empty (no intervals with `--exact`) leave no trailing blanks.
     out.lines()

@@ -57,6 +57,8 @@ pub struct Call {
     pub inputs: u32,
     /// Seconds.
     pub time: f64,
+    /// The node the call ended at (the transfer node of an `agent` or `misrouted` call).
+    pub node: u32,
 }
 
 /// The visit cap: the call that would make visit 201 ends as `looped`.
@@ -65,6 +67,7 @@ pub const MAX_VISITS: u32 = 200;
 /// The caller's state along the call.
 struct Caller {
     time: f64,
+    at: u32,
     inputs: u32,
     /// Remaining patience in seconds (infinite when callers never give up).
     patience: f64,
@@ -88,6 +91,7 @@ impl Caller {
             outcome,
             inputs: self.inputs,
             time: self.time,
+            node: self.at,
         }
     }
 }
@@ -107,6 +111,7 @@ pub fn simulate_call<R: Rng + ?Sized>(program: &Program, intent: usize, rng: &mu
     };
     let mut caller = Caller {
         time: 0.0,
+        at: program.entry,
         inputs: 0,
         patience,
     };
@@ -117,6 +122,7 @@ pub fn simulate_call<R: Rng + ?Sized>(program: &Program, intent: usize, rng: &mu
             return caller.end(Outcome::Disconnected);
         }
         let node = &program.nodes[at as usize];
+        caller.at = at;
         let next = match node.kind {
             NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng),
             NodeKind::Input => visit_input(program, at, &mut caller, rng),

@@ -467,6 +467,7 @@ pub fn exact_report_within(
                 )
             })
             .collect(),
+        queues: None,
     })
 }
 

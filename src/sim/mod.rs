@@ -15,6 +15,7 @@ pub mod engine;
 pub mod exact;
 pub mod gates;
 pub mod program;
+pub mod queues;
 pub mod report;
 pub mod run;
 pub mod sweep;

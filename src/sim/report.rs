@@ -100,6 +100,9 @@ pub struct SimReport {
     /// Per intent, in the intents file's order.
     #[serde(serialize_with = "ordered_map")]
     pub intents: Vec<(String, IntentFigures)>,
+    /// The agent queues after the transfer, when the traffic file has `arrivals` and `queues`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queues: Option<super::queues::QueueReport>,
 }
 
 /// Serialises `(name, value)` pairs as a JSON object in their order (intents file order).
@@ -194,5 +197,6 @@ pub fn monte_carlo_report(
                 )
             })
             .collect(),
+        queues: None,
     }
 }
