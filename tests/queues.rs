@@ -235,3 +235,93 @@ fn without_arrivals_and_queues_the_report_has_no_queue_part() {
     );
     assert!(report.get("queues").is_none());
 }
+
+/// `ivr staff` on a menu and traffic file in a scratch folder, as JSON.
+fn staff(menu: &str, traffic: &str, extra: &[&str]) -> Value {
+    let dir = scratch();
+    write(dir.path(), "menu.yaml", menu);
+    write(dir.path(), "traffic.yaml", traffic);
+    let mut args = vec![
+        "staff",
+        "menu.yaml",
+        "--intents",
+        "traffic.yaml",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = ivr_in(dir.path(), &args);
+    assert!(run.success(), "{}", run.stderr);
+    run.json()
+}
+
+#[test]
+fn staff_finds_38_agents_for_80_20_and_40_under_an_85_percent_occupancy_cap() {
+    let traffic = "intents: { anything: 1 }\narrivals: { calls_per_hour: 1000 }\nqueues:\n  general: { agents: 36, handle_time: 120 }\n";
+    let plain = staff(STRAIGHT_TO_QUEUE, traffic, &[]);
+    let general = &plain["queues"]["general"];
+    assert_eq!(general["fewest_agents"], 38);
+    assert_eq!(general["agents_for"]["0.8"], 38);
+    assert!((general["erlangs"].as_f64().unwrap() - 1000.0 * 120.0 / 3600.0).abs() < 1e-9);
+    assert_eq!(plain["approximate"], false);
+    let capped = staff(STRAIGHT_TO_QUEUE, traffic, &["--max-occupancy", "0.85"]);
+    assert_eq!(capped["queues"]["general"]["fewest_agents"], 40);
+    // A stricter target costs agents, never saves them.
+    let levels: Vec<u64> = general["agents_for"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{levels:?}");
+}
+
+#[test]
+fn staff_sees_the_shares_the_menu_sends_to_each_queue() {
+    let traffic = format!(
+        "intents: {{ buy: 30, fix: 70 }}\n{CAREFUL_CALLERS}arrivals: {{ calls_per_hour: 1200 }}\nqueues:\n  sales: {{ agents: 18, handle_time: 150 }}\n  support: {{ agents: 24, handle_time: 90, patience: 200 }}\n"
+    );
+    let report = staff(TWO_TEAMS, &traffic, &[]);
+    let per_hour = |q: &str| report["queues"][q]["calls_per_hour"].as_f64().unwrap();
+    assert!((per_hour("sales") - 360.0).abs() < 1e-6);
+    assert!((per_hour("support") - 840.0).abs() < 1e-6);
+    // Erlang A at today's staffing, as the library computes it.
+    let Solution::Stable(exact) = solve(
+        &QueueModel {
+            calls_per_hour: 840.0,
+            handle_time: 90.0,
+            patience: Some(200.0),
+        },
+        24,
+        20.0,
+    ) else {
+        panic!("stable")
+    };
+    let today = &report["queues"]["support"]["today"];
+    assert!((today["service_level"].as_f64().unwrap() - exact.service_level).abs() < 1e-12);
+}
+
+#[test]
+fn staff_tables_of_the_examples() {
+    let _snapshots = common::snapshot_folder("queues");
+    let run = common::ivr(&["staff", "menus/retail-bank.yaml"]);
+    assert!(run.success(), "{}", run.stderr);
+    insta::assert_snapshot!("retail_bank_staff", run.stdout);
+}
+
+#[test]
+fn exact_sim_adds_erlang_per_queue() {
+    let run = common::ivr(&[
+        "sim",
+        "menus/retail-bank.yaml",
+        "--exact",
+        "--format",
+        "json",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let report = run.json();
+    let exact = &report["queues_exact"];
+    assert_eq!(exact["approximate"], true, "retail-bank has misroutes");
+    let staffed = common::ivr(&["staff", "menus/retail-bank.yaml", "--format", "json"]).json();
+    assert_eq!(exact["queues"], staffed["queues"]);
+}

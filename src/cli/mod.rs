@@ -20,6 +20,7 @@ mod progress;
 mod rules;
 mod schema;
 mod sim;
+mod staff;
 
 /// Lint IVR phone menus written in YAML, and simulate callers going through them.
 #[derive(Debug, Parser)]
@@ -37,6 +38,8 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Compare two menu variants on the same callers (common random numbers).
     Compare(compare::CompareArgs),
+    /// Agents each queue needs: Erlang C / A from the exact share of calls reaching it.
+    Staff(staff::StaffArgs),
     /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
     /// List the lint rules.
@@ -74,6 +77,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule(args) => rules::show(&args),
         Command::Sim(args) => sim::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Staff(args) => staff::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
     };

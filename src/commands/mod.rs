@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod lint;
 pub mod sim;
+pub mod staff;
 
 use crate::diagnostic::Diagnostic;
 

@@ -16,6 +16,7 @@ use crate::sim::program::Program;
 use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, run};
+use crate::sim::staffing::{StaffGoal, staff_report};
 use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
 use crate::yaml::Limits;
 
@@ -233,7 +234,14 @@ fn run_once(
 ) -> Result<SimReport, Failure> {
     let name = menu.source.name();
     if request.exact {
-        return exact_report(&name, program).map_err(|error| exact_error(menu, error).into());
+        let mut report = exact_report(&name, program).map_err(|error| exact_error(menu, error))?;
+        if let Some(plan) = plan {
+            report.queues_exact = Some(
+                staff_report(&name, program, plan, StaffGoal::default())
+                    .map_err(|error| exact_error(menu, error))?,
+            );
+        }
+        return Ok(report);
     }
     if let Some(plan) = plan {
         progress.start(options.calls);

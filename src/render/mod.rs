@@ -11,4 +11,5 @@ pub mod lint;
 pub mod queues;
 pub mod rules;
 pub mod sim;
+pub mod staff;
 pub mod sweep;

@@ -468,6 +468,7 @@ pub fn exact_report_within(
             })
             .collect(),
         queues: None,
+        queues_exact: None,
     })
 }
 

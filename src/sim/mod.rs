@@ -18,6 +18,7 @@ pub mod program;
 pub mod queues;
 pub mod report;
 pub mod run;
+pub mod staffing;
 pub mod sweep;
 
 /// Why a gate or a sweep the user wrote cannot be used: a message and, perhaps, what to do

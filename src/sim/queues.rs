@@ -35,7 +35,7 @@ pub const WARM_UP_SECONDS: f64 = 3600.0;
 /// Steady state: counted calls are cut into this many batches (batch means).
 pub const BATCHES: u32 = 32;
 /// A queue id meaning "no queue" (a transfer to a queue the traffic file lacks).
-const NO_QUEUE: u32 = u32::MAX;
+pub const NO_QUEUE: u32 = u32::MAX;
 
 /// The queues of a menu and its traffic file, compiled for the run.
 #[derive(Clone, Debug)]
@@ -131,6 +131,16 @@ impl QueuePlan {
             target: traffic.service_level.target,
             misroute_handle: traffic.misroute_handle_time,
         })
+    }
+
+    /// The queue transfer node `node` sends callers to ([`NO_QUEUE`]: none).
+    pub fn node_queue(&self, node: usize) -> u32 {
+        self.node_queue[node]
+    }
+
+    /// The queue of an intent's right transfer node ([`NO_QUEUE`]: none).
+    pub fn right_queue(&self, intent: usize) -> u32 {
+        self.right_queue[intent]
     }
 
     /// The queue an IVR call joins first and, for a misrouted one, where it goes next.

@@ -103,6 +103,9 @@ pub struct SimReport {
     /// The agent queues after the transfer, when the traffic file has `arrivals` and `queues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queues: Option<super::queues::QueueReport>,
+    /// With `--exact`: Erlang C / A for each queue, from the exact share of calls joining it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queues_exact: Option<super::staffing::StaffReport>,
 }
 
 /// Serialises `(name, value)` pairs as a JSON object in their order (intents file order).
@@ -198,5 +201,6 @@ pub fn monte_carlo_report(
             })
             .collect(),
         queues: None,
+        queues_exact: None,
     }
 }
