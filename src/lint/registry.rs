@@ -26,6 +26,7 @@ pub static RULES: &[&Rule] = &[
     &prompt_key_mismatch::PROMPT_KEY_MISMATCH,
     &intent_coverage::INTENT_COVERAGE,
     &unused_traffic::UNUSED_TRAFFIC,
+    &undefined_queue::UNDEFINED_QUEUE,
     &unused_allow::UNUSED_ALLOW,
 ];
 

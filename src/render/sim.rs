@@ -159,6 +159,10 @@ pub fn human(report: &SimReport) -> String {
     if let Some(queues) = &report.queues {
         out.push_str(&super::queues::human(queues));
     }
+    if let Some(queues) = &report.queues_exact {
+        out.push('\n');
+        out.push_str(&super::staff::human(queues));
+    }
     // Columns left empty (no intervals with `--exact`) leave no trailing blanks.
     out.lines()
         .map(str::trim_end)
