@@ -27,6 +27,7 @@ pub static RULES: &[&Rule] = &[
     &intent_coverage::INTENT_COVERAGE,
     &unused_traffic::UNUSED_TRAFFIC,
     &undefined_queue::UNDEFINED_QUEUE,
+    &understaffed::UNDERSTAFFED,
     &unused_allow::UNUSED_ALLOW,
 ];
 
