@@ -181,6 +181,18 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
         (None, Some(_)) => Ok(Document::Intents(Box::new(intents_from_yaml(
             source, &root,
         )?))),
+        // A menu or intents file with its main key misspelt is still ours, and the loader
+        // says what is wrong with it.
+        (None, None)
+            if ["menu", "entry", "traffic"]
+                .iter()
+                .any(|k| find(k).is_some()) =>
+        {
+            Ok(Document::Menu(Box::new(menu_from_yaml(source, &root)?)))
+        }
+        (None, None) if find("callers").is_some() => Ok(Document::Intents(Box::new(
+            intents_from_yaml(source, &root)?,
+        ))),
         (None, None) => Ok(Document::Other(source.clone())),
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 mod common;
 
 use ivr::lint::registry::RULES;
-use ivr::render::rules::{index_page, rule_page};
+use ivr::render::rules::{OUTPUT_CODES, index_page, output_code_page, rule_page};
 
 #[test]
 fn rule_pages_match_the_rules_documentation() {
@@ -15,6 +15,11 @@ fn rule_pages_match_the_rules_documentation() {
         .iter()
         .map(|r| (dir.join(format!("{}.md", r.name)), rule_page(r)))
         .collect();
+    pages.extend(
+        OUTPUT_CODES
+            .iter()
+            .map(|c| (dir.join(format!("{}.md", c.name)), output_code_page(c))),
+    );
     pages.push((dir.join("README.md"), index_page()));
     if std::env::var_os("IVR_UPDATE_DOCS").is_some() {
         std::fs::create_dir_all(&dir).unwrap();

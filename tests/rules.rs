@@ -36,6 +36,7 @@ fn lint_with_only(rule: &str, path: &str, scratch: &Path) -> LintReport {
         paths: vec![PathBuf::from(path)],
         intents: None,
         config: Some(config_path),
+        ..LintRequest::default()
     };
     lint_paths(&request).unwrap_or_else(|e| panic!("{}", common::load::rendered(&e)))
 }

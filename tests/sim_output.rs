@@ -283,3 +283,42 @@ fn unsimulable_input_exits_2() {
     .failure(2);
     assert!(stderr.contains("--calls"), "{stderr}");
 }
+
+#[test]
+fn a_suppression_does_not_let_sim_run_a_menu_it_refuses() {
+    let dir = common::scratch();
+    common::write(
+        dir.path(),
+        "names.intents.yaml",
+        std::fs::read(common::root().join("tests/fixtures/sim/names.intents.yaml")).unwrap(),
+    );
+    let menu = common::write(
+        dir.path(),
+        "menu.yaml",
+        r#"menu: Suppressed
+entry: main
+traffic: names.intents.yaml
+nodes:
+  main:
+    options:
+      - { key: "1", say: "For billing, press 1.", to: nowhere }  # ivr: allow(unknown-target)
+      - { key: "0", say: "For an agent, press 0.", to: agent }
+  agent: { type: transfer, queue: general, serves: ["*"] }
+"#,
+    );
+    // The linter accepts the finding...
+    let lint = common::ivr(&["lint", menu.to_str().unwrap()]);
+    assert_eq!(lint.code, Some(0), "{}", lint.stdout);
+    // ...but the simulator cannot run an option that leads nowhere, and says why.
+    let run = common::Ivr::new(&["sim", menu.to_str().unwrap(), "--calls", "100"]).run();
+    let text = common::Run {
+        stderr: run.stderr_unwrapped(),
+        ..run
+    }
+    .failure(2);
+    assert!(text.contains("unknown-target"), "{text}");
+    assert!(
+        text.contains("whatever `.ivr.yaml` or a suppression says"),
+        "{text}"
+    );
+}

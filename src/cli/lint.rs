@@ -1,15 +1,17 @@
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stdout, render_style};
-use crate::commands::lint::{LintRequest, lint_paths};
+use crate::commands::lint::{LintRequest, StdinFile, lint_paths};
+use crate::diagnostic::Diagnostic;
 use crate::lint::Summary;
 use crate::render;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Menu files or folders to lint (folders are searched for *.yaml and *.yml).
+    /// Menu files or folders to lint (folders are searched for *.yaml and *.yml; `-` reads
+    /// standard input, with --stdin-filename).
     #[arg(default_value = ".")]
     pub paths: Vec<PathArg>,
     /// Intents file to use for every menu (else each menu's `traffic:`).
@@ -24,11 +26,37 @@ pub struct LintArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    /// Run only these rules (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (comma-separated), whatever the configuration says.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Print how many findings each rule reported instead of the findings (human and concise).
+    #[arg(long)]
+    pub statistics: bool,
+    /// The path the menu read from `-` (standard input) is shown with; its configuration and
+    /// `traffic:` are found from it.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathArg>,
+    /// Apply the configuration's `exclude:` to files named on the command line too (the
+    /// pre-commit hook does).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Colour in the human format.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// SARIF: the address rule pages live under (ending in `/`), such as
+    /// `https://github.com/ORG/ivr/blob/main/docs/rules/`; each rule's `helpUri` is
+    /// `<URL><rule>.md`.
+    #[arg(long, value_name = "URL")]
+    pub rules_url: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
@@ -39,31 +67,111 @@ pub enum Deny {
     Warnings,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
 pub fn run(args: &LintArgs) -> u8 {
+    match lint(args) {
+        Ok(code) => code,
+        Err(error) => {
+            // Machine formats always write a document stdout can parse, then the error for
+            // people on stderr.
+            let document = match args.format {
+                LintFormat::Json => Some(render::lint::json::render_failure(&[*error.clone()])),
+                LintFormat::Sarif => Some(render::lint::sarif::render_failure(
+                    &[*error.clone()],
+                    rules_url(args).as_deref(),
+                )),
+                LintFormat::Github => Some(render::lint::github::render_failure(&[*error.clone()])),
+                LintFormat::Human | LintFormat::Concise => None,
+            };
+            if let Some(document) = document {
+                print_stdout(&document);
+            }
+            fail(&error)
+        }
+    }
+}
+
+fn rules_url(args: &LintArgs) -> Option<String> {
+    args.rules_url.as_ref().map(|url| {
+        if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        }
+    })
+}
+
+fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
+    if args.statistics && !matches!(args.format, LintFormat::Human | LintFormat::Concise) {
+        return Err(Box::new(Diagnostic::usage_error(
+            "`--statistics` replaces the findings with counts, so it goes with `--format human` or `concise` only",
+        )));
+    }
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let stdin = match (&args.stdin_filename, reads_stdin) {
+        (Some(name), true) => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| {
+                    Box::new(Diagnostic::usage_error(format!(
+                        "cannot read standard input: {e}"
+                    )))
+                })?;
+            Some(StdinFile {
+                name: name.clone(),
+                bytes,
+            })
+        }
+        (Some(_), false) => {
+            return Err(Box::new(Diagnostic::usage_error(
+                "`--stdin-filename` names the menu read from `-`, and no path is `-`",
+            )));
+        }
+        (None, _) => None,
+    };
     let request = LintRequest {
         paths: args.paths.clone(),
         intents: args.intents.clone(),
         config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        force_exclude: args.force_exclude,
+        stdin,
     };
-    let report = match lint_paths(&request) {
-        Ok(report) => report,
-        Err(error) => return fail(&error),
-    };
+    let report = lint_paths(&request)?;
+    for note in &report.skipped {
+        eprintln!("note: {note}");
+    }
     let text = match args.format {
-        LintFormat::Human => render::lint::human::render(
-            &report,
-            render_style(std::io::stdout().is_terminal()),
-            true,
-        ),
+        _ if args.statistics => render::lint::statistics::render(&report),
+        LintFormat::Human => {
+            let mut style = render_style(std::io::stdout().is_terminal());
+            style.color = match args.color {
+                Color::Auto => style.color,
+                Color::Always => true,
+                Color::Never => false,
+            };
+            render::lint::human::render(&report, style, true)
+        }
+        LintFormat::Concise => render::lint::concise::render(&report),
         LintFormat::Json => render::lint::json::render(&report),
-        LintFormat::Sarif => render::lint::sarif::render(&report),
+        LintFormat::Sarif => render::lint::sarif::render(&report, rules_url(args).as_deref()),
         LintFormat::Github => render::lint::github::render(&report),
     };
     let written = print_stdout(&text);
     if written != exit::SUCCESS {
-        return written;
+        return Ok(written);
     }
-    exit_code(report.summary(), args.deny.is_some())
+    Ok(exit_code(report.summary(), args.deny.is_some()))
 }
 
 fn exit_code(summary: Summary, deny_warnings: bool) -> u8 {

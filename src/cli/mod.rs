@@ -43,7 +43,7 @@ pub enum Command {
     /// Draw a menu as a diagram (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
     /// List the lint rules.
-    Rules,
+    Rules(rules::RulesArgs),
     /// Print one rule's documentation.
     Rule(rules::RuleArgs),
     /// Print the JSON Schema of a file kind, for editor completion and checks.
@@ -73,7 +73,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     };
     let code = match cli.command {
         Command::Lint(args) => lint::run(&args),
-        Command::Rules => rules::list(),
+        Command::Rules(args) => rules::list(&args),
         Command::Rule(args) => rules::show(&args),
         Command::Sim(args) => sim::run(&args),
         Command::Compare(args) => compare::run(&args),

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{
-    Document, display_path as display, load_document, load_intents, load_traffic, neither_error,
-    read_source,
+    Document, display_path as display, load_document, load_intents, load_traffic, read_source,
+    source_from_bytes,
 };
 use crate::intents::Intents;
 use crate::lint::{LintReport, lint_menu};
@@ -27,13 +27,35 @@ pub struct LintRequest {
     pub intents: Option<PathBuf>,
     /// `--config`: one config for every file (else the nearest `.ivr.yaml`).
     pub config: Option<PathBuf>,
+    /// `--select`: only these rules run (else every rule the config leaves on).
+    pub select: Option<Vec<String>>,
+    /// `--ignore`: these rules do not run, whatever the config says.
+    pub ignore: Vec<String>,
+    /// `--force-exclude`: the config's `exclude:` applies to files named on the command line
+    /// too (what a pre-commit hook needs: it names every staged file).
+    pub force_exclude: bool,
+    /// `-` in `paths` is this text, named and configured as if it were this file.
+    pub stdin: Option<StdinFile>,
 }
+
+/// A menu read from standard input (`ivr lint - --stdin-filename menus/main.yaml`).
+#[derive(Clone, Debug)]
+pub struct StdinFile {
+    /// The path it is shown with; its configuration and `traffic:` are found from it.
+    pub name: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// The top-level keys of a menu or an intents file: a YAML file with none of them is not ours.
+pub const OUR_KEYS: [&str; 6] = ["menu", "entry", "nodes", "traffic", "intents", "callers"];
 
 /// A file to lint and whether the user named it (named files that are neither menu nor
 /// intents are reported; walked ones are skipped).
 struct Target {
     path: PathBuf,
     named: bool,
+    /// The text, for the menu read from standard input.
+    stdin: Option<Vec<u8>>,
 }
 
 /// Lints files and folders. `Err` is for what stops the whole run (exit 2): a missing path,
@@ -59,7 +81,21 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
         request.paths.clone()
     };
     let mut targets = Vec::new();
+    let mut skipped = Vec::new();
     for path in &paths {
+        if path.as_os_str() == "-" {
+            let Some(stdin) = &request.stdin else {
+                return Err(Box::new(Diagnostic::usage_error(
+                    "`-` reads a menu from standard input, which needs `--stdin-filename`",
+                )));
+            };
+            targets.push(Target {
+                path: stdin.name.clone(),
+                named: true,
+                stdin: Some(stdin.bytes.clone()),
+            });
+            continue;
+        }
         if !path.exists() {
             return Err(Box::new(Diagnostic::file_error(
                 &display(path),
@@ -70,12 +106,21 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
             let config = configs.for_path(path)?;
             walk(path, &config, &mut targets)?;
         } else {
+            if request.force_exclude && is_excluded(&*configs.for_path(path)?, path)? {
+                skipped.push(format!(
+                    "skipped {}: excluded by `exclude:` in .ivr.yaml",
+                    display(path)
+                ));
+                continue;
+            }
             targets.push(Target {
                 path: path.clone(),
                 named: true,
+                stdin: None,
             });
         }
     }
+    let rules = RuleChoice::new(request)?;
     // Configs of walked files are looked up before the parallel part, so a bad one stops the run.
     for target in &targets {
         configs.for_path(&target.path)?;
@@ -83,19 +128,21 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
 
     let results: Vec<FileResult> = targets
         .par_iter()
-        .map(|target| lint_file(target, &configs, fixed_intents.as_deref(), &limits))
+        .map(|target| lint_file(target, &configs, &rules, fixed_intents.as_deref(), &limits))
         .collect();
 
     let mut report = LintReport::default();
     let mut files = BTreeSet::new();
     for result in results {
         files.extend(result.files);
+        skipped.extend(result.skipped);
         report.diagnostics.extend(result.diagnostics);
     }
     if let Some(path) = &request.intents {
         files.insert(display(path));
     }
     report.files = files.len();
+    report.skipped = skipped;
     if report.files == 0 {
         let searched: Vec<String> = paths.iter().map(|p| display(p)).collect();
         report
@@ -103,6 +150,8 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
             .push(format!("no menu files found in {}", searched.join(", ")));
     }
     report.sort();
+    report.repository_paths =
+        super::repository::repository_paths(report.diagnostics.iter().map(|d| d.path.as_str()));
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -113,30 +162,38 @@ struct FileResult {
     /// Menu and intents files read.
     files: Vec<String>,
     diagnostics: Vec<Diagnostic>,
+    /// Named files that are not ours, with why.
+    skipped: Vec<String>,
 }
 
 fn lint_file(
     target: &Target,
     configs: &ConfigCache,
+    rules: &RuleChoice,
     fixed_intents: Option<&Intents>,
     limits: &Limits,
 ) -> FileResult {
     let mut result = FileResult::default();
     let name = display(&target.path);
-    let document =
-        read_source(&target.path, limits).and_then(|source| load_document(&source, limits));
+    let source = match &target.stdin {
+        Some(bytes) => source_from_bytes(&name, bytes.clone(), limits),
+        None => read_source(&target.path, limits),
+    };
+    let document = source.and_then(|source| load_document(&source, limits));
     let menu = match document {
         Err(error) => {
             result.files.push(name);
             result.diagnostics.push(*error);
             return result;
         }
-        Ok(Document::Other(source)) => {
+        Ok(Document::Other(_)) => {
+            // Not ours: a workflow, a compose file or `.pre-commit-config.yaml` that a hook
+            // or a glob named. Walked files are skipped quietly, named ones with a note.
             if target.named {
-                result.files.push(name);
-                result
-                    .diagnostics
-                    .push(*neither_error(&source, "a menu or intents file"));
+                result.skipped.push(format!(
+                    "skipped {name}: not a menu or intents file (no top-level {})",
+                    OUR_KEYS.map(|k| format!("`{k}`")).join(", ")
+                ));
             }
             return result;
         }
@@ -148,6 +205,7 @@ fn lint_file(
     };
     result.files.push(name);
     let config = configs.for_path(&target.path).unwrap_or_default();
+    let settings = rules.apply(&config.lint);
     let own_intents;
     let intents = match fixed_intents {
         Some(intents) => Some(intents),
@@ -170,7 +228,7 @@ fn lint_file(
     };
     result
         .diagnostics
-        .extend(lint_menu(&menu, intents, &config.lint));
+        .extend(lint_menu(&menu, intents, &settings));
     result
 }
 
@@ -178,14 +236,7 @@ fn lint_file(
 /// config's `exclude:` globs.
 fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
     let exclude = exclude_set(config)?;
-    let base = config.root().and_then(|r| {
-        std::path::absolute(if r.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            r
-        })
-        .ok()
-    });
+    let base = exclude_base(config);
     let mut found = BTreeMap::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -199,15 +250,10 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         if !is_yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        if let Some(set) = &exclude {
-            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-            let relative = base
-                .as_deref()
-                .and_then(|b| absolute.strip_prefix(b).ok())
-                .unwrap_or(path);
-            if set.is_match(relative) || set.is_match(path) {
-                continue;
-            }
+        if let Some(set) = &exclude
+            && matches_exclude(set, base.as_deref(), path)
+        {
+            continue;
         }
         found.insert(path.to_path_buf(), ());
     }
@@ -219,9 +265,75 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
                 .map(Path::to_path_buf)
                 .unwrap_or(path),
             named: false,
+            stdin: None,
         }
     }));
     Ok(())
+}
+
+/// The folder a config's `exclude:` globs are relative to.
+fn exclude_base(config: &Config) -> Option<PathBuf> {
+    config.root().and_then(|r| {
+        std::path::absolute(if r.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            r
+        })
+        .ok()
+    })
+}
+
+fn matches_exclude(set: &globset::GlobSet, base: Option<&Path>, path: &Path) -> bool {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let relative = base
+        .and_then(|b| absolute.strip_prefix(b).ok())
+        .unwrap_or(path);
+    set.is_match(relative) || set.is_match(path)
+}
+
+/// Whether the config's `exclude:` covers a file named on the command line.
+fn is_excluded(config: &Config, path: &Path) -> LoadResult<bool> {
+    Ok(exclude_set(config)?
+        .is_some_and(|set| matches_exclude(&set, exclude_base(config).as_deref(), path)))
+}
+
+/// `--select` and `--ignore`, checked once and applied over each file's settings.
+struct RuleChoice {
+    off: Vec<&'static crate::lint::rule::Rule>,
+}
+
+impl RuleChoice {
+    fn new(request: &LintRequest) -> LoadResult<RuleChoice> {
+        let find = |name: &str| {
+            crate::lint::registry::rule(name)
+                .ok_or_else(|| Box::new(crate::lint::registry::unknown_rule(name)))
+        };
+        let mut off = Vec::new();
+        if let Some(select) = &request.select {
+            let chosen = select
+                .iter()
+                .map(|n| find(n))
+                .collect::<LoadResult<Vec<_>>>()?;
+            off.extend(
+                crate::lint::registry::RULES
+                    .iter()
+                    .copied()
+                    .filter(|r| !chosen.iter().any(|c| c.name == r.name)),
+            );
+        }
+        for name in &request.ignore {
+            off.push(find(name)?);
+        }
+        Ok(RuleChoice { off })
+    }
+
+    fn apply(&self, settings: &crate::lint::Settings) -> crate::lint::Settings {
+        let mut settings = settings.clone();
+        for rule in &self.off {
+            settings.set_severity(rule, None);
+        }
+        settings
+    }
 }
 
 fn exclude_set(config: &Config) -> LoadResult<Option<globset::GlobSet>> {

@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod lint;
+mod repository;
 pub mod sim;
 pub mod staff;
 

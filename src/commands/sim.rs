@@ -218,7 +218,10 @@ pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Fail
                 if n == 1 { "" } else { "s" }
             ),
         )
-        .with_help("run `ivr lint` to see every finding"),
+        .with_help(
+            "fix them: a menu with structural errors cannot be run, so they stop a simulation \
+             whatever `.ivr.yaml` or a suppression says (`ivr lint` shows every finding)",
+        ),
     );
     Err(Failure { diagnostics })
 }

@@ -27,9 +27,29 @@ use rule::InFile;
 
 /// Lints one menu (with its intents, if any) and returns its findings, in no set order.
 pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) -> Vec<Diagnostic> {
+    run_rules(menu, intents, settings, Suppressions::Apply)
+}
+
+/// Whether `# ivr: allow(...)` and `lint: allow` silence findings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Suppressions {
+    Apply,
+    /// A menu that cannot be simulated stays so whatever a suppression says.
+    Ignore,
+}
+
+fn run_rules(
+    menu: &Menu,
+    intents: Option<&Intents>,
+    settings: &Settings,
+    suppressions: Suppressions,
+) -> Vec<Diagnostic> {
     let graph = MenuGraph::build(menu);
     let analysis = Analysis::new(menu, &graph, intents);
-    let mut allows = suppression::collect(menu, intents.map(|i| &i.source));
+    let mut allows = match suppressions {
+        Suppressions::Apply => suppression::collect(menu, intents.map(|i| &i.source)),
+        Suppressions::Ignore => Vec::new(),
+    };
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
         let (Some(severity), settings) = settings.rule(rule) else {
@@ -69,6 +89,10 @@ pub fn lint_menu(menu: &Menu, intents: Option<&Intents>, settings: &Settings) ->
         return diagnostics;
     };
     for allow in allows.iter().filter(|a| !a.used) {
+        // A name that is no rule is `invalid-suppression`'s to report.
+        if registry::rule(&allow.rule).is_none() {
+            continue;
+        }
         // An allow of a rule that is switched off is not stale: it may be switched on again.
         if registry::rule(&allow.rule).is_some_and(|r| settings.rule(r).0.is_none()) {
             continue;
@@ -97,12 +121,16 @@ pub const STRUCTURAL_RULES: [&str; 4] = [
 ];
 
 /// The findings that stop a simulation: error-severity findings of the [`STRUCTURAL_RULES`]
-/// (at the rules' default settings, whatever a config says), in file order.
+/// at the rules' default settings, whatever a config or a suppression says (a menu whose option
+/// leads nowhere cannot be run, however accepted the finding is), in file order.
 pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = lint_menu(menu, intents, &Settings::default())
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error && STRUCTURAL_RULES.contains(&d.code.as_str()))
-        .collect();
+    let mut found: Vec<Diagnostic> =
+        run_rules(menu, intents, &Settings::default(), Suppressions::Ignore)
+            .into_iter()
+            .filter(|d| {
+                d.severity == Severity::Error && STRUCTURAL_RULES.contains(&d.code.as_str())
+            })
+            .collect();
     found.sort_by_key(|d| d.position());
     found
 }

@@ -29,6 +29,7 @@ pub static RULES: &[&Rule] = &[
     &undefined_queue::UNDEFINED_QUEUE,
     &understaffed::UNDERSTAFFED,
     &unused_allow::UNUSED_ALLOW,
+    &invalid_suppression::INVALID_SUPPRESSION,
 ];
 
 /// The rule with this name.

@@ -1,6 +1,7 @@
 //! The result of linting: every finding, sorted, with the counts the exit code and the
 //! summary line read. Every output format in `render/` reads this one struct.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -15,6 +16,13 @@ pub struct LintReport {
     pub elapsed: Duration,
     /// Notes for people (such as "no menu files found").
     pub notes: Vec<String>,
+    /// Each file's path from the repository root (the nearest folder above it with `.git`,
+    /// else the current folder), keyed by the path diagnostics show: code scanning places
+    /// annotations only with these. A file not listed is shown as named.
+    pub repository_paths: HashMap<String, String>,
+    /// Files named on the command line and not linted, each with why (`skipped F: ...`);
+    /// shown on stderr, so machine formats on stdout stay clean.
+    pub skipped: Vec<String>,
 }
 
 /// Counts of findings by severity.
@@ -26,6 +34,14 @@ pub struct Summary {
 }
 
 impl LintReport {
+    /// A file's path from the repository root, with forward slashes.
+    pub fn repository_path(&self, path: &str) -> String {
+        self.repository_paths
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| path.trim_start_matches("./").replace('\\', "/"))
+    }
+
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for d in &self.diagnostics {

@@ -138,31 +138,146 @@ pub fn unused(allow: &Suppression) -> Finding {
         Scope::Node(id) => Some(id.clone()),
         Scope::Line { .. } => None,
     };
-    let mut finding = if registry::rule(&allow.rule).is_none() {
-        let help = match did_you_mean(&allow.rule, registry::names()) {
-            Some(better) => format!("did you mean `{better}`?"),
-            None => "see `ivr rules` for the rule names".to_string(),
-        };
-        Finding::new(
-            allow.span,
-            format!(
-                "`{}` is not a rule, so this allow silences nothing",
-                allow.rule
-            ),
-            "unknown rule",
-        )
-        .help(help)
-    } else {
-        Finding::new(
-            allow.span,
-            format!("this allow of `{}` silences nothing", allow.rule),
-            "nothing to silence here",
-        )
-        .help("remove the suppression: the finding it was written for is gone")
-    };
+    let mut finding = Finding::new(
+        allow.span,
+        format!("this allow of `{}` silences nothing", allow.rule),
+        "nothing to silence here",
+    )
+    .help("remove the suppression: the finding it was written for is gone");
     finding.node = node;
     if in_intents {
         finding = finding.in_intents();
     }
     finding
+}
+
+/// A suppression `ivr` cannot obey: a comment meant as one but not written as one, or a rule
+/// name that is no rule. Reported by `invalid-suppression`, never silently ignored.
+#[derive(Clone, Debug)]
+pub struct Invalid {
+    pub span: Span,
+    pub message: String,
+    pub label: &'static str,
+    pub help: String,
+    pub in_intents: bool,
+    /// The node of a `lint: allow` entry.
+    pub node: Option<String>,
+}
+
+/// Every invalid suppression of a menu and its intents file.
+pub fn invalid(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Invalid> {
+    let mut found: Vec<Invalid> = collect(menu, intents)
+        .into_iter()
+        .filter(|allow| registry::rule(&allow.rule).is_none())
+        .map(|allow| {
+            let help = match did_you_mean(&allow.rule, registry::names()) {
+                Some(better) => format!("did you mean `{better}`?"),
+                None => "run `ivr rules` for the rule names".to_string(),
+            };
+            Invalid {
+                span: allow.span,
+                message: format!(
+                    "`{}` is not a rule, so this suppression silences nothing",
+                    allow.rule
+                ),
+                label: "unknown rule",
+                help,
+                in_intents: matches!(
+                    allow.scope,
+                    Scope::Line {
+                        in_intents: true,
+                        ..
+                    }
+                ),
+                node: match &allow.scope {
+                    Scope::Node(id) => Some(id.clone()),
+                    Scope::Line { .. } => None,
+                },
+            }
+        })
+        .collect();
+    malformed(&menu.source, false, &mut found);
+    if let Some(source) = intents {
+        malformed(source, true, &mut found);
+    }
+    found
+}
+
+/// Comments meant for `ivr` (`# ivr:allow(...)`, `# ivr: alow(...)`, `# ivr allow(...)`, a
+/// missing `)`) that the suppression reader does not accept.
+fn malformed(source: &SourceFile, in_intents: bool, out: &mut Vec<Invalid>) {
+    const WRITTEN: &str = "ivr: allow(";
+    let mut line_start = 0;
+    for line in source.text().split('\n') {
+        let here = line_start;
+        line_start += line.len() + 1;
+        let Some(hash) = line.find('#') else {
+            continue;
+        };
+        let comment = &line[hash + 1..];
+        let text = comment.trim_start().trim_end_matches('\r').trim_end();
+        let start = here + hash + 1 + (comment.len() - comment.trim_start().len());
+        let Some(rest) = text
+            .get(..3)
+            .filter(|head| head.eq_ignore_ascii_case("ivr"))
+            .map(|_| &text[3..])
+        else {
+            continue;
+        };
+        // `# ivrs are ...` is prose, not a suppression.
+        if rest.starts_with(|c: char| c.is_alphanumeric()) {
+            continue;
+        }
+        let after_ivr = rest.trim_start_matches([':', ' ', '\t']);
+        let word_len = after_ivr
+            .find(|c: char| !(c.is_alphabetic() || c == '-' || c == '_'))
+            .unwrap_or(after_ivr.len());
+        let word = &after_ivr[..word_len];
+        let after_word = after_ivr[word_len..].trim_start();
+        let allow_like =
+            word.eq_ignore_ascii_case("allow") || did_you_mean(word, ["allow"]).is_some();
+        let opens = after_word.starts_with('(');
+        if !(opens || allow_like) {
+            continue;
+        }
+        let closes = after_word.find(')');
+        if text.starts_with(WRITTEN) && closes.is_some() {
+            continue;
+        }
+        let inner = match (opens, closes) {
+            (true, Some(close)) => after_word[1..close].trim(),
+            (true, None) => after_word[1..].trim(),
+            (false, _) => "RULE",
+        };
+        let end = match (opens, closes) {
+            (true, Some(close)) => text.len() - after_word.len() + close + 1,
+            _ => text.len(),
+        };
+        let fixed = format!("# ivr: allow({inner})");
+        let (message, hint) = if word.is_empty() {
+            ("this suppression does not say `allow`", "")
+        } else if !word.eq_ignore_ascii_case("allow") {
+            match did_you_mean(word, ["allow"]) {
+                Some(_) => ("this suppression is misspelt", "did you mean `allow`? "),
+                None => ("`ivr` knows only `allow(...)` suppressions", ""),
+            }
+        } else if !opens {
+            (
+                "this suppression names no rules: they go in parentheses",
+                "",
+            )
+        } else if closes.is_none() {
+            ("this suppression has no closing `)`", "")
+        } else {
+            ("this suppression is not written as `# ivr: allow(...)`", "")
+        };
+        out.push(Invalid {
+            span: Span::new(start, end),
+            message: format!("{message}, so it silences nothing"),
+            label: "not read as a suppression",
+            help: format!("{hint}write `{fixed}`"),
+            in_intents,
+            node: None,
+        });
+    }
 }

@@ -7,6 +7,7 @@ pub mod dead_end;
 pub mod duplicate_key;
 pub mod intent_coverage;
 pub mod invalid_key;
+pub mod invalid_suppression;
 pub mod menu_navigation;
 pub mod missing_field;
 pub mod popular_first;

@@ -6,9 +6,9 @@ declare_rule! {
     /// ## What it checks
     ///
     /// Every suppression — `lint: { allow: [rule] }` on a node, or a `# ivr: allow(rule)`
-    /// comment — silences at least one finding. A suppression that silences nothing, or that
-    /// names a rule that does not exist, is reported, so that stale or mistyped suppressions do
-    /// not pile up (and a typo cannot break CI: it is a warning, not an input error).
+    /// comment — silences at least one finding. A suppression that silences nothing is
+    /// reported, so that stale suppressions do not pile up. (One that names no rule, or that is
+    /// not written so `ivr` can read it, is `invalid-suppression`'s.)
     ///
     /// ## Why it matters
     ///

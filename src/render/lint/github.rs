@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 
 use super::line_column;
 use crate::lint::LintReport;
@@ -10,6 +10,23 @@ use crate::lint::LintReport;
 pub fn render(report: &LintReport) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
+        annotation(&mut out, d, &report.repository_path(&d.path));
+    }
+    out
+}
+
+/// What a run that could not be done (exit 2) writes: one error annotation per reason.
+pub fn render_failure(errors: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in errors {
+        annotation(&mut out, d, &d.path);
+    }
+    out
+}
+
+/// One workflow command; `path` is from the repository root, where GitHub looks for it.
+fn annotation(out: &mut String, d: &Diagnostic, path: &str) {
+    {
         let (line, column) = line_column(d);
         let level = match d.severity {
             Severity::Error => "error",
@@ -21,15 +38,18 @@ pub fn render(report: &LintReport) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
+        let place = if path.is_empty() {
+            String::new()
+        } else {
+            format!("file={},line={line},col={column},", escape_property(path))
+        };
         let _ = writeln!(
             out,
-            "::{level} file={},line={line},col={column},title={}::{}",
-            escape_property(&d.path),
+            "::{level} {place}title={}::{}",
             escape_property(&format!("ivr {}", d.code)),
             escape_data(&message)
         );
     }
-    out
 }
 
 /// Escapes a workflow command's message.

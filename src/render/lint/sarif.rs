@@ -1,14 +1,16 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it.
 //!
 //! Written with `serde_json` rather than a SARIF types crate: we emit one small, fixed subset
-//! of the format, and a test checks it against what code scanning requires.
+//! of the format, and a test checks it against what code scanning requires. Paths are from the
+//! repository root (`%SRCROOT%`), whatever folder `ivr` ran in.
 
 use serde_json::{Value, json};
 
-use crate::diagnostic::{INPUT_ERROR, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::registry::RULES;
+use crate::render::rules::{OUTPUT_CODES, camel_name};
 
-use super::line_column;
+use super::{end_line_column, line_column};
 use crate::lint::LintReport;
 
 fn level(severity: Severity) -> &'static str {
@@ -19,14 +21,17 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &LintReport) -> String {
+/// The `rules` of the tool's driver: every lint rule, then the codes that are not rules
+/// (`input-error`, `usage-error`). With `rules_url` (a base ending in `/`), each has a `helpUri`:
+/// its page, `<rules_url><id>.md`.
+fn rule_descriptors(rules_url: Option<&str>) -> Vec<Value> {
     let mut rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
             let doc = r.documentation();
             json!({
                 "id": r.name,
-                "name": r.name,
+                "name": camel_name(r.name),
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": first_section(&doc) },
                 "help": { "text": doc, "markdown": doc },
@@ -35,14 +40,27 @@ pub fn render(report: &LintReport) -> String {
             })
         })
         .collect();
-    rules.push(json!({
-        "id": INPUT_ERROR,
-        "name": INPUT_ERROR,
-        "shortDescription": { "text": "the file cannot be read as a menu or intents file" },
-        "fullDescription": { "text": "Malformed YAML, a value of the wrong type or out of range, an unknown field, or a file that is neither a menu nor an intents file." },
-        "help": { "text": "Fix the file at the position shown; docs/format.md describes the format.", "markdown": "Fix the file at the position shown; `docs/format.md` describes the format." },
-        "defaultConfiguration": { "level": "error" },
-    }));
+    for code in OUTPUT_CODES {
+        rules.push(json!({
+            "id": code.name,
+            "name": camel_name(code.name),
+            "shortDescription": { "text": code.summary },
+            "fullDescription": { "text": first_section(code.doc) },
+            "help": { "text": code.doc, "markdown": code.doc },
+            "defaultConfiguration": { "level": "error" },
+        }));
+    }
+    if let Some(base) = rules_url {
+        for rule in &mut rules {
+            let id = rule["id"].as_str().unwrap_or_default().to_string();
+            rule["helpUri"] = json!(format!("{base}{id}.md"));
+        }
+    }
+    rules
+}
+
+pub fn render(report: &LintReport, rules_url: Option<&str>) -> String {
+    let rules = rule_descriptors(rules_url);
     let index_of = |code: &str| rules.iter().position(|r| r["id"] == code);
     let results: Vec<Value> = report
         .diagnostics
@@ -50,27 +68,21 @@ pub fn render(report: &LintReport) -> String {
         .map(|d| {
             let (line, column) = line_column(d);
             let mut region = json!({ "startLine": line, "startColumn": column });
-            if let (Some(source), Some(label)) = (&d.source, d.labels.first()) {
-                let end = source.line_col(label.span.end());
-                region["endLine"] = json!(end.line);
-                region["endColumn"] =
-                    json!(
-                        end.column
-                            .max(if end.line == line { column + 1 } else { 1 })
-                    );
-            }
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
+            if d.source.is_some() && !d.labels.is_empty() {
+                let (end_line, end_column) = end_line_column(d);
+                region["endLine"] = json!(end_line);
+                region["endColumn"] = json!(end_column);
             }
             let mut result = json!({
                 "ruleId": d.code,
                 "level": level(d.severity),
-                "message": { "text": text },
+                "message": { "text": text(d) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&d.path), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": {
+                            "uri": uri(&report.repository_path(&d.path)),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": region,
                     }
                 }],
@@ -81,6 +93,44 @@ pub fn render(report: &LintReport) -> String {
             result
         })
         .collect();
+    log(rules, results, json!([{ "executionSuccessful": true }]))
+}
+
+/// What a run that could not be done (exit 2) writes: a valid log with no results, whose
+/// invocation failed, with each reason as a tool execution notification.
+pub fn render_failure(errors: &[Diagnostic], rules_url: Option<&str>) -> String {
+    let rules = rule_descriptors(rules_url);
+    let notifications: Vec<Value> = errors
+        .iter()
+        .map(|d| {
+            let mut notification = json!({
+                "level": "error",
+                "message": { "text": text(d) },
+                "descriptor": { "id": d.code },
+            });
+            if !d.path.is_empty() {
+                let (line, column) = line_column(d);
+                notification["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&d.path) },
+                        "region": { "startLine": line, "startColumn": column },
+                    }
+                }]);
+            }
+            notification
+        })
+        .collect();
+    log(
+        rules,
+        Vec::new(),
+        json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": notifications,
+        }]),
+    )
+}
+
+fn log(rules: Vec<Value>, results: Vec<Value>, invocations: Value) -> String {
     let value = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -90,6 +140,7 @@ pub fn render(report: &LintReport) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "invocations": invocations,
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -97,9 +148,20 @@ pub fn render(report: &LintReport) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
+/// The message, then the help on its own line.
+fn text(d: &Diagnostic) -> String {
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    text
+}
+
 /// A relative path as a URI reference (forward slashes, `./` dropped, spaces escaped).
 fn uri(path: &str) -> String {
     path.trim_start_matches("./")
+        .replace('\\', "/")
         .replace('%', "%25")
         .replace(' ', "%20")
 }
