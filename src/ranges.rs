@@ -75,6 +75,27 @@ pub const RATE: Number = Number::from_to(0.0, 1.0, "a probability from 0 to 1");
 pub const PATIENCE: Number = Number::above(0.0, "a number of seconds above 0, or null");
 /// An intent's relative weight.
 pub const WEIGHT: Number = Number::at_least(0.0, "0 or more");
+/// `arrivals.calls_per_hour`: the steady rate of calls.
+pub const CALLS_PER_HOUR: Number = Number::above(0.0, "a number of calls above 0");
+/// `arrivals.interval_minutes`: the length of one interval of a day.
+pub const INTERVAL_MINUTES: Number = Number::above(0.0, "a number of minutes above 0");
+/// One entry of `arrivals.calls`: calls arriving in an interval.
+pub const INTERVAL_CALLS: Number = Number::at_least(0.0, "0 or more calls");
+/// A queue's `agents` (one number, or one per interval).
+pub const AGENTS: Whole = Whole {
+    min: 0,
+    max: 1_000_000,
+};
+/// A queue's `handle_time` and the `misroute` handle time: mean seconds with an agent.
+pub const HANDLE_TIME: Number = Number::above(0.0, "a number of seconds above 0");
+/// A queue's `handle_cv`: the handle time's coefficient of variation.
+pub const HANDLE_CV: Number = Number::from_to(0.0, 10.0, "a number from 0 to 10");
+/// A queue's mean `patience` in seconds (`null`: callers never hang up in the queue).
+pub const QUEUE_PATIENCE: Number = Number::above(0.0, "a number of seconds above 0, or null");
+/// `service_level.answer_within`: seconds.
+pub const ANSWER_WITHIN: Number = Number::at_least(0.0, "0 or more seconds");
+/// `service_level.target` and occupancy caps: a share.
+pub const SHARE: Number = Number::from_to(0.0, 1.0, "a share from 0 to 1");
 /// A number option of a lint rule in `.ivr.yaml`.
 pub const RULE_OPTION: Number = Number::at_least(0.0, "a number, 0 or more");
 /// A whole-number option of a lint rule in `.ivr.yaml`.

@@ -195,6 +195,75 @@ pub fn intents() -> Value {
                     })),
                 },
             },
+            "arrivals": {
+                "type": "object",
+                "description": "How many calls reach the IVR: `calls_per_hour` (a steady stream), or `interval_minutes` with `calls` (a day in intervals), not both.",
+                "additionalProperties": false,
+                "properties": {
+                    "calls_per_hour": number(ranges::CALLS_PER_HOUR, json!({
+                        "description": "Calls per hour, arriving at random (Poisson).",
+                    })),
+                    "interval_minutes": number(ranges::INTERVAL_MINUTES, json!({
+                        "description": "Length of one interval of the day, in minutes (with `calls`).",
+                    })),
+                    "calls": {
+                        "type": "array",
+                        "minItems": 1,
+                        "description": "Calls arriving in each interval of the day (with `interval_minutes`).",
+                        "items": number(ranges::INTERVAL_CALLS, json!({})),
+                    },
+                },
+                "oneOf": [
+                    { "required": ["calls_per_hour"], "not": { "anyOf": [{ "required": ["calls"] }, { "required": ["interval_minutes"] }] } },
+                    { "required": ["interval_minutes", "calls"], "not": { "required": ["calls_per_hour"] } },
+                ],
+            },
+            "queues": {
+                "type": "object",
+                "description": "The agent queues, keyed by the name transfer nodes give in `queue` (`default` for a transfer without one).",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["agents", "handle_time"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "agents": {
+                            "description": "Agents taking calls: one number, or one per interval of `arrivals.calls`.",
+                            "anyOf": [
+                                whole(ranges::AGENTS, json!({})),
+                                { "type": "array", "items": whole(ranges::AGENTS, json!({})) },
+                            ],
+                        },
+                        "handle_time": number(ranges::HANDLE_TIME, json!({
+                            "description": "Mean seconds an agent spends on a call (above 0).",
+                        })),
+                        "handle_cv": number(ranges::HANDLE_CV, json!({
+                            "default": 1,
+                            "description": "Coefficient of variation of handle times: 1 exponential, else lognormal.",
+                        })),
+                        "patience": number(ranges::QUEUE_PATIENCE, json!({
+                            "type": ["number", "null"],
+                            "description": "Mean seconds a caller waits in this queue before hanging up (exponential), or `null`: never.",
+                        })),
+                    },
+                },
+            },
+            "service_level": {
+                "type": "object",
+                "description": "The service-level goal: `target` of calls answered within `answer_within` seconds.",
+                "additionalProperties": false,
+                "properties": {
+                    "answer_within": number(ranges::ANSWER_WITHIN, json!({ "default": 20, "description": "Seconds." })),
+                    "target": number(ranges::SHARE, json!({ "default": 0.8, "description": "A share from 0 to 1." })),
+                },
+            },
+            "misroute": {
+                "type": "object",
+                "description": "What a misrouted call costs the wrong agent.",
+                "additionalProperties": false,
+                "properties": {
+                    "handle_time": number(ranges::HANDLE_TIME, json!({ "default": 45, "description": "Seconds before the call is passed to the right queue." })),
+                },
+            },
         },
     })
 }

@@ -214,12 +214,31 @@ callers:
   patience: 600
   barge_in: true
   digit_time: 0.5
+arrivals:
+  interval_minutes: 30
+  calls: [100, 250.5, 0]
+queues:
+  general: { agents: [3, 8, 0], handle_time: 120, handle_cv: 0.8, patience: 180 }
+  default: { agents: 4, handle_time: 60, patience: null }
+service_level: { answer_within: 20, target: 0.8 }
+misroute: { handle_time: 45 }
+"#;
+
+/// The other way to give arrivals: a steady rate.
+const STEADY_INTENTS: &str = r#"
+intents: { general: 1 }
+arrivals: { calls_per_hour: 1000 }
+queues:
+  general: { agents: 38, handle_time: 120 }
 "#;
 
 #[test]
 fn the_everything_files_load_and_validate() {
     assert!(loads(EVERYTHING));
     assert!(loads(EVERYTHING_INTENTS));
+    assert!(loads(STEADY_INTENTS));
+    let errors = schema_errors(&ivr::schema::intents(), STEADY_INTENTS);
+    assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::menu(), EVERYTHING);
     assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::intents(), EVERYTHING_INTENTS);
@@ -259,6 +278,7 @@ fn every_schema_field_is_one_the_loader_accepts() {
     ] {
         let mut used = Vec::new();
         used_fields(&yaml_to_json(text), &mut used);
+        used_fields(&yaml_to_json(STEADY_INTENTS), &mut used);
         let mut known = Vec::new();
         schema_fields(&schema, &mut known);
         for field in &known {

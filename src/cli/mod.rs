@@ -21,6 +21,7 @@ mod report;
 mod rules;
 mod schema;
 mod sim;
+mod staff;
 
 /// Lint IVR phone menus written in YAML, and simulate callers going through them.
 #[derive(Debug, Parser)]
@@ -38,6 +39,8 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Compare two menu variants on the same callers (common random numbers).
     Compare(compare::CompareArgs),
+    /// Agents each queue needs: Erlang C / A from the exact share of calls reaching it.
+    Staff(staff::StaffArgs),
     /// Draw a menu as a diagram (Mermaid, Graphviz DOT or SVG), with where callers go on request.
     Graph(graph::GraphArgs),
     /// Write one self-contained HTML page about a menu: figures, flow diagram, findings, charts.
@@ -77,6 +80,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule(args) => rules::show(&args),
         Command::Sim(args) => sim::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Staff(args) => staff::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Schema(args) => schema::run(&args),

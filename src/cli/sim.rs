@@ -20,6 +20,10 @@ pub struct SimArgs {
     /// Solve the caller model exactly instead of sampling (no intervals, no quantiles).
     #[arg(long)]
     pub exact: bool,
+    /// Days simulated when the traffic file describes a day in intervals (each day starts
+    /// with empty queues; intervals come from the spread across days).
+    #[arg(long, default_value_t = crate::commands::sim::DEFAULT_DAYS, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub days: u32,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Human)]
     pub format: SimFormat,
@@ -58,6 +62,7 @@ pub fn run(args: &SimArgs) -> u8 {
         intents: args.intents.clone(),
         run: args.run.options(),
         exact: args.exact,
+        days: args.days,
         gates: args.checks.clone(),
         config: args.config.clone(),
         vary: args.vary.clone(),

@@ -10,6 +10,7 @@ pub mod lint;
 pub mod report;
 mod repository;
 pub mod sim;
+pub mod staff;
 
 use crate::diagnostic::Diagnostic;
 

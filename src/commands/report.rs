@@ -10,6 +10,7 @@ use crate::callers::CallerModel;
 use crate::diagnostic::Diagnostic;
 use crate::menu::Menu;
 use crate::sim::program::Program;
+use crate::sim::queues::QueuePlan;
 use crate::sim::report::SimReport;
 use crate::sim::run::RunOptions;
 
@@ -56,8 +57,11 @@ pub fn report(request: &ReportRequest, progress: &dyn Progress) -> Result<Report
         config: None,
         vary: Vec::new(),
         flow: FlowRequest::Overall,
+        days: super::sim::DEFAULT_DAYS,
     };
-    let (sim, tally) = run_with_flow_figures(&menu, &program, &sim_request, progress)?;
+    let plan = QueuePlan::compile(&menu, &intents);
+    let (sim, tally) =
+        run_with_flow_figures(&menu, &program, plan.as_ref(), &sim_request, progress)?;
     let overall = tally.overall();
     let levels: Vec<f64> = (0..100).map(|i| (i as f64 + 0.5) / 100.0).collect();
     let quantiles = |h: &crate::stats::TimeHistogram| -> Vec<f64> {

@@ -16,10 +16,15 @@ use crate::sim::flow::{
 };
 use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
 use crate::sim::program::Program;
+use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, Tally, run};
+use crate::sim::staffing::{StaffGoal, staff_report};
 use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
 use crate::yaml::Limits;
+
+/// Days simulated by default when the traffic file describes a day in intervals.
+pub const DEFAULT_DAYS: u32 = 20;
 
 /// What `ivr sim` was asked to do.
 #[derive(Clone, Debug)]
@@ -31,6 +36,8 @@ pub struct SimRequest {
     pub run: RunOptions,
     /// Solve exactly instead of sampling.
     pub exact: bool,
+    /// Days to simulate when the traffic file describes a day in intervals.
+    pub days: u32,
     /// `--check` expressions; when there are none, the config's `checks:` apply.
     pub gates: Vec<String>,
     /// `--config`: the config whose `checks:` apply (else the nearest `.ivr.yaml`).
@@ -102,10 +109,28 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     }
     let program = Program::compile(&menu, &intents);
     let gates = gather_gates(request, &program.intent_names)?;
-    let report = if request.flow == FlowRequest::None {
-        run_once(&menu, &program, request.exact, request.run, progress)?
+    let plan = QueuePlan::compile(&menu, &intents);
+    // With queues the menu's figures come from a run of `--calls` calls whatever the output
+    // (the flow run) and the queue figures from their own run, so every format agrees.
+    let report = if request.flow == FlowRequest::None && plan.is_none() {
+        run_once(
+            &menu,
+            &program,
+            plan.as_ref(),
+            request,
+            request.run,
+            progress,
+        )?
     } else {
-        run_with_flow_figures(&menu, &program, request, progress)?.0
+        let mut report =
+            run_with_flow_figures(&menu, &program, plan.as_ref(), request, progress)?.0;
+        if request.flow == FlowRequest::None {
+            report.flow = None;
+            for (_, figures) in &mut report.intents {
+                figures.flow = None;
+            }
+        }
+        report
     };
     let output = if gates.is_empty() {
         SimOutput::Report(report)
@@ -128,6 +153,7 @@ pub fn load_for_simulation(
     let menu = load_menu(menu_path, &limits)?;
     let intents = intents_for(menu_path, &menu, intents_path, &limits)?;
     check_simulable(&menu, &intents)?;
+    check_queues(&menu, &intents)?;
     Ok((menu, intents))
 }
 
@@ -149,6 +175,65 @@ pub(crate) fn intents_for(
         )
         .with_help("pass `--intents FILE`, or add `traffic: NAME.intents.yaml` to the menu")
         .into()),
+    }
+}
+
+/// Refuses a transfer to a queue the traffic file does not define, when it defines queues.
+pub(crate) fn check_queues(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
+    let traffic = &intents.traffic;
+    if traffic.queues.is_empty() {
+        return Ok(());
+    }
+    let defined: Vec<&str> = traffic
+        .queues
+        .iter()
+        .map(|q| q.name.value.as_str())
+        .collect();
+    let mut diagnostics = Vec::new();
+    for node in menu
+        .nodes
+        .iter()
+        .filter(|n| n.kind == crate::menu::NodeKind::Transfer)
+    {
+        let (name, span, label) = match &node.queue {
+            Some(q) => (q.value.as_str(), q.span, "this queue"),
+            None => (
+                crate::intents::traffic::DEFAULT_QUEUE,
+                node.id.span,
+                "a transfer without `queue` uses the queue `default`",
+            ),
+        };
+        if traffic.queue_index(name).is_some() {
+            continue;
+        }
+        let help = match crate::text::did_you_mean(name, defined.iter().copied()) {
+            Some(better) => format!(
+                "did you mean `{better}`? The traffic file defines: {}",
+                defined.join(", ")
+            ),
+            None => format!(
+                "add `{name}` under `queues:` in {}, or name one of its queues: {}",
+                intents.source.name(),
+                defined.join(", ")
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::input_error(
+                &menu.source,
+                span,
+                format!(
+                    "transfer `{}` sends callers to the queue `{name}`, which the traffic file does not define",
+                    node.id.value
+                ),
+                label,
+            )
+            .with_help(help),
+        );
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure { diagnostics })
     }
 }
 
@@ -179,13 +264,38 @@ pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Fail
 fn run_once(
     menu: &Menu,
     program: &Program,
-    exact: bool,
+    plan: Option<&QueuePlan>,
+    request: &SimRequest,
     options: RunOptions,
     progress: &dyn Progress,
 ) -> Result<SimReport, Failure> {
     let name = menu.source.name();
-    if exact {
-        return exact_report(&name, program).map_err(|error| exact_error(menu, error).into());
+    if request.exact {
+        let mut report = exact_report(&name, program).map_err(|error| exact_error(menu, error))?;
+        if let Some(plan) = plan {
+            report.queues_exact = Some(
+                staff_report(&name, program, plan, StaffGoal::default())
+                    .map_err(|error| exact_error(menu, error))?,
+            );
+        }
+        return Ok(report);
+    }
+    if let Some(plan) = plan {
+        progress.start(options.calls);
+        let (tally, queues) = run_with_queues(program, plan, options, request.days, &|calls| {
+            progress.advance(calls)
+        });
+        progress.finish();
+        let mut report = monte_carlo_report(
+            &name,
+            &program.intent_names,
+            &program.shares,
+            &tally,
+            queues.calls,
+            options.seed,
+        );
+        report.queues = Some(queue_report(plan, &queues));
+        return Ok(report);
     }
     progress.start(options.calls);
     let tally = run(program, options, &|calls| progress.advance(calls));
@@ -205,13 +315,14 @@ fn run_once(
 pub fn run_with_flow_figures(
     menu: &Menu,
     program: &Program,
+    plan: Option<&QueuePlan>,
     request: &SimRequest,
     progress: &dyn Progress,
 ) -> Result<(SimReport, Tally), Failure> {
     let names = FlowNames::of(menu);
     let by_intent = request.flow == FlowRequest::ByIntent;
     if request.exact {
-        let mut report = run_once(menu, program, true, request.run, progress)?;
+        let mut report = run_once(menu, program, plan, request, request.run, progress)?;
         let Some((overall, intents)) = exact_flow(program) else {
             return Ok((report, Tally::default()));
         };
@@ -249,6 +360,11 @@ pub fn run_with_flow_figures(
         report.flow = Some(monte_carlo_flow(program, &names, &overall));
     } else if let Some(flow) = flows.first() {
         report.flow = Some(monte_carlo_flow(program, &names, flow));
+    }
+    if plan.is_some() {
+        // The queue figures come from their own run, on the same streams (with a day in
+        // intervals its calls are the days' calls, not `--calls`, and it says how many).
+        report.queues = run_once(menu, program, plan, request, request.run, progress)?.queues;
     }
     Ok((report, tally))
 }
@@ -371,19 +487,27 @@ fn sweep(
         let mut varied = intents.clone();
         varied.callers = point.callers;
         let program = Program::compile(menu, &varied);
-        let report =
-            run_once(menu, &program, request.exact, request.run, progress).map_err(|mut f| {
-                let at: Vec<String> = point
-                    .values
-                    .iter()
-                    .map(|(p, v)| format!("{}={v}", p.path()))
-                    .collect();
-                f.diagnostics.push(Diagnostic::file_error(
-                    &menu.source.name(),
-                    format!("the sweep stopped at the point {}", at.join(", ")),
-                ));
-                f
-            })?;
+        let plan = QueuePlan::compile(menu, &varied);
+        let report = run_once(
+            menu,
+            &program,
+            plan.as_ref(),
+            request,
+            request.run,
+            progress,
+        )
+        .map_err(|mut f| {
+            let at: Vec<String> = point
+                .values
+                .iter()
+                .map(|(p, v)| format!("{}={v}", p.path()))
+                .collect();
+            f.diagnostics.push(Diagnostic::file_error(
+                &menu.source.name(),
+                format!("the sweep stopped at the point {}", at.join(", ")),
+            ));
+            f
+        })?;
         rows.push((point, report));
     }
     Ok(SimResult {

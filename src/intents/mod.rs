@@ -1,4 +1,7 @@
-//! The intents file: what callers want, how often, and how they behave.
+//! The intents file: what callers want, how often, and how they behave; and, in [`traffic`],
+//! how many calls arrive and the agent queues that take them after a transfer.
+
+pub mod traffic;
 
 use std::sync::Arc;
 
@@ -28,6 +31,8 @@ pub struct Intents {
     /// In file order.
     pub intents: Vec<Intent>,
     pub callers: CallerModel,
+    /// Arrivals, queues and service level (all optional).
+    pub traffic: traffic::Traffic,
     /// Intent index by name.
     by_name: std::collections::HashMap<String, usize>,
 }
@@ -44,6 +49,7 @@ impl Intents {
             source,
             intents,
             callers,
+            traffic: traffic::Traffic::default(),
             by_name,
         }
     }
@@ -58,7 +64,14 @@ impl Intents {
     }
 }
 
-const FILE_FIELDS: &[&str] = &["intents", "callers"];
+const FILE_FIELDS: &[&str] = &[
+    "intents",
+    "callers",
+    "arrivals",
+    "queues",
+    "service_level",
+    "misroute",
+];
 const INTENT_FIELDS: &[&str] = &["share", "complaint"];
 const CALLER_FIELDS: &[&str] = &[
     "mistake_rate",
@@ -93,15 +106,23 @@ pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResul
     let mut intents = Vec::new();
     let mut intents_span = Span::default();
     let mut callers = CallerModel::default();
+    let mut queues = traffic::Traffic::default();
     for field in r.fields(root, &shape)? {
         match field.name {
             "intents" => {
                 intents_span = r.value_span(field.key);
                 intents = read_intents(&r, field.value)?;
             }
+            "arrivals" => queues.arrivals = Some(traffic::read_arrivals(&r, field.value)?),
+            "queues" => queues.queues = traffic::read_queues(&r, field.value)?,
+            "service_level" => {
+                queues.service_level = traffic::read_service_level(&r, field.value)?;
+            }
+            "misroute" => queues.misroute_handle_time = traffic::read_misroute(&r, field.value)?,
             _ => callers = read_callers(&r, field.value)?,
         }
     }
+    traffic::check_shapes(&r, &queues)?;
     let total: f64 = intents.iter().map(|i| i.weight).sum();
     if total == 0.0 {
         return Err(r
@@ -124,7 +145,9 @@ pub fn intents_from_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResul
     for intent in &mut intents {
         intent.share = intent.weight / total;
     }
-    Ok(Intents::new(source.clone(), intents, callers))
+    let mut loaded = Intents::new(source.clone(), intents, callers);
+    loaded.traffic = queues;
+    Ok(loaded)
 }
 
 fn read_intents(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Intent>> {

@@ -26,6 +26,8 @@ pub static RULES: &[&Rule] = &[
     &prompt_key_mismatch::PROMPT_KEY_MISMATCH,
     &intent_coverage::INTENT_COVERAGE,
     &unused_traffic::UNUSED_TRAFFIC,
+    &undefined_queue::UNDEFINED_QUEUE,
+    &understaffed::UNDERSTAFFED,
     &unused_allow::UNUSED_ALLOW,
     &invalid_suppression::INVALID_SUPPRESSION,
 ];

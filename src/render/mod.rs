@@ -9,8 +9,10 @@ pub mod draw;
 pub mod gates;
 pub mod html;
 pub mod lint;
+pub mod queues;
 pub mod rules;
 pub mod sim;
+pub mod staff;
 pub mod svg;
 pub mod sweep;
 

@@ -46,6 +46,9 @@ pub fn csv(report: &SimReport) -> String {
     for (name, intent) in &report.intents {
         row(&mut out, name, intent.share, &intent.figures);
     }
+    if let Some(queues) = &report.queues {
+        out.push_str(&super::queues::csv(queues));
+    }
     out
 }
 
@@ -236,6 +239,13 @@ pub fn human(report: &SimReport) -> String {
             let _ = write!(out, " {:>8}", pct(g.outcomes.get(o)));
         }
         let _ = writeln!(out, " {:>7.2} {:>8.1}", g.inputs.mean, g.time.mean);
+    }
+    if let Some(queues) = &report.queues {
+        out.push_str(&super::queues::human(queues));
+    }
+    if let Some(queues) = &report.queues_exact {
+        out.push('\n');
+        out.push_str(&super::staff::human(queues));
     }
     // Columns left empty (no intervals with `--exact`) leave no trailing blanks.
     out.lines()

@@ -58,6 +58,8 @@ pub struct Call {
     pub inputs: u32,
     /// Seconds.
     pub time: f64,
+    /// The node the call ended at (the transfer node of an `agent` or `misrouted` call).
+    pub node: u32,
 }
 
 /// The visit cap: the call that would make visit 201 ends as `looped`.
@@ -66,6 +68,7 @@ pub const MAX_VISITS: u32 = 200;
 /// The caller's state along the call.
 struct Caller {
     time: f64,
+    at: u32,
     inputs: u32,
     /// Remaining patience in seconds (infinite when callers never give up).
     patience: f64,
@@ -89,6 +92,7 @@ impl Caller {
             outcome,
             inputs: self.inputs,
             time: self.time,
+            node: self.at,
         }
     }
 }
@@ -119,6 +123,7 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
     };
     let mut caller = Caller {
         time: 0.0,
+        at: program.entry,
         inputs: 0,
         patience,
     };
@@ -137,6 +142,7 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         }
         flow.visit(at);
         let node = &program.nodes[at as usize];
+        caller.at = at;
         let next = match node.kind {
             NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng, flow),
             NodeKind::Input => visit_input(program, at, &mut caller, rng, flow),

@@ -511,6 +511,8 @@ pub fn exact_report_within(
             })
             .collect(),
         flow: None,
+        queues: None,
+        queues_exact: None,
     })
 }
 

@@ -16,8 +16,10 @@ pub mod exact;
 pub mod flow;
 pub mod gates;
 pub mod program;
+pub mod queues;
 pub mod report;
 pub mod run;
+pub mod staffing;
 pub mod sweep;
 
 /// Why a gate or a sweep the user wrote cannot be used: a message and, perhaps, what to do

@@ -114,6 +114,12 @@ pub struct SimReport {
     /// Where callers go: `nodes` and `edges` (when an output asks for them).
     #[serde(flatten)]
     pub flow: Option<Flow>,
+    /// The agent queues after the transfer, when the traffic file has `arrivals` and `queues`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queues: Option<super::queues::QueueReport>,
+    /// With `--exact`: Erlang C / A for each queue, from the exact share of calls joining it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queues_exact: Option<super::staffing::StaffReport>,
 }
 
 /// Serialises `(name, value)` pairs as a JSON object in their order (intents file order).
@@ -212,5 +218,7 @@ pub fn monte_carlo_report(
             })
             .collect(),
         flow: None,
+        queues: None,
+        queues_exact: None,
     }
 }

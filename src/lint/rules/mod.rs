@@ -16,6 +16,8 @@ pub mod prompt_length;
 pub mod reentry;
 pub mod self_service_depth;
 pub mod too_many_options;
+pub mod undefined_queue;
+pub mod understaffed;
 pub mod unknown_target;
 pub mod unreachable_node;
 pub mod unused_allow;

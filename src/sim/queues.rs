@@ -1,0 +1,644 @@
+//! Calls carried past the transfer into the agent queues.
+//!
+//! The IVR part of each call is simulated exactly as without queues, block by block on any
+//! number of threads (block `b` of day `d` draws from its own stream; day 0 is the stream the
+//! IVR simulation uses). The blocks of a chunk are then fed, in call order, on one thread, to
+//! the queue stage ([`crate::queue::stage`]) with the call's arrival time, queue patience and
+//! handle time from their own streams. Only a chunk of blocks is held at a time, so memory does
+//! not grow with `--calls`, and the figures do not depend on `--threads`.
+
+use rand_distr::Distribution as _;
+use rand_distr::weighted::WeightedAliasIndex;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::engine::{Call as IvrCall, Outcome as IvrOutcome, simulate_call};
+use super::program::Program;
+use super::report::{Distribution, ordered_map};
+use super::run::{BLOCK, RunOptions, Tally, call_rng, record};
+use crate::intents::Intents;
+use crate::intents::traffic::{Arrivals, DEFAULT_QUEUE};
+use crate::menu::graph::MenuGraph;
+use crate::menu::{Menu, NodeKind};
+use crate::queue::stage::{
+    Call, Counting, Fate, Offer, Outcome, Stage, StageConfig, StageTally, Transfer,
+};
+use crate::queue::streams::{
+    ArrivalClock, ArrivalRate, CallDrawSequence, HandleTime, Stream, patience, stream_rng,
+    to_micros,
+};
+use crate::queue::tally::{QueueTally, batch_means};
+use crate::stats::{Interval, Sums, TimeHistogram, t_quantile};
+
+/// Steady state: calls arriving in the first hour are simulated but not counted.
+pub const WARM_UP_SECONDS: f64 = 3600.0;
+/// Steady state: counted calls are cut into this many batches (batch means).
+pub const BATCHES: u32 = 32;
+/// A queue id meaning "no queue" (a transfer to a queue the traffic file lacks).
+pub const NO_QUEUE: u32 = u32::MAX;
+
+/// The queues of a menu and its traffic file, compiled for the run.
+#[derive(Clone, Debug)]
+pub struct QueuePlan {
+    pub names: Vec<String>,
+    /// Per node: the queue a transfer node sends callers to ([`NO_QUEUE`] otherwise).
+    node_queue: Vec<u32>,
+    /// Per intent: the queue of its right transfer node ([`NO_QUEUE`] when there is none).
+    right_queue: Vec<u32>,
+    pub handle: Vec<HandleTime>,
+    pub patience: Vec<Option<f64>>,
+    /// Agents per queue (one number, or one per interval).
+    pub agents: Vec<Vec<u32>>,
+    pub arrivals: Arrivals,
+    pub answer_within: f64,
+    pub target: f64,
+    pub misroute_handle: f64,
+}
+
+impl QueuePlan {
+    /// The plan, when the traffic file has `arrivals` and `queues`.
+    pub fn compile(menu: &Menu, intents: &Intents) -> Option<QueuePlan> {
+        let traffic = &intents.traffic;
+        let arrivals = traffic.arrivals.as_ref()?.value.clone();
+        if traffic.queues.is_empty() {
+            return None;
+        }
+        let intervals = arrivals.intervals().unwrap_or(1);
+        let queue_of = |node: &crate::menu::Node| {
+            let name = node
+                .queue
+                .as_ref()
+                .map_or(DEFAULT_QUEUE, |q| q.value.as_str());
+            traffic.queue_index(name).map_or(NO_QUEUE, |i| i as u32)
+        };
+        let node_queue: Vec<u32> = menu
+            .nodes
+            .iter()
+            .map(|n| {
+                if n.kind == NodeKind::Transfer {
+                    queue_of(n)
+                } else {
+                    NO_QUEUE
+                }
+            })
+            .collect();
+        // The right transfer node of an intent: the one serving it by name fewest inputs from
+        // the entry (ties: first in the file), else the nearest one serving everyone.
+        let graph = MenuGraph::build(menu);
+        let depth = graph.inputs_from_entry();
+        let nearest = |serves: &dyn Fn(&crate::menu::Node) -> bool| {
+            menu.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind == NodeKind::Transfer && serves(n))
+                .min_by_key(|(i, _)| depth.inputs[graph.vertex(crate::menu::NodeId(*i)).index()])
+                .map(|(i, _)| i)
+        };
+        let right_queue = intents
+            .intents
+            .iter()
+            .map(|intent| {
+                let name = intent.name.value.as_str();
+                nearest(&|n| n.serves().any(|s| s == name))
+                    .or_else(|| nearest(&|n| n.serves_everyone()))
+                    .map_or(NO_QUEUE, |i| node_queue[i])
+            })
+            .collect();
+        Some(QueuePlan {
+            names: traffic
+                .queues
+                .iter()
+                .map(|q| q.name.value.clone())
+                .collect(),
+            node_queue,
+            right_queue,
+            handle: traffic
+                .queues
+                .iter()
+                .map(|q| HandleTime {
+                    mean: q.handle_time,
+                    cv: q.handle_cv,
+                })
+                .collect(),
+            patience: traffic.queues.iter().map(|q| q.patience).collect(),
+            agents: traffic
+                .queues
+                .iter()
+                .map(|q| (0..intervals).map(|k| q.agents.value.at(k)).collect())
+                .collect(),
+            arrivals,
+            answer_within: traffic.service_level.answer_within,
+            target: traffic.service_level.target,
+            misroute_handle: traffic.misroute_handle_time,
+        })
+    }
+
+    /// The queue transfer node `node` sends callers to ([`NO_QUEUE`]: none).
+    pub fn node_queue(&self, node: usize) -> u32 {
+        self.node_queue[node]
+    }
+
+    /// The queue of an intent's right transfer node ([`NO_QUEUE`]: none).
+    pub fn right_queue(&self, intent: usize) -> u32 {
+        self.right_queue[intent]
+    }
+
+    /// The queue an IVR call joins first and, for a misrouted one, where it goes next.
+    fn offer(
+        &self,
+        intent: usize,
+        call: &IvrCall,
+        draws: &crate::queue::streams::CallDraws,
+    ) -> Option<Offer> {
+        if !call.outcome.reached_agent() {
+            return None;
+        }
+        let queue = self.node_queue[call.node as usize];
+        if queue == NO_QUEUE {
+            return None;
+        }
+        let right = self.right_queue[intent];
+        let transfer = (call.outcome == IvrOutcome::Misrouted
+            && right != NO_QUEUE
+            && right != queue)
+            .then(|| Transfer {
+                queue: right,
+                patience: patience(self.patience[right as usize], draws.patience[1]),
+            });
+        let served_by = if transfer.is_some() { right } else { queue };
+        Some(Offer {
+            ivr: to_micros(call.time),
+            queue,
+            patience: patience(self.patience[queue as usize], draws.patience[0]),
+            handle: self.handle[served_by as usize].sample(draws),
+            transfer,
+            tag: intent as u32,
+        })
+    }
+}
+
+/// End-to-end counts over the counted calls of one period (a batch, or a day).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EndToEndTally {
+    pub calls: u64,
+    /// Answered by the agent their intent needs.
+    pub answered: u64,
+    pub answered_in_time: u64,
+    pub abandoned_ivr: u64,
+    pub abandoned_queue: u64,
+    pub transferred: u64,
+    pub time_to_answer: Sums,
+    pub time_to_answer_histogram: TimeHistogram,
+}
+
+impl EndToEndTally {
+    fn merge(&mut self, other: &EndToEndTally) {
+        self.calls += other.calls;
+        self.answered += other.answered;
+        self.answered_in_time += other.answered_in_time;
+        self.abandoned_ivr += other.abandoned_ivr;
+        self.abandoned_queue += other.abandoned_queue;
+        self.transferred += other.transferred;
+        self.time_to_answer.merge(&other.time_to_answer);
+        self.time_to_answer_histogram
+            .merge(&other.time_to_answer_histogram);
+    }
+
+    fn share(&self, count: u64) -> Option<f64> {
+        (self.calls > 0).then(|| count as f64 / self.calls as f64)
+    }
+}
+
+/// Everything a run through the queues counted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueRunTally {
+    /// Per queue and period, over the whole run (periods: batches, or intervals of a day).
+    pub stage: StageTally,
+    /// Steady state: per batch; days: per day (per queue and interval tallies in `days`).
+    pub end_to_end: Vec<EndToEndTally>,
+    /// Days: each day's stage tally (for the spread across days). Empty in steady state.
+    pub days: Vec<StageTally>,
+    /// Calls fed to the stage (counted or not).
+    pub calls: u64,
+}
+
+/// The IVR part of the calls of one block: (intent, call), in call order.
+fn ivr_block(
+    program: &Program,
+    pick: &WeightedAliasIndex<f64>,
+    seed: u64,
+    day: u32,
+    block: u64,
+) -> Vec<(u32, IvrCall)> {
+    let mut stream = stream_rng(seed, Stream::Ivr, day, block);
+    (0..BLOCK)
+        .map(|_| {
+            let mut rng = call_rng(&mut stream);
+            let intent = pick.sample(&mut rng);
+            (intent as u32, simulate_call(program, intent, &mut rng))
+        })
+        .collect()
+}
+
+/// Runs the calls through the IVR and the queues: `options.calls` calls in steady state, or
+/// `days` days of intervals. The IVR figures (`Tally`) count every call simulated.
+pub fn run_with_queues(
+    program: &Program,
+    plan: &QueuePlan,
+    options: RunOptions,
+    days: u32,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Tally, QueueRunTally) {
+    let mut ivr = Tally::new(program.shares.len());
+    let mut result = QueueRunTally::default();
+    let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
+        return (ivr, result);
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .ok();
+    let chunk = pool
+        .as_ref()
+        .map_or(1, rayon::ThreadPool::current_num_threads)
+        .max(1) as u64
+        * 2;
+    let (rate, counting, day_count, limit) = match &plan.arrivals {
+        Arrivals::PerHour(per_hour) => (
+            ArrivalRate::Constant {
+                calls_per_hour: *per_hour,
+            },
+            Counting::Steady {
+                warm_up: to_micros(WARM_UP_SECONDS),
+                calls: options.calls,
+                batches: BATCHES,
+            },
+            1,
+            Some(options.calls),
+        ),
+        Arrivals::Day {
+            interval_minutes,
+            calls,
+        } => (
+            ArrivalRate::Intervals {
+                interval: interval_minutes * 60.0,
+                calls: calls.clone(),
+            },
+            Counting::Day {
+                interval: to_micros(interval_minutes * 60.0),
+            },
+            days.max(1),
+            None,
+        ),
+    };
+    let steady = limit.is_some();
+    let mut draws = CallDrawSequence::new(options.seed, 0);
+    for day in 0..day_count {
+        if day > 0 {
+            draws = draws.following_day();
+        }
+        let config = StageConfig {
+            agents: plan.agents.clone(),
+            answer_within: to_micros(plan.answer_within),
+            misroute_handle: to_micros(plan.misroute_handle),
+            counting,
+        };
+        let Ok(mut stage) = Stage::new(config) else {
+            return (ivr, result);
+        };
+        let periods = if steady { BATCHES as usize } else { 1 };
+        // The sink and the feeding loop both count into it.
+        let e2e = std::cell::RefCell::new(vec![EndToEndTally::default(); periods]);
+        let answer_within = to_micros(plan.answer_within);
+        let mut sink = |o: Outcome| {
+            let Some(batch) = o.batch else { return };
+            let period = if steady { batch as usize } else { 0 };
+            let mut e2e = e2e.borrow_mut();
+            let t = &mut e2e[period.min(periods - 1)];
+            t.transferred += u64::from(o.transferred);
+            match o.fate {
+                Fate::Answered { .. } => {
+                    t.answered += 1;
+                    if let Some(time) = o.time_to_answer() {
+                        t.time_to_answer.record(time);
+                        t.time_to_answer_histogram.record(time);
+                        // Time to answer counted from arrival, IVR included.
+                        t.answered_in_time += u64::from(time <= answer_within);
+                    }
+                }
+                Fate::Abandoned { .. } => t.abandoned_queue += 1,
+                Fate::Unserved { .. } => {}
+            }
+        };
+        let mut clock = ArrivalClock::new(rate.clone());
+        let mut fed: u64 = 0;
+        let mut block = 0u64;
+        let mut day_over = false;
+        while !day_over {
+            let blocks: Vec<u64> = (block..block + chunk).collect();
+            block += chunk;
+            let simulate = || {
+                blocks
+                    .par_iter()
+                    .map(|&b| ivr_block(program, &pick, options.seed, day, b))
+                    .collect::<Vec<_>>()
+            };
+            let calls = match &pool {
+                Some(pool) => pool.install(simulate),
+                None => simulate(),
+            };
+            for block_calls in calls {
+                let before = fed;
+                for (intent, call) in block_calls {
+                    if limit.is_some_and(|l| fed >= l) {
+                        day_over = true;
+                        break;
+                    }
+                    let call_draws = draws.next().unwrap_or_else(|| unreachable!());
+                    let Some(arrival) = clock.next_arrival(call_draws.gap) else {
+                        day_over = true;
+                        break;
+                    };
+                    fed += 1;
+                    record(&mut ivr.intents[intent as usize], &call);
+                    let offer = plan.offer(intent as usize, &call, &call_draws);
+                    let batch = stage.feed(Call { arrival, offer }, &mut sink);
+                    if let Some(b) = batch {
+                        let period = if steady { b as usize } else { 0 };
+                        let mut e2e = e2e.borrow_mut();
+                        let t = &mut e2e[period.min(periods - 1)];
+                        t.calls += 1;
+                        t.abandoned_ivr += u64::from(call.outcome == IvrOutcome::Abandoned);
+                    }
+                }
+                progress(fed - before);
+                if day_over {
+                    break;
+                }
+            }
+        }
+        let tally = stage.finish(&mut sink);
+        let e2e = e2e.into_inner();
+        result.calls += fed;
+        if result.stage.queues.is_empty() {
+            result.stage = tally.clone();
+        } else {
+            result.stage.merge(&tally);
+        }
+        if steady {
+            result.end_to_end = e2e;
+        } else {
+            result.days.push(tally);
+            let mut whole = EndToEndTally::default();
+            for t in &e2e {
+                whole.merge(t);
+            }
+            result.end_to_end.push(whole);
+        }
+    }
+    (ivr, result)
+}
+
+/// A 95% interval around `value` (the figure over the whole run) from the spread of its
+/// independent replicates (batches or days). The one place queue intervals are made, so a
+/// better interval serves every figure at once.
+pub fn replicate_interval(
+    value: Option<f64>,
+    replicates: impl IntoIterator<Item = Option<f64>>,
+) -> Option<Interval> {
+    let value = value?;
+    let estimate = batch_means(replicates)?;
+    // Student t on the replicates (batches or days): few replicates widen the interval.
+    let half = t_quantile(estimate.batches as u64 - 1) * estimate.standard_error;
+    Some(Interval::closed(value - half, value + half))
+}
+
+/// A figure and its interval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Estimate {
+    pub value: Option<f64>,
+    pub ci95: Option<Interval>,
+}
+
+/// Wait of answered calls, seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Wait {
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+/// A queue's (or all queues') figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct QueueFigures {
+    /// Calls that joined the queue (first joins and joins after a misroute).
+    pub offered: u64,
+    pub answered: u64,
+    pub service_level: Estimate,
+    pub asa: Estimate,
+    pub p_wait: Estimate,
+    pub abandoned: Estimate,
+    pub occupancy: Estimate,
+    pub wait: Wait,
+}
+
+type Figure = fn(&QueueTally) -> Option<f64>;
+const FIGURES: [Figure; 5] = [
+    QueueTally::service_level,
+    QueueTally::asa,
+    QueueTally::p_wait,
+    QueueTally::abandoned_share,
+    QueueTally::occupancy,
+];
+
+/// Figures of `total`, with intervals from its replicates.
+fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures {
+    let estimate = |i: usize| {
+        let value = FIGURES[i](total);
+        Estimate {
+            value,
+            ci95: replicate_interval(value, replicates.iter().map(FIGURES[i])),
+        }
+    };
+    QueueFigures {
+        offered: total.offered,
+        answered: total.answered,
+        service_level: estimate(0),
+        asa: estimate(1),
+        p_wait: estimate(2),
+        abandoned: estimate(3),
+        occupancy: estimate(4),
+        wait: Wait {
+            mean: total.asa(),
+            p50: total.wait_quantile(0.5),
+            p90: total.wait_quantile(0.9),
+            p99: total.wait_quantile(0.99),
+        },
+    }
+}
+
+/// One interval of a day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct IntervalFigures {
+    /// Minutes from the start of the day.
+    pub start_minutes: f64,
+    pub overall: QueueFigures,
+    #[serde(serialize_with = "ordered_map")]
+    pub queues: Vec<(String, QueueFigures)>,
+}
+
+/// Per call, from arrival to the right agent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EndToEnd {
+    /// Calls counted.
+    pub calls: u64,
+    /// Share answered by the agent their intent needs.
+    pub answered: Estimate,
+    /// Share that hung up, in the IVR or in a queue.
+    pub abandoned_total: Estimate,
+    /// Share answered by a wrong agent and transferred.
+    pub transferred: Estimate,
+    /// Seconds from arrival to the right agent's answer, over answered calls.
+    pub time_to_answer: Option<Distribution>,
+    /// Share of answered calls whose time to answer is within `answer_within`.
+    pub time_to_answer_within: Option<f64>,
+}
+
+/// The queue part of a simulation report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueueReport {
+    /// `steady` (calls per hour, first hour not counted) or `day` (intervals).
+    pub mode: &'static str,
+    /// Days simulated (day mode).
+    pub days: Option<u32>,
+    pub answer_within: f64,
+    pub target: f64,
+    pub overall: QueueFigures,
+    #[serde(serialize_with = "ordered_map")]
+    pub queues: Vec<(String, QueueFigures)>,
+    pub end_to_end: EndToEnd,
+    /// Per interval of the day (day mode).
+    pub intervals: Option<Vec<IntervalFigures>>,
+}
+
+const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
+
+/// The report of a run through the queues.
+pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
+    let steady = tally.days.is_empty();
+    let queue_count = plan.names.len();
+    // Replicates of queue q (None: all queues) over period p (None: all periods).
+    let replicates = |q: Option<usize>, p: Option<usize>| -> Vec<QueueTally> {
+        let pick = |stage: &StageTally| -> QueueTally {
+            let mut t = QueueTally::default();
+            for (qi, periods) in stage.queues.iter().enumerate() {
+                if q.is_some_and(|q| q != qi) {
+                    continue;
+                }
+                for (pi, x) in periods.iter().enumerate() {
+                    if p.is_none_or(|p| p == pi) {
+                        t.merge(x);
+                    }
+                }
+            }
+            t
+        };
+        if steady {
+            // Batches are the periods of the one stage tally.
+            let batches = tally.stage.queues.first().map_or(0, Vec::len);
+            (0..batches)
+                .map(|b| {
+                    let mut t = QueueTally::default();
+                    for (qi, periods) in tally.stage.queues.iter().enumerate() {
+                        if q.is_none_or(|q| q == qi) {
+                            t.merge(&periods[b]);
+                        }
+                    }
+                    t
+                })
+                .collect()
+        } else {
+            tally.days.iter().map(pick).collect()
+        }
+    };
+    let total = |q: Option<usize>, p: Option<usize>| -> QueueTally {
+        let mut t = QueueTally::default();
+        for (qi, periods) in tally.stage.queues.iter().enumerate() {
+            if q.is_some_and(|q| q != qi) {
+                continue;
+            }
+            for (pi, x) in periods.iter().enumerate() {
+                if p.is_none_or(|p| p == pi) {
+                    t.merge(x);
+                }
+            }
+        }
+        t
+    };
+    let figures = |q, p| queue_figures(&total(q, p), &replicates(q, p));
+    let intervals = match &plan.arrivals {
+        Arrivals::Day {
+            interval_minutes,
+            calls,
+        } => Some(
+            (0..calls.len())
+                .map(|k| IntervalFigures {
+                    start_minutes: k as f64 * interval_minutes,
+                    overall: figures(None, Some(k)),
+                    queues: (0..queue_count)
+                        .map(|q| (plan.names[q].clone(), figures(Some(q), Some(k))))
+                        .collect(),
+                })
+                .collect(),
+        ),
+        Arrivals::PerHour(_) => None,
+    };
+    let mut e2e = EndToEndTally::default();
+    for t in &tally.end_to_end {
+        e2e.merge(t);
+    }
+    let e2e_estimate = |count: fn(&EndToEndTally) -> u64| {
+        let value = e2e.share(count(&e2e));
+        Estimate {
+            value,
+            ci95: replicate_interval(value, tally.end_to_end.iter().map(|t| t.share(count(t)))),
+        }
+    };
+    let time_to_answer = (e2e.time_to_answer.n > 0).then(|| {
+        let mean = e2e.time_to_answer.mean_interval(1e6);
+        let hist = &e2e.time_to_answer_histogram;
+        let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
+        let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));
+        Distribution {
+            mean: mean.map_or(0.0, |m| m.0),
+            mean_ci95: mean.and_then(|m| m.1),
+            p50,
+            p90,
+            p99,
+            p50_ci95: c50,
+            p90_ci95: c90,
+            p99_ci95: c99,
+        }
+    });
+    QueueReport {
+        mode: if steady { "steady" } else { "day" },
+        days: (!steady).then_some(tally.days.len() as u32),
+        answer_within: plan.answer_within,
+        target: plan.target,
+        overall: figures(None, None),
+        queues: (0..queue_count)
+            .map(|q| (plan.names[q].clone(), figures(Some(q), None)))
+            .collect(),
+        end_to_end: EndToEnd {
+            calls: e2e.calls,
+            answered: e2e_estimate(|t| t.answered),
+            abandoned_total: e2e_estimate(|t| t.abandoned_ivr + t.abandoned_queue),
+            transferred: e2e_estimate(|t| t.transferred),
+            time_to_answer,
+            time_to_answer_within: (e2e.answered > 0)
+                .then(|| e2e.answered_in_time as f64 / e2e.answered as f64),
+        },
+        intervals,
+    }
+}
