@@ -203,6 +203,26 @@ impl Histogram<LogMillis> {
     }
 }
 
+impl Histogram<LogMillis> {
+    /// How many recorded times are at most `micros`: `(surely, possibly)`. A bucket wholly at
+    /// or below the bound counts in both; the one bucket straddling it (the bound is known to
+    /// a millisecond, a bucket is up to 1/128 of its times wide) counts in `possibly` only.
+    pub fn count_at_most(&self, micros: u64) -> (u64, u64) {
+        let (mut surely, mut possibly) = (0, 0);
+        for (i, c) in self.buckets() {
+            let (lo, hi) = bucket_range(i);
+            // Times are bucketed by whole milliseconds: the bucket holds `[lo, hi)` ms.
+            if hi * 1000 <= micros + 1 {
+                surely += c;
+            }
+            if lo * 1000 <= micros {
+                possibly += c;
+            }
+        }
+        (surely, possibly)
+    }
+}
+
 /// The reported value of a time bucket, in seconds: its midpoint (its only value below 256 ms).
 pub fn midpoint_seconds(index: usize) -> f64 {
     let (lo, hi) = bucket_range(index);
@@ -280,6 +300,19 @@ pub fn to_micros(seconds: f64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_times_at_most_a_bound_surely_and_possibly() {
+        let mut t = TimeHistogram::default();
+        for micros in [100_000, 30_000_000, 30_050_000, 40_000_000] {
+            t.record(micros as u64);
+        }
+        // 30 s and 30.05 s share the bucket [29.952 s, 30.080 s): both are possibly within 30 s.
+        assert_eq!(t.count_at_most(30_000_000), (1, 3));
+        assert_eq!(t.count_at_most(31_000_000), (3, 3));
+        assert_eq!(t.count_at_most(50_000), (0, 0));
+        assert_eq!(t.count_at_most(100_000), (0, 1));
+        assert_eq!(t.count_at_most(100_999), (1, 1));
+    }
     use super::*;
 
     #[test]

@@ -318,3 +318,75 @@ fn csv_has_a_row_per_scope_with_units_in_the_column_names() {
         assert_eq!(row.len(), header.len(), "{row:?}");
     }
 }
+
+#[test]
+fn time_to_agent_is_compared_as_b_mean_minus_a_mean_over_the_calls_reaching_a_person() {
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "compare",
+            "menus/retail-bank.yaml",
+            "docs/what-if/short-greeting.yaml",
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let sampled = json(&ivr(&args(&["--calls", "20000", "--seed", "1"])));
+    let (d, [lo, hi], _) = diff(&sampled, &["time_to_agent", "mean"]);
+    let mean = |side: &str| {
+        sampled[side]["overall"]["time_to_agent"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((d - (mean("b") - mean("a"))).abs() < 1e-9, "{d}");
+    assert!(lo < d && d < hi, "[{lo}, {hi}]");
+    // Its interval covers the exact difference.
+    let exact = json(&ivr(&args(&["--exact"])));
+    let (truth, _, significant) = diff(&exact, &["time_to_agent", "mean"]);
+    assert!(!significant);
+    assert!(lo <= truth && truth <= hi, "{truth} not in [{lo}, {hi}]");
+    // Every intent has the figure too.
+    for (name, scope) in sampled["diff"]["intents"].as_object().unwrap() {
+        assert!(scope["time_to_agent"]["mean"].is_object(), "{name}");
+    }
+}
+
+#[test]
+fn time_to_agent_is_in_the_human_table_and_the_csv() {
+    let run = |format: &'static str| {
+        ivr(&[
+            "compare",
+            "menus/retail-bank.yaml",
+            "docs/what-if/short-greeting.yaml",
+            "--calls",
+            "2000",
+            "--seed",
+            "1",
+            "--format",
+            format,
+        ])
+    };
+    let human = run("human").stdout;
+    assert!(human.contains("\n  to agent mean (s) "), "{human}");
+    let csv = run("csv").stdout;
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for column in [
+        "time_to_agent_mean_a_s",
+        "time_to_agent_mean_b_s",
+        "time_to_agent_mean_diff_s",
+        "time_to_agent_mean_diff_low_s",
+        "time_to_agent_mean_diff_high_s",
+        "time_to_agent_mean_significant",
+    ] {
+        assert!(header.contains(&column), "{column} in {header:?}");
+    }
+    let json = json(&run("json"));
+    let at = header
+        .iter()
+        .position(|c| *c == "time_to_agent_mean_diff_s")
+        .unwrap();
+    let overall: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let (d, _, _) = diff(&json, &["time_to_agent", "mean"]);
+    assert!((overall[at].parse::<f64>().unwrap() - d).abs() < 1e-5);
+}

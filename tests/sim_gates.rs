@@ -724,3 +724,80 @@ fn a_sum_of_shares_is_one_share_with_its_own_interval() {
         "{check}"
     );
 }
+
+#[test]
+fn the_share_reaching_a_person_within_a_bound_is_a_gate() {
+    // In the fixture every call reaching a person does so in at most 11 s, none in half a
+    // second; 8 s is a time some calls take, so the bucket holding it straddles the bound.
+    let out = ivr(&[
+        "sim",
+        SMALL,
+        "--calls",
+        "2000",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        "--check",
+        "time_to_agent.within(30)>=0.8",
+        "--check",
+        "time_to_agent.within(0.5) >= 0.8",
+        "--check",
+        "time_to_agent.within(8) >= 0.8",
+        "--check",
+        "intent.complaint.time_to_agent.within(30) >= 0.8",
+    ]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let json: Value = out.json();
+    let reached = json["overall"]["calls_to_agent"].as_u64().unwrap();
+    let checks = &json["checks"];
+    assert_eq!(checks[0]["expr"], "time_to_agent.within(30) >= 0.8");
+    // Its calls are those reaching a person, and its interval is Wilson's from their count.
+    assert_eq!(checks[0]["calls"].as_u64(), Some(reached));
+    assert_eq!(checks[0]["value"].as_f64(), Some(1.0));
+    assert!(checks[0]["ci95"][0].as_f64().unwrap() > 0.99);
+    let verdicts: Vec<&str> = (0..4)
+        .map(|i| checks[i]["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["pass", "fail", "inconclusive", "pass"]);
+    let (lo, hi) = (
+        checks[2]["ci95"][0].as_f64().unwrap(),
+        checks[2]["ci95"][1].as_f64().unwrap(),
+    );
+    let value = checks[2]["value"].as_f64().unwrap();
+    assert!(
+        lo < value && value < hi && lo < 0.8 && 0.8 < hi,
+        "{}",
+        checks[2]
+    );
+    assert_eq!(
+        json["checks"][3]["calls"],
+        json["intents"]["complaint"]["calls_to_agent"]
+    );
+}
+
+#[test]
+fn the_share_within_a_bound_is_refused_under_exact_and_when_malformed() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--exact", "--check", "time_to_agent.within(30) >= 0.8"],
+            "the exact solver computes their mean only",
+        ),
+        (
+            &["--check", "time_to_agent.within(30) >= 80"],
+            "write 80% as 0.8",
+        ),
+        (
+            &["--check", "time_to_agent.within(soon) >= 0.8"],
+            "unknown figure `time_to_agent.within(soon)`",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["sim", SMALL, "--calls", "100"];
+        all.extend_from_slice(args);
+        let out = ivr(&all);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stdout);
+        let err = out.stderr_unwrapped();
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}

@@ -26,6 +26,7 @@ pub fn csv(report: &CompareReport) -> String {
             "time_p50_s",
             "time_p90_s",
             "time_p99_s",
+            "time_to_agent_mean_s",
         ]
         .map(String::from),
     );
@@ -83,6 +84,12 @@ pub fn csv(report: &CompareReport) -> String {
         push(a.time.p50, b.time.p50, d.time.p50, 1.0);
         push(a.time.p90, b.time.p90, d.time.p90, 1.0);
         push(a.time.p99, b.time.p99, d.time.p99, 1.0);
+        push(
+            a.time_to_agent.map(|t| t.mean),
+            b.time_to_agent.map(|t| t.mean),
+            d.time_to_agent.mean,
+            1.0,
+        );
         out.push_str(&cells.join(","));
         out.push('\n');
     };
@@ -175,6 +182,17 @@ fn scope_rows(out: &mut String, a: &Figures, b: &Figures, d: &ScopeDiff) {
             out,
             "  {:<18} {:>9.1} {:>9.1} {:>11}  {}",
             "time p90 (s)", x, y, text, ci
+        );
+    }
+    // Over the calls reaching a person in each menu: absent where either menu has none.
+    if let (Some(x), Some(y), Some(diff)) =
+        (&a.time_to_agent, &b.time_to_agent, d.time_to_agent.mean)
+    {
+        let (text, ci) = diff_text(&diff, 1.0, 1);
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>9.1} {:>9.1} {:>11}  {}",
+            "to agent mean (s)", x.mean, y.mean, text, ci
         );
     }
 }

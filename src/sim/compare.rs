@@ -16,11 +16,11 @@ use serde::Serialize;
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport};
-use super::run::{BLOCK, RunOptions, Tally, block_rng, call_rng, record, run_blocks};
+use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, record, run_blocks};
 use crate::stats::bootstrap::{group_count, group_of, quantile_differences};
 use crate::stats::{
-    IntHistogram, Interval, Sign, TimeHistogram, mean_interval, midpoint_seconds,
-    paired_share_difference, to_micros,
+    IntHistogram, Interval, Sign, Sums, TimeHistogram, mean_interval, midpoint_seconds,
+    paired_share_difference, t_quantile, to_micros,
 };
 
 /// Exact sums of paired differences (in whole units: µs, inputs, or 0/1 indicators).
@@ -243,6 +243,9 @@ pub struct ScopeDiff {
     pub outcomes: PerOutcome<Difference>,
     pub inputs: QuantityDiff,
     pub time: QuantityDiff,
+    /// Seconds to reach a person, over the calls that reach one in each menu (B's mean minus
+    /// A's; null when either menu has no such call).
+    pub time_to_agent: QuantityDiff,
 }
 
 impl ScopeDiff {
@@ -258,8 +261,42 @@ impl ScopeDiff {
                 mean: Some(Difference::NULL),
                 ..QuantityDiff::default()
             },
+            time_to_agent: QuantityDiff {
+                mean: Some(Difference::NULL),
+                ..QuantityDiff::default()
+            },
         }
     }
+}
+
+/// B's mean time to a person minus A's. The calls reaching a person differ between the menus,
+/// so the two means are over different calls: Welch's interval treats them as independent
+/// samples. Common random numbers correlate them positively, which only makes the interval
+/// wider than it needs to be, never narrower. No interval when either side has fewer than two
+/// calls or both sides' calls were all alike.
+fn time_to_agent_difference(a: &Sums, b: &Sums) -> Difference {
+    let moments = |s: &Sums| {
+        let n = s.n as f64;
+        let mean = s.sum as f64 / n / 1e6;
+        let var = if s.n < 2 {
+            f64::NAN
+        } else {
+            ((s.sum_sq as f64 - s.sum as f64 * s.sum as f64 / n) / (n - 1.0)).max(0.0) / 1e12
+        };
+        (n, mean, var)
+    };
+    if a.n == 0 || b.n == 0 {
+        return Difference::NULL;
+    }
+    let ((na, ma, va), (nb, mb, vb)) = (moments(a), moments(b));
+    let (wa, wb) = (va / na, vb / nb);
+    let se2 = wa + wb;
+    let ci = (se2.is_finite() && se2 > 0.0).then(|| {
+        let df = se2 * se2 / (wa * wa / (na - 1.0) + wb * wb / (nb - 1.0));
+        let half = t_quantile(df.floor().max(1.0) as u64) * se2.sqrt();
+        Interval::closed(mb - ma - half, mb - ma + half)
+    });
+    Difference::with_interval(mb - ma, ci)
 }
 
 /// `diff` of the compare JSON.
@@ -278,7 +315,7 @@ pub struct CompareReport {
     pub diff: Diff,
 }
 
-fn scope_from_paired(p: &PairedIntent) -> ScopeDiff {
+fn scope_from_paired(p: &PairedIntent, a: &IntentTally, b: &IntentTally) -> ScopeDiff {
     ScopeDiff {
         calls: Some(p.time.n),
         outcomes: PerOutcome::from_fn(|o| Difference::share(&p.outcomes[o as usize])),
@@ -288,6 +325,10 @@ fn scope_from_paired(p: &PairedIntent) -> ScopeDiff {
         },
         time: QuantityDiff {
             mean: Some(Difference::paired(&p.time, 1e6)),
+            ..QuantityDiff::default()
+        },
+        time_to_agent: QuantityDiff {
+            mean: Some(time_to_agent_difference(&a.to_agent, &b.to_agent)),
             ..QuantityDiff::default()
         },
     }
@@ -307,8 +348,8 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
     for p in &tally.paired {
         all.merge(p);
     }
-    let mut overall = scope_from_paired(&all);
     let (a, b) = (tally.a.overall(), tally.b.overall());
+    let mut overall = scope_from_paired(&all, &a, &b);
     let time_cis = quantile_differences(&tally.time_groups, &LEVELS, tally.seed, midpoint_seconds);
     let inputs_cis = quantile_differences(&tally.inputs_groups, &LEVELS, tally.seed, |b| b as f64);
     let [t50, t90, t99] = [0, 1, 2].map(|k| {
@@ -337,7 +378,13 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
         intents: names
             .iter()
             .cloned()
-            .zip(tally.paired.iter().map(scope_from_paired))
+            .zip(
+                tally
+                    .paired
+                    .iter()
+                    .zip(tally.a.intents.iter().zip(&tally.b.intents))
+                    .map(|(p, (a, b))| scope_from_paired(p, a, b)),
+            )
             .collect(),
     }
 }
@@ -353,6 +400,13 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
         },
         time: QuantityDiff {
             mean: Some(Difference::exact(x.time.mean, y.time.mean)),
+            ..QuantityDiff::default()
+        },
+        time_to_agent: QuantityDiff {
+            mean: Some(match (&x.time_to_agent, &y.time_to_agent) {
+                (Some(x), Some(y)) => Difference::exact(x.mean, y.mean),
+                _ => Difference::NULL,
+            }),
             ..QuantityDiff::default()
         },
     };

@@ -534,5 +534,6 @@ fn exact_figures(e: &ExactIntent) -> Figures {
         inputs: mean_only(e.inputs),
         time: mean_only(e.time),
         time_to_agent: (p_agent > 1e-15).then(|| mean_only(e.time_to_agent_mass / p_agent)),
+        time_to_agent_histogram: Default::default(),
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::UsageError;
 use super::engine::Outcome;
 use super::report::{Distribution, Figures, SimReport};
-use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile, wilson};
+use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile, to_micros, wilson};
 use crate::text::did_you_mean;
 
 /// A comparison.
@@ -100,6 +100,9 @@ pub enum Figure {
     /// stands for `Outcome::ALL[i]`. Outcomes exclude each other, so it is one share of calls.
     Shares(u8),
     Stat(Quantity, Statistic),
+    /// The share of the calls reaching a person that reach one within this many microseconds
+    /// (`time_to_agent.within(30)`, the bound written in seconds).
+    WithinToAgent(u64),
 }
 
 impl Figure {
@@ -129,6 +132,14 @@ impl Figure {
             }
             return Some(Figure::Shares(mask));
         }
+        if let Some(seconds) = text
+            .strip_prefix("time_to_agent.within(")
+            .and_then(|t| t.strip_suffix(')'))
+        {
+            let seconds: f64 = seconds.trim().parse().ok()?;
+            return (seconds.is_finite() && seconds >= 0.0)
+                .then(|| Figure::WithinToAgent(to_micros(seconds)));
+        }
         Figure::all()
             .into_iter()
             .find(|(name, _)| name == text)
@@ -142,7 +153,7 @@ impl Figure {
     /// Decimals worth printing.
     pub fn digits(self) -> usize {
         match self {
-            Figure::Share(_) | Figure::Shares(_) => 4,
+            Figure::Share(_) | Figure::Shares(_) | Figure::WithinToAgent(_) => 4,
             Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
             Figure::Stat(Quantity::Inputs, _) => 0,
             Figure::Stat(_, _) => 2,
@@ -218,7 +229,7 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageE
     let (intent, figure) = parse_figure(figure_text, intents)?;
     let share_name = match figure {
         Figure::Share(o) => Some(o.name().to_string()),
-        Figure::Shares(_) => Some(figure_text.to_string()),
+        Figure::Shares(_) | Figure::WithinToAgent(_) => Some(figure_text.to_string()),
         Figure::Stat(..) => None,
     };
     if let Some(name) = share_name
@@ -231,6 +242,12 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageE
             error = error.help(format!("write {number_text}% as {}", bound / 100.0));
         }
         return Err(error);
+    }
+    if exact && matches!(figure, Figure::WithinToAgent(_)) {
+        return Err(UsageError::new(format!(
+            "`{figure_text}` needs the spread of times to reach a person, and the exact solver computes their mean only"
+        ))
+        .help("check it without --exact (Monte Carlo), or check `time_to_agent.mean`"));
     }
     if exact && figure.is_quantile() {
         return Err(UsageError::new(format!(
@@ -282,7 +299,7 @@ fn parse_figure(text: &str, intents: &[String]) -> Result<(Option<String>, Figur
         match did_you_mean(stripped, names.iter().map(|(n, _)| n.as_str())) {
             Some(better) => error.help(format!("did you mean `{better}`?")),
             None => error.help(
-                "figures are an outcome (`self_served`, `agent`, `misrouted`, `unresolved`, `disconnected`, `abandoned`, `looped`) or `inputs`, `time`, `time_to_agent` with `.mean`, `.p50`, `.p90` or `.p99`",
+                "figures are an outcome (`self_served`, `agent`, `misrouted`, `unresolved`, `disconnected`, `abandoned`, `looped`), `inputs`, `time`, `time_to_agent` with `.mean`, `.p50`, `.p90` or `.p99`, or `time_to_agent.within(SECONDS)`",
             ),
         }
     };
@@ -480,6 +497,27 @@ fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
             let (v, ci) = statistic(&f.time, s);
             (v, ci, f.calls)
         }
+        Figure::WithinToAgent(micros) => {
+            if f.time_to_agent.is_none() {
+                return Err("time_to_agent is null: no call reached an agent".to_string());
+            }
+            match f.calls_to_agent {
+                // Exact figures carry no times: `parse` refuses this figure with `--exact`.
+                None => (None, None, None),
+                Some(n) => {
+                    let (surely, possibly) = f.time_to_agent_histogram.count_at_most(micros);
+                    // The value counts the straddling bucket by halves; the interval runs from
+                    // the lowest the calls surely within allow to the highest the calls
+                    // possibly within allow, so the bucket width widens it, never narrows it.
+                    let value = (surely + possibly) as f64 / 2.0 / n as f64;
+                    let ci = match (wilson(surely, n), wilson(possibly, n)) {
+                        (Some(lo), Some(hi)) => Some(Interval::closed(lo.lo, hi.hi.unwrap_or(1.0))),
+                        _ => None,
+                    };
+                    (Some(value), ci, Some(n))
+                }
+            }
+        }
         Figure::Stat(Quantity::TimeToAgent, s) => match &f.time_to_agent {
             Some(d) => {
                 let (v, ci) = statistic(d, s);
@@ -498,11 +536,11 @@ fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
 /// Why a figure from `calls` calls has no closed interval, and how many calls it would need.
 fn too_few_calls(check: &Gate, calls: u64) -> String {
     let whose = match (&check.intent, check.figure) {
-        (Some(name), Figure::Stat(Quantity::TimeToAgent, _)) => {
+        (Some(name), Figure::Stat(Quantity::TimeToAgent, _) | Figure::WithinToAgent(_)) => {
             format!("intent `{name}` had {calls} calls reaching a person")
         }
         (Some(name), _) => format!("intent `{name}` had {calls} calls"),
-        (None, Figure::Stat(Quantity::TimeToAgent, _)) => {
+        (None, Figure::Stat(Quantity::TimeToAgent, _) | Figure::WithinToAgent(_)) => {
             format!("{calls} calls reached a person")
         }
         (None, _) => format!("the run had {calls} calls"),
@@ -635,6 +673,26 @@ mod tests {
         let c = parse("intent.a.b.time_to_agent.p99>3", &intents(), false).unwrap();
         assert_eq!(c.intent.as_deref(), Some("a.b"));
         assert_eq!(c.op, Op::Gt);
+    }
+
+    #[test]
+    fn parses_a_share_within_seconds() {
+        let c = parse("time_to_agent.within(30)>=0.8", &intents(), false).unwrap();
+        assert_eq!(c.expr, "time_to_agent.within(30) >= 0.8");
+        assert_eq!(c.figure, Figure::WithinToAgent(30_000_000));
+        assert_eq!(c.figure.digits(), 4);
+        let c = parse(
+            "intent.a.b.time_to_agent.within(1.5) < 0.5",
+            &intents(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.intent.as_deref(), Some("a.b"));
+        assert_eq!(c.figure, Figure::WithinToAgent(1_500_000));
+        assert!(parse("time_to_agent.within(-1) >= 0.8", &intents(), false).is_err());
+        assert!(parse("time_to_agent.within() >= 0.8", &intents(), false).is_err());
+        assert!(parse("time_to_agent.within(30) >= 2", &intents(), false).is_err());
+        assert!(parse("time_to_agent.within(30) >= 0.8", &intents(), true).is_err());
     }
 
     #[test]

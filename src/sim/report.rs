@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::engine::Outcome;
 use super::flow::Flow;
 use super::run::{IntentTally, Tally};
-use crate::stats::{Interval, wilson};
+use crate::stats::{Interval, TimeHistogram, wilson};
 
 /// Seven numbers, one per outcome, in the order every output format lists them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -83,6 +83,10 @@ pub struct Figures {
     pub time: Distribution,
     /// Seconds per call over the calls that reach a person (`agent` or `misrouted`); null when none do.
     pub time_to_agent: Option<Distribution>,
+    /// The times behind `time_to_agent`, for checks on the share reached within a bound
+    /// (empty with `--exact`; not an output field).
+    #[serde(skip)]
+    pub time_to_agent_histogram: TimeHistogram,
 }
 
 /// One intent's figures and its share of the traffic.
@@ -184,6 +188,7 @@ pub fn figures(tally: &IntentTally) -> Figures {
         time: time_of(&tally.time, &tally.time_histogram),
         time_to_agent: (tally.to_agent.n > 0)
             .then(|| time_of(&tally.to_agent, &tally.to_agent_histogram)),
+        time_to_agent_histogram: tally.to_agent_histogram.clone(),
     }
 }
 
