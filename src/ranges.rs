@@ -96,9 +96,11 @@ pub const WEIGHT: Number = Number::at_least(0.0, "0 or more");
 /// A number option of a lint rule in `.ivr.yaml`.
 pub const RULE_OPTION: Number = Number::at_least(0.0, "a number, 0 or more");
 /// A whole-number option of a lint rule in `.ivr.yaml`.
+/// Rules count inputs and options in 32-bit integers, so the largest is the largest of those
+/// (2^64 used to be taken and silently became 4294967295).
 pub const WHOLE_RULE_OPTION: Number = Number {
     whole: true,
-    ..Number::at_least(0.0, "a whole number, 0 or more")
+    ..Number::from_to(0.0, u32::MAX as f64, "a whole number from 0 to 4294967295")
 };
 
 #[cfg(test)]
@@ -111,6 +113,8 @@ mod tests {
         assert!(!TIMEOUT.contains(0.0) && TIMEOUT.contains(0.001));
         assert!(RATE.contains(1.0) && !RATE.contains(1.000_001));
         assert!(WHOLE_RULE_OPTION.contains(3.0) && !WHOLE_RULE_OPTION.contains(2.5));
+        assert!(WHOLE_RULE_OPTION.contains(4_294_967_295.0));
+        assert!(!WHOLE_RULE_OPTION.contains(18_446_744_073_709_551_616.0));
         assert!(RULE_OPTION.contains(2.5));
         assert!(!SECONDS.contains(f64::NAN) && !RATE.contains(f64::NAN));
     }

@@ -635,6 +635,12 @@ mod tests {
             Some(&callers["patience"]["maximum"]),
             ranges::PATIENCE.max.map(bound).as_ref()
         );
+        let agent_depth =
+            &config()["properties"]["rules"]["properties"]["agent-depth"]["anyOf"][1]["properties"];
+        assert_eq!(
+            Some(&agent_depth["max_inputs"]["maximum"]),
+            ranges::WHOLE_RULE_OPTION.max.map(bound).as_ref()
+        );
 
         // The loader takes both ends of each range and refuses one past either.
         let (r, d) = (ranges::RETRIES, ranges::DIGITS);

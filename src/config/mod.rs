@@ -127,6 +127,7 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {
                     allowed: &allowed,
                     elsewhere: &[],
                 };
+                let mut ideal_at = None;
                 for field in r.fields(body, &shape)? {
                     if field.name == "severity" {
                         settings.set_severity(rule, severity(r, field.value)?);
@@ -144,7 +145,30 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {
                     };
                     if let Some(v) = r.number(&field, |v| range.contains(v), range.words)? {
                         settings.set_option(rule, option.name, v.value);
+                        if option.name == "ideal_inputs" {
+                            ideal_at = Some(r.value_span(field.value));
+                        }
                     }
+                }
+                // An ideal further than the maximum can never be met where the maximum holds:
+                // a setting that cannot mean what it says is refused, at the ideal.
+                let values = settings.rule(rule).1.values;
+                if let (Some(span), Some(ideal), Some(max)) = (
+                    ideal_at,
+                    values.get("ideal_inputs"),
+                    values.get("max_inputs"),
+                ) && ideal > max
+                {
+                    return Err(r
+                        .error(
+                            span,
+                            format!(
+                                "`ideal_inputs` ({ideal}) is more than `max_inputs` ({max}) for rule `{}`",
+                                rule.name
+                            ),
+                            "more than `max_inputs`",
+                        )
+                        .with_help_boxed("set `ideal_inputs` to at most `max_inputs`"));
                 }
             }
             _ => settings.set_severity(rule, severity(r, body)?),
