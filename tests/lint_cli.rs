@@ -265,6 +265,7 @@ fn config_errors_stop_the_run_with_a_hint() {
             "rules:\n  agent-depth: { ideal_inputs: 4 }\n",
             "ideal_above_default_max",
         ),
+        ("exclude:\n  - \"old/**\"\n  - \"drafts/[a-\"\n", "bad_glob"),
         ("rulez: {}\n", "unknown_field"),
     ] {
         write(dir.path(), ".ivr.yaml", config);

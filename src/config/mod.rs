@@ -64,10 +64,26 @@ impl Config {
             match field.name {
                 "rules" => config.lint = read_rules(&r, field.value)?,
                 "exclude" => {
-                    config.exclude = r
-                        .strings(&field)?
-                        .map(|s| s.value.into_iter().map(|g| g.value).collect())
-                        .unwrap_or_default()
+                    let globs = r.strings(&field)?.map(|s| s.value).unwrap_or_default();
+                    // A bad glob is reported here, where its line is known, not when a walk
+                    // first uses it.
+                    for glob in &globs {
+                        if let Err(e) = globset::GlobBuilder::new(&glob.value)
+                            .literal_separator(false)
+                            .build()
+                        {
+                            return Err(r
+                                .error(
+                                    glob.span,
+                                    format!("`exclude` has a bad glob `{}`", glob.value),
+                                    e.kind().to_string(),
+                                )
+                                .with_help_boxed(
+                                    "write a glob such as `old/**` or `drafts/*.yaml`; `\\` escapes a special character",
+                                ));
+                        }
+                    }
+                    config.exclude = globs.into_iter().map(|g| g.value).collect();
                 }
                 _ => config.checks = r.strings(&field)?.map(|s| s.value).unwrap_or_default(),
             }
