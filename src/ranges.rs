@@ -61,10 +61,22 @@ impl Number {
 pub const RETRIES: Whole = Whole { min: 0, max: 20 };
 /// `digits` of an input node.
 pub const DIGITS: Whole = Whole { min: 1, max: 64 };
+/// The longest time any one duration field may hold, in seconds: one day. No phone prompt,
+/// silence or caller lasts longer, and the bound keeps every sum of call times (in
+/// microseconds, and their squares) far inside the integers the statistics add them in.
+pub const ONE_DAY: f64 = 86_400.0;
+
 /// `timeout`: seconds of silence before "no input".
-pub const TIMEOUT: Number = Number::above(0.0, "a number of seconds above 0");
+pub const TIMEOUT: Number = Number {
+    max: Some(ONE_DAY),
+    ..Number::above(0.0, "a number of seconds above 0, at most 86400 (one day)")
+};
 /// Durations in seconds: `duration`, `reaction_time`, `digit_time`.
-pub const SECONDS: Number = Number::at_least(0.0, "0 or more seconds");
+pub const SECONDS: Number = Number::from_to(
+    0.0,
+    ONE_DAY,
+    "a number of seconds from 0 to 86400 (one day)",
+);
 /// Speaking rates: `words_per_minute`, `chars_per_second`.
 pub const SPEECH_RATE: Number = Number::above(0.0, "a number above 0");
 /// An option's observed `traffic` share.
@@ -72,7 +84,13 @@ pub const TRAFFIC: Number = Number::from_to(0.0, 1.0, "a share from 0 to 1");
 /// The callers' `mistake_rate`, `invalid_rate` and `no_input_rate`.
 pub const RATE: Number = Number::from_to(0.0, 1.0, "a probability from 0 to 1");
 /// The callers' mean `patience` in seconds (`null`: callers never give up).
-pub const PATIENCE: Number = Number::above(0.0, "a number of seconds above 0, or null");
+pub const PATIENCE: Number = Number {
+    max: Some(ONE_DAY),
+    ..Number::above(
+        0.0,
+        "a number of seconds above 0, at most 86400 (one day), or null",
+    )
+};
 /// An intent's relative weight.
 pub const WEIGHT: Number = Number::at_least(0.0, "0 or more");
 /// `arrivals.calls_per_hour`: the steady rate of calls.
@@ -99,9 +117,11 @@ pub const SHARE: Number = Number::from_to(0.0, 1.0, "a share from 0 to 1");
 /// A number option of a lint rule in `.ivr.yaml`.
 pub const RULE_OPTION: Number = Number::at_least(0.0, "a number, 0 or more");
 /// A whole-number option of a lint rule in `.ivr.yaml`.
+/// Rules count inputs and options in 32-bit integers, so the largest is the largest of those
+/// (2^64 used to be taken and silently became 4294967295).
 pub const WHOLE_RULE_OPTION: Number = Number {
     whole: true,
-    ..Number::at_least(0.0, "a whole number, 0 or more")
+    ..Number::from_to(0.0, u32::MAX as f64, "a whole number from 0 to 4294967295")
 };
 
 #[cfg(test)]
@@ -114,7 +134,18 @@ mod tests {
         assert!(!TIMEOUT.contains(0.0) && TIMEOUT.contains(0.001));
         assert!(RATE.contains(1.0) && !RATE.contains(1.000_001));
         assert!(WHOLE_RULE_OPTION.contains(3.0) && !WHOLE_RULE_OPTION.contains(2.5));
+        assert!(WHOLE_RULE_OPTION.contains(4_294_967_295.0));
+        assert!(!WHOLE_RULE_OPTION.contains(18_446_744_073_709_551_616.0));
         assert!(RULE_OPTION.contains(2.5));
         assert!(!SECONDS.contains(f64::NAN) && !RATE.contains(f64::NAN));
+    }
+
+    #[test]
+    fn durations_timeouts_and_patience_stop_at_one_day() {
+        for range in [SECONDS, TIMEOUT, PATIENCE] {
+            assert!(range.contains(ONE_DAY), "{}", range.words);
+            assert!(!range.contains(ONE_DAY + 0.001), "{}", range.words);
+            assert!(!range.contains(1e13) && !range.contains(f64::INFINITY));
+        }
     }
 }

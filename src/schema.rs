@@ -675,6 +675,16 @@ mod tests {
         assert_eq!(digits["minimum"], ranges::DIGITS.min);
         assert_eq!(digits["maximum"], ranges::DIGITS.max);
         assert_eq!(defaults["timeout"]["exclusiveMinimum"], ranges::TIMEOUT.min);
+        for (field, range) in [
+            ("timeout", ranges::TIMEOUT),
+            ("reaction_time", ranges::SECONDS),
+        ] {
+            assert_eq!(
+                Some(&defaults[field]["maximum"]),
+                range.max.map(bound).as_ref(),
+                "{field}"
+            );
+        }
         let traffic = &defs["option"]["properties"]["traffic"];
         assert_eq!(traffic["minimum"], ranges::TRAFFIC.min);
         assert_eq!(
@@ -689,6 +699,16 @@ mod tests {
         assert_eq!(
             callers["patience"]["exclusiveMinimum"],
             ranges::PATIENCE.min
+        );
+        assert_eq!(
+            Some(&callers["patience"]["maximum"]),
+            ranges::PATIENCE.max.map(bound).as_ref()
+        );
+        let agent_depth =
+            &config()["properties"]["rules"]["properties"]["agent-depth"]["anyOf"][1]["properties"];
+        assert_eq!(
+            Some(&agent_depth["max_inputs"]["maximum"]),
+            ranges::WHOLE_RULE_OPTION.max.map(bound).as_ref()
         );
 
         // The loader takes both ends of each range and refuses one past either.

@@ -255,7 +255,9 @@ impl Histogram<EachValue> {
             Sums {
                 n: s.n + c as u64,
                 sum: s.sum + v * c,
-                sum_sq: s.sum_sq + v * v * c,
+                sum_sq: s
+                    .sum_sq
+                    .saturating_add(v.saturating_mul(v).saturating_mul(c)),
             }
         })
     }
@@ -274,13 +276,14 @@ impl Sums {
         let v = micros as u128;
         self.n += 1;
         self.sum += v;
-        self.sum_sq += v * v;
+        // v² < 2^128 is exact; the total saturates rather than wrap past u128::MAX.
+        self.sum_sq = self.sum_sq.saturating_add(v * v);
     }
 
     pub fn merge(&mut self, other: &Sums) {
         self.n += other.n;
         self.sum += other.sum;
-        self.sum_sq += other.sum_sq;
+        self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
     }
 
     /// Mean and its 95% interval (see [`mean_interval`]), divided by `scale` (1e6 for µs ->
@@ -314,6 +317,18 @@ mod tests {
         assert_eq!(t.count_at_most(100_999), (1, 1));
     }
     use super::*;
+
+    #[test]
+    fn sums_of_squares_saturate_instead_of_wrapping() {
+        let mut sums = Sums::default();
+        for _ in 0..3 {
+            sums.record(u64::MAX);
+        }
+        assert_eq!(sums.sum_sq, u128::MAX);
+        let copy = sums;
+        sums.merge(&copy);
+        assert_eq!((sums.n, sums.sum_sq), (6, u128::MAX));
+    }
 
     #[test]
     fn buckets_tile_the_line_with_bounded_relative_width() {

@@ -253,6 +253,19 @@ fn config_errors_stop_the_run_with_a_hint() {
             "unknown_option",
         ),
         ("rules:\n  agent-depth: loud\n", "bad_severity"),
+        (
+            "rules:\n  agent-depth: { max_inputs: 18446744073709551616 }\n",
+            "option_beyond_u32",
+        ),
+        (
+            "rules:\n  agent-depth: { max_inputs: 2, ideal_inputs: 3 }\n",
+            "ideal_above_max",
+        ),
+        (
+            "rules:\n  agent-depth: { ideal_inputs: 4 }\n",
+            "ideal_above_default_max",
+        ),
+        ("exclude:\n  - \"old/**\"\n  - \"drafts/[a-\"\n", "bad_glob"),
         ("rulez: {}\n", "unknown_field"),
     ] {
         write(dir.path(), ".ivr.yaml", config);

@@ -482,14 +482,25 @@ fn sweep_usage_errors_exit_2() {
         ),
         (
             &["--vary", "callers.patience=0"],
-            "above 0 seconds, or null",
+            "above 0 and at most 86400 seconds (one day), or null",
+        ),
+        (
+            &["--vary", "callers.patience=1e18"],
+            "above 0 and at most 86400 seconds (one day), or null",
         ),
         (
             &["--vary", "callers.patience=forever"],
             "`forever` is not a number",
         ),
         (&["--vary", "callers.barge_in=yes"], "true or false"),
-        (&["--vary", "callers.digit_time=-1"], "0 or more seconds"),
+        (
+            &["--vary", "callers.digit_time=-1"],
+            "a number of seconds from 0 to 86400 (one day)",
+        ),
+        (
+            &["--vary", "callers.digit_time=86401"],
+            "a number of seconds from 0 to 86400 (one day)",
+        ),
         (
             &[
                 "--vary",

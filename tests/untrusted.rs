@@ -183,8 +183,9 @@ fn routing_too_many_intents_over_too_many_nodes_is_refused() {
     assert!(lint.stdout.contains("MAX_ROUTING_PAIRS"), "{}", lint.stdout);
 }
 
-/// 20,000 intents whose calls all take 10^13 seconds: each time histogram holds one bucket, not
-/// thousands (9.3 GB before), and the run finishes.
+/// 20,000 intents whose calls all take the longest duration a menu may give (one day; 10^13
+/// seconds before durations were bounded): each time histogram holds one bucket, not thousands
+/// (9.3 GB before), and the run finishes.
 #[test]
 fn huge_durations_keep_histograms_small() {
     let mut intents = String::from("intents:\n");
@@ -195,7 +196,7 @@ fn huge_durations_keep_histograms_small() {
     common::write(
         dir.path(),
         "menu.yaml",
-        "menu: Slow\nentry: main\ntraffic: menu.intents.yaml\nnodes:\n  main: { type: message, say: Hello., duration: 1e13, to: agent }\n  agent: { type: transfer, queue: general, serves: [\"*\"] }\n",
+        "menu: Slow\nentry: main\ntraffic: menu.intents.yaml\nnodes:\n  main: { type: message, say: Hello., duration: 86400, to: agent }\n  agent: { type: transfer, queue: general, serves: [\"*\"] }\n",
     );
     common::write(dir.path(), "menu.intents.yaml", intents);
     let sim = Ivr::new(&["sim", "menu.yaml", "--calls", "20000", "--format", "json"])
@@ -221,4 +222,37 @@ fn a_nul_first_byte_is_not_called_utf16() {
         .current_dir(dir.path())
         .run();
     assert!(wide.stderr.contains("UTF-16"), "{}", wide.stderr);
+}
+
+/// A duration of 1e13 seconds used to load, and its call times, cast to signed microseconds,
+/// turned a comparison's B − A into −8.4e12 s "significant". Every duration, timeout and
+/// patience is now at most one day, and a larger one is an input error at its line.
+#[test]
+fn durations_beyond_one_day_are_input_errors_at_their_line() {
+    let dir = common::scratch();
+    for (name, text, line) in [
+        (
+            "duration.yaml",
+            "menu: Long\nentry: main\nnodes:\n  main:\n    say: Welcome.\n    duration: 1e13\n    options:\n      - { key: \"1\", say: \"Press 1.\", to: end }\n  end: { type: hangup }\n",
+            6,
+        ),
+        (
+            "timeout.yaml",
+            "menu: Long\nentry: main\ndefaults:\n  timeout: 1e18\nnodes:\n  main:\n    say: Welcome.\n    options:\n      - { key: \"1\", say: \"Press 1.\", to: end }\n  end: { type: hangup }\n",
+            4,
+        ),
+    ] {
+        common::write(dir.path(), name, text);
+        let run = Ivr::new(&["lint", name]).current_dir(dir.path()).run();
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, Some(1), "{name}: {output}");
+        assert!(
+            output.contains("86400"),
+            "{name}: the range is named: {output}"
+        );
+        assert!(
+            output.contains(&format!("{name}:{line}:")),
+            "{name}: the line is named: {output}"
+        );
+    }
 }

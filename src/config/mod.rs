@@ -64,10 +64,26 @@ impl Config {
             match field.name {
                 "rules" => config.lint = read_rules(&r, field.value)?,
                 "exclude" => {
-                    config.exclude = r
-                        .strings(&field)?
-                        .map(|s| s.value.into_iter().map(|g| g.value).collect())
-                        .unwrap_or_default()
+                    let globs = r.strings(&field)?.map(|s| s.value).unwrap_or_default();
+                    // A bad glob is reported here, where its line is known, not when a walk
+                    // first uses it.
+                    for glob in &globs {
+                        if let Err(e) = globset::GlobBuilder::new(&glob.value)
+                            .literal_separator(false)
+                            .build()
+                        {
+                            return Err(r
+                                .error(
+                                    glob.span,
+                                    format!("`exclude` has a bad glob `{}`", glob.value),
+                                    e.kind().to_string(),
+                                )
+                                .with_help_boxed(
+                                    "write a glob such as `old/**` or `drafts/*.yaml`; `\\` escapes a special character",
+                                ));
+                        }
+                    }
+                    config.exclude = globs.into_iter().map(|g| g.value).collect();
                 }
                 _ => config.checks = r.strings(&field)?.map(|s| s.value).unwrap_or_default(),
             }
@@ -127,6 +143,7 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {
                     allowed: &allowed,
                     elsewhere: &[],
                 };
+                let mut ideal_at = None;
                 for field in r.fields(body, &shape)? {
                     if field.name == "severity" {
                         settings.set_severity(rule, severity(r, field.value)?);
@@ -144,7 +161,30 @@ fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {
                     };
                     if let Some(v) = r.number(&field, |v| range.contains(v), range.words)? {
                         settings.set_option(rule, option.name, v.value);
+                        if option.name == "ideal_inputs" {
+                            ideal_at = Some(r.value_span(field.value));
+                        }
                     }
+                }
+                // An ideal further than the maximum can never be met where the maximum holds:
+                // a setting that cannot mean what it says is refused, at the ideal.
+                let values = settings.rule(rule).1.values;
+                if let (Some(span), Some(ideal), Some(max)) = (
+                    ideal_at,
+                    values.get("ideal_inputs"),
+                    values.get("max_inputs"),
+                ) && ideal > max
+                {
+                    return Err(r
+                        .error(
+                            span,
+                            format!(
+                                "`ideal_inputs` ({ideal}) is more than `max_inputs` ({max}) for rule `{}`",
+                                rule.name
+                            ),
+                            "more than `max_inputs`",
+                        )
+                        .with_help_boxed("set `ideal_inputs` to at most `max_inputs`"));
                 }
             }
             _ => settings.set_severity(rule, severity(r, body)?),

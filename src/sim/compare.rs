@@ -35,13 +35,17 @@ impl DiffSums {
     pub fn record(&mut self, d: i64) {
         self.n += 1;
         self.sum += d as i128;
-        self.sum_sq += (d as i128 * d as i128) as u128;
+        // |d| <= 2^63, so d² <= 2^126 is exact; the total saturates rather than wrap (a wrapped
+        // sum of squares would shrink the spread and call noise significant).
+        self.sum_sq = self
+            .sum_sq
+            .saturating_add(d.unsigned_abs() as u128 * d.unsigned_abs() as u128);
     }
 
     pub fn merge(&mut self, other: &DiffSums) {
         self.n += other.n;
         self.sum += other.sum;
-        self.sum_sq += other.sum_sq;
+        self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
     }
 
     /// Mean difference and its 95% Student t interval, divided by `scale`, from the exact
@@ -59,6 +63,13 @@ impl DiffSums {
             ((total - self.sum) / 2) as u64,
         )
     }
+}
+
+/// `b - a` in µs, clamped to the `i64` range: a plain `as i64` cast turns a time above 2^63 µs
+/// negative and flips the sign of the difference. (Loaded durations stay far below that.)
+fn micros_difference(b: u64, a: u64) -> i64 {
+    let d = i128::from(b) - i128::from(a);
+    d.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 /// Paired differences for one intent (B minus A).
@@ -86,7 +97,7 @@ impl PairedIntent {
         self.inputs
             .record(i64::from(b.inputs) - i64::from(a.inputs));
         self.time
-            .record(to_micros(b.time) as i64 - to_micros(a.time) as i64);
+            .record(micros_difference(to_micros(b.time), to_micros(a.time)));
     }
 }
 
@@ -426,5 +437,31 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
     Diff {
         overall: scope(&a.overall, &b.overall),
         intents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_differences_keep_their_sign_beyond_i64() {
+        // A cast `as i64` made 2^63 µs negative, so B − A came out hugely negative.
+        assert_eq!(micros_difference(1 << 63, 0), i64::MAX);
+        assert_eq!(micros_difference(0, u64::MAX), i64::MIN);
+        assert_eq!(micros_difference(5, 7), -2);
+    }
+
+    #[test]
+    fn difference_sums_saturate_instead_of_wrapping() {
+        let mut sums = DiffSums::default();
+        for d in [i64::MIN, i64::MAX, i64::MIN, i64::MIN, i64::MIN] {
+            sums.record(d);
+        }
+        assert_eq!(sums.sum_sq, u128::MAX);
+        let copy = sums;
+        sums.merge(&copy);
+        assert_eq!(sums.sum_sq, u128::MAX);
+        assert_eq!(sums.n, 10);
     }
 }

@@ -87,7 +87,7 @@ impl Param {
                 })?;
                 if !ranges::PATIENCE.contains(v) {
                     return Err(UsageError::new(format!(
-                        "{what} must be above 0 seconds, or null, not {text}"
+                        "{what} must be above 0 and at most 86400 seconds (one day), or null, not {text}"
                     ))
                     .help("`null` means callers never give up"));
                 }

@@ -50,6 +50,7 @@ declare_rule! {
     ///
     /// - `max_inputs` (default 3): the most inputs allowed to any transfer node.
     /// - `ideal_inputs` (default 1): a warning when no transfer is this close to `entry`.
+    ///   It may not be more than `max_inputs` (`.ivr.yaml` is refused at `ideal_inputs`).
     pub static AGENT_DEPTH = {
         name: "agent-depth",
         severity: Error,
