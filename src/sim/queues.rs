@@ -522,8 +522,6 @@ pub struct QueueReport {
     pub intervals: Option<Vec<IntervalFigures>>,
 }
 
-const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
-
 /// The report of a run through the queues.
 pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
     let steady = tally.days.is_empty();
@@ -605,22 +603,8 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
             ci95: replicate_interval(value, tally.end_to_end.iter().map(|t| t.share(count(t)))),
         }
     };
-    let time_to_answer = (e2e.time_to_answer.n > 0).then(|| {
-        let mean = e2e.time_to_answer.mean_interval(1e6);
-        let hist = &e2e.time_to_answer_histogram;
-        let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
-        let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));
-        Distribution {
-            mean: mean.map_or(0.0, |m| m.0),
-            mean_ci95: mean.and_then(|m| m.1),
-            p50,
-            p90,
-            p99,
-            p50_ci95: c50,
-            p90_ci95: c90,
-            p99_ci95: c99,
-        }
-    });
+    let time_to_answer = (e2e.time_to_answer.n > 0)
+        .then(|| Distribution::of_times(&e2e.time_to_answer, &e2e.time_to_answer_histogram));
     QueueReport {
         mode: if steady { "steady" } else { "day" },
         days: (!steady).then_some(tally.days.len() as u32),

@@ -65,6 +65,26 @@ pub struct Distribution<Q = f64> {
     pub p99_ci95: Option<Interval<Q>>,
 }
 
+impl Distribution {
+    /// Times in seconds from their exact sums (microseconds) and their histogram: the mean with
+    /// its interval, and the quantiles with theirs.
+    pub fn of_times(sums: &crate::stats::Sums, hist: &crate::stats::TimeHistogram) -> Distribution {
+        let mean = sums.mean_interval(1e6);
+        let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
+        let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));
+        Distribution {
+            mean: mean.map_or(0.0, |m| m.0),
+            mean_ci95: mean.and_then(|m| m.1),
+            p50,
+            p90,
+            p99,
+            p50_ci95: c50,
+            p90_ci95: c90,
+            p99_ci95: c99,
+        }
+    }
+}
+
 /// The figures of the whole traffic or of one intent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Figures {
@@ -164,30 +184,15 @@ pub fn figures(tally: &IntentTally) -> Figures {
         p90_ci95: ic90,
         p99_ci95: ic99,
     };
-    let time_of = |sums: &crate::stats::Sums, hist: &crate::stats::TimeHistogram| {
-        let mean = sums.mean_interval(1e6);
-        let [p50, p90, p99] = LEVELS.map(|q| hist.quantile(q));
-        let [c50, c90, c99] = LEVELS.map(|q| hist.quantile_interval(q));
-        Distribution {
-            mean: mean.map_or(0.0, |m| m.0),
-            mean_ci95: mean.and_then(|m| m.1),
-            p50,
-            p90,
-            p99,
-            p50_ci95: c50,
-            p90_ci95: c90,
-            p99_ci95: c99,
-        }
-    };
     Figures {
         calls: Some(n),
         calls_to_agent: Some(tally.to_agent.n),
         outcomes: PerOutcome::from_fn(share),
         outcomes_ci95: PerOutcome::from_fn(|o| wilson(tally.outcomes[o as usize], n)),
         inputs,
-        time: time_of(&tally.time, &tally.time_histogram),
+        time: Distribution::of_times(&tally.time, &tally.time_histogram),
         time_to_agent: (tally.to_agent.n > 0)
-            .then(|| time_of(&tally.to_agent, &tally.to_agent_histogram)),
+            .then(|| Distribution::of_times(&tally.to_agent, &tally.to_agent_histogram)),
         time_to_agent_histogram: tally.to_agent_histogram.clone(),
     }
 }
