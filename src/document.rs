@@ -13,6 +13,9 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader};
 use crate::yaml::{self, Limits, Value, YamlError};
 
+mod flows;
+pub use flows::{FlowFiles, load_flow_files};
+
 /// What a YAML file turned out to be.
 #[derive(Debug)]
 pub enum Document {
@@ -287,6 +290,13 @@ fn traffic_refused(menu_path: &Path, path: &Path) -> Option<String> {
     if !yaml {
         return Some("an intents file is a `.yaml` or `.yml` file".to_string());
     }
+    outside_repository(menu_path, path, "an intents file")
+}
+
+/// Why a file a menu names (`traffic:`, a flow node's `file:`) may not be read: it is outside
+/// the menu's repository or inside `.git`. `None` when it may be, or does not exist (the read
+/// that follows says so).
+pub(crate) fn outside_repository(menu_path: &Path, path: &Path, what: &str) -> Option<String> {
     let folder = menu_path.parent().unwrap_or(Path::new(""));
     let folder = if folder.as_os_str().is_empty() {
         Path::new(".")
@@ -306,7 +316,7 @@ fn traffic_refused(menu_path: &Path, path: &Path) -> Option<String> {
         .filter(|rest| !rest.components().any(|c| c.as_os_str() == ".git"));
     inside.is_none().then(|| {
         format!(
-            "it is outside the repository {} (links followed); an intents file must be inside it",
+            "it is outside the repository {} (links followed); {what} must be inside it",
             display_path(root)
         )
     })

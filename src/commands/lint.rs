@@ -226,10 +226,47 @@ fn lint_file(
             None => None,
         },
     };
+    let flows = crate::document::load_flow_files(&target.path, &menu, limits);
+    let mut found = lint_menu(&menu, intents, &settings);
+    if !flows.links.is_empty() {
+        // The depth rules judge the files joined by flow nodes as one menu: a transfer in the
+        // next file is within reach. Their findings on this file's nodes replace its own.
+        let mut depth_only = settings.clone();
+        for rule in crate::lint::registry::RULES {
+            if !JOINED_RULES.contains(&rule.name) {
+                depth_only.set_severity(rule, None);
+            }
+        }
+        let joined = flows.join(&menu);
+        found.retain(|d| !JOINED_RULES.contains(&d.code.as_str()));
+        found.extend(
+            lint_menu(&joined, intents, &depth_only)
+                .into_iter()
+                .filter(|d| JOINED_RULES.contains(&d.code.as_str()))
+                .filter(|d| d.node.as_deref().is_none_or(|n| menu.lookup(n).is_some())),
+        );
+    }
+    result.diagnostics.extend(found);
+    result.diagnostics.extend(flow_targets(&menu, flows.problems));
     result
-        .diagnostics
-        .extend(lint_menu(&menu, intents, &settings));
-    result
+}
+
+/// The rules that judge the files joined by flow nodes as one menu.
+const JOINED_RULES: [&str; 3] = ["agent-depth", "self-service-depth", "intent-coverage"];
+
+/// A flow node whose `file` cannot be read or is not a menu names no node: an `unknown-target`
+/// error at its `file:` (the files it does reach are linted on their own).
+fn flow_targets(menu: &crate::menu::Menu, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let name = menu.source.name();
+    problems
+        .into_iter()
+        .filter(|d| d.path == name)
+        .map(|mut d| {
+            d.code = "unknown-target".to_string();
+            d.severity = crate::diagnostic::Severity::Error;
+            d
+        })
+        .collect()
 }
 
 /// Walks a folder for `*.yaml` and `*.yml`, respecting `.gitignore`, hidden folders and the

@@ -153,8 +153,32 @@ pub fn load_for_simulation(
     let menu = load_menu(menu_path, &limits)?;
     let intents = intents_for(menu_path, &menu, intents_path, &limits)?;
     check_simulable(&menu, &intents)?;
+    let menu = join_flows(menu_path, menu, &intents, &limits)?;
     check_queues(&menu, &intents)?;
     Ok((menu, intents))
+}
+
+/// The menu and the files its flow nodes hand calls to, as one menu to simulate; a hand-off
+/// to a file that cannot be read, or a file with structural errors, stops the run.
+pub(crate) fn join_flows(
+    menu_path: &Path,
+    menu: Menu,
+    intents: &Intents,
+    limits: &Limits,
+) -> Result<Menu, Failure> {
+    let flows = crate::document::load_flow_files(menu_path, &menu, limits);
+    if !flows.problems.is_empty() {
+        return Err(Failure {
+            diagnostics: flows.problems,
+        });
+    }
+    if flows.links.is_empty() {
+        return Ok(menu);
+    }
+    for (_, _, other) in &flows.files {
+        check_simulable(other, intents)?;
+    }
+    Ok(flows.join(&menu))
 }
 
 /// The intents a menu runs: `--intents`, else the menu's `traffic:`.
