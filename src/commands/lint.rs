@@ -247,7 +247,9 @@ fn lint_file(
         );
     }
     result.diagnostics.extend(found);
-    result.diagnostics.extend(flow_targets(&menu, flows.problems));
+    result
+        .diagnostics
+        .extend(flow_targets(&menu, flows.problems));
     result
 }
 

@@ -119,7 +119,10 @@ pub fn load_flow_files(root_path: &Path, root: &Menu, limits: &Limits) -> FlowFi
                     out.files.push((target, name, other));
                 }
                 Err(error) => {
-                    problems.push(problem(format!("which is not a menu file: {}", error.message)));
+                    problems.push(problem(format!(
+                        "which is not a menu file: {}",
+                        error.message
+                    )));
                 }
             }
         }

@@ -38,9 +38,8 @@ pub fn join(files: &[Joined<'_>], links: &Links) -> Menu {
     let mut nodes = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let menu = file.menu;
-        let rename = |name: &Spanned<String>| {
-            Spanned::new(joined_id(files, index, &name.value), name.span)
-        };
+        let rename =
+            |name: &Spanned<String>| Spanned::new(joined_id(files, index, &name.value), name.span);
         for id in menu.node_ids() {
             let mut node: Node = menu.node(id).clone();
             if index > 0 {
@@ -97,7 +96,11 @@ fn fold_header(node: &mut Node, menu: &Menu) {
     }
     let span = node.span;
     if node.say.is_some() || node.duration.is_some() {
-        let d = seconds(say(&node.say), node.duration.as_ref().map(|d| d.value), speech);
+        let d = seconds(
+            say(&node.say),
+            node.duration.as_ref().map(|d| d.value),
+            speech,
+        );
         node.duration = Some(Spanned::new(d, span));
     }
     for option in &mut node.options {
@@ -112,8 +115,10 @@ fn fold_header(node: &mut Node, menu: &Menu) {
         return;
     }
     let defaults = &menu.defaults;
-    node.timeout.get_or_insert(Spanned::new(defaults.timeout, span));
-    node.retries.get_or_insert(Spanned::new(defaults.retries, span));
+    node.timeout
+        .get_or_insert(Spanned::new(defaults.timeout, span));
+    node.retries
+        .get_or_insert(Spanned::new(defaults.retries, span));
     for handler in [&mut node.on_invalid, &mut node.on_no_input] {
         let handler = handler.get_or_insert(ErrorHandler {
             say: None,

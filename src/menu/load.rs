@@ -10,7 +10,8 @@ use crate::yaml::reader::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape};
 use crate::yaml::{self, Node as YamlNode, Value};
 
 use super::model::{
-    Allow, Branch, COMMON_NODE_FIELDS, Defaults, ErrorHandler, Menu, MenuOption, Node, NodeKind, Speech,
+    Allow, Branch, COMMON_NODE_FIELDS, Defaults, ErrorHandler, Menu, MenuOption, Node, NodeKind,
+    Speech,
 };
 
 const MENU_FIELDS: &[&str] = &["menu", "entry", "traffic", "speech", "defaults", "nodes"];
@@ -260,7 +261,7 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
             "queue" => node.queue = r.string(f)?,
             "branches" => {
                 node.branches_span = Some(r.value_span(f.key));
-                node.branches = read_branches(r, f.value)?;
+                node.branches = read_branches(r, f)?;
             }
             "file" => node.file = r.string(f)?,
             "entry" => node.flow_entry = r.string(f)?,
@@ -460,7 +461,8 @@ fn read_key(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<String>>
 
 /// A decision's branches: each has a `when` label, a `share` and a `to`; at least one share is
 /// above 0 (otherwise no call could leave the node).
-fn read_branches(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Branch>> {
+fn read_branches(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Vec<Branch>> {
+    let value = f.value;
     if matches!(value.value, Value::Null) {
         return Ok(Vec::new());
     }
@@ -505,7 +507,7 @@ fn read_branches(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Branch>> {
     }
     if !branches.is_empty() && branches.iter().all(|b| b.share_value() <= 0.0) {
         return Err(r
-            .error(r.value_span(value), "every branch has share 0", "no branch is ever taken")
+            .error(r.value_span(f.key), "every branch has share 0", "no branch is ever taken")
             .with_help_boxed(
                 "give at least one branch a share above 0: shares are relative weights of the calls taking each branch",
             ));

@@ -124,9 +124,11 @@ pub(super) fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
         let (text, handler, via) = match &e.weight().kind {
             EdgeKind::Option { key, .. } => (key.clone(), None, ""),
             EdgeKind::To => (to_label(menu, graph, e.source()), None, ""),
-            EdgeKind::Branch { index, when } => {
-                (branch_label(menu, graph, e.source(), *index, when), None, "")
-            }
+            EdgeKind::Branch { index, when } => (
+                branch_label(menu, graph, e.source(), *index, when),
+                None,
+                "",
+            ),
             EdgeKind::Then(h) => (String::new(), Some(*h), "then"),
             EdgeKind::OnFail(h) => (String::new(), Some(*h), "on_fail"),
             EdgeKind::Disconnect(h) => (String::new(), Some(*h), ""),
@@ -382,8 +384,17 @@ pub fn mermaid_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) ->
             error_links.join(",")
         );
     }
-    for look in &LOOKS {
-        let _ = writeln!(out, "    classDef {} {}", look.class, look.mermaid);
+    for style in &LOOKS {
+        // The two newest node types are styled only where they appear, so drawings of menus
+        // without them stay as they were.
+        let used = !matches!(style.class, "decision" | "flow")
+            || graph
+                .graph
+                .node_indices()
+                .any(|v| look(menu, &graph.graph[v]).class == style.class);
+        if used {
+            let _ = writeln!(out, "    classDef {} {}", style.class, style.mermaid);
+        }
     }
     out.push_str("    classDef start fill:#000000,stroke:#000000\n");
     if !lost_nodes.is_empty() {

@@ -205,7 +205,11 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
 
 /// The branch a decision takes: drawn by the branches' chances (the last branch with a
 /// positive chance takes what rounding leaves over).
-fn draw_branch<R: Rng + ?Sized>(program: &Program, branches: std::ops::Range<u32>, rng: &mut R) -> u32 {
+fn draw_branch<R: Rng + ?Sized>(
+    program: &Program,
+    branches: std::ops::Range<u32>,
+    rng: &mut R,
+) -> u32 {
     let u: f64 = rng.random();
     let mut sum = 0.0;
     let mut last = branches.start;
