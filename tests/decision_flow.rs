@@ -263,3 +263,33 @@ fn depth_rules_judge_the_files_joined_by_flow_nodes_as_one_menu() {
     assert!(!codes.contains(&"agent-depth"), "{codes:?}");
     assert!(!codes.contains(&"intent-coverage"), "{codes:?}");
 }
+
+#[test]
+fn vary_sweeps_a_branch_share_of_a_decision() {
+    let run = ivr(&[
+        "sim",
+        "tests/fixtures/flows/hours.yaml",
+        "--exact",
+        "--format",
+        "json",
+        "--vary",
+        "nodes.hours.branches.closed=0..0.3",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let rows = run.json();
+    let rows = rows.as_array().expect("one row per point");
+    assert_eq!(rows.len(), 5);
+    // Open has share 0.8: closed at 0.3 sends 0.3 / 1.1 of the calls to the silent hangup.
+    let last = &rows[4]["result"]["overall"]["outcomes"]["unresolved"];
+    assert!((last.as_f64().unwrap() - 0.3 / 1.1).abs() < 1e-12, "{last}");
+    let first = &rows[0]["result"]["overall"]["outcomes"]["unresolved"];
+    assert_eq!(first.as_f64(), Some(0.0));
+    let wrong = ivr(&[
+        "sim",
+        "tests/fixtures/flows/hours.yaml",
+        "--vary",
+        "nodes.hours.branches.shut=0,1",
+    ]);
+    let stderr = wrong.failure(2);
+    assert!(stderr.contains("has no branch `shut`"), "{stderr}");
+}

@@ -495,6 +495,9 @@ fn sweep(
     progress: &dyn Progress,
 ) -> Result<SimResult, Failure> {
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
+    for v in varies {
+        v.param.check_menu(menu).map_err(|e| usage("--vary", e))?;
+    }
     let mut notes = Vec::new();
     if (request.config.is_some() || Config::find_for(&request.menu).is_some())
         && let Some((config, path)) = find_config(request)?
@@ -510,6 +513,13 @@ fn sweep(
         // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
         let mut varied = intents.clone();
         varied.callers = point.callers;
+        let mut shares = menu.clone();
+        for &(param, value) in &point.values {
+            param
+                .apply_to_menu(&mut shares, value)
+                .map_err(|e| usage("--vary", e))?;
+        }
+        let menu = &shares;
         let program = Program::compile(menu, &varied);
         let plan = QueuePlan::compile(menu, &varied);
         let report = run_once(
