@@ -207,8 +207,41 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
         (None, None) if find("callers").is_some() => Ok(Document::Intents(Box::new(
             intents_from_yaml(source, &root)?,
         ))),
-        (None, None) => Ok(Document::Other(source.clone())),
+        (None, None) => match crate::import::detect(source, &root) {
+            // A platform's flow export (Amazon Connect, ...): imported in memory, its spans in
+            // the export itself.
+            Some(platform) => Ok(Document::Menu(Box::new(
+                crate::import::import(source, &root, platform)?.menu,
+            ))),
+            None => Ok(Document::Other(source.clone())),
+        },
     }
+}
+
+/// Reads a platform's flow export (detected by content, or the platform given) as an imported
+/// menu, with where each node came from and the approximations.
+pub fn load_imported(
+    path: &Path,
+    platform: Option<crate::import::Platform>,
+    limits: &Limits,
+) -> LoadResult<crate::import::Imported> {
+    let source = read_source(path, limits)?;
+    let root = yaml::parse(&source, limits).map_err(Box::<Diagnostic>::from)?;
+    let detected = crate::import::detect(&source, &root);
+    let Some(platform) = platform.or(detected) else {
+        return Err(Box::new(
+            Diagnostic::input_error(
+                &source,
+                Span::new(0, 0),
+                "ivr cannot tell which platform this flow is from",
+                "this file",
+            )
+            .with_help(
+                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`); name the platform with `--from`",
+            ),
+        ));
+    };
+    crate::import::import(&source, &root, platform)
 }
 
 /// The error for a file named on the command line that is neither a menu nor intents.
