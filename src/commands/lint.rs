@@ -223,6 +223,17 @@ fn lint_file(
                     }
                 }
             }
+            // An imported flow is linted on the starter traffic `ivr import` writes beside it,
+            // so the platform file and its import give the same findings.
+            None if menu.imported_from.is_some() => {
+                match crate::commands::sim::starter_traffic(&menu) {
+                    Ok(intents) => {
+                        own_intents = intents;
+                        Some(&own_intents)
+                    }
+                    Err(_) => None,
+                }
+            }
             None => None,
         },
     };

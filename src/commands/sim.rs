@@ -107,6 +107,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     if !varies.is_empty() {
         return sweep(request, &menu, &intents, &varies, progress);
     }
+    let starter = starter_note(&menu, request.intents.is_some());
     let program = Program::compile(&menu, &intents);
     let gates = gather_gates(request, &program.intent_names)?;
     let plan = QueuePlan::compile(&menu, &intents);
@@ -140,7 +141,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     };
     Ok(SimResult {
         output,
-        notes: Vec::new(),
+        notes: starter.into_iter().collect(),
     })
 }
 
@@ -193,6 +194,7 @@ pub(crate) fn intents_for(
     }
     match load_traffic(menu_path, menu, limits) {
         Some((_, loaded)) => Ok(loaded?),
+        None if menu.imported_from.is_some() => Ok(starter_traffic(menu)?),
         None => Err(Diagnostic::file_error(
             &menu.source.name(),
             "the menu names no intents file, so there is no traffic to simulate",
@@ -200,6 +202,34 @@ pub(crate) fn intents_for(
         .with_help("pass `--intents FILE`, or add `traffic: NAME.intents.yaml` to the menu")
         .into()),
     }
+}
+
+/// The starter traffic of an imported flow (`ivr import` writes the same file): one intent per
+/// transfer and self-service node, equal shares.
+pub(crate) fn starter_traffic(menu: &Menu) -> Result<Intents, Failure> {
+    let text = crate::import::starter_intents(menu);
+    let source =
+        crate::source::SourceFile::new(format!("{} (starter traffic)", menu.source.name()), text);
+    match crate::document::load_document(&source, &Limits::DEFAULT)? {
+        crate::document::Document::Intents(intents) => Ok(*intents),
+        _ => Err(Diagnostic::file_error(
+            &menu.source.name(),
+            "the imported flow has no transfer or self-service node to make starter traffic from",
+        )
+        .with_help("pass `--intents FILE`")
+        .into()),
+    }
+}
+
+/// The note `ivr sim` prints when it runs an imported flow on its starter traffic.
+pub(crate) fn starter_note(menu: &Menu, intents_given: bool) -> Option<String> {
+    let platform = menu.imported_from?;
+    (!intents_given && menu.traffic.is_none()).then(|| {
+        format!(
+            "{} is a flow exported from {platform}: simulated with starter traffic (one intent per transfer, equal shares); pass `--intents FILE` with real call-reason shares",
+            menu.source.name()
+        )
+    })
 }
 
 /// Refuses a transfer to a queue the traffic file does not define, when it defines queues.

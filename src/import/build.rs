@@ -75,11 +75,7 @@ impl Ids {
                 }
             }
             let s = s.trim_matches('_').chars().take(40).collect::<String>();
-            if s.is_empty() {
-                prefix.to_string()
-            } else {
-                s
-            }
+            if s.is_empty() { prefix.to_string() } else { s }
         };
         let mut id = base.clone();
         let mut n = 2;
@@ -169,8 +165,11 @@ mod tests {
 
     #[test]
     fn ssml_loses_its_tags_and_keeps_its_pauses() {
-        let (say, duration) =
-            spoken("<speak>Hello <break time=\"2s\"/> world &amp; co</speak>", true).unwrap();
+        let (say, duration) = spoken(
+            "<speak>Hello <break time=\"2s\"/> world &amp; co</speak>",
+            true,
+        )
+        .unwrap();
         assert_eq!(say, "Hello world & co");
         let words = seconds(Some("Hello world & co"), None, &Speech::default());
         assert!((duration.unwrap() - words - 2.0).abs() < 1e-9);
@@ -179,7 +178,10 @@ mod tests {
     #[test]
     fn ids_are_readable_and_unique() {
         let mut ids = Ids::default();
-        assert_eq!(ids.make("b1f189b3-b138-4cc1-9698-3a4226df878b", "menu"), "menu_b1f189b3");
+        assert_eq!(
+            ids.make("b1f189b3-b138-4cc1-9698-3a4226df878b", "menu"),
+            "menu_b1f189b3"
+        );
         assert_eq!(ids.make("Main Menu", "x"), "main_menu");
         assert_eq!(ids.make("Main-Menu", "x"), "main_menu_2");
         assert_eq!(ids.make("!!!", "step"), "step");

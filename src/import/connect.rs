@@ -78,7 +78,10 @@ impl<'a> Reader<'a> {
 pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Imported> {
     let r = Reader { source };
     let (actions, start) = if r.get(root, "Actions").is_some() {
-        (flow_language(&r, root)?, r.spanned(r.get(root, "StartAction")))
+        (
+            flow_language(&r, root)?,
+            r.spanned(r.get(root, "StartAction")),
+        )
     } else {
         (older_export(&r, root)?, r.spanned(r.get(root, "start")))
     };
@@ -223,11 +226,20 @@ fn older_export<'a>(r: &Reader<'a>, root: &'a YamlNode) -> LoadResult<Vec<Action
 }
 
 /// Builds the menu from the actions.
-fn map(source: &Arc<SourceFile>, actions: &[Action<'_>], start: Option<Spanned<String>>) -> Imported {
+fn map(
+    source: &Arc<SourceFile>,
+    actions: &[Action<'_>],
+    start: Option<Spanned<String>>,
+) -> Imported {
     let mut ids = Ids::default();
     let by_ident: HashMap<&str, String> = actions
         .iter()
-        .map(|a| (a.ident.value.as_str(), ids.make(&a.ident.value, &prefix(&a.kind))))
+        .map(|a| {
+            (
+                a.ident.value.as_str(),
+                ids.make(&a.ident.value, &prefix(&a.kind)),
+            )
+        })
         .collect();
     let id_of = |target: &Spanned<String>| {
         Spanned::new(
@@ -243,7 +255,10 @@ fn map(source: &Arc<SourceFile>, actions: &[Action<'_>], start: Option<Spanned<S
     let mut nodes = Vec::with_capacity(actions.len());
     let mut origins = Vec::with_capacity(actions.len());
     for action in actions {
-        let id = Spanned::new(by_ident[action.ident.value.as_str()].clone(), action.ident.span);
+        let id = Spanned::new(
+            by_ident[action.ident.value.as_str()].clone(),
+            action.ident.span,
+        );
         let mut notes = Vec::new();
         let node = node_of(action, id, &id_of, actions, &mut notes);
         for note in notes {
@@ -261,6 +276,7 @@ fn map(source: &Arc<SourceFile>, actions: &[Action<'_>], start: Option<Spanned<S
     let mut menu = Menu::new(source.clone(), nodes, Span::new(0, 0));
     menu.name = name.map(|n| Spanned::new(n, Span::new(0, 0)));
     menu.entry = start.as_ref().map(&id_of);
+    menu.imported_from = Some(Platform::Connect.title());
     Imported {
         platform: Platform::Connect,
         menu,
@@ -328,7 +344,11 @@ fn node_of(
                 || text_param("StoreInput").is_some_and(|s| s.eq_ignore_ascii_case("true"));
             let mut node = blank(
                 id,
-                if store { NodeKind::Input } else { NodeKind::Menu },
+                if store {
+                    NodeKind::Input
+                } else {
+                    NodeKind::Menu
+                },
                 span,
             );
             prompt(action, &text_param, &mut node, notes);
@@ -399,7 +419,9 @@ fn node_of(
                 }
             }
             if node.options.is_empty() {
-                notes.push("no digit conditions: the options are not known before the call".to_string());
+                notes.push(
+                    "no digit conditions: the options are not known before the call".to_string(),
+                );
             }
             node.options_span = Some(span);
             node
@@ -432,7 +454,10 @@ fn node_of(
                 if dynamic { "dynamic".to_string() } else { name },
                 span,
             ));
-            node.serves = Some(Spanned::new(vec![Spanned::new(id.value.clone(), span)], span));
+            node.serves = Some(Spanned::new(
+                vec![Spanned::new(id.value.clone(), span)],
+                span,
+            ));
             node
         }
         "TransferToFlow" | "TransferParticipantToThirdParty" => {
@@ -447,7 +472,10 @@ fn node_of(
             };
             notes.push(note.to_string());
             node.queue = Some(Spanned::new(queue.to_string(), span));
-            node.serves = Some(Spanned::new(vec![Spanned::new(id.value.clone(), span)], span));
+            node.serves = Some(Spanned::new(
+                vec![Spanned::new(id.value.clone(), span)],
+                span,
+            ));
             node
         }
         "DisconnectParticipant" | "EndFlowExecution" => blank(id, NodeKind::Hangup, span),
@@ -460,14 +488,30 @@ fn node_of(
                     .map(|o| o.value.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                ways.push((if label.is_empty() { "match".to_string() } else { label }, to.clone(), false));
+                ways.push((
+                    if label.is_empty() {
+                        "match".to_string()
+                    } else {
+                        label
+                    },
+                    to.clone(),
+                    false,
+                ));
             }
             if let Some(next) = &action.next {
-                let label = if action.conditions.is_empty() { "success" } else { "no match" };
+                let label = if action.conditions.is_empty() {
+                    "success"
+                } else {
+                    "no match"
+                };
                 ways.push((label.to_string(), next.clone(), false));
             }
             for (kind, to) in &action.errors {
-                let label = if kind.is_empty() { "error" } else { kind.as_str() };
+                let label = if kind.is_empty() {
+                    "error"
+                } else {
+                    kind.as_str()
+                };
                 ways.push((label.to_string(), to.clone(), true));
             }
             let targets: std::collections::HashSet<&str> =
@@ -552,7 +596,10 @@ fn prompt(
     };
     if let Some(text) = text {
         if text.trim_start().starts_with("$.") {
-            notes.push(format!("the prompt is read at run time ({}): 3 s", text.trim()));
+            notes.push(format!(
+                "the prompt is read at run time ({}): 3 s",
+                text.trim()
+            ));
             node.say = Some(Spanned::new(format!("[{}]", text.trim()), span));
             node.duration = Some(Spanned::new(AUDIO_SECONDS, span));
         } else if let Some((say, duration)) = spoken(&text, ssml) {

@@ -128,14 +128,13 @@ pub fn import(
 
 /// The starter intents file of an imported menu: one intent per transfer and self-service
 /// node (named after it, equal shares), to be replaced with real call-reason shares.
-pub fn starter_intents(imported: &Imported) -> String {
+pub fn starter_intents(menu: &Menu) -> String {
     let mut out = String::from(
         "# Starter traffic written by `ivr import`: one intent per transfer and self-service node,\n\
          # all with the same share. The shares are placeholders: replace them with the real shares\n\
          # of your call reasons.\n",
     );
-    let names: Vec<&str> = imported
-        .menu
+    let names: Vec<&str> = menu
         .nodes
         .iter()
         .flat_map(|n| n.serves())

@@ -118,7 +118,10 @@ pub fn menu_yaml(imported: &Imported, origin: &str, traffic: Option<&str>) -> St
                 );
             }
         }
-        for (name, handler) in [("on_invalid", &node.on_invalid), ("on_no_input", &node.on_no_input)] {
+        for (name, handler) in [
+            ("on_invalid", &node.on_invalid),
+            ("on_no_input", &node.on_no_input),
+        ] {
             if let Some(h) = handler {
                 let _ = writeln!(out, "    {name}: {}", handler_yaml(h));
             }

@@ -84,6 +84,7 @@ pub fn join(files: &[Joined<'_>], links: &Links) -> Menu {
     joined.traffic = root.traffic.clone();
     joined.speech = root.speech;
     joined.defaults = root.defaults.clone();
+    joined.imported_from = root.imported_from;
     joined
 }
 

@@ -297,6 +297,8 @@ pub struct Menu {
     pub nodes: Vec<Node>,
     /// Where `nodes:` is written.
     pub nodes_span: Span,
+    /// The platform a flow export was imported from (`Amazon Connect`), `None` for our YAML.
+    pub imported_from: Option<&'static str>,
     by_id: HashMap<String, NodeId>,
 }
 
@@ -317,6 +319,7 @@ impl Menu {
             defaults: Defaults::default(),
             nodes,
             nodes_span,
+            imported_from: None,
             by_id,
         }
     }
