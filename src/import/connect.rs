@@ -531,8 +531,18 @@ fn node_of(
                 _ => {
                     let mut node = blank(id, NodeKind::Decision, span);
                     let any_normal = ways.iter().any(|(_, _, error)| !error);
+                    // A Loop of N goes round N times for each time it is done: shares N to 1.
+                    let loop_count = (other == "Loop")
+                        .then(|| text_param("LoopCount"))
+                        .flatten()
+                        .and_then(|n| n.trim().parse::<f64>().ok())
+                        .filter(|n| n.is_finite() && *n >= 0.0 && *n <= 1e6);
                     for (when, to, error) in &ways {
-                        let share = if *error && any_normal { 0.0 } else { 1.0 };
+                        let share = match loop_count {
+                            Some(n) if matches!(when.as_str(), "ContinueLooping" | "Looping") => n,
+                            _ if *error && any_normal => 0.0,
+                            _ => 1.0,
+                        };
                         node.branches.push(Branch {
                             when: Some(Spanned::new(when.clone(), to.span)),
                             share: Some(Spanned::new(share, to.span)),
@@ -541,14 +551,21 @@ fn node_of(
                         });
                     }
                     node.branches_span = Some(span);
-                    notes.push(format!(
-                        "the way out is chosen at run time: a decision with equal shares{}",
-                        if any_normal && ways.iter().any(|w| w.2) {
-                            " (errors at share 0)"
-                        } else {
-                            ""
-                        }
-                    ));
+                    let normal = ways.iter().filter(|w| !w.2).count();
+                    if let Some(n) = loop_count {
+                        notes.push(format!(
+                            "a Loop of {n}: a decision going round with share {n} to 1 for done"
+                        ));
+                    } else if normal != 1 {
+                        notes.push(format!(
+                            "the way out is chosen at run time: a decision with equal shares{}",
+                            if any_normal && normal < ways.len() {
+                                " (errors at share 0)"
+                            } else {
+                                ""
+                            }
+                        ));
+                    }
                     node
                 }
             }
