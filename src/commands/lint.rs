@@ -179,7 +179,16 @@ fn lint_file(
         Some(bytes) => source_from_bytes(&name, bytes.clone(), limits),
         None => read_source(&target.path, limits),
     };
-    let document = source.and_then(|source| load_document(&source, limits));
+    let walked_json = !target.named && target.path.extension().is_some_and(|e| e == "json");
+    let document = source.and_then(|source| {
+        let loaded = load_document(&source, limits);
+        // A walked JSON file that is not a flow export (`package.json`, a `tsconfig.json` with
+        // comments) is not ours, even when it does not parse.
+        match loaded {
+            Err(_) if walked_json && !looks_like_flow(source.text()) => Ok(Document::Other(source)),
+            other => other,
+        }
+    });
     let menu = match document {
         Err(error) => {
             result.files.push(name);
@@ -264,6 +273,13 @@ fn lint_file(
     result
 }
 
+/// Whether a JSON file that does not parse was meant to be a platform's flow export.
+fn looks_like_flow(text: &str) -> bool {
+    ["\"StartAction\"", "\"modules\"", "\"initial_state\""]
+        .iter()
+        .any(|k| text.contains(k))
+}
+
 /// The rules that judge the files joined by flow nodes as one menu.
 const JOINED_RULES: [&str; 3] = ["agent-depth", "self-service-depth", "intent-coverage"];
 
@@ -296,7 +312,10 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
-        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        // JSON too: a platform's flow export (Amazon Connect) is linted where it lies.
+        let is_yaml = path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
         if !is_yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }

@@ -14,7 +14,7 @@ pub fn quoted(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && !matches!(
             text.to_ascii_lowercase().as_str(),
@@ -72,8 +72,14 @@ pub fn menu_yaml(imported: &Imported, origin: &str, traffic: Option<&str>) -> St
     }
     out.push_str("nodes:\n");
     for (node, origin) in menu.nodes.iter().zip(&imported.origins) {
-        let line = source.line_col(origin.span.start).line;
-        let _ = writeln!(out, "  # {} (line {line})", comment(&origin.what));
+        let at = source.line_col(origin.span.start);
+        let _ = writeln!(
+            out,
+            "  # {} (line {}, column {})",
+            comment(&origin.what),
+            at.line,
+            at.column
+        );
         let _ = writeln!(out, "  {}:", quoted(&node.id.value));
         let _ = writeln!(out, "    type: {}", node.kind.name());
         if let Some(say) = &node.say {
