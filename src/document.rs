@@ -142,7 +142,7 @@ fn cannot_read(name: &str, error: &std::io::Error) -> Box<Diagnostic> {
 
 /// Parses a source as a menu or an intents file.
 pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Document> {
-    let root = yaml::parse(source, limits).map_err(|error| match error {
+    let root = parse_or_unwrap(source, limits).map_err(|error| match error {
         // Which mapping a repeated key is in says what it names, whatever the file turns out to be.
         YamlError::DuplicateKey(duplicate) if duplicate.is_in_root_key("nodes") => {
             Box::new(duplicate_node_id(&duplicate))
@@ -226,7 +226,7 @@ pub fn load_imported(
     limits: &Limits,
 ) -> LoadResult<crate::import::Imported> {
     let source = read_source(path, limits)?;
-    let root = yaml::parse(&source, limits).map_err(Box::<Diagnostic>::from)?;
+    let root = parse_or_unwrap(&source, limits).map_err(Box::<Diagnostic>::from)?;
     let detected = crate::import::detect(&source, &root);
     let Some(platform) = platform.or(detected) else {
         return Err(Box::new(
@@ -242,6 +242,20 @@ pub fn load_imported(
         ));
     };
     crate::import::import(&source, &root, platform)
+}
+
+/// The file's YAML tree; for a flow wrapped in JavaScript (`const flow = {...}`), the tree of
+/// the object inside, with its positions in the file. The file's own error when neither parses.
+fn parse_or_unwrap(source: &Arc<SourceFile>, limits: &Limits) -> Result<yaml::Node, YamlError> {
+    let error = match yaml::parse(source, limits) {
+        Ok(root) => return Ok(root),
+        Err(error) => error,
+    };
+    let Some(text) = crate::import::unwrap_script(source.text()) else {
+        return Err(error);
+    };
+    let inner = SourceFile::new(source.path(), text);
+    yaml::parse(&inner, limits).map_err(|_| error)
 }
 
 /// The error for a file named on the command line that is neither a menu nor intents.

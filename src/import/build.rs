@@ -2,6 +2,11 @@
 //! prompts from text, SSML or audio.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+use crate::yaml::{Node as YamlNode, Value};
 
 use crate::menu::duration::seconds;
 use crate::menu::model::Speech;
@@ -156,6 +161,47 @@ pub fn audio_name(reference: &str) -> String {
         reference.to_string()
     } else {
         name.to_string()
+    }
+}
+
+/// Typed look-ups in a platform file's spanned tree.
+pub struct Reader<'a> {
+    pub source: &'a Arc<SourceFile>,
+    /// What the file should be, for errors: `an Amazon Connect flow export`.
+    pub platform: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    pub fn get(&self, map: &'a YamlNode, key: &str) -> Option<&'a YamlNode> {
+        map.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_text(self.source).as_deref() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    pub fn text(&self, node: Option<&'a YamlNode>) -> Option<String> {
+        node?.as_text(self.source)
+    }
+
+    pub fn spanned(&self, node: Option<&'a YamlNode>) -> Option<Spanned<String>> {
+        let node = node?;
+        Some(Spanned::new(node.as_text(self.source)?, node.span))
+    }
+
+    pub fn seq(&self, node: Option<&'a YamlNode>) -> &'a [YamlNode] {
+        match node.map(|n| &n.value) {
+            Some(Value::Seq(items)) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn error(&self, span: Span, message: impl Into<String>) -> Box<Diagnostic> {
+        Box::new(
+            Diagnostic::input_error(self.source, span, message, "here").with_help(format!(
+                "this does not read as {}; export the flow again",
+                self.platform
+            )),
+        )
     }
 }
 

@@ -15,9 +15,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::build::{AUDIO_SECONDS, Ids, Origin, audio_name, blank, spoken};
+use super::build::{AUDIO_SECONDS, Ids, Origin, Reader, audio_name, blank, spoken};
 use super::{Imported, Platform};
-use crate::diagnostic::Diagnostic;
 use crate::menu::model::{Branch, ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
 use crate::source::{SourceFile, Span, Spanned};
@@ -38,45 +37,11 @@ struct Action<'a> {
     span: Span,
 }
 
-struct Reader<'a> {
-    source: &'a Arc<SourceFile>,
-}
-
-impl<'a> Reader<'a> {
-    fn get(&self, map: &'a YamlNode, key: &str) -> Option<&'a YamlNode> {
-        map.as_map()?
-            .iter()
-            .find(|(k, _)| k.as_text(self.source).as_deref() == Some(key))
-            .map(|(_, v)| v)
-    }
-
-    fn text(&self, node: Option<&'a YamlNode>) -> Option<String> {
-        node?.as_text(self.source)
-    }
-
-    fn spanned(&self, node: Option<&'a YamlNode>) -> Option<Spanned<String>> {
-        let node = node?;
-        Some(Spanned::new(node.as_text(self.source)?, node.span))
-    }
-
-    fn seq(&self, node: Option<&'a YamlNode>) -> &'a [YamlNode] {
-        match node.map(|n| &n.value) {
-            Some(Value::Seq(items)) => items,
-            _ => &[],
-        }
-    }
-
-    fn error(&self, span: Span, message: impl Into<String>) -> Box<Diagnostic> {
-        Box::new(
-            Diagnostic::input_error(self.source, span, message, "here").with_help(
-                "this does not look like an Amazon Connect flow export; export the flow again",
-            ),
-        )
-    }
-}
-
 pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Imported> {
-    let r = Reader { source };
+    let r = Reader {
+        source,
+        platform: "an Amazon Connect flow export",
+    };
     let (actions, start) = if r.get(root, "Actions").is_some() {
         (
             flow_language(&r, root)?,

@@ -2,6 +2,8 @@
 //! menu model, with every node's span in the platform's own file, so that lint findings point at
 //! the export's lines.
 //!
+//! Importers so far: Amazon Connect (`connect`) and Twilio Studio (`twilio`).
+//!
 //! An importer is a function from a platform file's spanned tree to an [`Imported`]: the menu,
 //! where each node came from (for `ivr import`'s comments) and what could not be expressed
 //! exactly (the approximations). [`detect`] tells the platform by content; [`import`] runs the
@@ -17,6 +19,7 @@ use crate::yaml::{Node as YamlNode, Value};
 
 mod build;
 mod connect;
+mod twilio;
 pub mod write;
 
 pub use build::Origin;
@@ -72,7 +75,7 @@ impl Platform {
 
     /// Whether `ivr` can import it yet.
     pub fn is_supported(self) -> bool {
-        matches!(self, Platform::Connect)
+        matches!(self, Platform::Connect | Platform::Twilio)
     }
 }
 
@@ -101,7 +104,42 @@ pub fn detect(source: &SourceFile, root: &YamlNode) -> Option<Platform> {
     if (has("Version") && has("Actions")) || (has("modules") && has("start")) {
         return Some(Platform::Connect);
     }
+    if twilio::definition(source, root).is_some() {
+        return Some(Platform::Twilio);
+    }
     None
+}
+
+/// A flow definition wrapped in JavaScript (`const flow = {...};`, `module.exports = {...}`):
+/// the text with everything outside the outermost `{...}` blanked out (line breaks kept), so
+/// that it parses as JSON and every position stays where it is in the file. `None` when the
+/// text has no such object or does not look like a Studio flow.
+pub fn unwrap_script(text: &str) -> Option<String> {
+    if !text.contains("initial_state") {
+        return None;
+    }
+    let open = text.find('{')?;
+    let close = text.rfind('}')?;
+    let before = &text[..open];
+    if close < open || !(before.contains('=') || before.contains("exports")) {
+        return None;
+    }
+    let blank = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+            .collect::<String>()
+    };
+    // Multi-byte characters in the wrapper become one space each: pad so offsets hold.
+    let pad = |s: &str| -> String {
+        let b = blank(s);
+        b.clone() + &" ".repeat(s.len() - b.len())
+    };
+    Some(format!(
+        "{}{}{}",
+        pad(before),
+        &text[open..=close],
+        pad(&text[close + 1..])
+    ))
 }
 
 /// Imports a parsed platform file. A file the importer cannot read as a flow (an action that is
@@ -114,6 +152,7 @@ pub fn import(
 ) -> LoadResult<Imported> {
     match platform {
         Platform::Connect => connect::import(source, root),
+        Platform::Twilio => twilio::import(source, root),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,
@@ -127,7 +166,8 @@ pub fn import(
 }
 
 /// The starter intents file of an imported menu: one intent per transfer and self-service
-/// node (named after it, equal shares), to be replaced with real call-reason shares.
+/// node (named after it, equal shares; one placeholder intent when there is none), to be
+/// replaced with real call-reason shares.
 pub fn starter_intents(menu: &Menu) -> String {
     let mut out = String::from(
         "# Starter traffic written by `ivr import`: one intent per transfer and self-service node,\n\
@@ -142,7 +182,9 @@ pub fn starter_intents(menu: &Menu) -> String {
         .collect();
     let mut seen = std::collections::HashSet::new();
     if names.is_empty() {
-        out.push_str("intents: {}\n");
+        // Nothing serves anyone: one placeholder intent, so the flow can still be run.
+        out.push_str("# The flow has no transfer or self-service node: one placeholder intent.\n");
+        out.push_str("intents:\n  caller: { share: 1 }\n");
         return out;
     }
     out.push_str("intents:\n");

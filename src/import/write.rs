@@ -168,5 +168,8 @@ fn handler_yaml(h: &ErrorHandler) -> String {
     if let Some(then) = &h.then {
         parts.push(format!("then: {}", quoted(&then.value)));
     }
+    if parts.is_empty() {
+        return "{}".to_string();
+    }
     format!("{{ {} }}", parts.join(", "))
 }
