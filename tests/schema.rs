@@ -199,6 +199,13 @@ nodes:
   done: { type: self_service, say: "Done.", serves: [reset_pin], to: main }
   bye: { type: hangup, say: "Goodbye.", duration: 1 }
   agent: { type: transfer, say: "Please hold.", queue: general, serves: ["*"], complaint: true }
+  hours:
+    type: decision
+    say: One moment.
+    branches:
+      - { when: open, share: 0.8, to: main }
+      - { when: closed, share: 0.2, to: bye }
+  elsewhere: { type: flow, say: "Transferring.", file: other.yaml, entry: start }
 "##;
 
 const EVERYTHING_INTENTS: &str = r#"
