@@ -293,3 +293,22 @@ fn vary_sweeps_a_branch_share_of_a_decision() {
     let stderr = wrong.failure(2);
     assert!(stderr.contains("has no branch `shut`"), "{stderr}");
 }
+
+#[test]
+fn compare_runs_files_joined_by_flow_nodes_as_one_menu() {
+    // The front door only hands over: the two menus are the same calls, with no difference.
+    let run = ivr(&[
+        "compare",
+        "tests/fixtures/flows/front.yaml",
+        "tests/fixtures/flows/hours.yaml",
+        "--exact",
+        "--format",
+        "json",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(
+        json["a"]["overall"]["outcomes"], json["b"]["overall"]["outcomes"],
+        "{json:#}"
+    );
+}

@@ -313,3 +313,36 @@ fn the_shared_corpus_copies_are_current() {
         );
     }
 }
+
+#[test]
+fn report_accepts_an_export_directly() {
+    let dir = scratch();
+    let out = dir.path().join("page.html");
+    let run = ivr(&[
+        "report",
+        SMALL,
+        "-o",
+        out.to_str().unwrap(),
+        "--calls",
+        "2000",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(page.contains("main"), "the page names the menu's nodes");
+}
+
+#[test]
+fn deeply_nested_json_is_an_input_error_not_a_crash() {
+    let dir = scratch();
+    let depth = 50_000;
+    let text = format!(
+        "{{\"Version\": \"2019-10-30\", \"Actions\": {}{}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let path = write(dir.path(), "deep.json", text);
+    let run = common::Ivr::new(&["import", path.to_str().unwrap()])
+        .run_guarded(std::time::Duration::from_secs(60));
+    let stderr = run.failure(2);
+    assert!(stderr.contains("deep.json"), "{stderr}");
+}
