@@ -9,9 +9,9 @@
 //!
 //! Each schema's `$id` ends in its version ([`SIM_OUTPUT_VERSION`], ...). A version goes up when
 //! an output changes so that a reader written for the old one could misread it: a field removed,
-//! renamed or retyped, a value that was never null becoming nullable, a unit changed. A new
-//! optional field, or a new value of an open string, keeps the version; docs/output.md says so
-//! to users.
+//! renamed or retyped, a value that was never null becoming nullable, a unit or a meaning
+//! changed, a new value in an enumeration. A new field keeps the version. docs/output.md gives
+//! users the same policy.
 //!
 //! The outcome names, node types, sweep parameters and staffing levels come from the model's
 //! own lists, so a new outcome is described here the day it exists.
