@@ -719,6 +719,13 @@ fn sim_outputs_match_their_schema() {
             assert_valid_output(&schema, &args, 0);
         }
     }
+    // A menu of the docs, whose traffic has queues.
+    let documented = "docs/examples/retail-bank-balance-by-agent.yaml";
+    for extra in [&["--calls", "400"][..], &["--exact"]] {
+        let args = [&["sim", documented, "--format", "json"][..], extra].concat();
+        let output = assert_valid_output(&schema, &args, 0);
+        assert!(output["queues"].is_object() || output["queues_exact"].is_object());
+    }
     let day = assert_valid_output(
         &schema,
         &[
