@@ -982,3 +982,42 @@ fn a_tampered_output_fails_its_schema() {
         "a renamed finding field"
     );
 }
+
+/// A decision's branch edges in `--flow` and a branch-share sweep match the sim output schema.
+#[test]
+fn decision_outputs_match_the_sim_output_schema() {
+    let schema = output_schema("sim-output");
+    let flow = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "tests/fixtures/flows/front.yaml",
+            "--exact",
+            "--flow",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(
+        flow["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "branch" && e["key"] == "closed"),
+        "{flow:#}"
+    );
+    assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "tests/fixtures/flows/hours.yaml",
+            "--exact",
+            "--format",
+            "json",
+            "--vary",
+            "nodes.hours.branches.closed=0,0.5",
+        ],
+        0,
+    );
+}
