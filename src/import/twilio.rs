@@ -432,11 +432,10 @@ fn map(r: &Reader<'_>, states: &[State<'_>], initial: Option<Spanned<String>>) -
     let mut menu = Menu::new(source.clone(), nodes, Span::new(0, 0));
     menu.name = name.map(|n| Spanned::new(n, Span::new(0, 0)));
     menu.entry = entry.or_else(|| {
-        initial.map(|i| {
+        initial.inspect(|_| {
             approximations.push(
                 "the trigger has no `incomingCall`: the flow starts at `initial_state`".to_string(),
             );
-            i
         })
     });
     menu.imported_from = Some(Platform::Twilio.title());
