@@ -237,7 +237,7 @@ pub fn load_imported(
                 "this file",
             )
             .with_help(
-                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`) and Twilio Studio flows (`states` and `initial_state`); name the platform with `--from`",
+                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`) Twilio Studio flows (`states` and `initial_state`) and Archy YAML (`inboundCall` with `startUpRef`); name the platform with `--from`",
             ),
         ));
     };

@@ -2,7 +2,8 @@
 //! menu model, with every node's span in the platform's own file, so that lint findings point at
 //! the export's lines.
 //!
-//! Importers so far: Amazon Connect (`connect`) and Twilio Studio (`twilio`).
+//! Importers so far: Amazon Connect (`connect`), Twilio Studio (`twilio`) and Genesys Cloud
+//! Architect's Archy YAML (`genesys`).
 //!
 //! An importer is a function from a platform file's spanned tree to an [`Imported`]: the menu,
 //! where each node came from (for `ivr import`'s comments) and what could not be expressed
@@ -19,6 +20,7 @@ use crate::yaml::{Node as YamlNode, Value};
 
 mod build;
 mod connect;
+mod genesys;
 mod twilio;
 pub mod write;
 
@@ -75,7 +77,10 @@ impl Platform {
 
     /// Whether `ivr` can import it yet.
     pub fn is_supported(self) -> bool {
-        matches!(self, Platform::Connect | Platform::Twilio)
+        matches!(
+            self,
+            Platform::Connect | Platform::Twilio | Platform::Genesys
+        )
     }
 }
 
@@ -106,6 +111,9 @@ pub fn detect(source: &SourceFile, root: &YamlNode) -> Option<Platform> {
     }
     if twilio::definition(source, root).is_some() {
         return Some(Platform::Twilio);
+    }
+    if genesys::flow(source, root).is_some() {
+        return Some(Platform::Genesys);
     }
     None
 }
@@ -153,6 +161,7 @@ pub fn import(
     match platform {
         Platform::Connect => connect::import(source, root),
         Platform::Twilio => twilio::import(source, root),
+        Platform::Genesys => genesys::import(source, root),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,
