@@ -9,6 +9,7 @@ pub mod draw;
 pub mod gates;
 pub mod html;
 pub mod lint;
+pub mod queue_compare;
 pub mod queues;
 pub mod rules;
 pub mod sim;
