@@ -144,8 +144,14 @@ fn serving_the_balance_by_machine_raises_the_service_level_significantly() {
     };
     let expected = erlang(600.0) - erlang(1000.0);
     let hi = service_level["ci95"][1].as_f64().unwrap();
-    assert!(lo <= expected && expected <= hi, "{expected} vs {service_level}");
-    assert!(lo > 0.0 && service_level["significant"] == true, "{service_level}");
+    assert!(
+        lo <= expected && expected <= hi,
+        "{expected} vs {service_level}"
+    );
+    assert!(
+        lo > 0.0 && service_level["significant"] == true,
+        "{service_level}"
+    );
     assert!(diff > 0.05, "{service_level}");
     for figure in ["asa", "abandoned", "occupancy", "offered"] {
         let d = &general[figure];
@@ -156,18 +162,18 @@ fn serving_the_balance_by_machine_raises_the_service_level_significantly() {
     // Answered by an agent: the balance callers no longer are.
     assert!(answered["diff"].as_f64().unwrap() < 0.0, "{answered}");
     // The menus' own figures are still there, and both sides' queue reports.
-    assert!(report["a"]["queues"]["queues"]["general"]["offered"].as_u64().unwrap() > 0);
+    assert!(
+        report["a"]["queues"]["queues"]["general"]["offered"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     assert_eq!(report["diff"]["queues"]["replicates"], 32);
 }
 
 #[test]
 fn a_day_pairs_the_days_and_reports_every_interval() {
-    let report = compare_json(
-        BALANCE_BY_AGENT,
-        BALANCE_SELF_SERVED,
-        DAY,
-        &["--days", "6"],
-    );
+    let report = compare_json(BALANCE_BY_AGENT, BALANCE_SELF_SERVED, DAY, &["--days", "6"]);
     let queues = &report["diff"]["queues"];
     assert_eq!(queues["mode"], "day");
     assert_eq!(queues["replicates"], 6);
@@ -189,7 +195,9 @@ fn every_format_carries_the_queue_differences() {
         &["--calls", "20000", "--format", "csv"],
     )
     .stdout;
-    let (_, queues) = csv.split_once("\n\n").expect("a blank line before the queue rows");
+    let (_, queues) = csv
+        .split_once("\n\n")
+        .expect("a blank line before the queue rows");
     let mut lines = queues.lines();
     assert_eq!(
         lines.next(),
@@ -201,7 +209,10 @@ fn every_format_carries_the_queue_differences() {
         .expect("the service level row");
     let cells: Vec<&str> = sl.split(',').collect();
     assert_eq!(cells.len(), 10);
-    assert!(cells[6].parse::<f64>().unwrap() > 0.0 && cells[9] == "true", "{sl}");
+    assert!(
+        cells[6].parse::<f64>().unwrap() > 0.0 && cells[9] == "true",
+        "{sl}"
+    );
     assert!(lines.any(|l| l.starts_with("end_to_end,,,time_to_answer.p90,")));
     let human = compare(
         BALANCE_BY_AGENT,
@@ -217,7 +228,12 @@ fn every_format_carries_the_queue_differences() {
 #[test]
 fn without_queues_compare_has_no_queue_part() {
     let traffic = "intents: { balance: 40, other: 60 }\n";
-    let report = compare_json(BALANCE_BY_AGENT, BALANCE_SELF_SERVED, traffic, &["--calls", "2000"]);
+    let report = compare_json(
+        BALANCE_BY_AGENT,
+        BALANCE_SELF_SERVED,
+        traffic,
+        &["--calls", "2000"],
+    );
     assert!(report["diff"].get("queues").is_none());
     assert!(report["a"]["queues"].is_null());
 }

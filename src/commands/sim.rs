@@ -14,7 +14,7 @@ use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::flow::{
     Flow, FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
 };
-use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
+use crate::sim::gates::{Gate, GateResult, evaluate, parse_with_queues as parse_gate};
 use crate::sim::program::Program;
 use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
@@ -108,8 +108,9 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
         return sweep(request, &menu, &intents, &varies, progress);
     }
     let program = Program::compile(&menu, &intents);
-    let gates = gather_gates(request, &program.intent_names)?;
     let plan = QueuePlan::compile(&menu, &intents);
+    let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
+    let gates = gather_gates(request, &program.intent_names, queue_names)?;
     // With queues the menu's figures come from a run of `--calls` calls whatever the output
     // (the flow run) and the queue figures from their own run, so every format agrees.
     let report = if request.flow == FlowRequest::None && plan.is_none() {
@@ -419,7 +420,11 @@ fn find_config(request: &SimRequest) -> Result<Option<(Config, PathBuf)>, Failur
 
 /// The gates to decide: `--check`, else the config's `checks:` (an error in one written there
 /// points at its line).
-fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, Failure> {
+fn gather_gates(
+    request: &SimRequest,
+    intents: &[String],
+    queues: &[String],
+) -> Result<Vec<Gate>, Failure> {
     let config = if request.gates.is_empty() || request.config.is_some() {
         find_config(request)?
     } else {
@@ -430,7 +435,7 @@ fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, F
             .gates
             .iter()
             .map(|text| {
-                parse_gate(text, intents, request.exact)
+                parse_gate(text, intents, queues, request.exact)
                     .map_err(|e| usage(&format!("--check `{text}`"), e).into())
             })
             .collect();
@@ -446,7 +451,7 @@ fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, F
         .checks
         .iter()
         .map(|text| {
-            parse_gate(&text.value, intents, request.exact).map_err(|e| {
+            parse_gate(&text.value, intents, queues, request.exact).map_err(|e| {
                 let mut d = Diagnostic::input_error(
                     &source,
                     text.span,

@@ -36,6 +36,13 @@ fn queue_rows(a: &QueueFigures, b: &QueueFigures, d: &QueueFiguresDiff) -> Vec<R
             d.answered,
         ),
         (
+            "answered_share",
+            Unit::Share,
+            a.answered_share.value,
+            b.answered_share.value,
+            d.answered_share,
+        ),
+        (
             "service_level",
             Unit::Share,
             a.service_level.value,

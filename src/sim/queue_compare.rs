@@ -25,6 +25,8 @@ pub struct QueueFiguresDiff {
     pub offered: Difference,
     /// Calls an agent answered (a count).
     pub answered: Difference,
+    /// Share of the offered calls an agent answered.
+    pub answered_share: Difference,
     pub service_level: Difference,
     pub asa: Difference,
     pub p_wait: Difference,
@@ -109,6 +111,7 @@ fn figures_diff(
     QueueFiguresDiff {
         offered: difference(total, reps, |t: &QueueTally| count(t.offered), true),
         answered: difference(total, reps, |t: &QueueTally| count(t.answered), true),
+        answered_share: d(QueueTally::answered_share),
         service_level: d(QueueTally::service_level),
         asa: d(QueueTally::asa),
         p_wait: d(QueueTally::p_wait),

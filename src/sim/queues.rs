@@ -475,6 +475,9 @@ pub struct QueueFigures {
     /// Calls that joined the queue (first joins and joins after a misroute).
     pub offered: u64,
     pub answered: u64,
+    /// Share of the offered calls an agent answered (the rest hung up in the queue, or were
+    /// still waiting when the run ended).
+    pub answered_share: Estimate,
     pub service_level: Estimate,
     pub asa: Estimate,
     pub p_wait: Estimate,
@@ -484,12 +487,13 @@ pub struct QueueFigures {
 }
 
 type Figure = fn(&QueueTally) -> Option<f64>;
-const FIGURES: [Figure; 5] = [
+const FIGURES: [Figure; 6] = [
     QueueTally::service_level,
     QueueTally::asa,
     QueueTally::p_wait,
     QueueTally::abandoned_share,
     QueueTally::occupancy,
+    QueueTally::answered_share,
 ];
 
 /// Figures of `total`, with intervals from its replicates.
@@ -504,6 +508,7 @@ fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures 
     QueueFigures {
         offered: total.offered,
         answered: total.answered,
+        answered_share: estimate(5),
         service_level: estimate(0),
         asa: estimate(1),
         p_wait: estimate(2),
