@@ -20,7 +20,7 @@ use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, Tally, run};
 use crate::sim::staffing::{StaffGoal, staff_report};
-use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
+use crate::sim::sweep::{Param, Point, Vary, check_traffic, grid, parse_vary};
 use crate::yaml::Limits;
 
 /// Days simulated by default when the traffic file describes a day in intervals.
@@ -475,6 +475,7 @@ fn sweep(
     varies: &[Vary],
     progress: &dyn Progress,
 ) -> Result<SimResult, Failure> {
+    check_traffic(varies, &intents.traffic).map_err(|e| usage("--vary", e))?;
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
     let mut notes = Vec::new();
     if (request.config.is_some() || Config::find_for(&request.menu).is_some())
@@ -491,6 +492,9 @@ fn sweep(
         // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
         let mut varied = intents.clone();
         varied.callers = point.callers;
+        for (param, value) in &point.values {
+            param.apply_traffic(&mut varied.traffic, *value);
+        }
         let program = Program::compile(menu, &varied);
         let plan = QueuePlan::compile(menu, &varied);
         let report = run_once(
@@ -517,7 +521,7 @@ fn sweep(
     }
     Ok(SimResult {
         output: SimOutput::Sweep {
-            params: varies.iter().map(|v| v.param).collect(),
+            params: varies.iter().map(|v| v.param.clone()).collect(),
             rows,
         },
         notes,

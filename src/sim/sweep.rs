@@ -1,16 +1,22 @@
-//! `ivr sim --vary`: a grid of caller parameters, every point run with the same random numbers.
+//! `ivr sim --vary`: a grid of caller parameters and queue settings, every point run with the
+//! same random numbers.
 //!
-//! `--vary PATH=V1,V2,...` may repeat. The grid is every combination, in the order given, the
-//! last `--vary` varying fastest. Each value is checked against the range an intents file's
-//! `callers:` accepts ([`crate::ranges`]), and each point's rates against their sum.
+//! `--vary PATH=V1,V2,...` may repeat; a value may be a range `A..B` (every whole number from A
+//! to B) or `A..B:STEP`. The grid is every combination, in the order given, the last `--vary`
+//! varying fastest. Each value is checked against the range an intents file accepts
+//! ([`crate::ranges`]), each point's rates against their sum, and the queue settings against
+//! the traffic file ([`check_traffic`]).
+
+use std::borrow::Cow;
 
 use super::UsageError;
 use crate::callers::CallerModel;
+use crate::intents::traffic::{Agents, Arrivals, Traffic};
 use crate::ranges;
 use crate::text::did_you_mean;
 
-/// A caller parameter a sweep can vary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A parameter a sweep can vary: one of the callers', or a setting of the queues.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Param {
     MistakeRate,
     InvalidRate,
@@ -18,6 +24,10 @@ pub enum Param {
     Patience,
     BargeIn,
     DigitTime,
+    /// `queues.NAME.agents`: the agents of one queue (in every interval of a day).
+    Agents(String),
+    /// `arrivals.calls_per_hour`: the steady arrival rate.
+    CallsPerHour,
 }
 
 impl Param {
@@ -31,30 +41,35 @@ impl Param {
     ];
 
     /// The path as written after `--vary` (and in the CSV header and JSON `point`).
-    pub fn path(self) -> &'static str {
-        match self {
+    pub fn path(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Param::MistakeRate => "callers.mistake_rate",
             Param::InvalidRate => "callers.invalid_rate",
             Param::NoInputRate => "callers.no_input_rate",
             Param::Patience => "callers.patience",
             Param::BargeIn => "callers.barge_in",
             Param::DigitTime => "callers.digit_time",
+            Param::Agents(queue) => return Cow::Owned(format!("queues.{queue}.agents")),
+            Param::CallsPerHour => "arrivals.calls_per_hour",
+        })
+    }
+
+    /// The name without `callers.` (human table headers); queue settings keep their path.
+    pub fn short(&self) -> Cow<'static, str> {
+        match self.path() {
+            Cow::Borrowed(path) => Cow::Borrowed(path.strip_prefix("callers.").unwrap_or(path)),
+            owned => owned,
         }
     }
 
-    /// The name without `callers.` (human table headers).
-    pub fn short(self) -> &'static str {
-        &self.path()["callers.".len()..]
-    }
-
-    fn is_rate(self) -> bool {
+    fn is_rate(&self) -> bool {
         matches!(
             self,
             Param::MistakeRate | Param::InvalidRate | Param::NoInputRate
         )
     }
 
-    fn parse_value(self, text: &str) -> Result<Value, UsageError> {
+    fn parse_value(&self, text: &str) -> Result<Value, UsageError> {
         let what = self.path();
         let number = || match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
@@ -110,11 +125,52 @@ impl Param {
                 }
                 Ok(Value::Number(v))
             }
+            Param::Agents(_) => {
+                let v = number()?;
+                let range = ranges::AGENTS;
+                if v.fract() != 0.0 || v < range.min as f64 || v > range.max as f64 {
+                    return Err(UsageError::new(format!(
+                        "{what} must be a whole number of agents from {} to {}, not {text}",
+                        range.min, range.max
+                    )));
+                }
+                Ok(Value::Whole(v as u64))
+            }
+            Param::CallsPerHour => {
+                let v = number()?;
+                if !ranges::CALLS_PER_HOUR.contains(v) {
+                    return Err(UsageError::new(format!(
+                        "{what} must be {}, not {text}",
+                        ranges::CALLS_PER_HOUR.words
+                    )));
+                }
+                Ok(Value::Number(v))
+            }
         }
     }
 
-    /// Sets this parameter in a caller model.
-    pub fn apply(self, callers: &mut CallerModel, value: Value) {
+    /// Sets this parameter in a traffic file's queue settings (callers' parameters are set by
+    /// [`Param::apply`]). [`check_traffic`] has made sure the queue and the arrivals exist.
+    pub fn apply_traffic(&self, traffic: &mut Traffic, value: Value) {
+        match (self, value) {
+            (Param::Agents(name), Value::Whole(n)) => {
+                if let Some(i) = traffic.queue_index(name) {
+                    // Parsed within the agents' range, which fits a u32.
+                    traffic.queues[i].agents.value = Agents::Fixed(n as u32);
+                }
+            }
+            (Param::CallsPerHour, Value::Number(v)) => {
+                if let Some(arrivals) = &mut traffic.arrivals {
+                    arrivals.value = Arrivals::PerHour(v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets this parameter in a caller model (queue settings are left to
+    /// [`Param::apply_traffic`]).
+    pub fn apply(&self, callers: &mut CallerModel, value: Value) {
         match (self, value) {
             (Param::MistakeRate, Value::Number(v)) => callers.mistake_rate = v,
             (Param::InvalidRate, Value::Number(v)) => callers.invalid_rate = v,
@@ -123,6 +179,7 @@ impl Param {
             (Param::Patience, Value::Null) => callers.patience = None,
             (Param::BargeIn, Value::Bool(b)) => callers.barge_in = b,
             (Param::DigitTime, Value::Number(v)) => callers.digit_time = v,
+            (Param::Agents(_) | Param::CallsPerHour, _) => {}
             _ => unreachable!("values are parsed for their parameter"),
         }
     }
@@ -132,6 +189,8 @@ impl Param {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     Number(f64),
+    /// A whole number (a queue's agents).
+    Whole(u64),
     /// `patience: null`: callers never give up.
     Null,
     Bool(bool),
@@ -142,6 +201,7 @@ impl Value {
         match self {
             Value::Number(v) => serde_json::Number::from_f64(v)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Whole(n) => serde_json::Value::from(n),
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(b),
         }
@@ -152,6 +212,7 @@ impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Number(v) => write!(f, "{v}"),
+            Value::Whole(n) => write!(f, "{n}"),
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
         }
@@ -177,33 +238,159 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         );
     };
     let path = path.trim();
-    let Some(param) = Param::ALL.into_iter().find(|p| p.path() == path) else {
-        let paths: Vec<&str> = Param::ALL.iter().map(|p| p.path()).collect();
-        let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
-        let prefixed = format!("callers.{path}");
-        let better = if paths.contains(&prefixed.as_str()) {
-            Some(prefixed)
-        } else {
-            did_you_mean(path, paths.iter().copied()).map(str::to_string)
-        };
-        return Err(match better {
-            Some(better) => error.help(format!("did you mean `{better}`?")),
-            None => error.help(format!("the parameters are: {}", paths.join(", "))),
-        });
+    let param = param_named(path)?;
+    let mut parsed = Vec::new();
+    for v in values.split(',').map(str::trim) {
+        if v.is_empty() {
+            return Err(UsageError::new(format!("`{text}` has an empty value"))
+                .help("separate values with commas: `PATH=V1,V2,V3`"));
+        }
+        for v in expand_range(v, parsed.len())? {
+            parsed.push(param.parse_value(&v)?);
+        }
+    }
+    Ok(Vary {
+        param,
+        values: parsed,
+    })
+}
+
+/// The parameter at `path`.
+fn param_named(path: &str) -> Result<Param, UsageError> {
+    if let Some(found) = Param::ALL.into_iter().find(|p| p.path() == path) {
+        return Ok(found);
+    }
+    if path == Param::CallsPerHour.path() {
+        return Ok(Param::CallsPerHour);
+    }
+    if let Some(queue) = path
+        .strip_prefix("queues.")
+        .and_then(|rest| rest.strip_suffix(".agents"))
+        .filter(|q| !q.is_empty())
+    {
+        return Ok(Param::Agents(queue.to_string()));
+    }
+    let mut paths: Vec<String> = Param::ALL.iter().map(|p| p.path().into_owned()).collect();
+    paths.push(Param::CallsPerHour.path().into_owned());
+    let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
+    if let Some(rest) = path.strip_prefix("queues.") {
+        let queue = rest.split('.').next().unwrap_or(rest);
+        return Err(error.help(format!(
+            "a sweep varies a queue's agents: `queues.{queue}.agents=30..45`"
+        )));
+    }
+    let prefixed = format!("callers.{path}");
+    let better = if paths.contains(&prefixed) {
+        Some(prefixed)
+    } else {
+        did_you_mean(path, paths.iter().map(String::as_str)).map(str::to_string)
     };
-    let values = values
-        .split(',')
-        .map(str::trim)
-        .map(|v| {
-            if v.is_empty() {
-                Err(UsageError::new(format!("`{text}` has an empty value"))
-                    .help("separate values with commas: `PATH=V1,V2,V3`"))
-            } else {
-                param.parse_value(v)
-            }
+    Err(match better {
+        Some(better) => error.help(format!("did you mean `{better}`?")),
+        None => error.help(format!(
+            "the parameters are: {}, queues.NAME.agents",
+            paths.join(", ")
+        )),
+    })
+}
+
+/// `A..B` (every whole number from A to B) or `A..B:STEP` as its values; any other value as
+/// itself. `before` values are already in the list: together they stay within [`MAX_POINTS`].
+fn expand_range(text: &str, before: usize) -> Result<Vec<String>, UsageError> {
+    let Some((from, rest)) = text.split_once("..") else {
+        return Ok(vec![text.to_string()]);
+    };
+    let (to, step) = match rest.split_once(':') {
+        Some((to, step)) => (to, Some(step)),
+        None => (rest, None),
+    };
+    let number = |t: &str| match t.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(UsageError::new(format!(
+            "`{text}` is not a range: `{}` is not a number",
+            t.trim()
+        ))
+        .help("a range is `FROM..TO` (every whole number, both included) or `FROM..TO:STEP`")),
+    };
+    let (from, to) = (number(from)?, number(to)?);
+    let step = step.map(number).transpose()?.unwrap_or(1.0);
+    if step <= 0.0 {
+        return Err(UsageError::new(format!(
+            "`{text}`: the step must be above 0"
+        )));
+    }
+    if to < from {
+        return Err(UsageError::new(format!("`{text}` runs backwards"))
+            .help(format!("write `{}..{}`", to, from)));
+    }
+    // The last value is TO when the steps land on it (within rounding), else the last below.
+    let steps = ((to - from) / step + 1e-9).floor();
+    if steps + 1.0 + before as f64 > MAX_POINTS as f64 {
+        return Err(
+            UsageError::new(format!("`{text}` gives more than {MAX_POINTS} values"))
+                .help("give a larger step: `FROM..TO:STEP`"),
+        );
+    }
+    Ok((0..=steps as u64)
+        .map(|k| {
+            let v = from + k as f64 * step;
+            // Printed as people write it: 0.1 + 2 · 0.1 is 0.30000000000000004.
+            let rounded = (v * 1e9).round() / 1e9;
+            format!("{rounded}")
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Vary { param, values })
+        .collect())
+}
+
+/// Refuses queue settings the traffic file cannot take: a queue it does not define, or
+/// `arrivals.calls_per_hour` when it has no steady arrival rate.
+pub fn check_traffic(varies: &[Vary], traffic: &Traffic) -> Result<(), UsageError> {
+    for v in varies {
+        match &v.param {
+            Param::Agents(name) => {
+                if traffic.queue_index(name).is_some() {
+                    continue;
+                }
+                let defined: Vec<&str> = traffic
+                    .queues
+                    .iter()
+                    .map(|q| q.name.value.as_str())
+                    .collect();
+                let error = UsageError::new(format!(
+                    "{}: the traffic file defines no queue `{name}`",
+                    v.param.path()
+                ));
+                return Err(if defined.is_empty() {
+                    error.help(
+                        "add `arrivals:` and `queues:` to the traffic file to simulate the queues",
+                    )
+                } else {
+                    match did_you_mean(name, defined.iter().copied()) {
+                        Some(better) => {
+                            error.help(format!("did you mean `queues.{better}.agents`?"))
+                        }
+                        None => error.help(format!("the queues are: {}", defined.join(", "))),
+                    }
+                });
+            }
+            Param::CallsPerHour => match traffic.arrivals.as_ref().map(|a| &a.value) {
+                Some(Arrivals::PerHour(_)) if traffic.has_queues() => {}
+                Some(Arrivals::Day { .. }) => {
+                    return Err(UsageError::new(
+                        "arrivals.calls_per_hour: the traffic file describes a day in intervals (`arrivals.calls`), not a steady rate",
+                    )
+                    .help("vary the agents instead (`queues.NAME.agents=...`), or write a traffic file with `calls_per_hour`"));
+                }
+                _ => {
+                    return Err(UsageError::new(
+                        "arrivals.calls_per_hour: the traffic file has no `arrivals` and `queues`, so calls end at the transfer",
+                    )
+                    .help("add `arrivals:` and `queues:` to the traffic file to simulate the queues"));
+                }
+            },
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// One point of the grid.
@@ -241,12 +428,12 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, UsageError
         let mut rest = index;
         let mut values = vec![(Param::MistakeRate, Value::Null); varies.len()];
         for (slot, v) in varies.iter().enumerate().rev() {
-            values[slot] = (v.param, v.values[rest % v.values.len()]);
+            values[slot] = (v.param.clone(), v.values[rest % v.values.len()]);
             rest /= v.values.len();
         }
         let mut callers = base;
-        for &(param, value) in &values {
-            param.apply(&mut callers, value);
+        for (param, value) in &values {
+            param.apply(&mut callers, *value);
         }
         if !callers.rates_fit() {
             let sum = callers.rate_sum();
@@ -286,6 +473,38 @@ mod tests {
         assert_eq!(shown, ["0.01/60", "0.01/null", "0.1/60", "0.1/null"]);
         assert_eq!(points[1].callers.patience, None);
         assert_eq!(points[2].callers.mistake_rate, 0.1);
+    }
+
+    #[test]
+    fn ranges_expand_to_their_values() {
+        let values = |text: &str| -> Vec<String> {
+            parse_vary(text)
+                .unwrap()
+                .values
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            values("queues.general.agents=30..33"),
+            ["30", "31", "32", "33"]
+        );
+        assert_eq!(values("queues.a.b.agents=1,5..7:2"), ["1", "5", "7"]);
+        assert_eq!(
+            values("callers.mistake_rate=0.1..0.3:0.1"),
+            ["0.1", "0.2", "0.3"]
+        );
+        // The last step short of TO is the last value.
+        assert_eq!(
+            values("arrivals.calls_per_hour=800..1250:200"),
+            ["800", "1000", "1200"]
+        );
+        assert_eq!(
+            parse_vary("queues.a.b.agents=3").unwrap().param,
+            Param::Agents("a.b".into())
+        );
+        assert!(parse_vary("queues.general.agents=0..20000:1").is_err());
+        assert!(parse_vary("queues.general.agents=1..x").is_err());
     }
 
     #[test]
