@@ -158,6 +158,14 @@ fn serving_the_balance_by_machine_raises_the_service_level_significantly() {
         assert!(d["diff"].as_f64().unwrap() < 0.0, "{figure}: {d}");
         assert_eq!(d["significant"], true, "{figure}: {d}");
     }
+    // Common random numbers: a batch with more arrivals keeps the agents of both menus busier,
+    // so the paired difference varies less than two independent runs' figures would (their
+    // ratio would be near 1, give or take the 12% a 32-batch standard error wobbles by).
+    let half = |ci: &Value| (ci[1].as_f64().unwrap() - ci[0].as_f64().unwrap()) / 2.0;
+    let figure = |side: &str| &report[side]["queues"]["queues"]["general"]["occupancy"]["ci95"];
+    let independent = half(figure("a")).hypot(half(figure("b")));
+    let paired = half(&general["occupancy"]["ci95"]);
+    assert!(paired < 0.75 * independent, "{paired} vs {independent}");
     let answered = &report["diff"]["queues"]["end_to_end"]["answered"];
     // Answered by an agent: the balance callers no longer are.
     assert!(answered["diff"].as_f64().unwrap() < 0.0, "{answered}");
