@@ -206,3 +206,40 @@ pub fn queue_diff(plan: &QueuePlan, a: &QueueRunTally, b: &QueueRunTally) -> Que
         intervals,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::t_quantile;
+
+    #[test]
+    fn identical_replicates_differ_by_zero_with_no_interval() {
+        let pairs = [
+            (Some(0.8), Some(0.8)),
+            (Some(0.7), Some(0.7)),
+            (Some(0.9), Some(0.9)),
+        ];
+        assert_eq!(replicate_difference_interval(0.0, pairs, false), None);
+    }
+
+    #[test]
+    fn the_interval_is_student_t_on_the_paired_differences() {
+        // Differences 1, 2, 3: mean 2, standard deviation 1, standard error 1/√3.
+        let pairs = [
+            (Some(10.0), Some(11.0)),
+            (Some(20.0), Some(22.0)),
+            (Some(5.0), Some(8.0)),
+        ];
+        let half = t_quantile(2) / 3f64.sqrt();
+        let ci = replicate_difference_interval(2.0, pairs, false).unwrap();
+        assert!(
+            (ci.lo - (2.0 - half)).abs() < 1e-12 && (ci.hi.unwrap() - (2.0 + half)).abs() < 1e-12
+        );
+        // A count over the three replicates: three times as wide, around the total.
+        let ci = replicate_difference_interval(6.0, pairs, true).unwrap();
+        assert!((ci.lo - (6.0 - 3.0 * half)).abs() < 1e-12);
+        // A replicate missing on either side is left out; one pair alone bounds nothing.
+        let sparse = [(None, Some(1.0)), (Some(1.0), Some(2.0)), (Some(3.0), None)];
+        assert_eq!(replicate_difference_interval(1.0, sparse, false), None);
+    }
+}
