@@ -231,6 +231,15 @@ fn every_format_carries_the_queue_differences() {
     .stdout;
     let (_, queues) = human.split_once("\nqueues (").expect("a queue section");
     insta::assert_snapshot!(format!("queues ({queues}"));
+    let markdown = compare(
+        BALANCE_BY_AGENT,
+        BALANCE_SELF_SERVED,
+        TRAFFIC,
+        &["--calls", "20000", "--format", "markdown"],
+    )
+    .stdout;
+    let (_, queues) = markdown.split_once("#### Queues").expect("a queue section");
+    insta::assert_snapshot!("markdown", format!("#### Queues{queues}"));
 }
 
 #[test]

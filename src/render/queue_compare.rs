@@ -9,14 +9,58 @@ use crate::sim::queues::{EndToEnd, QueueFigures, QueueReport};
 
 /// How a figure is counted, for its units.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Unit {
+pub(crate) enum Unit {
     Share,
     Seconds,
     Calls,
 }
 
 /// One figure: its name (as in the JSON), unit, A, B and the difference.
-type Row = (&'static str, Unit, Option<f64>, Option<f64>, Difference);
+pub(crate) type Row = (&'static str, Unit, Option<f64>, Option<f64>, Difference);
+
+/// A section and its rows.
+pub(crate) type Block = (Section, Vec<Row>);
+
+/// A block of rows: one queue, all queues together, or end to end.
+pub(crate) enum Section {
+    Queue(String),
+    AllQueues,
+    /// The calls counted in each run.
+    EndToEnd(u64),
+}
+
+/// How the queue differences were made, for the heading: the paired replicates and the
+/// service level's threshold; then the blocks of rows (per queue, all queues when there are
+/// several, end to end). `None` without queues.
+pub(crate) fn sections(report: &CompareReport) -> Option<(String, Vec<Block>)> {
+    let ((qa, qb), d) = (parts(report)?, report.diff.queues.as_ref()?);
+    let replicates = match d.mode {
+        "day" => format!("{} paired days", d.replicates),
+        _ => format!("{} paired batches after the first hour", d.replicates),
+    };
+    let how = format!(
+        "both menus met the same arrivals, patience and handle times; intervals from {replicates}; service level: answered within {} s",
+        qa.answer_within
+    );
+    let mut blocks = Vec::new();
+    let b_of = |name: &str| qb.queues.iter().find(|(n, _)| n == name).map(|(_, f)| f);
+    for ((name, fa), (_, fd)) in qa.queues.iter().zip(&d.queues) {
+        if let Some(fb) = b_of(name) {
+            blocks.push((Section::Queue(name.clone()), queue_rows(fa, fb, fd)));
+        }
+    }
+    if qa.queues.len() > 1 {
+        blocks.push((
+            Section::AllQueues,
+            queue_rows(&qa.overall, &qb.overall, &d.overall),
+        ));
+    }
+    blocks.push((
+        Section::EndToEnd(d.end_to_end.calls),
+        end_to_end_rows(&qa.end_to_end, &qb.end_to_end, &d.end_to_end),
+    ));
+    Some((how, blocks))
+}
 
 fn queue_rows(a: &QueueFigures, b: &QueueFigures, d: &QueueFiguresDiff) -> Vec<Row> {
     let or_null = |d: Option<Difference>| d.unwrap_or(Difference::NULL);
@@ -168,19 +212,16 @@ fn parts(report: &CompareReport) -> Option<(&QueueReport, &QueueReport)> {
 /// all queues, then end to end.
 pub fn human(report: &CompareReport) -> String {
     let mut out = String::new();
-    let (Some((qa, qb)), Some(d)) = (parts(report), report.diff.queues.as_ref()) else {
+    let Some((how, blocks)) = sections(report) else {
         return out;
     };
-    let replicates = match d.mode {
-        "day" => format!("{} paired days", d.replicates),
-        _ => format!("{} paired batches after the first hour", d.replicates),
-    };
-    let _ = writeln!(
-        out,
-        "\nqueues (the same arrivals, patience and handle times in both; intervals from {replicates}); service level: answered within {} s",
-        qa.answer_within
-    );
-    let block = |out: &mut String, title: &str, rows: Vec<Row>| {
+    let _ = writeln!(out, "\nqueues ({how})");
+    for (section, rows) in blocks {
+        let title = match section {
+            Section::Queue(name) => format!("queue {}", crate::text::printable(&name)),
+            Section::AllQueues => "all queues".to_string(),
+            Section::EndToEnd(calls) => format!("end to end ({calls} calls)"),
+        };
         let width = title.chars().count().max(22);
         let _ = writeln!(
             out,
@@ -188,17 +229,7 @@ pub fn human(report: &CompareReport) -> String {
             title, "A", "B", "B - A"
         );
         for (name, unit, x, y, diff) in rows {
-            let (scale, digits) = match unit {
-                Unit::Share => (100.0, 2),
-                Unit::Seconds => (1.0, 1),
-                Unit::Calls => (1.0, 0),
-            };
-            let cell = |v: Option<f64>| match (v, unit) {
-                (None, _) => "-".to_string(),
-                (Some(v), Unit::Share) => format!("{:.1}%", v * 100.0),
-                (Some(v), Unit::Seconds) => format!("{v:.1}"),
-                (Some(v), Unit::Calls) => format!("{v:.0}"),
-            };
+            let (scale, digits) = unit.scale();
             let (text, ci) = match diff.diff {
                 None => ("-".to_string(), String::new()),
                 Some(v) => (
@@ -210,41 +241,47 @@ pub fn human(report: &CompareReport) -> String {
                     super::interval_text(diff.ci95, scale, digits, true),
                 ),
             };
-            let label = match unit {
-                Unit::Share => name.to_string(),
-                Unit::Seconds => format!("{name} (s)"),
-                Unit::Calls => format!("{name} (calls)"),
-            };
             let _ = writeln!(
                 out,
                 "  {:<width$} {:>9} {:>9} {:>11}  {ci}",
-                label,
-                cell(x),
-                cell(y),
+                unit.label(name),
+                unit.cell(x),
+                unit.cell(y),
                 text
             );
         }
-    };
-    let b_of = |name: &str| qb.queues.iter().find(|(n, _)| n == name).map(|(_, f)| f);
-    for ((name, fa), (_, fd)) in qa.queues.iter().zip(&d.queues) {
-        if let Some(fb) = b_of(name) {
-            let title = format!("queue {}", crate::text::printable(name));
-            block(&mut out, &title, queue_rows(fa, fb, fd));
+    }
+    out
+}
+
+impl Unit {
+    /// The factor and decimals of a difference (shares in percentage points).
+    pub(crate) fn scale(self) -> (f64, usize) {
+        match self {
+            Unit::Share => (100.0, 2),
+            Unit::Seconds => (1.0, 1),
+            Unit::Calls => (1.0, 0),
         }
     }
-    if qa.queues.len() > 1 {
-        block(
-            &mut out,
-            "all queues",
-            queue_rows(&qa.overall, &qb.overall, &d.overall),
-        );
+
+    /// A value for people: percent, seconds or calls.
+    pub(crate) fn cell(self, v: Option<f64>) -> String {
+        match (v, self) {
+            (None, _) => "-".to_string(),
+            (Some(v), Unit::Share) => format!("{:.1}%", v * 100.0),
+            (Some(v), Unit::Seconds) => format!("{v:.1}"),
+            (Some(v), Unit::Calls) => format!("{v:.0}"),
+        }
     }
-    block(
-        &mut out,
-        &format!("end to end ({} calls)", d.end_to_end.calls),
-        end_to_end_rows(&qa.end_to_end, &qb.end_to_end, &d.end_to_end),
-    );
-    out
+
+    /// The figure's name with its unit.
+    pub(crate) fn label(self, name: &str) -> String {
+        match self {
+            Unit::Share => name.to_string(),
+            Unit::Seconds => format!("{name} (s)"),
+            Unit::Calls => format!("{name} (calls)"),
+        }
+    }
 }
 
 /// The queue rows of the compare CSV, after a blank line (empty without queues): one row per
