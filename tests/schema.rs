@@ -828,6 +828,25 @@ fn gated_and_swept_sim_outputs_match_their_schema() {
         ],
         0,
     );
+    // Queue settings as sweep parameters, with queue figures at every point.
+    let queues = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/retail-bank.yaml",
+            "--calls",
+            "3000",
+            "--vary",
+            "queues.general.agents=20,22",
+            "--vary",
+            "arrivals.calls_per_hour=1500",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(queues[1]["point"]["queues.general.agents"], 22);
+    assert!(queues[1]["result"]["queues"].is_object());
 }
 
 #[test]
@@ -848,6 +867,35 @@ fn compare_outputs_match_their_schema() {
             assert!(output["diff"]["intents"].is_object());
         }
     }
+    // Through the queues: steady state (the retail bank) and a day in intervals.
+    let steady = assert_valid_output(
+        &schema,
+        &[
+            "compare",
+            "menus/retail-bank.yaml",
+            "docs/examples/retail-bank-balance-by-agent.yaml",
+            "--calls",
+            "3000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(steady["diff"]["queues"]["queues"].is_object());
+    let day = assert_valid_output(
+        &schema,
+        &[
+            "compare",
+            "menus/mobile-operator.yaml",
+            "menus/mobile-operator.yaml",
+            "--days",
+            "2",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(day["diff"]["queues"]["intervals"].is_array());
 }
 
 #[test]

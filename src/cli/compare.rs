@@ -18,6 +18,10 @@ pub struct CompareArgs {
     /// Compare exact solutions instead of sampling.
     #[arg(long)]
     pub exact: bool,
+    /// Days simulated when the traffic file describes a day in intervals (each day starts
+    /// with empty queues; intervals come from the paired days).
+    #[arg(long, default_value_t = crate::commands::sim::DEFAULT_DAYS, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub days: u32,
     #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
     pub format: CompareFormat,
 }
@@ -38,6 +42,7 @@ pub fn run(args: &CompareArgs) -> u8 {
         intents: args.intents.clone(),
         run: args.run.options(),
         exact: args.exact,
+        days: args.days,
     };
     match compare(&request) {
         Ok(report) => print_stdout(&match args.format {

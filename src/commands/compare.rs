@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Failure;
-use super::sim::{check_simulable, exact_error, intents_for, join_flows};
+use super::sim::{check_queues, check_simulable, exact_error, intents_for, join_flows};
 use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
 use crate::intents::Intents;
@@ -11,6 +11,8 @@ use crate::menu::Menu;
 use crate::sim::compare::{CompareReport, exact_diff, monte_carlo_diff, run_pair};
 use crate::sim::exact::exact_report;
 use crate::sim::program::Program;
+use crate::sim::queue_compare::queue_diff;
+use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::monte_carlo_report;
 use crate::sim::run::RunOptions;
 use crate::yaml::Limits;
@@ -27,6 +29,8 @@ pub struct CompareRequest {
     pub run: RunOptions,
     /// Compare exact solutions instead of sampling.
     pub exact: bool,
+    /// Days to simulate when the traffic file describes a day in intervals.
+    pub days: u32,
 }
 
 /// Runs `ivr compare`: both menus read once, their shared intents read once.
@@ -40,6 +44,8 @@ pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
     check_simulable(&menu_b, &intents)?;
     let menu_a = join_flows(&request.menu_a, menu_a, &intents, &limits)?;
     let menu_b = join_flows(&request.menu_b, menu_b, &intents, &limits)?;
+    check_queues(&menu_a, &intents)?;
+    check_queues(&menu_b, &intents)?;
     let a = Program::compile(&menu_a, &intents);
     let b = Program::compile(&menu_b, &intents);
     let (name_a, name_b) = (menu_a.source.name(), menu_b.source.name());
@@ -51,7 +57,7 @@ pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
     }
     let options = request.run;
     let tally = run_pair(&a, &b, options);
-    Ok(CompareReport {
+    let mut report = CompareReport {
         a: monte_carlo_report(
             &name_a,
             &a.intent_names,
@@ -69,7 +75,20 @@ pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
             options.seed,
         ),
         diff: monte_carlo_diff(&a.intent_names, &tally),
-    })
+    };
+    // Both menus share the traffic file, so both have queues or neither has.
+    if let (Some(plan_a), Some(plan_b)) = (
+        QueuePlan::compile(&menu_a, &intents),
+        QueuePlan::compile(&menu_b, &intents),
+    ) {
+        // The same seed for both: call `i` meets the same arrival, patience and handle time.
+        let (_, queues_a) = run_with_queues(&a, &plan_a, options, request.days, &|_| {});
+        let (_, queues_b) = run_with_queues(&b, &plan_b, options, request.days, &|_| {});
+        report.a.queues = Some(queue_report(&plan_a, &queues_a));
+        report.b.queues = Some(queue_report(&plan_b, &queues_b));
+        report.diff.queues = Some(queue_diff(&plan_a, &queues_a, &queues_b));
+    }
+    Ok(report)
 }
 
 /// The intents both menus run: `--intents`, or their common `traffic:` (one menu naming it is

@@ -14,13 +14,13 @@ use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::flow::{
     Flow, FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
 };
-use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
+use crate::sim::gates::{Gate, GateResult, evaluate, parse_with_queues as parse_gate};
 use crate::sim::program::Program;
 use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, Tally, run};
 use crate::sim::staffing::{StaffGoal, staff_report};
-use crate::sim::sweep::{Param, Point, Vary, grid, parse_vary};
+use crate::sim::sweep::{Param, Point, Vary, check_traffic, grid, parse_vary};
 use crate::yaml::Limits;
 
 /// Days simulated by default when the traffic file describes a day in intervals.
@@ -109,8 +109,9 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     }
     let starter = starter_note(&menu, request.intents.is_some());
     let program = Program::compile(&menu, &intents);
-    let gates = gather_gates(request, &program.intent_names)?;
     let plan = QueuePlan::compile(&menu, &intents);
+    let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
+    let gates = gather_gates(request, &program.intent_names, queue_names)?;
     // With queues the menu's figures come from a run of `--calls` calls whatever the output
     // (the flow run) and the queue figures from their own run, so every format agrees.
     let report = if request.flow == FlowRequest::None && plan.is_none() {
@@ -473,7 +474,11 @@ fn find_config(request: &SimRequest) -> Result<Option<(Config, PathBuf)>, Failur
 
 /// The gates to decide: `--check`, else the config's `checks:` (an error in one written there
 /// points at its line).
-fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, Failure> {
+fn gather_gates(
+    request: &SimRequest,
+    intents: &[String],
+    queues: &[String],
+) -> Result<Vec<Gate>, Failure> {
     let config = if request.gates.is_empty() || request.config.is_some() {
         find_config(request)?
     } else {
@@ -484,7 +489,7 @@ fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, F
             .gates
             .iter()
             .map(|text| {
-                parse_gate(text, intents, request.exact)
+                parse_gate(text, intents, queues, request.exact)
                     .map_err(|e| usage(&format!("--check `{text}`"), e).into())
             })
             .collect();
@@ -500,7 +505,7 @@ fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, F
         .checks
         .iter()
         .map(|text| {
-            parse_gate(&text.value, intents, request.exact).map_err(|e| {
+            parse_gate(&text.value, intents, queues, request.exact).map_err(|e| {
                 let mut d = Diagnostic::input_error(
                     &source,
                     text.span,
@@ -524,6 +529,7 @@ fn sweep(
     varies: &[Vary],
     progress: &dyn Progress,
 ) -> Result<SimResult, Failure> {
+    check_traffic(varies, &intents.traffic).map_err(|e| usage("--vary", e))?;
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
     for v in varies {
         v.param.check_menu(menu).map_err(|e| usage("--vary", e))?;
@@ -544,10 +550,11 @@ fn sweep(
         let mut varied = intents.clone();
         varied.callers = point.callers;
         let mut shares = menu.clone();
-        for &(param, value) in &point.values {
+        for (param, value) in &point.values {
             param
-                .apply_to_menu(&mut shares, value)
+                .apply_to_menu(&mut shares, *value)
                 .map_err(|e| usage("--vary", e))?;
+            param.apply_traffic(&mut varied.traffic, *value);
         }
         let menu = &shares;
         let program = Program::compile(menu, &varied);
@@ -576,7 +583,7 @@ fn sweep(
     }
     Ok(SimResult {
         output: SimOutput::Sweep {
-            params: varies.iter().map(|v| v.param).collect(),
+            params: varies.iter().map(|v| v.param.clone()).collect(),
             rows,
         },
         notes,

@@ -74,6 +74,11 @@ impl QueueTally {
         self.share(self.answered_in_time)
     }
 
+    /// Share of offered calls an agent answered.
+    pub fn answered_share(&self) -> Option<f64> {
+        self.share(self.answered)
+    }
+
     /// Share of offered calls that had to wait.
     pub fn p_wait(&self) -> Option<f64> {
         self.share(self.waited)

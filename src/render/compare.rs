@@ -107,6 +107,7 @@ pub fn csv(report: &CompareReport) -> String {
             row(&mut out, name, &a.figures, &b.figures, d);
         }
     }
+    out.push_str(&super::queue_compare::csv(report));
     out
 }
 
@@ -267,5 +268,6 @@ pub fn human(report: &CompareReport) -> String {
         );
         scope_rows(&mut out, &a.figures, &b.figures, d);
     }
+    out.push_str(&super::queue_compare::human(report));
     out
 }

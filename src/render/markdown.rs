@@ -729,7 +729,50 @@ pub fn compare(report: &CompareReport) -> String {
         );
         compare_table(&mut out, &a.figures, &b.figures, d, exact);
     }
+    compare_queues(&mut out, report);
     finish(out)
+}
+
+/// The queue differences of a compare (nothing without queues): a table per queue, one for all
+/// queues when there are several, and one end to end.
+fn compare_queues(out: &mut String, report: &CompareReport) {
+    use super::queue_compare::{Section, Unit, sections};
+    let Some((how, blocks)) = sections(report) else {
+        return;
+    };
+    let mut how = how.chars();
+    let first = how
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    let _ = writeln!(out, "#### Queues\n\n{}.\n", text(&(first + how.as_str())));
+    let header = strings(["figure", "A", "B", "B − A", "95% interval", "significant"]);
+    let right = [false, true, true, true, false, false];
+    for (section, rows) in blocks {
+        let title = match section {
+            Section::Queue(name) => format!("Queue {}", code(&name)),
+            Section::AllQueues => "All queues".to_string(),
+            Section::EndToEnd(calls) => format!("End to end, {calls} calls"),
+        };
+        let _ = writeln!(out, "##### {title}\n");
+        let body: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|(name, unit, x, y, diff)| {
+                let (scale, digits) = unit.scale();
+                let suffix = if unit == Unit::Share { " pp" } else { "" };
+                let [d, ci, significant] = difference(&diff, scale, digits, suffix);
+                vec![
+                    unit.label(name),
+                    unit.cell(x),
+                    unit.cell(y),
+                    d,
+                    ci,
+                    significant,
+                ]
+            })
+            .collect();
+        table(out, &header, &right, &body);
+    }
 }
 
 /// One trailing newline.

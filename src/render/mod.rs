@@ -10,6 +10,7 @@ pub mod gates;
 pub mod html;
 pub mod lint;
 pub mod markdown;
+pub mod queue_compare;
 pub mod queues;
 pub mod rules;
 pub mod sim;

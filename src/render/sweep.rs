@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::render::sim as sim_report;
+use crate::sim::queues::{QueueFigures, QueueReport};
 use crate::sim::report::SimReport;
 use crate::sim::sweep::{Param, Point};
 
@@ -40,8 +41,27 @@ pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
         ]
         .map(str::to_string),
     );
+    // Queue columns: all queues together, then (when there are several) each queue whose
+    // agents are varied.
+    let queues = first.queues.as_ref();
+    let several = queues.is_some_and(|q| q.queues.len() > 1);
+    let varied_queues: Vec<&str> = params
+        .iter()
+        .filter_map(|p| match p {
+            Param::Agents(name) if several => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if queues.is_some() {
+        header
+            .extend(["service", "asa s", "q abandon", "occupancy", "answered"].map(str::to_string));
+        for name in &varied_queues {
+            header.push(format!("{} service", crate::text::printable(name)));
+        }
+    }
     table.push(header);
     let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    let opt_pct = |v: Option<f64>| v.map_or("-".to_string(), pct);
     for (point, report) in rows {
         let f = &report.overall;
         let mut row: Vec<String> = point.values.iter().map(|(_, v)| v.to_string()).collect();
@@ -54,6 +74,27 @@ pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
             format!("{:.1}", f.time.mean),
             f.time.p90.map_or("-".to_string(), |v| format!("{v:.1}")),
         ]);
+        if queues.is_some() {
+            match &report.queues {
+                Some(q) => {
+                    row.extend([
+                        opt_pct(q.overall.service_level.value),
+                        q.overall
+                            .asa
+                            .value
+                            .map_or("-".to_string(), |v| format!("{v:.1}")),
+                        opt_pct(q.overall.abandoned.value),
+                        opt_pct(q.overall.occupancy.value),
+                        opt_pct(q.end_to_end.answered.value),
+                    ]);
+                    for name in &varied_queues {
+                        let f = q.queues.iter().find(|(n, _)| n == name);
+                        row.push(opt_pct(f.and_then(|(_, f)| f.service_level.value)));
+                    }
+                }
+                None => row.extend((0..5 + varied_queues.len()).map(|_| "-".to_string())),
+            }
+        }
         table.push(row);
     }
     let widths: Vec<usize> = (0..table[0].len())
@@ -91,10 +132,17 @@ pub fn csv(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     };
     let after_scope_and_share = |line: &str| line.splitn(3, ',').nth(2).unwrap_or("").to_string();
     let sim_header = sim_report::csv(first);
-    let mut header: Vec<String> = params.iter().map(|p| p.path().to_string()).collect();
+    let mut header: Vec<String> = params.iter().map(|p| csv_field(&p.path())).collect();
     header.push(after_scope_and_share(
         sim_header.lines().next().unwrap_or(""),
     ));
+    let queue_names: Option<Vec<String>> = first
+        .queues
+        .as_ref()
+        .map(|q| q.queues.iter().map(|(n, _)| n.clone()).collect());
+    if let Some(names) = &queue_names {
+        header.push(queue_csv_header(names));
+    }
     out.push_str(&header.join(","));
     out.push('\n');
     for (point, report) in rows {
@@ -108,10 +156,87 @@ pub fn csv(params: &[Param], rows: &[(Point, SimReport)]) -> String {
             })
             .collect();
         cells.push(after_scope_and_share(sim.lines().nth(1).unwrap_or("")));
+        if let Some(names) = &queue_names {
+            cells.push(queue_csv_cells(names, report.queues.as_ref()));
+        }
         out.push_str(&cells.join(","));
         out.push('\n');
     }
     out
+}
+
+/// The figures of one queue scope in the sweep CSV, named as a check names them.
+const QUEUE_FIGURES: [&str; 7] = [
+    "service_level",
+    "service_level_low",
+    "service_level_high",
+    "asa",
+    "abandoned",
+    "occupancy",
+    "wait.p90",
+];
+
+/// The end-to-end figures in the sweep CSV.
+const END_TO_END_FIGURES: [&str; 3] = ["answered", "abandoned_total", "time_to_answer.p90"];
+
+/// The queue columns: all queues (`queues.x`), each queue (`queue.NAME.x`), then end to end.
+fn queue_csv_header(names: &[String]) -> String {
+    let mut columns: Vec<String> = QUEUE_FIGURES
+        .iter()
+        .map(|f| format!("queues.{f}"))
+        .collect();
+    for name in names {
+        columns.extend(
+            QUEUE_FIGURES
+                .iter()
+                .map(|f| csv_field(&format!("queue.{name}.{f}"))),
+        );
+    }
+    columns.extend(END_TO_END_FIGURES.map(str::to_string));
+    columns.join(",")
+}
+
+/// The queue cells of one point (empty cells where a figure is null).
+fn queue_csv_cells(names: &[String], queues: Option<&QueueReport>) -> String {
+    let number = |v: Option<f64>| {
+        v.map_or(String::new(), |v| {
+            format!("{}", (v * 1e6).round() / 1e6 + 0.0)
+        })
+    };
+    let scope = |f: Option<&QueueFigures>| -> Vec<String> {
+        let Some(f) = f else {
+            return vec![String::new(); QUEUE_FIGURES.len()];
+        };
+        vec![
+            number(f.service_level.value),
+            number(f.service_level.ci95.map(|c| c.lo)),
+            number(f.service_level.ci95.and_then(|c| c.hi)),
+            number(f.asa.value),
+            number(f.abandoned.value),
+            number(f.occupancy.value),
+            number(f.wait.p90),
+        ]
+    };
+    let mut cells = scope(queues.map(|q| &q.overall));
+    for name in names {
+        let f = queues.and_then(|q| q.queues.iter().find(|(n, _)| n == name).map(|(_, f)| f));
+        cells.extend(scope(f));
+    }
+    let e = queues.map(|q| &q.end_to_end);
+    cells.extend([
+        number(e.and_then(|e| e.answered.value)),
+        number(e.and_then(|e| e.abandoned_total.value)),
+        number(e.and_then(|e| e.time_to_answer.as_ref()?.p90)),
+    ]);
+    cells.join(",")
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 /// A list of `{ "point": {...}, "result": {sim object} }`.

@@ -81,34 +81,38 @@ pub fn sim_output() -> Value {
             ],
         ),
     );
-    let point: Vec<(&str, Value)> = Param::ALL
+    let paths: Vec<String> = Param::ALL.iter().map(|p| p.path().into_owned()).collect();
+    let calls_per_hour = Param::CallsPerHour.path();
+    let mut point: Vec<(&str, Value)> = paths
         .iter()
         .map(|p| {
             (
-                p.path(),
+                p.as_str(),
                 json!({ "type": ["number", "boolean", "null"], "description": "The parameter's value at this point (as in an intents file's `callers:`; null is `patience: null`)." }),
             )
         })
         .collect();
+    point.push((
+        &calls_per_hour,
+        json!({ "type": "number", "exclusiveMinimum": 0, "description": "The steady arrival rate at this point, calls per hour." }),
+    ));
+    let mut optional: Vec<&str> = paths.iter().map(String::as_str).collect();
+    optional.push(&calls_per_hour);
+    let mut point_object = object(
+        "The varied parameters (caller settings, queue settings, decision branch shares) and their values here.",
+        point,
+        &optional,
+    );
+    point_object["patternProperties"] = json!({
+        "^queues\\..+\\.agents$": { "type": "integer", "minimum": 0, "description": "A queue's agents at this point (`queues.NAME.agents`), in every interval of a day." },
+        "^nodes\\..+\\.branches\\..+$": { "type": "number", "description": "A decision branch's share at this point (`nodes.NODE.branches.WHEN`)." },
+    });
     defs.insert(
         "sweepPoint".into(),
         closed(
             "With `--vary`: one point of the grid and its figures.",
             vec![
-                ("point", {
-                    let mut point = object(
-                        "The varied caller parameters (and decision branch shares) and their values here.",
-                        point,
-                        &Param::ALL.map(Param::path),
-                    );
-                    point["patternProperties"] = json!({
-                        "^nodes\\..+\\.branches\\..+$": {
-                            "type": "number",
-                            "description": "A decision branch's share at this point (`nodes.NODE.branches.WHEN`).",
-                        },
-                    });
-                    point
-                }),
+                ("point", point_object),
                 (
                     "result",
                     described_ref("report", "The figures at this point, as without `--vary`."),
@@ -195,6 +199,96 @@ pub fn compare_output() -> Value {
             ],
         ),
     );
+    let queue_diff = |d: &str| described_ref("difference", d);
+    let by_queue = |d: &str| json!({ "type": "object", "description": d, "additionalProperties": { "$ref": "#/$defs/queueFiguresDiff" } });
+    let queue_wait = object(
+        "Differences of the wait of answered calls, seconds.",
+        vec![
+            (
+                "mean",
+                difference_or_null("Difference of the mean waits (the ASA)."),
+            ),
+            ("p50", queue_diff("Difference of the medians.")),
+            ("p90", queue_diff("Difference of the 90th percentiles.")),
+            ("p99", queue_diff("Difference of the 99th percentiles.")),
+        ],
+        &["p50", "p90", "p99"],
+    );
+    defs.insert(
+        "queueFiguresDiff".into(),
+        closed(
+            "Differences of one queue's figures (or all queues'), B minus A, each with a Student t interval from the paired batches or days.",
+            vec![
+                ("offered", queue_diff("Calls that joined the queue (a count).")),
+                ("answered", queue_diff("Calls an agent answered (a count).")),
+                ("answered_share", queue_diff("Share of the offered calls an agent answered.")),
+                ("service_level", queue_diff("Share answered within `answer_within` seconds.")),
+                ("asa", queue_diff("Average speed of answer, seconds.")),
+                ("p_wait", queue_diff("Share of calls that waited at all.")),
+                ("abandoned", queue_diff("Share that hung up in the queue.")),
+                ("occupancy", queue_diff("Share of agents' time spent on calls.")),
+                ("wait", queue_wait),
+            ],
+        ),
+    );
+    defs.insert(
+        "queueDiff".into(),
+        closed(
+            "The differences of the queue figures: both menus ran through the queues on the same arrivals, patience and handle times.",
+            vec![
+                ("mode", json!({ "enum": ["steady", "day"], "description": "`steady` (batches after the first hour) or `day` (days of intervals)." })),
+                ("replicates", json!({ "type": "integer", "minimum": 0, "description": "The paired batches or days behind the intervals." })),
+                ("overall", described_ref("queueFiguresDiff", "All queues together.")),
+                ("queues", by_queue("Per queue, keyed by name.")),
+                (
+                    "end_to_end",
+                    closed(
+                        "Per call, from arrival to the right agent.",
+                        vec![
+                            ("calls", json!({ "type": "integer", "minimum": 0, "description": "Calls counted in each run (the same calls)." })),
+                            ("answered", queue_diff("Share answered by the agent their intent needs.")),
+                            ("abandoned_total", queue_diff("Share that hung up, in the menu or in a queue.")),
+                            ("transferred", queue_diff("Share answered by a wrong agent and transferred.")),
+                            (
+                                "time_to_answer",
+                                object(
+                                    "Seconds from arrival to the right agent's answer.",
+                                    vec![
+                                        ("mean", difference_or_null("Difference of the means.")),
+                                        ("p50", queue_diff("Difference of the medians.")),
+                                        ("p90", queue_diff("Difference of the 90th percentiles.")),
+                                        ("p99", queue_diff("Difference of the 99th percentiles.")),
+                                    ],
+                                    &["p50", "p90", "p99"],
+                                ),
+                            ),
+                            ("time_to_answer_within", queue_diff("Share of answered calls answered within `answer_within` seconds of arriving.")),
+                        ],
+                    ),
+                ),
+                (
+                    "intervals",
+                    json!({
+                        "anyOf": [
+                            {
+                                "type": "array",
+                                "items": closed(
+                                    "One interval of the day.",
+                                    vec![
+                                        ("start_minutes", json!({ "type": "number", "minimum": 0, "description": "Minutes from the start of the day." })),
+                                        ("overall", described_ref("queueFiguresDiff", "All queues in this interval.")),
+                                        ("queues", by_queue("Per queue in this interval, keyed by name.")),
+                                    ],
+                                ),
+                            },
+                            { "type": "null" },
+                        ],
+                        "description": "A day: the differences per interval; null in steady state.",
+                    }),
+                ),
+            ],
+        ),
+    );
     json!({
         "$schema": DIALECT,
         "$id": format!("urn:ivr:schema:compare-output:{COMPARE_OUTPUT_VERSION}"),
@@ -206,7 +300,7 @@ pub fn compare_output() -> Value {
         "properties": {
             "a": described_ref("report", "Menu A's figures, as `ivr sim --format json` gives them."),
             "b": described_ref("report", "Menu B's figures, on the same calls and seed."),
-            "diff": closed(
+            "diff": object(
                 "B minus A.",
                 vec![
                     ("overall", described_ref("scopeDiff", "The whole traffic.")),
@@ -218,7 +312,9 @@ pub fn compare_output() -> Value {
                             "additionalProperties": { "$ref": "#/$defs/scopeDiff" },
                         }),
                     ),
+                    ("queues", described_ref("queueDiff", "The queue figures' differences, when the traffic file has `arrivals` and `queues` (not with `--exact`).")),
                 ],
+                &["queues"],
             ),
         },
         "$defs": defs,
@@ -629,6 +725,7 @@ fn queue_defs() -> Map<String, Value> {
             vec![
                 ("offered", json!({ "type": "integer", "minimum": 0, "description": "Calls that joined the queue (first joins and joins after a misroute)." })),
                 ("answered", json!({ "type": "integer", "minimum": 0, "description": "Calls an agent answered." })),
+                ("answered_share", estimate("Share of the offered calls an agent answered.")),
                 ("service_level", estimate("Share of calls answered within `answer_within` seconds.")),
                 ("asa", estimate("Average speed of answer, seconds.")),
                 ("p_wait", estimate("Share of calls that waited at all.")),
@@ -643,6 +740,9 @@ fn queue_defs() -> Map<String, Value> {
                             ("p50", seconds_or_null("Median wait, seconds.")),
                             ("p90", seconds_or_null("90th percentile wait, seconds.")),
                             ("p99", seconds_or_null("99th percentile wait, seconds.")),
+                            ("p50_ci95", interval_ref("Interval of the median from the spread of each batch's (or day's) median; null with too few.")),
+                            ("p90_ci95", interval_ref("Interval of the 90th percentile, from the batches or days.")),
+                            ("p99_ci95", interval_ref("Interval of the 99th percentile, from the batches or days.")),
                         ],
                     ),
                 ),

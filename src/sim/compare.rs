@@ -199,7 +199,7 @@ impl Difference {
         significant: false,
     };
 
-    fn with_interval(diff: f64, ci95: Option<Interval>) -> Difference {
+    pub(crate) fn with_interval(diff: f64, ci95: Option<Interval>) -> Difference {
         Difference {
             diff: Some(diff),
             ci95,
@@ -316,6 +316,9 @@ pub struct Diff {
     pub overall: ScopeDiff,
     #[serde(serialize_with = "super::report::ordered_map")]
     pub intents: Vec<(String, ScopeDiff)>,
+    /// The queue figures' differences, when the traffic file has arrivals and queues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queues: Option<super::queue_compare::QueueDiff>,
 }
 
 /// The compare report: both sim reports and the differences (B minus A).
@@ -397,6 +400,7 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
                     .map(|(p, (a, b))| scope_from_paired(p, a, b)),
             )
             .collect(),
+        queues: None,
     }
 }
 
@@ -437,6 +441,7 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
     Diff {
         overall: scope(&a.overall, &b.overall),
         intents,
+        queues: None,
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::UsageError;
 use super::engine::Outcome;
+use super::queues::Estimate;
 use super::report::{Distribution, Figures, SimReport};
 use crate::stats::{Interval, MEAN_CALLS, calls_for_quantile, to_micros, wilson};
 use crate::text::did_you_mean;
@@ -103,6 +104,80 @@ pub enum Figure {
     /// The share of the calls reaching a person that reach one within this many microseconds
     /// (`time_to_agent.within(30)`, the bound written in seconds).
     WithinToAgent(u64),
+    /// A figure of one queue (`queue.NAME.x`, the name in [`Gate::queue`]) or of all queues
+    /// together (`queues.x`).
+    Queue(QueueFigure),
+    /// A figure of the calls through the queues, from arrival to the right agent.
+    EndToEnd(EndToEndFigure),
+}
+
+/// A figure of a queue, as `ivr sim` reports it per queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueFigure {
+    ServiceLevel,
+    Answered,
+    Asa,
+    PWait,
+    Abandoned,
+    Occupancy,
+    Wait(Statistic),
+}
+
+impl QueueFigure {
+    /// Every queue figure, as written after `queue.NAME.` or `queues.`.
+    pub fn all() -> Vec<(String, QueueFigure)> {
+        let mut all: Vec<(String, QueueFigure)> = [
+            ("service_level", QueueFigure::ServiceLevel),
+            ("answered", QueueFigure::Answered),
+            ("asa", QueueFigure::Asa),
+            ("p_wait", QueueFigure::PWait),
+            ("abandoned", QueueFigure::Abandoned),
+            ("occupancy", QueueFigure::Occupancy),
+        ]
+        .map(|(n, f)| (n.to_string(), f))
+        .into();
+        for s in Statistic::ALL {
+            all.push((format!("wait.{}", s.name()), QueueFigure::Wait(s)));
+        }
+        all
+    }
+
+    fn is_share(self) -> bool {
+        !matches!(self, QueueFigure::Asa | QueueFigure::Wait(_))
+    }
+}
+
+/// A figure of the calls through the queues, end to end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndToEndFigure {
+    /// Share of all calls answered by the agent their intent needs.
+    Answered,
+    /// Share of all calls that hung up, in the menu or in a queue.
+    AbandonedTotal,
+    /// Share of all calls answered by a wrong agent and transferred.
+    Transferred,
+    /// Seconds from arrival to the right agent's answer.
+    TimeToAnswer(Statistic),
+}
+
+impl EndToEndFigure {
+    /// Every end-to-end figure, as written.
+    pub fn all() -> Vec<(String, EndToEndFigure)> {
+        let mut all: Vec<(String, EndToEndFigure)> = [
+            ("answered", EndToEndFigure::Answered),
+            ("abandoned_total", EndToEndFigure::AbandonedTotal),
+            ("transferred", EndToEndFigure::Transferred),
+        ]
+        .map(|(n, f)| (n.to_string(), f))
+        .into();
+        for s in Statistic::ALL {
+            all.push((
+                format!("time_to_answer.{}", s.name()),
+                EndToEndFigure::TimeToAnswer(s),
+            ));
+        }
+        all
+    }
 }
 
 impl Figure {
@@ -157,6 +232,9 @@ impl Figure {
             Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
             Figure::Stat(Quantity::Inputs, _) => 0,
             Figure::Stat(_, _) => 2,
+            Figure::Queue(q) if q.is_share() => 4,
+            Figure::EndToEnd(EndToEndFigure::TimeToAnswer(_)) | Figure::Queue(_) => 2,
+            Figure::EndToEnd(_) => 4,
         }
     }
 }
@@ -168,16 +246,36 @@ pub struct Gate {
     pub expr: String,
     /// `None`: the whole traffic.
     pub intent: Option<String>,
+    /// The queue of a [`Figure::Queue`] (`None`: all queues together).
+    pub queue: Option<String>,
     pub figure: Figure,
     pub op: Op,
     pub bound: f64,
 }
 
+impl Gate {
+    /// A figure of the queues (per queue, all queues, or end to end).
+    pub fn is_queue_figure(&self) -> bool {
+        matches!(self.figure, Figure::Queue(_) | Figure::EndToEnd(_))
+    }
+}
+
 const OPERATORS: &str = "<=, <, >= or >";
 
-/// Parses `FIGURE OP NUMBER` against the intents of the traffic. With `exact`, quantile
-/// figures are refused (the exact solver computes shares and means only).
+/// Parses `FIGURE OP NUMBER` against the intents of a traffic file without queues. With
+/// `exact`, quantile figures are refused (the exact solver computes shares and means only).
 pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageError> {
+    parse_with_queues(text, intents, &[], exact)
+}
+
+/// Parses `FIGURE OP NUMBER` against the intents and the queues of the traffic (no queues: the
+/// traffic file has no `arrivals` and `queues`, so there are no queue figures).
+pub fn parse_with_queues(
+    text: &str,
+    intents: &[String],
+    queues: &[String],
+    exact: bool,
+) -> Result<Gate, UsageError> {
     let text = text.trim();
     let Some(at) = text.find(['<', '>', '=', '!']) else {
         return Err(UsageError::new(format!(
@@ -226,11 +324,28 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageE
         );
     }
     let bound = parse_number(number_text, op_text)?;
-    let (intent, figure) = parse_figure(figure_text, intents)?;
+    let (intent, queue, figure) = match parse_queue_figure(figure_text, queues)? {
+        Some((queue, figure)) => {
+            if exact {
+                return Err(UsageError::new(format!(
+                    "`{figure_text}` is a figure of the simulated queues, and --exact solves the menu only"
+                ))
+                .help("check it without --exact (Monte Carlo); `ivr staff` gives the Erlang figures of each queue"));
+            }
+            (None, queue, figure)
+        }
+        None => {
+            let (intent, figure) = parse_figure(figure_text, intents)?;
+            (intent, None, figure)
+        }
+    };
     let share_name = match figure {
         Figure::Share(o) => Some(o.name().to_string()),
         Figure::Shares(_) | Figure::WithinToAgent(_) => Some(figure_text.to_string()),
-        Figure::Stat(..) => None,
+        Figure::Queue(q) if q.is_share() => Some(figure_text.to_string()),
+        Figure::EndToEnd(EndToEndFigure::TimeToAnswer(_)) => None,
+        Figure::EndToEnd(_) => Some(figure_text.to_string()),
+        Figure::Stat(..) | Figure::Queue(_) => None,
     };
     if let Some(name) = share_name
         && !(0.0..=1.0).contains(&bound)
@@ -258,6 +373,7 @@ pub fn parse(text: &str, intents: &[String], exact: bool) -> Result<Gate, UsageE
     Ok(Gate {
         expr: format!("{figure_text} {op_text} {number_text}"),
         intent,
+        queue,
         figure,
         op,
         bound,
@@ -283,6 +399,118 @@ fn parse_number(text: &str, op: &str) -> Result<f64, UsageError> {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(UsageError::new(format!("`{text}` is not a number"))),
     }
+}
+
+/// A queue figure (`queue.NAME.x`, `queues.x`) or an end-to-end one (`answered`,
+/// `time_to_answer.p90`, ...): `Ok(None)` when `text` is neither, so it is a menu figure.
+fn parse_queue_figure(
+    text: &str,
+    queues: &[String],
+) -> Result<Option<(Option<String>, Figure)>, UsageError> {
+    let end_to_end = EndToEndFigure::all();
+    let queue_figures = QueueFigure::all();
+    let names = |list: &[(String, QueueFigure)]| {
+        list.iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let no_queues = || {
+        UsageError::new(format!(
+            "`{text}` is a figure of the calls through the queues, and the traffic file has no `arrivals` and `queues`, so calls end at the transfer"
+        ))
+        .help("add `arrivals:` and `queues:` to the traffic file to simulate the queues")
+    };
+    // A figure of one queue, `NAME` being the queue's name (`None`: all queues).
+    let queue_figure = |figure: &str, queue: Option<&str>| -> Result<Figure, UsageError> {
+        if let Some((_, f)) = queue_figures.iter().find(|(n, _)| n == figure) {
+            return Ok(Figure::Queue(*f));
+        }
+        let whose = queue.map_or("all queues".to_string(), |q| format!("queue `{q}`"));
+        let error = UsageError::new(format!("unknown figure `{figure}` of {whose}"));
+        if figure.starts_with("time_to_answer") {
+            return Err(error.help(format!(
+                "time to answer is measured per call from its arrival, over all queues: write `{figure}`; the wait in one queue is `queue.NAME.wait.p90` (or `.mean`, `.p50`, `.p99`)"
+            )));
+        }
+        if figure == "wait" {
+            return Err(
+                error.help("name a statistic: `wait.mean`, `wait.p50`, `wait.p90` or `wait.p99`")
+            );
+        }
+        Err(
+            match did_you_mean(figure, queue_figures.iter().map(|(n, _)| n.as_str())) {
+                Some(better) => error.help(format!("did you mean `{better}`?")),
+                None => error.help(format!("a queue's figures are: {}", names(&queue_figures))),
+            },
+        )
+    };
+    if let Some((_, f)) = end_to_end.iter().find(|(n, _)| n == text) {
+        if queues.is_empty() {
+            return Err(no_queues());
+        }
+        return Ok(Some((None, Figure::EndToEnd(*f))));
+    }
+    if text == "time_to_answer" {
+        return Err(UsageError::new(format!("unknown figure `{text}`")).help(
+            "name a statistic: `time_to_answer.mean`, `time_to_answer.p50`, `time_to_answer.p90` or `time_to_answer.p99`",
+        ));
+    }
+    if let Some(figure) = text.strip_prefix("queues.") {
+        if queues.is_empty() {
+            return Err(no_queues());
+        }
+        return queue_figure(figure, None).map(|f| Some((None, f)));
+    }
+    let Some(rest) = text.strip_prefix("queue.") else {
+        return Ok(None);
+    };
+    if queues.is_empty() {
+        return Err(no_queues());
+    }
+    // Queue names may contain dots: the longest name followed by `.` wins.
+    let mut candidates: Vec<&String> = queues
+        .iter()
+        .filter(|n| {
+            rest.len() > n.len() && rest.starts_with(n.as_str()) && rest[n.len()..].starts_with('.')
+        })
+        .collect();
+    candidates.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    if let Some(name) = candidates.first() {
+        let figure = queue_figure(&rest[name.len() + 1..], Some(name))?;
+        return Ok(Some((Some(name.to_string()), figure)));
+    }
+    if queues.iter().any(|n| n == rest) {
+        return Err(
+            UsageError::new(format!("`{text}` names no figure of queue `{rest}`")).help(format!(
+                "for example `{text}.service_level` or `{text}.wait.p90`"
+            )),
+        );
+    }
+    // The queue is unknown: its name is what is left of a known figure at the end, or up to
+    // the first dot.
+    let name = queue_figures
+        .iter()
+        .map(|(f, _)| f.as_str())
+        .chain([
+            "time_to_answer.mean",
+            "time_to_answer.p50",
+            "time_to_answer.p90",
+            "time_to_answer.p99",
+        ])
+        .filter_map(|f| rest.strip_suffix(f)?.strip_suffix('.'))
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(|| rest.split('.').next().unwrap_or(rest));
+    let error = UsageError::new(format!("no queue named `{name}` in the traffic file"));
+    Err(
+        match did_you_mean(name, queues.iter().map(String::as_str)) {
+            Some(better) => error.help(format!("did you mean `{better}`?")),
+            None => error.help(format!(
+                "the queues are: {} (or `queues.FIGURE` for all queues together)",
+                queues.join(", ")
+            )),
+        },
+    )
 }
 
 /// `FIGURE` or `intent.NAME.FIGURE`.
@@ -470,9 +698,70 @@ struct Measured {
     calls: Option<u64>,
 }
 
+/// A queue or end-to-end figure a check names, its interval, or why there is none.
+fn measure_queue(check: &Gate, report: &SimReport) -> Result<Measured, String> {
+    let Some(q) = &report.queues else {
+        return Err("the report has no queue figures".to_string());
+    };
+    let estimate = |e: &Estimate| (e.value, e.ci95);
+    let (value, ci, calls) = match check.figure {
+        Figure::Queue(figure) => {
+            let f = match &check.queue {
+                None => &q.overall,
+                Some(name) => match q.queues.iter().find(|(n, _)| n == name) {
+                    Some((_, f)) => f,
+                    None => return Err(format!("the report has no queue `{name}`")),
+                },
+            };
+            if f.offered == 0 {
+                return Err(match &check.queue {
+                    Some(name) => format!("no simulated call joined queue `{name}`"),
+                    None => "no simulated call joined a queue".to_string(),
+                });
+            }
+            let (value, ci) = match figure {
+                QueueFigure::ServiceLevel => estimate(&f.service_level),
+                QueueFigure::Answered => estimate(&f.answered_share),
+                QueueFigure::Asa | QueueFigure::Wait(Statistic::Mean) => estimate(&f.asa),
+                QueueFigure::PWait => estimate(&f.p_wait),
+                QueueFigure::Abandoned => estimate(&f.abandoned),
+                QueueFigure::Occupancy => estimate(&f.occupancy),
+                QueueFigure::Wait(Statistic::P50) => (f.wait.p50, f.wait.p50_ci95),
+                QueueFigure::Wait(Statistic::P90) => (f.wait.p90, f.wait.p90_ci95),
+                QueueFigure::Wait(Statistic::P99) => (f.wait.p99, f.wait.p99_ci95),
+            };
+            (value, ci, f.offered)
+        }
+        Figure::EndToEnd(figure) => {
+            let e = &q.end_to_end;
+            let (value, ci) = match figure {
+                EndToEndFigure::Answered => estimate(&e.answered),
+                EndToEndFigure::AbandonedTotal => estimate(&e.abandoned_total),
+                EndToEndFigure::Transferred => estimate(&e.transferred),
+                EndToEndFigure::TimeToAnswer(s) => match &e.time_to_answer {
+                    Some(d) => statistic(d, s),
+                    None => return Err("time_to_answer is null: no call was answered".to_string()),
+                },
+            };
+            (value, ci, e.calls)
+        }
+        _ => return Err("not a queue figure".to_string()),
+    };
+    value
+        .map(|value| Measured {
+            value,
+            ci,
+            calls: Some(calls),
+        })
+        .ok_or_else(|| "the figure is null".to_string())
+}
+
 /// The figure a check names, its interval, or why there is none.
 fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
     let (value, ci, calls) = match check.figure {
+        Figure::Queue(_) | Figure::EndToEnd(_) => {
+            return Err("a queue figure is not a figure of the menu".to_string());
+        }
         Figure::Share(o) => (Some(f.outcomes.get(o)), f.outcomes_ci95.get(o), f.calls),
         Figure::Shares(mask) => {
             let outcomes = Outcome::ALL
@@ -535,6 +824,11 @@ fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
 
 /// Why a figure from `calls` calls has no closed interval, and how many calls it would need.
 fn too_few_calls(check: &Gate, calls: u64) -> String {
+    if check.is_queue_figure() {
+        return format!(
+            "no interval from {calls} calls: queue intervals come from the spread of the batches (or days), which needs at least two of them with the figure and some spread; raise --calls (or --days)"
+        );
+    }
     let whose = match (&check.intent, check.figure) {
         (Some(name), Figure::Stat(Quantity::TimeToAgent, _) | Figure::WithinToAgent(_)) => {
             format!("intent `{name}` had {calls} calls reaching a person")
@@ -575,9 +869,13 @@ pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
             .find(|(n, _)| n == name)
             .map(|(_, i)| &i.figures),
     };
-    let measured = figures
-        .ok_or_else(|| "the report has no such intent".to_string())
-        .and_then(|f| measure(check, f));
+    let measured = if check.is_queue_figure() {
+        measure_queue(check, report)
+    } else {
+        figures
+            .ok_or_else(|| "the report has no such intent".to_string())
+            .and_then(|f| measure(check, f))
+    };
     let mut result = GateResult {
         expr: check.expr.clone(),
         value: None,

@@ -16,6 +16,7 @@ pub mod exact;
 pub mod flow;
 pub mod gates;
 pub mod program;
+pub mod queue_compare;
 pub mod queues;
 pub mod report;
 pub mod run;

@@ -192,7 +192,7 @@ pub struct EndToEndTally {
 }
 
 impl EndToEndTally {
-    fn merge(&mut self, other: &EndToEndTally) {
+    pub fn merge(&mut self, other: &EndToEndTally) {
         self.calls += other.calls;
         self.answered += other.answered;
         self.answered_in_time += other.answered_in_time;
@@ -204,8 +204,24 @@ impl EndToEndTally {
             .merge(&other.time_to_answer_histogram);
     }
 
-    fn share(&self, count: u64) -> Option<f64> {
+    pub fn share(&self, count: u64) -> Option<f64> {
         (self.calls > 0).then(|| count as f64 / self.calls as f64)
+    }
+
+    /// Mean seconds from arrival to the right agent's answer.
+    pub fn time_to_answer_mean(&self) -> Option<f64> {
+        let t = &self.time_to_answer;
+        (t.n > 0).then(|| t.sum as f64 / t.n as f64 / 1e6)
+    }
+
+    /// The `q` quantile of the time to answer, seconds.
+    pub fn time_to_answer_quantile(&self, q: f64) -> Option<f64> {
+        self.time_to_answer_histogram.quantile(q)
+    }
+
+    /// Share of answered calls answered within `answer_within` of their arrival.
+    pub fn time_to_answer_within(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.answered_in_time as f64 / self.answered as f64)
     }
 }
 
@@ -413,6 +429,26 @@ pub fn replicate_interval(
     Some(Interval::closed(value - half, value + half))
 }
 
+/// A 95% interval around `diff` (B's figure over the whole run minus A's) from the paired
+/// replicates of two runs on the same seed: batch `k` (or day `k`) of B against batch `k` of
+/// A, which met the same arrivals, intents, patience and handle times. Student t on the
+/// replicates' differences; with `sum`, the figure is a total over the replicates (a count),
+/// so the interval is the replicates' count times that of their mean. No interval when every
+/// replicate differed by the same amount (two identical menus) or fewer than two had both.
+pub fn replicate_difference_interval(
+    diff: f64,
+    pairs: impl IntoIterator<Item = (Option<f64>, Option<f64>)>,
+    sum: bool,
+) -> Option<Interval> {
+    let estimate = batch_means(pairs.into_iter().map(|(a, b)| Some(b? - a?)))?;
+    if estimate.standard_error == 0.0 || !estimate.standard_error.is_finite() {
+        return None;
+    }
+    let scale = if sum { estimate.batches as f64 } else { 1.0 };
+    let half = t_quantile(estimate.batches as u64 - 1) * estimate.standard_error * scale;
+    Some(Interval::closed(diff - half, diff + half))
+}
+
 /// A figure and its interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Estimate {
@@ -420,13 +456,17 @@ pub struct Estimate {
     pub ci95: Option<Interval>,
 }
 
-/// Wait of answered calls, seconds.
+/// Wait of answered calls, seconds. The quantiles' intervals come from the spread of each
+/// replicate's quantile (batches or days), like every queue figure's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Wait {
     pub mean: Option<f64>,
     pub p50: Option<f64>,
     pub p90: Option<f64>,
     pub p99: Option<f64>,
+    pub p50_ci95: Option<Interval>,
+    pub p90_ci95: Option<Interval>,
+    pub p99_ci95: Option<Interval>,
 }
 
 /// A queue's (or all queues') figures.
@@ -435,6 +475,9 @@ pub struct QueueFigures {
     /// Calls that joined the queue (first joins and joins after a misroute).
     pub offered: u64,
     pub answered: u64,
+    /// Share of the offered calls an agent answered (the rest hung up in the queue, or were
+    /// still waiting when the run ended).
+    pub answered_share: Estimate,
     pub service_level: Estimate,
     pub asa: Estimate,
     pub p_wait: Estimate,
@@ -444,12 +487,13 @@ pub struct QueueFigures {
 }
 
 type Figure = fn(&QueueTally) -> Option<f64>;
-const FIGURES: [Figure; 5] = [
+const FIGURES: [Figure; 6] = [
     QueueTally::service_level,
     QueueTally::asa,
     QueueTally::p_wait,
     QueueTally::abandoned_share,
     QueueTally::occupancy,
+    QueueTally::answered_share,
 ];
 
 /// Figures of `total`, with intervals from its replicates.
@@ -464,16 +508,29 @@ fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures 
     QueueFigures {
         offered: total.offered,
         answered: total.answered,
+        answered_share: estimate(5),
         service_level: estimate(0),
         asa: estimate(1),
         p_wait: estimate(2),
         abandoned: estimate(3),
         occupancy: estimate(4),
-        wait: Wait {
-            mean: total.asa(),
-            p50: total.wait_quantile(0.5),
-            p90: total.wait_quantile(0.9),
-            p99: total.wait_quantile(0.99),
+        wait: {
+            let quantile = |q: f64| {
+                let value = total.wait_quantile(q);
+                let ci = replicate_interval(value, replicates.iter().map(|r| r.wait_quantile(q)));
+                (value, ci)
+            };
+            let ((p50, p50_ci95), (p90, p90_ci95), (p99, p99_ci95)) =
+                (quantile(0.5), quantile(0.9), quantile(0.99));
+            Wait {
+                mean: total.asa(),
+                p50,
+                p90,
+                p99,
+                p50_ci95,
+                p90_ci95,
+                p99_ci95,
+            }
         },
     }
 }
@@ -522,59 +579,62 @@ pub struct QueueReport {
     pub intervals: Option<Vec<IntervalFigures>>,
 }
 
+/// The tally of queue `q` (`None`: all queues) over period `p` (`None`: all periods) of the
+/// whole run.
+pub fn total_tally(tally: &QueueRunTally, q: Option<usize>, p: Option<usize>) -> QueueTally {
+    stage_total(&tally.stage, q, p)
+}
+
+fn stage_total(stage: &StageTally, q: Option<usize>, p: Option<usize>) -> QueueTally {
+    let mut t = QueueTally::default();
+    for (qi, periods) in stage.queues.iter().enumerate() {
+        if q.is_some_and(|q| q != qi) {
+            continue;
+        }
+        for (pi, x) in periods.iter().enumerate() {
+            if p.is_none_or(|p| p == pi) {
+                t.merge(x);
+            }
+        }
+    }
+    t
+}
+
+/// The independent replicates of queue `q` (`None`: all queues) over period `p` (`None`: all
+/// periods): the batches in steady state (periods are batches there, so `p` is not used), or
+/// the days. Two runs on the same seed have the same replicates, call for call.
+pub fn replicate_tallies(
+    tally: &QueueRunTally,
+    q: Option<usize>,
+    p: Option<usize>,
+) -> Vec<QueueTally> {
+    if tally.days.is_empty() {
+        let batches = tally.stage.queues.first().map_or(0, Vec::len);
+        (0..batches)
+            .map(|b| {
+                let mut t = QueueTally::default();
+                for (qi, periods) in tally.stage.queues.iter().enumerate() {
+                    if q.is_none_or(|q| q == qi) {
+                        t.merge(&periods[b]);
+                    }
+                }
+                t
+            })
+            .collect()
+    } else {
+        tally
+            .days
+            .iter()
+            .map(|day| stage_total(day, q, p))
+            .collect()
+    }
+}
+
 /// The report of a run through the queues.
 pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
     let steady = tally.days.is_empty();
     let queue_count = plan.names.len();
-    // Replicates of queue q (None: all queues) over period p (None: all periods).
-    let replicates = |q: Option<usize>, p: Option<usize>| -> Vec<QueueTally> {
-        let pick = |stage: &StageTally| -> QueueTally {
-            let mut t = QueueTally::default();
-            for (qi, periods) in stage.queues.iter().enumerate() {
-                if q.is_some_and(|q| q != qi) {
-                    continue;
-                }
-                for (pi, x) in periods.iter().enumerate() {
-                    if p.is_none_or(|p| p == pi) {
-                        t.merge(x);
-                    }
-                }
-            }
-            t
-        };
-        if steady {
-            // Batches are the periods of the one stage tally.
-            let batches = tally.stage.queues.first().map_or(0, Vec::len);
-            (0..batches)
-                .map(|b| {
-                    let mut t = QueueTally::default();
-                    for (qi, periods) in tally.stage.queues.iter().enumerate() {
-                        if q.is_none_or(|q| q == qi) {
-                            t.merge(&periods[b]);
-                        }
-                    }
-                    t
-                })
-                .collect()
-        } else {
-            tally.days.iter().map(pick).collect()
-        }
-    };
-    let total = |q: Option<usize>, p: Option<usize>| -> QueueTally {
-        let mut t = QueueTally::default();
-        for (qi, periods) in tally.stage.queues.iter().enumerate() {
-            if q.is_some_and(|q| q != qi) {
-                continue;
-            }
-            for (pi, x) in periods.iter().enumerate() {
-                if p.is_none_or(|p| p == pi) {
-                    t.merge(x);
-                }
-            }
-        }
-        t
-    };
-    let figures = |q, p| queue_figures(&total(q, p), &replicates(q, p));
+    let figures = |q, p| queue_figures(&total_tally(tally, q, p), &replicate_tallies(tally, q, p));
     let intervals = match &plan.arrivals {
         Arrivals::Day {
             interval_minutes,
@@ -603,8 +663,29 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
             ci95: replicate_interval(value, tally.end_to_end.iter().map(|t| t.share(count(t)))),
         }
     };
-    let time_to_answer = (e2e.time_to_answer.n > 0)
-        .then(|| Distribution::of_times(&e2e.time_to_answer, &e2e.time_to_answer_histogram));
+    // Calls in a queue wait behind the same busy agents, so they are not independent: the
+    // intervals come from the spread of the replicates, not from the calls as a sample.
+    let time_to_answer = (e2e.time_to_answer.n > 0).then(|| {
+        let mut d = Distribution::of_times(&e2e.time_to_answer, &e2e.time_to_answer_histogram);
+        let replicates = &tally.end_to_end;
+        d.mean_ci95 = replicate_interval(
+            Some(d.mean),
+            replicates.iter().map(|t| t.time_to_answer_mean()),
+        );
+        d.p50_ci95 = replicate_interval(
+            d.p50,
+            replicates.iter().map(|t| t.time_to_answer_quantile(0.5)),
+        );
+        d.p90_ci95 = replicate_interval(
+            d.p90,
+            replicates.iter().map(|t| t.time_to_answer_quantile(0.9)),
+        );
+        d.p99_ci95 = replicate_interval(
+            d.p99,
+            replicates.iter().map(|t| t.time_to_answer_quantile(0.99)),
+        );
+        d
+    });
     QueueReport {
         mode: if steady { "steady" } else { "day" },
         days: (!steady).then_some(tally.days.len() as u32),
@@ -620,8 +701,7 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
             abandoned_total: e2e_estimate(|t| t.abandoned_ivr + t.abandoned_queue),
             transferred: e2e_estimate(|t| t.transferred),
             time_to_answer,
-            time_to_answer_within: (e2e.answered > 0)
-                .then(|| e2e.answered_in_time as f64 / e2e.answered as f64),
+            time_to_answer_within: e2e.time_to_answer_within(),
         },
         intervals,
     }

@@ -1,18 +1,23 @@
-//! `ivr sim --vary`: a grid of caller parameters (and of decision branch shares), every point
-//! run with the same random numbers.
+//! `ivr sim --vary`: a grid of caller parameters, queue settings and decision branch shares,
+//! every point run with the same random numbers.
 //!
-//! `--vary PATH=V1,V2,...` may repeat. The grid is every combination, in the order given, the
-//! last `--vary` varying fastest. Each value is checked against the range an intents file's
-//! `callers:` accepts ([`crate::ranges`]), and each point's rates against their sum.
+//! `--vary PATH=V1,V2,...` may repeat; a value may be a range `A..B` (every whole number from A
+//! to B) or `A..B:STEP`. The grid is every combination, in the order given, the last `--vary`
+//! varying fastest. Each value is checked against the range an intents file accepts
+//! ([`crate::ranges`]), each point's rates against their sum, and the queue settings against
+//! the traffic file ([`check_traffic`]).
+
+use std::borrow::Cow;
 
 use super::UsageError;
 use crate::callers::CallerModel;
+use crate::intents::traffic::{Agents, Arrivals, Traffic};
 use crate::menu::{Menu, NodeKind};
 use crate::ranges;
 use crate::text::did_you_mean;
 
-/// A caller parameter a sweep can vary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A parameter a sweep can vary: one of the callers', or a setting of the queues.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Param {
     MistakeRate,
     InvalidRate,
@@ -20,13 +25,15 @@ pub enum Param {
     Patience,
     BargeIn,
     DigitTime,
-    /// `nodes.NODE.branches.WHEN`: the share of one branch of a decision node (the path, the
-    /// node id and the branch's `when`, kept for the life of the process).
+    /// `nodes.NODE.branches.WHEN`: the share of one branch of a decision node.
     BranchShare {
-        path: &'static str,
-        node: &'static str,
-        when: &'static str,
+        node: String,
+        when: String,
     },
+    /// `queues.NAME.agents`: the agents of one queue (in every interval of a day).
+    Agents(String),
+    /// `arrivals.calls_per_hour`: the steady arrival rate.
+    CallsPerHour,
 }
 
 impl Param {
@@ -40,22 +47,28 @@ impl Param {
     ];
 
     /// The path as written after `--vary` (and in the CSV header and JSON `point`).
-    pub fn path(self) -> &'static str {
-        match self {
+    pub fn path(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Param::MistakeRate => "callers.mistake_rate",
             Param::InvalidRate => "callers.invalid_rate",
             Param::NoInputRate => "callers.no_input_rate",
             Param::Patience => "callers.patience",
             Param::BargeIn => "callers.barge_in",
             Param::DigitTime => "callers.digit_time",
-            Param::BranchShare { path, .. } => path,
-        }
+            Param::BranchShare { node, when } => {
+                return Cow::Owned(format!("nodes.{node}.branches.{when}"));
+            }
+            Param::Agents(queue) => return Cow::Owned(format!("queues.{queue}.agents")),
+            Param::CallsPerHour => "arrivals.calls_per_hour",
+        })
     }
 
-    /// The name without `callers.` (human table headers).
-    pub fn short(self) -> &'static str {
-        let path = self.path();
-        path.strip_prefix("callers.").unwrap_or(path)
+    /// The name without `callers.` (human table headers); other settings keep their path.
+    pub fn short(&self) -> Cow<'static, str> {
+        match self.path() {
+            Cow::Borrowed(path) => Cow::Borrowed(path.strip_prefix("callers.").unwrap_or(path)),
+            owned => owned,
+        }
     }
 
     /// `nodes.NODE.branches.WHEN`, when the path has that shape (a node id or a label may hold
@@ -66,24 +79,20 @@ impl Param {
         if node.is_empty() || when.is_empty() {
             return None;
         }
-        // A handful of `--vary` options per process: leaking their text keeps `Param` a plain
-        // copyable value.
-        let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
         Some(Param::BranchShare {
-            path: leak(path),
-            node: leak(node),
-            when: leak(when),
+            node: node.to_string(),
+            when: when.to_string(),
         })
     }
 
-    fn is_rate(self) -> bool {
+    fn is_rate(&self) -> bool {
         matches!(
             self,
             Param::MistakeRate | Param::InvalidRate | Param::NoInputRate
         )
     }
 
-    fn parse_value(self, text: &str) -> Result<Value, UsageError> {
+    fn parse_value(&self, text: &str) -> Result<Value, UsageError> {
         let what = self.path();
         let number = || match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
@@ -149,11 +158,52 @@ impl Param {
                 }
                 Ok(Value::Number(v))
             }
+            Param::Agents(_) => {
+                let v = number()?;
+                let range = ranges::AGENTS;
+                if v.fract() != 0.0 || v < range.min as f64 || v > range.max as f64 {
+                    return Err(UsageError::new(format!(
+                        "{what} must be a whole number of agents from {} to {}, not {text}",
+                        range.min, range.max
+                    )));
+                }
+                Ok(Value::Whole(v as u64))
+            }
+            Param::CallsPerHour => {
+                let v = number()?;
+                if !ranges::CALLS_PER_HOUR.contains(v) {
+                    return Err(UsageError::new(format!(
+                        "{what} must be {}, not {text}",
+                        ranges::CALLS_PER_HOUR.words
+                    )));
+                }
+                Ok(Value::Number(v))
+            }
         }
     }
 
-    /// Sets this parameter in a caller model.
-    pub fn apply(self, callers: &mut CallerModel, value: Value) {
+    /// Sets this parameter in a traffic file's queue settings (callers' parameters are set by
+    /// [`Param::apply`]). [`check_traffic`] has made sure the queue and the arrivals exist.
+    pub fn apply_traffic(&self, traffic: &mut Traffic, value: Value) {
+        match (self, value) {
+            (Param::Agents(name), Value::Whole(n)) => {
+                if let Some(i) = traffic.queue_index(name) {
+                    // Parsed within the agents' range, which fits a u32.
+                    traffic.queues[i].agents.value = Agents::Fixed(n as u32);
+                }
+            }
+            (Param::CallsPerHour, Value::Number(v)) => {
+                if let Some(arrivals) = &mut traffic.arrivals {
+                    arrivals.value = Arrivals::PerHour(v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets this parameter in a caller model (queue settings are left to
+    /// [`Param::apply_traffic`]).
+    pub fn apply(&self, callers: &mut CallerModel, value: Value) {
         match (self, value) {
             (Param::MistakeRate, Value::Number(v)) => callers.mistake_rate = v,
             (Param::InvalidRate, Value::Number(v)) => callers.invalid_rate = v,
@@ -162,8 +212,9 @@ impl Param {
             (Param::Patience, Value::Null) => callers.patience = None,
             (Param::BargeIn, Value::Bool(b)) => callers.barge_in = b,
             (Param::DigitTime, Value::Number(v)) => callers.digit_time = v,
-            // A branch share is a fact of the menu: [`Param::apply_to_menu`].
-            (Param::BranchShare { .. }, _) => {}
+            // A branch share is a fact of the menu ([`Param::apply_to_menu`]), queue settings of
+            // the traffic ([`Param::apply_traffic`]).
+            (Param::BranchShare { .. } | Param::Agents(_) | Param::CallsPerHour, _) => {}
             _ => unreachable!("values are parsed for their parameter"),
         }
     }
@@ -172,10 +223,11 @@ impl Param {
 impl Param {
     /// Whether this parameter names a branch of the menu, `Ok` when it does or is not a branch
     /// share.
-    pub fn check_menu(self, menu: &Menu) -> Result<(), UsageError> {
-        let Param::BranchShare { path, node, when } = self else {
+    pub fn check_menu(&self, menu: &Menu) -> Result<(), UsageError> {
+        let Param::BranchShare { node, when } = self else {
             return Ok(());
         };
+        let path = self.path();
         let Some(id) = menu.lookup(node) else {
             return Err(UsageError::new(format!(
                 "{path}: the menu has no node `{node}`"
@@ -200,10 +252,11 @@ impl Param {
 
     /// Sets a branch share in the menu (nothing for a caller parameter). At least one branch of
     /// the decision must keep a share above 0.
-    pub fn apply_to_menu(self, menu: &mut Menu, value: Value) -> Result<(), UsageError> {
-        let (Param::BranchShare { path, node, when }, Value::Number(v)) = (self, value) else {
+    pub fn apply_to_menu(&self, menu: &mut Menu, value: Value) -> Result<(), UsageError> {
+        let (Param::BranchShare { node, when }, Value::Number(v)) = (self, value) else {
             return Ok(());
         };
+        let path = self.path();
         let Some(id) = menu.lookup(node) else {
             return Ok(());
         };
@@ -226,6 +279,8 @@ impl Param {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     Number(f64),
+    /// A whole number (a queue's agents).
+    Whole(u64),
     /// `patience: null`: callers never give up.
     Null,
     Bool(bool),
@@ -236,6 +291,7 @@ impl Value {
         match self {
             Value::Number(v) => serde_json::Number::from_f64(v)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Whole(n) => serde_json::Value::from(n),
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(b),
         }
@@ -246,6 +302,7 @@ impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Number(v) => write!(f, "{v}"),
+            Value::Whole(n) => write!(f, "{n}"),
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
         }
@@ -271,43 +328,15 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         );
     };
     let path = path.trim();
-    let Some(param) = Param::ALL
-        .into_iter()
-        .find(|p| p.path() == path)
-        .or_else(|| Param::branch_share(path))
-    else {
-        let paths: Vec<&str> = Param::ALL.iter().map(|p| p.path()).collect();
-        let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
-        let prefixed = format!("callers.{path}");
-        let better = if paths.contains(&prefixed.as_str()) {
-            Some(prefixed)
-        } else {
-            did_you_mean(path, paths.iter().copied()).map(str::to_string)
-        };
-        return Err(match better {
-            Some(better) => error.help(format!("did you mean `{better}`?")),
-            None => error.help(format!(
-                "the parameters are: {}, and a decision's branch share as nodes.NODE.branches.WHEN",
-                paths.join(", ")
-            )),
-        });
-    };
+    let param = param_named(path)?;
     let mut parsed = Vec::new();
     for v in values.split(',').map(str::trim) {
         if v.is_empty() {
             return Err(UsageError::new(format!("`{text}` has an empty value"))
                 .help("separate values with commas: `PATH=V1,V2,V3`"));
         }
-        match span_of(v) {
-            Some((lo, hi)) => {
-                for step in 0..RANGE_POINTS {
-                    let at = lo + (hi - lo) * step as f64 / (RANGE_POINTS - 1) as f64;
-                    // Rounded so that 0..0.2 reads 0.15, not 0.15000000000000002.
-                    let at = (at * 1e12).round() / 1e12;
-                    parsed.push(param.parse_value(&at.to_string())?);
-                }
-            }
-            None => parsed.push(param.parse_value(v)?),
+        for v in expand_range(v, parsed.len(), matches!(param, Param::Agents(_)))? {
+            parsed.push(param.parse_value(&v)?);
         }
     }
     Ok(Vary {
@@ -316,17 +345,157 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
     })
 }
 
-/// How many evenly spaced values `LO..HI` stands for (both ends included).
+/// The parameter at `path`.
+fn param_named(path: &str) -> Result<Param, UsageError> {
+    if let Some(found) = Param::ALL.into_iter().find(|p| p.path() == path) {
+        return Ok(found);
+    }
+    if path == Param::CallsPerHour.path() {
+        return Ok(Param::CallsPerHour);
+    }
+    if let Some(queue) = path
+        .strip_prefix("queues.")
+        .and_then(|rest| rest.strip_suffix(".agents"))
+        .filter(|q| !q.is_empty())
+    {
+        return Ok(Param::Agents(queue.to_string()));
+    }
+    if let Some(share) = Param::branch_share(path) {
+        return Ok(share);
+    }
+    let mut paths: Vec<String> = Param::ALL.iter().map(|p| p.path().into_owned()).collect();
+    paths.push(Param::CallsPerHour.path().into_owned());
+    let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
+    if let Some(rest) = path.strip_prefix("queues.") {
+        let queue = rest.split('.').next().unwrap_or(rest);
+        return Err(error.help(format!(
+            "a sweep varies a queue's agents: `queues.{queue}.agents=30..45`"
+        )));
+    }
+    let prefixed = format!("callers.{path}");
+    let better = if paths.contains(&prefixed) {
+        Some(prefixed)
+    } else {
+        did_you_mean(path, paths.iter().map(String::as_str)).map(str::to_string)
+    };
+    Err(match better {
+        Some(better) => error.help(format!("did you mean `{better}`?")),
+        None => error.help(format!(
+            "the parameters are: {}, queues.NAME.agents, and a decision's branch share as nodes.NODE.branches.WHEN",
+            paths.join(", ")
+        )),
+    })
+}
+
+/// How many evenly spaced values `LO..HI` stands for (both ends included) for a setting that is
+/// not a whole number.
 pub const RANGE_POINTS: usize = 5;
 
-/// `LO..HI` with two numbers, `LO` below `HI`.
-fn span_of(text: &str) -> Option<(f64, f64)> {
-    let (lo, hi) = text.split_once("..")?;
-    let (lo, hi) = (
-        lo.trim().parse::<f64>().ok()?,
-        hi.trim().parse::<f64>().ok()?,
-    );
-    (lo.is_finite() && hi.is_finite() && lo < hi).then_some((lo, hi))
+/// `A..B:STEP` as its values; `A..B` as every whole number from A to B for a `whole` setting (a
+/// queue's agents) and as [`RANGE_POINTS`] evenly spaced values for any other; any other value
+/// as itself. `before` values are already in the list: together they stay within [`MAX_POINTS`].
+fn expand_range(text: &str, before: usize, whole: bool) -> Result<Vec<String>, UsageError> {
+    let Some((from, rest)) = text.split_once("..") else {
+        return Ok(vec![text.to_string()]);
+    };
+    let (to, step) = match rest.split_once(':') {
+        Some((to, step)) => (to, Some(step)),
+        None => (rest, None),
+    };
+    let number = |t: &str| {
+        match t.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(UsageError::new(format!(
+            "`{text}` is not a range: `{}` is not a number",
+            t.trim()
+        ))
+        .help("a range is `FROM..TO` (five evenly spaced values, or every whole number of agents) or `FROM..TO:STEP`")),
+    }
+    };
+    let (from, to) = (number(from)?, number(to)?);
+    let step = match step {
+        Some(step) => number(step)?,
+        None if whole => 1.0,
+        None if to > from => (to - from) / (RANGE_POINTS - 1) as f64,
+        None => 1.0,
+    };
+    if step <= 0.0 {
+        return Err(UsageError::new(format!(
+            "`{text}`: the step must be above 0"
+        )));
+    }
+    if to < from {
+        return Err(UsageError::new(format!("`{text}` runs backwards"))
+            .help(format!("write `{}..{}`", to, from)));
+    }
+    // The last value is TO when the steps land on it (within rounding), else the last below.
+    let steps = ((to - from) / step + 1e-9).floor();
+    if steps + 1.0 + before as f64 > MAX_POINTS as f64 {
+        return Err(
+            UsageError::new(format!("`{text}` gives more than {MAX_POINTS} values"))
+                .help("give a larger step: `FROM..TO:STEP`"),
+        );
+    }
+    Ok((0..=steps as u64)
+        .map(|k| {
+            let v = from + k as f64 * step;
+            // Printed as people write it: 0.1 + 2 · 0.1 is 0.30000000000000004.
+            let rounded = (v * 1e9).round() / 1e9;
+            format!("{rounded}")
+        })
+        .collect())
+}
+
+/// Refuses queue settings the traffic file cannot take: a queue it does not define, or
+/// `arrivals.calls_per_hour` when it has no steady arrival rate.
+pub fn check_traffic(varies: &[Vary], traffic: &Traffic) -> Result<(), UsageError> {
+    for v in varies {
+        match &v.param {
+            Param::Agents(name) => {
+                if traffic.queue_index(name).is_some() {
+                    continue;
+                }
+                let defined: Vec<&str> = traffic
+                    .queues
+                    .iter()
+                    .map(|q| q.name.value.as_str())
+                    .collect();
+                let error = UsageError::new(format!(
+                    "{}: the traffic file defines no queue `{name}`",
+                    v.param.path()
+                ));
+                return Err(if defined.is_empty() {
+                    error.help(
+                        "add `arrivals:` and `queues:` to the traffic file to simulate the queues",
+                    )
+                } else {
+                    match did_you_mean(name, defined.iter().copied()) {
+                        Some(better) => {
+                            error.help(format!("did you mean `queues.{better}.agents`?"))
+                        }
+                        None => error.help(format!("the queues are: {}", defined.join(", "))),
+                    }
+                });
+            }
+            Param::CallsPerHour => match traffic.arrivals.as_ref().map(|a| &a.value) {
+                Some(Arrivals::PerHour(_)) if traffic.has_queues() => {}
+                Some(Arrivals::Day { .. }) => {
+                    return Err(UsageError::new(
+                        "arrivals.calls_per_hour: the traffic file describes a day in intervals (`arrivals.calls`), not a steady rate",
+                    )
+                    .help("vary the agents instead (`queues.NAME.agents=...`), or write a traffic file with `calls_per_hour`"));
+                }
+                _ => {
+                    return Err(UsageError::new(
+                        "arrivals.calls_per_hour: the traffic file has no `arrivals` and `queues`, so calls end at the transfer",
+                    )
+                    .help("add `arrivals:` and `queues:` to the traffic file to simulate the queues"));
+                }
+            },
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// One point of the grid.
@@ -364,12 +533,12 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, UsageError
         let mut rest = index;
         let mut values = vec![(Param::MistakeRate, Value::Null); varies.len()];
         for (slot, v) in varies.iter().enumerate().rev() {
-            values[slot] = (v.param, v.values[rest % v.values.len()]);
+            values[slot] = (v.param.clone(), v.values[rest % v.values.len()]);
             rest /= v.values.len();
         }
         let mut callers = base;
-        for &(param, value) in &values {
-            param.apply(&mut callers, value);
+        for (param, value) in &values {
+            param.apply(&mut callers, *value);
         }
         if !callers.rates_fit() {
             let sum = callers.rate_sum();
@@ -424,13 +593,44 @@ mod tests {
         assert_eq!(
             v.param,
             Param::BranchShare {
-                path: "nodes.hours.branches.closed",
-                node: "hours",
-                when: "closed"
+                node: "hours".into(),
+                when: "closed".into()
             }
         );
         assert_eq!(v.param.short(), "nodes.hours.branches.closed");
         assert!(parse_vary("nodes.hours.branches.closed=-1").is_err());
+    }
+
+    #[test]
+    fn ranges_expand_to_their_values() {
+        let values = |text: &str| -> Vec<String> {
+            parse_vary(text)
+                .unwrap()
+                .values
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            values("queues.general.agents=30..33"),
+            ["30", "31", "32", "33"]
+        );
+        assert_eq!(values("queues.a.b.agents=1,5..7:2"), ["1", "5", "7"]);
+        assert_eq!(
+            values("callers.mistake_rate=0.1..0.3:0.1"),
+            ["0.1", "0.2", "0.3"]
+        );
+        // The last step short of TO is the last value.
+        assert_eq!(
+            values("arrivals.calls_per_hour=800..1250:200"),
+            ["800", "1000", "1200"]
+        );
+        assert_eq!(
+            parse_vary("queues.a.b.agents=3").unwrap().param,
+            Param::Agents("a.b".into())
+        );
+        assert!(parse_vary("queues.general.agents=0..20000:1").is_err());
+        assert!(parse_vary("queues.general.agents=1..x").is_err());
     }
 
     #[test]
