@@ -156,21 +156,41 @@ impl Diagnostic {
     ///
     /// Every text is drawn with its control characters escaped (`text::printable`): messages
     /// quote node ids and names from files anyone can write.
+    ///
+    /// At most [`MAX_DRAWN_LABELS`] labels are drawn (the first ones, the primary among them);
+    /// the help says how many more there are.
     pub fn render(&self, style: RenderStyle) -> String {
         let printable = |t: &str| crate::text::printable(t).into_owned();
+        let hidden = self.labels.len().saturating_sub(MAX_DRAWN_LABELS);
+        let mut help = self.help.as_deref().map(printable);
+        if hidden > 0 {
+            let more = format!(
+                "{hidden} more place{} in the file belong{} to this finding; not drawn",
+                if hidden == 1 { "" } else { "s" },
+                if hidden == 1 { "s" } else { "" }
+            );
+            help = Some(match help {
+                Some(help) => format!("{help}\n{more}"),
+                None => more,
+            });
+        }
         let escaped = Diagnostic {
+            code: self.code.clone(),
+            severity: self.severity,
             message: printable(&self.message),
-            help: self.help.as_deref().map(printable),
+            help,
             path: printable(&self.path),
+            source: self.source.clone(),
             labels: self
                 .labels
                 .iter()
+                .take(MAX_DRAWN_LABELS)
                 .map(|l| Label {
                     span: l.span,
                     text: printable(&l.text),
                 })
                 .collect(),
-            ..self.clone()
+            node: self.node.clone(),
         };
         let view = MietteView::new(&escaped);
         let mut out = String::new();
@@ -208,6 +228,12 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}: {}", self.severity, self.message)
     }
 }
+
+/// Most labels the human format draws for one finding. A loop of thousands of trapped nodes
+/// labels every one of them; drawing them all made one finding cost its labels times its
+/// contexts in miette (every context considers every label) and printed thousands of lines no one
+/// reads. The machine formats are not limited.
+pub const MAX_DRAWN_LABELS: usize = 50;
 
 /// How to draw diagnostics for a person.
 #[derive(Clone, Copy, Debug)]
@@ -385,7 +411,9 @@ impl miette::SourceCode for Snippet {
             .map_or(window.text.len(), |&e| e);
         // Without lines before, miette takes the column as where the span starts.
         let column = if context_lines_before == 0 {
-            window.text[window.line_starts[first]..local].chars().count()
+            window.text[window.line_starts[first]..local]
+                .chars()
+                .count()
         } else {
             0
         };

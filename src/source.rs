@@ -164,10 +164,7 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len()..self.text.len();
         };
-        let next = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&e| e);
+        let next = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
         let end = start + self.text[start..next].trim_end_matches(['\n', '\r']).len();
         start..end
     }
@@ -175,10 +172,7 @@ impl SourceFile {
     /// The byte range of a 1-based line with its line break.
     pub fn line_range_with_break(&self, line: usize) -> std::ops::Range<usize> {
         let start = self.line_range(line).start;
-        let next = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&e| e);
+        let next = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
         start..next
     }
 
@@ -240,6 +234,12 @@ mod tests {
         let text = format!("x: {}é{}z\n", "a".repeat(5000), "b".repeat(5000));
         let file = SourceFile::new("a.yaml", text);
         let z = file.text().find('z').unwrap();
-        assert_eq!(file.line_col(z), LineCol { line: 1, column: 10005 });
+        assert_eq!(
+            file.line_col(z),
+            LineCol {
+                line: 1,
+                column: 10005
+            }
+        );
     }
 }

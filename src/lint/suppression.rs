@@ -53,9 +53,10 @@ pub fn collect(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Suppressio
 fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Suppression>) {
     const MARK: &str = "ivr: allow(";
     let text = source.text();
-    let mut line_start = 0;
-    for (index, line) in text.split('\n').enumerate() {
-        let line_no = index + 1;
+    // Lines as the file's one index numbers them (a lone `\r` ends one too).
+    for line_no in 1..=source.line_count() {
+        let range = source.line_range(line_no);
+        let (line_start, line) = (range.start, &text[range]);
         if let Some(hash) = line.find('#') {
             let comment = &line[hash + 1..];
             if let Some(at) = comment
@@ -90,7 +91,6 @@ fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Suppression>) {
                 }
             }
         }
-        line_start += line.len() + 1;
     }
 }
 
@@ -207,10 +207,9 @@ pub fn invalid(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Invalid> {
 /// missing `)`) that the suppression reader does not accept.
 fn malformed(source: &SourceFile, in_intents: bool, out: &mut Vec<Invalid>) {
     const WRITTEN: &str = "ivr: allow(";
-    let mut line_start = 0;
-    for line in source.text().split('\n') {
-        let here = line_start;
-        line_start += line.len() + 1;
+    for line_no in 1..=source.line_count() {
+        let range = source.line_range(line_no);
+        let (here, line) = (range.start, &source.text()[range]);
         let Some(hash) = line.find('#') else {
             continue;
         };
