@@ -1,6 +1,7 @@
 //! Suppressions: `lint: { allow: [...] }` on a node, and `# ivr: allow(rule, ...) reason`
 //! comments at the end of a node's or option's line or on the line above it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::menu::Menu;
@@ -21,7 +22,7 @@ pub struct Suppression {
     pub used: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// A node and its options.
     Node(String),
@@ -94,34 +95,65 @@ fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Suppression>) {
     }
 }
 
-/// Whether an allow silences a finding of `rule`, given where the finding sits.
-pub fn silences(
-    allow: &Suppression,
-    rule: &str,
-    finding: &Finding,
-    menu: &Menu,
-    finding_line: usize,
-) -> bool {
-    if allow.rule != rule {
-        return false;
-    }
-    match &allow.scope {
-        Scope::Node(id) => finding.node.as_deref() == Some(id.as_str()),
-        Scope::Line { in_intents, line } => {
-            let same_file = *in_intents == (finding.file == super::rule::InFile::Intents);
-            if same_file && *line == finding_line {
-                return true;
-            }
-            // A comment on a node's line covers the node and its options.
-            !*in_intents
-                && finding
-                    .node
-                    .as_deref()
-                    .and_then(|n| menu.lookup(n))
-                    .is_some_and(|id| {
-                        menu.source.line_col(menu.node(id).id.span.start).line == *line
-                    })
+/// The allows of a menu indexed by rule and by where they apply, so that each finding finds its
+/// allows at once: searching every allow for every finding made a menu with thousands of both
+/// (a hostile one, say) cost their product.
+pub struct AllowIndex {
+    by_place: HashMap<(String, Scope), Vec<usize>>,
+}
+
+impl AllowIndex {
+    pub fn new(allows: &[Suppression]) -> AllowIndex {
+        let mut by_place: HashMap<(String, Scope), Vec<usize>> = HashMap::new();
+        for (i, allow) in allows.iter().enumerate() {
+            by_place
+                .entry((allow.rule.clone(), allow.scope.clone()))
+                .or_default()
+                .push(i);
         }
+        AllowIndex { by_place }
+    }
+
+    /// Whether the allows silence a finding of `rule` on `finding_line` of its file; marks every
+    /// allow that does as used. An allow silences the findings about its node (`lint: allow`),
+    /// the findings on its line, and, in the menu, the findings about the node whose id is on its
+    /// line (with its options).
+    pub fn silence(
+        &self,
+        allows: &mut [Suppression],
+        rule: &str,
+        finding: &Finding,
+        menu: &Menu,
+        finding_line: usize,
+    ) -> bool {
+        let in_intents = finding.file == super::rule::InFile::Intents;
+        let node = finding.node.as_deref();
+        let node_line = node
+            .and_then(|n| menu.lookup(n))
+            .map(|id| menu.source.line_of(menu.node(id).id.span.start));
+        let mut places = vec![Scope::Line {
+            in_intents,
+            line: finding_line,
+        }];
+        if let Some(node) = node {
+            places.push(Scope::Node(node.to_string()));
+        }
+        if let Some(line) = node_line.filter(|&l| in_intents || l != finding_line) {
+            places.push(Scope::Line {
+                in_intents: false,
+                line,
+            });
+        }
+        let mut silenced = false;
+        for place in places {
+            if let Some(found) = self.by_place.get(&(rule.to_string(), place)) {
+                for &i in found {
+                    allows[i].used = true;
+                }
+                silenced = true;
+            }
+        }
+        silenced
     }
 }
 
