@@ -1,9 +1,11 @@
-//! Linting speed: one big generated menu, and a folder of a thousand ordinary menus.
+//! Linting speed: one big generated menu, the human report of a tangled menu with thousands of
+//! findings, and a folder of a thousand ordinary menus.
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ivr::commands::lint::{LintRequest, lint_paths};
+use ivr::diagnostic::RenderStyle;
 use ivr::document::{Document, load_document};
 use ivr::lint::Settings;
 use ivr::source::SourceFile;
@@ -27,6 +29,42 @@ fn big_menu(c: &mut Criterion) {
     c.bench_function("load 5x5 menu (3,907 nodes)", |b| {
         b.iter(|| load_document(&menu_source, &limits))
     });
+}
+
+/// The generated tangle of 2,279 menus and 2,279 self-service nodes (4,559 nodes, one intent
+/// each): about 5,000 findings, most with a label on each input of a long path, one a loop
+/// labelling hundreds of nodes. Linting it, then drawing every finding as the human format does.
+fn tangle(c: &mut Criterion) {
+    let limits = Limits::DEFAULT;
+    let (menu_text, intents_text) = ivr::generate::menus_and_services(2_279, 2_279);
+    let menu_source = SourceFile::new("big.yaml", menu_text);
+    let intents_source = SourceFile::new("big.intents.yaml", intents_text);
+    let Ok(Document::Menu(menu)) = load_document(&menu_source, &limits) else {
+        panic!("menu")
+    };
+    let Ok(Document::Intents(intents)) = load_document(&intents_source, &limits) else {
+        panic!("intents")
+    };
+    let settings = Settings::default();
+    let findings = ivr::lint::lint_menu(&menu, Some(&intents), &settings);
+    let mut group = c.benchmark_group("tangle");
+    group.sample_size(10);
+    group.bench_function(
+        "lint 2,279 + 2,279 tangle (4,559 nodes, 2,279 intents)",
+        |b| b.iter(|| ivr::lint::lint_menu(&menu, Some(&intents), &settings)),
+    );
+    group.bench_function(
+        format!("draw its {} findings (human format)", findings.len()),
+        |b| {
+            b.iter(|| {
+                findings
+                    .iter()
+                    .map(|d| d.render(RenderStyle::PLAIN).len())
+                    .sum::<usize>()
+            })
+        },
+    );
+    group.finish();
 }
 
 fn folder(c: &mut Criterion) {
@@ -62,5 +100,5 @@ fn folder(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, big_menu, folder);
+criterion_group!(benches, big_menu, tangle, folder);
 criterion_main!(benches);

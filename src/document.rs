@@ -156,18 +156,7 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
     let entries = match &root.value {
         Value::Map(entries) => entries,
         Value::Null => {
-            let text = source.text().trim_start_matches('\u{feff}');
-            let message = if text.trim().is_empty() {
-                "the file is empty"
-            } else if text
-                .lines()
-                .map(str::trim)
-                .all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "...")
-            {
-                "the file holds only comments"
-            } else {
-                "the file holds no data (a lone `null`)"
-            };
+            let message = holds_nothing(source).unwrap_or("the file holds no data (a lone `null`)");
             return Err(r
                 .error(Span::new(0, 0), message, "nothing here")
                 .with_help_boxed(
@@ -216,6 +205,24 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
             None => Ok(Document::Other(source.clone())),
         },
     }
+}
+
+/// Why a file holds nothing to read, told from its text alone: it is empty, or holds only
+/// comments and document markers (`---`, `...`). `None` for any other file. Lines are the file's
+/// own (a lone `\r` ends one too).
+pub fn holds_nothing(source: &SourceFile) -> Option<&'static str> {
+    let text = source.text().trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Some("the file is empty");
+    }
+    (1..=source.line_count())
+        .map(|line| {
+            source.text()[source.line_range(line)]
+                .trim_start_matches('\u{feff}')
+                .trim()
+        })
+        .all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "...")
+        .then_some("the file holds only comments")
 }
 
 /// Reads a platform's flow export (detected by content, or the platform given) as an imported
@@ -345,6 +352,22 @@ fn traffic_refused(menu_path: &Path, path: &Path) -> Option<String> {
 /// that follows says so).
 pub(crate) fn outside_repository(menu_path: &Path, path: &Path, what: &str) -> Option<String> {
     let folder = menu_path.parent().unwrap_or(Path::new(""));
+    let root = repository_root(folder)?;
+    // A file that does not exist is reported as such by the read that follows.
+    let target = std::fs::canonicalize(path).ok()?;
+    let inside = is_inside_repository(&root, &target);
+    (!inside).then(|| {
+        format!(
+            "it is outside the repository {} (links followed); {what} must be inside it",
+            display_path(&root)
+        )
+    })
+}
+
+/// The repository a folder is in: the nearest folder up from it (itself included) that holds
+/// `.git`, else the folder itself, with symbolic links resolved (`None` when the folder cannot
+/// be resolved). The empty path is the current folder.
+pub fn repository_root(folder: &Path) -> Option<PathBuf> {
     let folder = if folder.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -354,19 +377,17 @@ pub(crate) fn outside_repository(menu_path: &Path, path: &Path, what: &str) -> O
     let root = folder
         .ancestors()
         .find(|a| a.join(".git").exists())
-        .unwrap_or(&folder);
-    // A file that does not exist is reported as such by the read that follows.
-    let target = std::fs::canonicalize(path).ok()?;
-    let inside = target
+        .unwrap_or(&folder)
+        .to_path_buf();
+    Some(root)
+}
+
+/// Whether a resolved path (symbolic links followed, as `canonicalize` gives it) lies inside a
+/// repository root and not inside its `.git`.
+pub fn is_inside_repository(root: &Path, resolved: &Path) -> bool {
+    resolved
         .strip_prefix(root)
-        .ok()
-        .filter(|rest| !rest.components().any(|c| c.as_os_str() == ".git"));
-    inside.is_none().then(|| {
-        format!(
-            "it is outside the repository {} (links followed); {what} must be inside it",
-            display_path(root)
-        )
-    })
+        .is_ok_and(|rest| !rest.components().any(|c| c.as_os_str() == ".git"))
 }
 
 /// Reads the intents file a menu names with `traffic:`, with its path (`None` when the menu

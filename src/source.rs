@@ -70,6 +70,23 @@ fn char_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
+/// The offsets just past each line break of `text`: `\n`, `\r\n` and a lone `\r` (YAML counts
+/// all three as line breaks, and so do editors, so a file saved with old Mac line endings is
+/// numbered the same in every message and format as in the editor).
+fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
+        b'\n' => Some(i + 1),
+        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    })
+}
+
+/// Whether a character ends a line (`\r\n` ends at its `\n`; a lone `\r` ends one too).
+const fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r')
+}
+
 /// A 1-based line and column; the column counts Unicode code points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
@@ -81,7 +98,7 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Arc<SourceFile> {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut line_starts = vec![bom];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(line_break_ends(&text));
         let mut chars_before = vec![0];
         for chunk in text.as_bytes().chunks(CHUNK) {
             chars_before.push(chars_before[chars_before.len() - 1] + char_starts(chunk));
@@ -115,20 +132,48 @@ impl SourceFile {
     /// Line and column of a byte offset; offsets past the end map to the end of the file.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let line = self.line_of(offset);
         let start = self.line_starts[line - 1].min(offset);
-        let column = if self.text.is_char_boundary(offset) {
-            self.chars_to(offset) - self.chars_to(start) + 1
-        } else {
+        let column = if !self.text.is_char_boundary(offset) {
             1
+        } else if offset - start < CHUNK {
+            // Most lines are short: count the line itself, not the chunks around it.
+            char_starts(&self.text.as_bytes()[start..offset]) + 1
+        } else {
+            self.chars_to(offset) - self.chars_to(start) + 1
         };
         LineCol { line, column }
+    }
+
+    /// The 1-based line of a byte offset (offsets past the end are on the last line): a binary
+    /// search of the line starts, for callers that need no column.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
     }
 
     /// Code points that start before byte `offset` (at most `CHUNK` bytes counted).
     fn chars_to(&self, offset: usize) -> usize {
         let chunk = offset / CHUNK;
         self.chars_before[chunk] + char_starts(&self.text.as_bytes()[chunk * CHUNK..offset])
+    }
+
+    /// The byte range of a 1-based line without its line break (lines past the end are empty
+    /// at the end of the file).
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len()..self.text.len();
+        };
+        let next = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
+        let end = start + self.text[start..next].trim_end_matches(['\n', '\r']).len();
+        start..end
+    }
+
+    /// The byte range of a 1-based line with its line break.
+    pub fn line_range_with_break(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_range(line).start;
+        let next = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
+        start..next
     }
 
     /// Byte offset of a 1-based line and code-point column (clamped to the file).
@@ -138,20 +183,14 @@ impl SourceFile {
         };
         let rest = &self.text[start..];
         rest.char_indices()
-            .take_while(|&(_, c)| c != '\n')
+            .take_while(|&(_, c)| !is_line_break(c))
             .nth(column.saturating_sub(1))
-            .map_or_else(
-                || start + rest.find('\n').unwrap_or(rest.len()),
-                |(i, _)| start + i,
-            )
+            .map_or_else(|| self.line_range(line).end, |(i, _)| start + i)
     }
 
     /// The whole line a byte offset lies on, without its line break.
     pub fn line_text(&self, offset: usize) -> &str {
-        let LineCol { line, .. } = self.line_col(offset);
-        let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e);
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        &self.text[self.line_range(self.line_of(offset))]
     }
 
     /// Number of lines in the file.
@@ -172,5 +211,35 @@ mod tests {
         assert_eq!(file.line_col(x), LineCol { line: 2, column: 9 });
         assert_eq!(file.offset_of(2, 9), x);
         assert_eq!(file.line_text(x), "say: 你好 x");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_like_a_newline() {
+        let file = SourceFile::new("a.yaml", "a: 1\rb: 2\r\nc: 3\nd: 4".to_string());
+        assert_eq!(file.line_count(), 4);
+        let at = |s: &str| file.text().find(s).unwrap();
+        assert_eq!(file.line_col(at("b")), LineCol { line: 2, column: 1 });
+        assert_eq!(file.line_col(at("2")), LineCol { line: 2, column: 4 });
+        assert_eq!(file.line_col(at("c")), LineCol { line: 3, column: 1 });
+        assert_eq!(file.line_col(at("d")), LineCol { line: 4, column: 1 });
+        assert_eq!(file.line_text(at("a")), "a: 1");
+        assert_eq!(file.line_text(at("b")), "b: 2");
+        assert_eq!(file.offset_of(1, 99), at("\r"));
+        assert_eq!(file.offset_of(2, 1), at("b"));
+        assert_eq!(file.line_range_with_break(2), at("b")..at("c"));
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_code_points() {
+        let text = format!("x: {}é{}z\n", "a".repeat(5000), "b".repeat(5000));
+        let file = SourceFile::new("a.yaml", text);
+        let z = file.text().find('z').unwrap();
+        assert_eq!(
+            file.line_col(z),
+            LineCol {
+                line: 1,
+                column: 10005
+            }
+        );
     }
 }

@@ -2,7 +2,7 @@ use std::io::{IsTerminal, Read};
 
 use clap::{Args, ValueEnum};
 
-use super::{PathArg, exit, fail, print_stdout, render_style};
+use super::{PathArg, exit, fail, print_stderr, print_stdout, render_style};
 use crate::commands::lint::{LintRequest, StdinFile, lint_paths};
 use crate::diagnostic::Diagnostic;
 use crate::lint::Summary;
@@ -148,8 +148,11 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         stdin,
     };
     let report = lint_paths(&request)?;
+    for warning in &report.warnings {
+        print_stderr(&format!("warning: {warning}\n"));
+    }
     for note in &report.skipped {
-        eprintln!("note: {note}");
+        print_stderr(&format!("note: {note}\n"));
     }
     let text = match args.format {
         _ if args.statistics => render::lint::statistics::render(&report),

@@ -11,11 +11,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{
-    Document, display_path as display, load_document, load_intents, load_traffic, read_source,
-    source_from_bytes,
+    Document, display_path as display, holds_nothing, load_document, load_intents, load_traffic,
+    read_source, source_from_bytes,
 };
 use crate::intents::Intents;
 use crate::lint::{LintReport, lint_menu};
+use crate::text::printable;
 use crate::yaml::Limits;
 use crate::yaml::reader::LoadResult;
 
@@ -82,6 +83,7 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
     };
     let mut targets = Vec::new();
     let mut skipped = Vec::new();
+    let mut walked = Walked::default();
     for path in &paths {
         if path.as_os_str() == "-" {
             let Some(stdin) = &request.stdin else {
@@ -104,12 +106,12 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
         }
         if path.is_dir() {
             let config = configs.for_path(path)?;
-            walk(path, &config, &mut targets)?;
+            walk(path, &config, &mut targets, &mut walked)?;
         } else {
             if request.force_exclude && is_excluded(&*configs.for_path(path)?, path)? {
                 skipped.push(format!(
                     "skipped {}: excluded by `exclude:` in .ivr.yaml",
-                    display(path)
+                    printable(&display(path))
                 ));
                 continue;
             }
@@ -131,7 +133,11 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
         .map(|target| lint_file(target, &configs, &rules, fixed_intents.as_deref(), &limits))
         .collect();
 
-    let mut report = LintReport::default();
+    let mut report = LintReport {
+        diagnostics: walked.errors,
+        warnings: walked.warnings,
+        ..LintReport::default()
+    };
     let mut files = BTreeSet::new();
     for result in results {
         files.extend(result.files);
@@ -179,6 +185,18 @@ fn lint_file(
         Some(bytes) => source_from_bytes(&name, bytes.clone(), limits),
         None => read_source(&target.path, limits),
     };
+    // A walked file with nothing in it is no more a menu than a workflow file is; named, it is
+    // an input error (below).
+    if let Ok(source) = &source
+        && !target.named
+        && let Some(reason) = holds_nothing(source)
+    {
+        result.skipped.push(format!(
+            "skipped {}: {reason}; not a menu or intents file",
+            printable(&name)
+        ));
+        return result;
+    }
     let walked_json = !target.named && target.path.extension().is_some_and(|e| e == "json");
     let document = source.and_then(|source| {
         let loaded = load_document(&source, limits);
@@ -196,11 +214,14 @@ fn lint_file(
             return result;
         }
         Ok(Document::Other(_)) => {
-            // Not ours: a workflow, a compose file or `.pre-commit-config.yaml` that a hook
-            // or a glob named. Walked files are skipped quietly, named ones with a note.
-            if target.named {
+            // Not ours: a workflow, a compose file or `.pre-commit-config.yaml` that a walk
+            // found or a hook named. Skipped with a note, so a menu whose top-level keys are
+            // all misspelt does not pass unseen; a walked JSON file that is no flow export
+            // (`package.json`) is skipped quietly, as JSON is not a menu's own format.
+            if target.named || !walked_json {
                 result.skipped.push(format!(
-                    "skipped {name}: not a menu or intents file (no top-level {})",
+                    "skipped {}: not a menu or intents file (no top-level {})",
+                    printable(&name),
                     OUR_KEYS.map(|k| format!("`{k}`")).join(", ")
                 ));
             }
@@ -298,11 +319,32 @@ fn flow_targets(menu: &crate::menu::Menu, problems: Vec<Diagnostic>) -> Vec<Diag
         .collect()
 }
 
+/// What a walk met besides the files to lint.
+#[derive(Default)]
+struct Walked {
+    /// Folders that could not be read, as `input-error` findings.
+    errors: Vec<Diagnostic>,
+    /// Symbolic links skipped, with why.
+    warnings: Vec<String>,
+}
+
 /// Walks a folder for `*.yaml` and `*.yml`, respecting `.gitignore`, hidden folders and the
 /// config's `exclude:` globs.
-fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
+///
+/// Nothing is skipped silently: a folder that cannot be read is an `input-error` finding (its
+/// menus would otherwise pass unlinted); a symbolic link named like a menu is linted when it
+/// leads to a file inside the repository and is otherwise skipped with a warning (a link to
+/// nothing, a link that loops, a link out of the repository, which a pull request could point
+/// at a secret). Links to folders are not followed.
+fn walk(
+    root: &Path,
+    config: &Config,
+    out: &mut Vec<Target>,
+    walked: &mut Walked,
+) -> LoadResult<()> {
     let exclude = exclude_set(config)?;
     let base = exclude_base(config);
+    let repository = crate::document::repository_root(root);
     let mut found = BTreeMap::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -310,18 +352,37 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         .require_git(false)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
-    for entry in walker.flatten() {
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                match walk_problem(&error, root) {
+                    WalkProblem::Error(diagnostic) => walked.errors.push(diagnostic),
+                    WalkProblem::Warning(warning) => walked.warnings.push(warning),
+                }
+                continue;
+            }
+        };
         let path = entry.path();
         // JSON too: a platform's flow export (Amazon Connect) is linted where it lies.
         let is_yaml = path
             .extension()
             .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
-        if !is_yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if !is_yaml || !(file_type.is_file() || file_type.is_symlink()) {
             continue;
         }
         if let Some(set) = &exclude
             && matches_exclude(set, base.as_deref(), path)
         {
+            continue;
+        }
+        if file_type.is_symlink()
+            && let Some(warning) = link_refused(path, repository.as_deref())
+        {
+            walked.warnings.push(warning);
             continue;
         }
         found.insert(path.to_path_buf(), ());
@@ -338,6 +399,122 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         }
     }));
     Ok(())
+}
+
+/// What to do about an error met while walking.
+enum WalkProblem {
+    /// A folder or file that could not be read: an `input-error` finding.
+    Error(Diagnostic),
+    /// Something that is no menu and was skipped (a `.gitignore` line that is not a glob, a
+    /// loop): a warning.
+    Warning(String),
+}
+
+/// Sorts an error of the walk into a finding or a warning; the path is the one it happened at
+/// (else the walk's root).
+fn walk_problem(error: &ignore::Error, root: &Path) -> WalkProblem {
+    let shown = shown(error_path(error).unwrap_or(root));
+    match error.io_error() {
+        Some(io) => {
+            let reason = match io.kind() {
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                std::io::ErrorKind::NotFound => {
+                    "it disappeared while the folder was read".to_string()
+                }
+                _ => io.to_string(),
+            };
+            WalkProblem::Error(
+                Diagnostic::file_error(&shown, format!("cannot read the folder: {reason}"))
+                    .with_help(
+                        "check that you may read it, or leave it out with `exclude:` in .ivr.yaml; \
+                         the menus in it were not linted",
+                    ),
+            )
+        }
+        None => WalkProblem::Warning(format!(
+            "skipped {shown}: {}",
+            printable(&error.to_string())
+        )),
+    }
+}
+
+/// The path an error of the walk names, if any.
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.first().and_then(error_path),
+        _ => None,
+    }
+}
+
+/// Why a symbolic link found by a walk is not linted (`None`: it leads to a regular file inside
+/// the repository, and is linted under its own name).
+fn link_refused(link: &Path, repository: Option<&Path>) -> Option<String> {
+    let shown = shown(link);
+    let target = std::fs::read_link(link)
+        .map(|t| printable(&display(&t)).into_owned())
+        .unwrap_or_default();
+    match std::fs::metadata(link) {
+        Err(_) if link_loops(link) => Some(format!(
+            "skipped {shown}: a symbolic link that loops (to {target}, which leads back to itself)"
+        )),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some(format!(
+            "skipped {shown}: a symbolic link to {target}, which does not exist"
+        )),
+        Err(error) => Some(format!(
+            "skipped {shown}: a symbolic link that cannot be followed: {}",
+            printable(&error.to_string())
+        )),
+        Ok(meta) if !meta.is_file() => Some(format!(
+            "skipped {shown}: a symbolic link to {target}, which is not a regular file"
+        )),
+        Ok(_) => {
+            let inside = repository
+                .zip(std::fs::canonicalize(link).ok())
+                .is_some_and(|(root, resolved)| {
+                    crate::document::is_inside_repository(root, &resolved)
+                });
+            (!inside).then(|| {
+                format!(
+                    "skipped {shown}: a symbolic link to {target}, outside the repository; a walk \
+                     reads only files inside it (name the file to lint it)"
+                )
+            })
+        }
+    }
+}
+
+/// A path found by a walk as messages show it: `menus/a.yaml` rather than `./menus/a.yaml`,
+/// control characters escaped.
+fn shown(path: &Path) -> String {
+    printable(&display(path.strip_prefix(".").unwrap_or(path))).into_owned()
+}
+
+/// Whether following a symbolic link comes back to a link already followed.
+fn link_loops(link: &Path) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut at = link.to_path_buf();
+    // The system gives up after about 40 links; so do we.
+    for _ in 0..64 {
+        let is_link = std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return false;
+        }
+        let Ok(next) = std::fs::read_link(&at) else {
+            return false;
+        };
+        let next = at.parent().unwrap_or(Path::new("")).join(next);
+        let key = std::path::absolute(&next).unwrap_or_else(|_| next.clone());
+        if !seen.insert(key) {
+            return true;
+        }
+        at = next;
+    }
+    true
 }
 
 /// The folder a config's `exclude:` globs are relative to.
@@ -462,5 +639,68 @@ impl ConfigCache {
             .expect("config cache")
             .insert(file, config.clone());
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the walker gives for a folder it cannot open (tests run as root, which opens
+    /// anything, so the error is built here; `tests/walks.rs` runs the binary where it can).
+    fn unreadable(path: &str, kind: std::io::ErrorKind) -> ignore::Error {
+        ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from(path),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(kind))),
+            }),
+        }
+    }
+
+    #[test]
+    fn an_unreadable_folder_is_an_input_error() {
+        let error = unreadable("./menus/locked", std::io::ErrorKind::PermissionDenied);
+        let WalkProblem::Error(diagnostic) = walk_problem(&error, Path::new(".")) else {
+            panic!("an unreadable folder is an error");
+        };
+        assert_eq!(diagnostic.code, crate::diagnostic::INPUT_ERROR);
+        assert_eq!(diagnostic.path, "menus/locked");
+        assert_eq!(
+            diagnostic.message,
+            "cannot read the folder: permission denied"
+        );
+        assert!(
+            diagnostic
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("exclude:")),
+            "{diagnostic:?}"
+        );
+    }
+
+    #[test]
+    fn any_other_read_error_is_an_input_error_too_and_names_the_walk_root_without_a_path() {
+        let error = ignore::Error::Io(std::io::Error::other("disk on fire"));
+        let WalkProblem::Error(diagnostic) = walk_problem(&error, Path::new("menus")) else {
+            panic!("a read error is an error");
+        };
+        assert_eq!(diagnostic.path, "menus");
+        assert_eq!(diagnostic.message, "cannot read the folder: disk on fire");
+    }
+
+    #[test]
+    fn a_problem_that_is_not_a_read_error_is_a_warning_naming_its_path() {
+        let error = ignore::Error::Loop {
+            ancestor: PathBuf::from("menus"),
+            child: PathBuf::from("menus/again\u{1b}[2J"),
+        };
+        let WalkProblem::Warning(warning) = walk_problem(&error, Path::new(".")) else {
+            panic!("a loop is a warning");
+        };
+        assert!(
+            warning.starts_with("skipped menus/again\\e[2J: "),
+            "{warning}"
+        );
     }
 }

@@ -64,6 +64,7 @@ fn run_rules(
         Suppressions::Apply => suppression::collect(menu, intents.map(|i| &i.source)),
         Suppressions::Ignore => Vec::new(),
     };
+    let allow_index = suppression::AllowIndex::new(&allows);
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
         let (Some(severity), settings) = settings.rule(rule) else {
@@ -82,15 +83,8 @@ fn run_rules(
                 InFile::Intents => intents.map_or(&menu.source, |i| &i.source),
                 InFile::Menu => &menu.source,
             };
-            let line = source.line_col(finding.span.start).line;
-            let mut silenced = false;
-            for allow in allows.iter_mut() {
-                if suppression::silences(allow, rule.name, &finding, menu, line) {
-                    allow.used = true;
-                    silenced = true;
-                }
-            }
-            if silenced {
+            let line = source.line_of(finding.span.start);
+            if allow_index.silence(&mut allows, rule.name, &finding, menu, line) {
                 continue;
             }
             let severity = finding.at_most.map_or(severity, |cap| severity.max(cap));

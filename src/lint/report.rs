@@ -20,9 +20,14 @@ pub struct LintReport {
     /// else the current folder), keyed by the path diagnostics show: code scanning places
     /// annotations only with these. A file not listed is shown as named.
     pub repository_paths: HashMap<String, String>,
-    /// Files named on the command line and not linted, each with why (`skipped F: ...`);
-    /// shown on stderr, so machine formats on stdout stay clean.
+    /// Files not linted, each with why (`skipped F: ...`): named files and walked YAML files
+    /// that are not menus or intents files; shown on stderr as notes, so machine formats on
+    /// stdout stay clean.
     pub skipped: Vec<String>,
+    /// What a walk could not follow and skipped, each with why (`skipped F: ...`): a symbolic
+    /// link to nothing, one that loops, one that leads out of the repository. Shown on stderr as
+    /// warnings.
+    pub warnings: Vec<String>,
 }
 
 /// Counts of findings by severity.

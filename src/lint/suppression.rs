@@ -1,6 +1,7 @@
 //! Suppressions: `lint: { allow: [...] }` on a node, and `# ivr: allow(rule, ...) reason`
 //! comments at the end of a node's or option's line or on the line above it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::menu::Menu;
@@ -21,7 +22,7 @@ pub struct Suppression {
     pub used: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// A node and its options.
     Node(String),
@@ -53,9 +54,10 @@ pub fn collect(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Suppressio
 fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Suppression>) {
     const MARK: &str = "ivr: allow(";
     let text = source.text();
-    let mut line_start = 0;
-    for (index, line) in text.split('\n').enumerate() {
-        let line_no = index + 1;
+    // Lines as the file's one index numbers them (a lone `\r` ends one too).
+    for line_no in 1..=source.line_count() {
+        let range = source.line_range(line_no);
+        let (line_start, line) = (range.start, &text[range]);
         if let Some(hash) = line.find('#') {
             let comment = &line[hash + 1..];
             if let Some(at) = comment
@@ -90,38 +92,68 @@ fn comments(source: &SourceFile, in_intents: bool, out: &mut Vec<Suppression>) {
                 }
             }
         }
-        line_start += line.len() + 1;
     }
 }
 
-/// Whether an allow silences a finding of `rule`, given where the finding sits.
-pub fn silences(
-    allow: &Suppression,
-    rule: &str,
-    finding: &Finding,
-    menu: &Menu,
-    finding_line: usize,
-) -> bool {
-    if allow.rule != rule {
-        return false;
-    }
-    match &allow.scope {
-        Scope::Node(id) => finding.node.as_deref() == Some(id.as_str()),
-        Scope::Line { in_intents, line } => {
-            let same_file = *in_intents == (finding.file == super::rule::InFile::Intents);
-            if same_file && *line == finding_line {
-                return true;
-            }
-            // A comment on a node's line covers the node and its options.
-            !*in_intents
-                && finding
-                    .node
-                    .as_deref()
-                    .and_then(|n| menu.lookup(n))
-                    .is_some_and(|id| {
-                        menu.source.line_col(menu.node(id).id.span.start).line == *line
-                    })
+/// The allows of a menu indexed by rule and by where they apply, so that each finding finds its
+/// allows at once: searching every allow for every finding made a menu with thousands of both
+/// (a hostile one, say) cost their product.
+pub struct AllowIndex {
+    by_place: HashMap<(String, Scope), Vec<usize>>,
+}
+
+impl AllowIndex {
+    pub fn new(allows: &[Suppression]) -> AllowIndex {
+        let mut by_place: HashMap<(String, Scope), Vec<usize>> = HashMap::new();
+        for (i, allow) in allows.iter().enumerate() {
+            by_place
+                .entry((allow.rule.clone(), allow.scope.clone()))
+                .or_default()
+                .push(i);
         }
+        AllowIndex { by_place }
+    }
+
+    /// Whether the allows silence a finding of `rule` on `finding_line` of its file; marks every
+    /// allow that does as used. An allow silences the findings about its node (`lint: allow`),
+    /// the findings on its line, and, in the menu, the findings about the node whose id is on its
+    /// line (with its options).
+    pub fn silence(
+        &self,
+        allows: &mut [Suppression],
+        rule: &str,
+        finding: &Finding,
+        menu: &Menu,
+        finding_line: usize,
+    ) -> bool {
+        let in_intents = finding.file == super::rule::InFile::Intents;
+        let node = finding.node.as_deref();
+        let node_line = node
+            .and_then(|n| menu.lookup(n))
+            .map(|id| menu.source.line_of(menu.node(id).id.span.start));
+        let mut places = vec![Scope::Line {
+            in_intents,
+            line: finding_line,
+        }];
+        if let Some(node) = node {
+            places.push(Scope::Node(node.to_string()));
+        }
+        if let Some(line) = node_line.filter(|&l| in_intents || l != finding_line) {
+            places.push(Scope::Line {
+                in_intents: false,
+                line,
+            });
+        }
+        let mut silenced = false;
+        for place in places {
+            if let Some(found) = self.by_place.get(&(rule.to_string(), place)) {
+                for &i in found {
+                    allows[i].used = true;
+                }
+                silenced = true;
+            }
+        }
+        silenced
     }
 }
 
@@ -207,10 +239,9 @@ pub fn invalid(menu: &Menu, intents: Option<&Arc<SourceFile>>) -> Vec<Invalid> {
 /// missing `)`) that the suppression reader does not accept.
 fn malformed(source: &SourceFile, in_intents: bool, out: &mut Vec<Invalid>) {
     const WRITTEN: &str = "ivr: allow(";
-    let mut line_start = 0;
-    for line in source.text().split('\n') {
-        let here = line_start;
-        line_start += line.len() + 1;
+    for line_no in 1..=source.line_count() {
+        let range = source.line_range(line_no);
+        let (here, line) = (range.start, &source.text()[range]);
         let Some(hash) = line.find('#') else {
             continue;
         };

@@ -2,6 +2,8 @@
 //! lead to them. A node handles complaints when it is marked `complaint: true` or serves an
 //! intent the intents file marks `complaint`.
 
+use std::collections::HashSet;
+
 use super::analysis::Analysis;
 use super::model::{MenuOption, NodeId, NodeKind};
 
@@ -53,17 +55,18 @@ impl Analysis<'_> {
     /// node, or a menu all of whose ordinary options lead only to complaint nodes.
     pub fn is_complaint_option(&self, option: &MenuOption) -> bool {
         self.target(option)
-            .is_some_and(|t| self.leads_only_to_complaints(t, &mut Vec::new()))
+            .is_some_and(|t| self.leads_only_to_complaints(t, &mut HashSet::new()))
     }
 
-    fn leads_only_to_complaints(&self, start: NodeId, seen: &mut Vec<NodeId>) -> bool {
+    /// `seen` is a set: a list searched at every step made a chain of 3,000 menus ending at a
+    /// complaint desk take 20 s to lint.
+    fn leads_only_to_complaints(&self, start: NodeId, seen: &mut HashSet<NodeId>) -> bool {
         let Some(at) = self.through(start, &[NodeKind::Message, NodeKind::Input]) else {
             return false;
         };
-        if seen.contains(&at) {
+        if !seen.insert(at) {
             return false;
         }
-        seen.push(at);
         let node = self.menu.node(at);
         if node.kind != NodeKind::Menu {
             return self.is_pure_complaint_node(at);

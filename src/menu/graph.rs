@@ -262,13 +262,15 @@ impl MenuGraph {
 
     /// Least inputs from `entry` to every vertex along choosable edges (the linter's depth).
     pub fn inputs_from_entry(&self) -> Distances {
-        least_inputs(self, self.entry, Direction::Outgoing)
+        least_inputs(self, self.entry, Direction::Outgoing, true)
     }
 
     /// Least inputs from every vertex to the nearest of `targets` along choosable edges
-    /// (the distances the routing policy plans with, [`super::routing`]).
+    /// (the distances the routing policy plans with, [`super::routing`]). Routing walks the
+    /// graph once per intent and needs only the counts, so the table keeps no edges (`via` is
+    /// empty).
     pub fn inputs_to(&self, targets: impl IntoIterator<Item = NodeIndex>) -> Distances {
-        least_inputs(self, targets, Direction::Incoming)
+        least_inputs(self, targets, Direction::Incoming, false)
     }
 
     /// Vertices reachable from `entry` along every edge, error edges included.
@@ -290,7 +292,7 @@ impl MenuGraph {
 pub struct Distances {
     /// Least inputs per vertex index; [`UNREACHABLE`] where there is no path.
     pub inputs: Vec<u32>,
-    /// The edge a least path uses last (forward) or first (backward), per vertex.
+    /// The edge a least path uses last, per vertex (forward tables; empty in backward ones).
     pub via: Vec<Option<EdgeIndex>>,
 }
 
@@ -306,7 +308,7 @@ impl Distances {
     pub fn path_to(&self, graph: &MenuGraph, v: NodeIndex) -> Vec<EdgeIndex> {
         let mut path = Vec::new();
         let mut at = v;
-        while let Some(e) = self.via[at.index()] {
+        while let Some(e) = self.via.get(at.index()).copied().flatten() {
             path.push(e);
             let (from, _) = graph.graph.edge_endpoints(e).expect("edge of this graph");
             at = from;
@@ -326,10 +328,11 @@ fn least_inputs(
     graph: &MenuGraph,
     sources: impl IntoIterator<Item = NodeIndex>,
     direction: Direction,
+    keep_via: bool,
 ) -> Distances {
     let n = graph.graph.node_count();
     let mut inputs = vec![UNREACHABLE; n];
-    let mut via = vec![None; n];
+    let mut via = if keep_via { vec![None; n] } else { Vec::new() };
     let mut queue = VecDeque::new();
     for s in sources {
         if inputs[s.index()] != 0 {
@@ -347,7 +350,9 @@ fn least_inputs(
             let nd = d + cost;
             if nd < inputs[next.index()] {
                 inputs[next.index()] = nd;
-                via[next.index()] = Some(edge);
+                if keep_via {
+                    via[next.index()] = Some(edge);
+                }
                 if cost == 0 {
                     queue.push_front(next);
                 } else {

@@ -10,6 +10,7 @@
 //! `u16` per (intent, menu node).
 
 use petgraph::graph::NodeIndex;
+use rayon::prelude::*;
 
 use super::graph::{Distances, MenuGraph, UNREACHABLE};
 use super::model::{Menu, MenuOption, NodeId, NodeKind};
@@ -156,18 +157,27 @@ impl Policy {
                 serving.entry(name).or_default().push(graph.vertex(id));
             }
         }
-        let mut choices = Vec::with_capacity(intents.len() * menu_ids.len());
-        for intent in intents {
-            let to_served = graph.inputs_to(serving.get(intent).into_iter().flatten().copied());
-            let tables = [
-                (&to_served, Route::Served),
-                (&to_general, Route::GeneralAgent),
-                (&to_any, Route::AnyAgent),
-            ];
-            for options in &targets {
-                let (choice, route) = choose(options, tables);
-                choices.push(pack(choice, route));
-            }
+        // One walk of the graph per intent, each filling its own row: the rows are independent,
+        // so they are computed in parallel (a menu of thousands of nodes with thousands of
+        // intents is most of a lint's time).
+        let mut choices: Vec<Packed> = vec![0; intents.len() * menu_ids.len()];
+        if !menu_ids.is_empty() {
+            choices
+                .par_chunks_mut(menu_ids.len())
+                .zip(intents.par_iter())
+                .for_each(|(row, intent)| {
+                    let to_served =
+                        graph.inputs_to(serving.get(intent).into_iter().flatten().copied());
+                    let tables = [
+                        (&to_served, Route::Served),
+                        (&to_general, Route::GeneralAgent),
+                        (&to_any, Route::AnyAgent),
+                    ];
+                    for (cell, options) in row.iter_mut().zip(&targets) {
+                        let (choice, route) = choose(options, tables);
+                        *cell = pack(choice, route);
+                    }
+                });
         }
         Policy {
             slot,

@@ -68,6 +68,8 @@ pub struct Ivr {
     dir: PathBuf,
     stdin: Option<Vec<u8>>,
     env: Vec<(OsString, OsString)>,
+    /// A program `ivr` is run through, with its arguments (`setpriv ...`); empty: run directly.
+    wrapper: Vec<OsString>,
 }
 
 impl Ivr {
@@ -77,7 +79,14 @@ impl Ivr {
             dir: super::root().to_path_buf(),
             stdin: None,
             env: Vec::new(),
+            wrapper: Vec::new(),
         }
+    }
+
+    /// Runs `ivr` through another program: `program ARGS... ivr ...`.
+    pub fn through(mut self, program: &[&str]) -> Ivr {
+        self.wrapper = program.iter().map(OsString::from).collect();
+        self
     }
 
     pub fn current_dir(mut self, dir: &Path) -> Ivr {
@@ -96,7 +105,15 @@ impl Ivr {
     }
 
     fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ivr"));
+        let ivr = env!("CARGO_BIN_EXE_ivr");
+        let mut command = match self.wrapper.split_first() {
+            Some((program, args)) => {
+                let mut command = Command::new(program);
+                command.args(args).arg(ivr);
+                command
+            }
+            None => Command::new(ivr),
+        };
         command
             .args(&self.args)
             .current_dir(&self.dir)

@@ -2,14 +2,23 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::RenderStyle;
 
 use crate::lint::LintReport;
 
 pub fn render(report: &LintReport, style: RenderStyle, show_time: bool) -> String {
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        out.push_str(&d.render(style));
+    // Each finding is drawn on its own, so they are drawn in parallel (a big legacy menu has
+    // thousands), and joined in the report's order.
+    let drawn: Vec<String> = report
+        .diagnostics
+        .par_iter()
+        .map(|d| d.render(style))
+        .collect();
+    let mut out = String::with_capacity(drawn.iter().map(|d| d.len() + 1).sum::<usize>() + 100);
+    for d in &drawn {
+        out.push_str(d);
         out.push('\n');
     }
     for note in &report.notes {
