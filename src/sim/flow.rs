@@ -598,3 +598,133 @@ pub fn exact_flow_figures(program: &Program, names: &FlowNames, flow: &ExactFlow
     let edges = edges_of(program, names, None, |e| exact(flow.edges[e as usize]));
     Flow { nodes, edges }
 }
+
+/// How the traffic through one node or edge moved from menu A to menu B, per call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowChange {
+    /// Visits (nodes) or traversals (edges) per call in A; `None` when A has no such element.
+    pub a: Option<PerCall>,
+    /// The same in B; `None` when B has no such element.
+    pub b: Option<PerCall>,
+    /// B minus A (a missing side counts as 0), with its interval and whether it is significant
+    /// (Monte Carlo) or not zero (exact).
+    pub diff: super::compare::Difference,
+}
+
+impl FlowChange {
+    /// Whether to show this element as changed: the difference is significant (Monte Carlo), or
+    /// not zero (exact).
+    pub fn changed(&self) -> bool {
+        self.diff.significant
+    }
+}
+
+/// An edge as both menus know it: where it starts and ends, its kind and key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EdgeKey {
+    pub from: String,
+    pub to: Option<String>,
+    pub kind: &'static str,
+    pub key: Option<String>,
+}
+
+impl EdgeKey {
+    fn of(edge: &EdgeFlow) -> EdgeKey {
+        EdgeKey {
+            from: edge.from.clone(),
+            to: edge.to.clone(),
+            kind: edge.kind,
+            key: edge.key.clone(),
+        }
+    }
+}
+
+/// Where the traffic moved between two menus run on the same callers: every node and edge of
+/// B (in B's order), then those only A has. Nodes are matched by id; edges by their start,
+/// end, kind and key, so an option that now leads elsewhere is one edge gone and one new.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowChanges {
+    pub nodes: Vec<(String, FlowChange)>,
+    pub edges: Vec<(EdgeKey, FlowChange)>,
+}
+
+/// Exact differences below this (per call) are rounding, not a change.
+const EXACT_CHANGE: f64 = 1e-9;
+
+/// B minus A of one figure per call. With intervals (Monte Carlo), the interval of the
+/// difference treats the two runs as independent samples: `±√(hA² + hB²)` from each side's
+/// half width. The runs share their random numbers, which correlates them positively, so the
+/// interval is wider than a paired one would be, never narrower: a change it calls significant
+/// is one.
+fn change(a: Option<&PerCall>, b: Option<&PerCall>, sampled: bool) -> FlowChange {
+    let mean = |p: Option<&PerCall>| p.map_or(0.0, |p| p.mean);
+    let half = |p: Option<&PerCall>| {
+        p.map_or(0.0, |p| {
+            p.mean_ci95.map_or(0.0, |ci| {
+                (p.mean - ci.lo).max(ci.hi.map_or(0.0, |hi| hi - p.mean))
+            })
+        })
+    };
+    let diff = mean(b) - mean(a);
+    let difference = if sampled {
+        let h = half(a).hypot(half(b));
+        let ci = Interval::closed(diff - h, diff + h);
+        super::compare::Difference {
+            diff: Some(diff),
+            ci95: Some(ci),
+            significant: diff != 0.0 && ci.excludes_zero(),
+        }
+    } else {
+        super::compare::Difference {
+            diff: Some(diff),
+            ci95: None,
+            significant: diff.abs() > EXACT_CHANGE,
+        }
+    };
+    FlowChange {
+        a: a.copied(),
+        b: b.copied(),
+        diff: difference,
+    }
+}
+
+/// The changes of visits per node and traversals per edge from `a` to `b`.
+pub fn flow_changes(a: &Flow, b: &Flow) -> FlowChanges {
+    use std::collections::HashMap;
+    let sampled = a.nodes.iter().chain(&b.nodes).any(|n| n.n.is_some());
+    let nodes_a: HashMap<&str, &NodeFlow> = a.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let ids_b: std::collections::HashSet<&str> = b.nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut nodes: Vec<(String, FlowChange)> = b
+        .nodes
+        .iter()
+        .map(|n| {
+            let before = nodes_a.get(n.id.as_str()).map(|a| &a.visits);
+            (n.id.clone(), change(before, Some(&n.visits), sampled))
+        })
+        .collect();
+    nodes.extend(
+        a.nodes
+            .iter()
+            .filter(|n| !ids_b.contains(n.id.as_str()))
+            .map(|n| (n.id.clone(), change(Some(&n.visits), None, sampled))),
+    );
+    let edges_a: HashMap<EdgeKey, &EdgeFlow> =
+        a.edges.iter().map(|e| (EdgeKey::of(e), e)).collect();
+    let keys_b: std::collections::HashSet<EdgeKey> = b.edges.iter().map(EdgeKey::of).collect();
+    let mut edges: Vec<(EdgeKey, FlowChange)> = b
+        .edges
+        .iter()
+        .map(|e| {
+            let key = EdgeKey::of(e);
+            let before = edges_a.get(&key).map(|a| &a.traversals);
+            (key, change(before, Some(&e.traversals), sampled))
+        })
+        .collect();
+    edges.extend(
+        a.edges
+            .iter()
+            .filter(|e| !keys_b.contains(&EdgeKey::of(e)))
+            .map(|e| (EdgeKey::of(e), change(Some(&e.traversals), None, sampled))),
+    );
+    FlowChanges { nodes, edges }
+}
