@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Failure;
-use super::sim::{check_simulable, exact_error, intents_for};
+use super::sim::{check_simulable, exact_error, intents_for, traffic_name};
 use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
 use crate::intents::Intents;
@@ -78,13 +78,9 @@ pub fn compare_page(request: &CompareRequest) -> Result<ComparePage, Failure> {
     };
     let (flow_a, flow_b) = (flow_of(&menu_a), flow_of(&menu_b));
     let changes = flow_changes(&flow_a, &flow_b);
-    let traffic = match &request.intents {
-        Some(path) => path.display().to_string(),
-        None => menu_b
-            .traffic
-            .as_ref()
-            .or(menu_a.traffic.as_ref())
-            .map_or(String::new(), |t| t.value.clone()),
+    let traffic = match menu_b.traffic {
+        Some(_) => traffic_name(request.intents.as_deref(), &menu_b),
+        None => traffic_name(request.intents.as_deref(), &menu_a),
     };
     Ok(ComparePage {
         report,
