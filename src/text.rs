@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(language_of(["残高照会は1を押してください"]), Some("ja"));
         assert_eq!(language_of(["잔액 조회는 1번을 누르세요"]), Some("ko"));
         assert_eq!(language_of(["For your balance, press 1."]), Some("en"));
-        assert_eq!(language_of(["Pour votre solde, appuyez sur le 1. Merci, à bientôt"]), None);
+        assert_eq!(
+            language_of(["Pour votre solde, appuyez sur le 1. Merci, à bientôt"]),
+            None
+        );
         assert_eq!(language_of(["Нажмите 1"]), None);
         assert_eq!(language_of(["123 #"]), None);
     }

@@ -71,8 +71,9 @@ pub enum SimFormat {
 pub fn run(args: &SimArgs) -> u8 {
     if args.format == SimFormat::Html && args.vary.is_empty() {
         return fail(
-            &Diagnostic::usage_error("--format html draws a sweep: it needs --vary")
-                .with_help("for the page of one run (diagram, findings, charts), use `ivr report MENU`"),
+            &Diagnostic::usage_error("--format html draws a sweep: it needs --vary").with_help(
+                "for the page of one run (diagram, findings, charts), use `ivr report MENU`",
+            ),
         );
     }
     if args.format != SimFormat::Html && (args.output.is_some() || args.force) {
@@ -134,12 +135,7 @@ pub fn run(args: &SimArgs) -> u8 {
             }
         }
         SimOutput::Sweep { params, rows } if args.format == SimFormat::Html => {
-            let page = sweep_html::page(
-                &result.subject,
-                &params,
-                &rows,
-                env!("CARGO_PKG_VERSION"),
-            );
+            let page = sweep_html::page(&result.subject, &params, &rows, env!("CARGO_PKG_VERSION"));
             let path = args
                 .output
                 .clone()

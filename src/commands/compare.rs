@@ -4,17 +4,17 @@ use std::path::{Path, PathBuf};
 
 use super::Failure;
 use super::sim::{check_simulable, exact_error, intents_for, traffic_name};
+use crate::callers::CallerModel;
 use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
 use crate::intents::Intents;
 use crate::menu::Menu;
-use crate::callers::CallerModel;
 use crate::sim::compare::{CompareReport, exact_diff, monte_carlo_diff, run_pair};
+use crate::sim::exact::exact_report;
 use crate::sim::flow::{
     Flow, FlowChanges, FlowNames, exact_flow, exact_flow_figures, flow_changes, monte_carlo_flow,
     run_with_flow,
 };
-use crate::sim::exact::exact_report;
 use crate::sim::program::Program;
 use crate::sim::report::monte_carlo_report;
 use crate::sim::run::RunOptions;

@@ -189,12 +189,7 @@ pub fn line_chart(chart: &LineChart) -> String {
         for p in &points {
             let tick = chart.x.ticks.get(p.tick).map_or("", String::as_str);
             let band = p.band.map_or(String::new(), |(lo, hi)| match hi {
-                Some(hi) => format!(
-                    " [{:.d$}, {:.d$}]",
-                    shown(lo),
-                    shown(hi),
-                    d = chart.digits
-                ),
+                Some(hi) => format!(" [{:.d$}, {:.d$}]", shown(lo), shown(hi), d = chart.digits),
                 None => format!(" [{:.d$}, open)", shown(lo), d = chart.digits),
             });
             let who = if series.name.is_empty() {

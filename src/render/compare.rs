@@ -76,9 +76,27 @@ pub(crate) fn figure_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<Figure
             Some(b.time.mean),
             d.time.mean,
         ),
-        row("time_p50", Unit::Seconds, a.time.p50, b.time.p50, d.time.p50),
-        row("time_p90", Unit::Seconds, a.time.p90, b.time.p90, d.time.p90),
-        row("time_p99", Unit::Seconds, a.time.p99, b.time.p99, d.time.p99),
+        row(
+            "time_p50",
+            Unit::Seconds,
+            a.time.p50,
+            b.time.p50,
+            d.time.p50,
+        ),
+        row(
+            "time_p90",
+            Unit::Seconds,
+            a.time.p90,
+            b.time.p90,
+            d.time.p90,
+        ),
+        row(
+            "time_p99",
+            Unit::Seconds,
+            a.time.p99,
+            b.time.p99,
+            d.time.p99,
+        ),
         row(
             "time_to_agent_mean",
             Unit::Seconds,
@@ -96,11 +114,7 @@ pub(crate) fn figure_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<Figure
 /// seconds (`_s`), inputs in key presses. Quantile differences exist for `overall` only.
 pub fn csv(report: &CompareReport) -> String {
     let mut header = vec!["scope".to_string(), "calls".to_string()];
-    let names = figure_rows(
-        &report.a.overall,
-        &report.b.overall,
-        &report.diff.overall,
-    );
+    let names = figure_rows(&report.a.overall, &report.b.overall, &report.diff.overall);
     for f in &names {
         let (value, diff) = match f.unit {
             Unit::Share => ("_pct", "_pp"),

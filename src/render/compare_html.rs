@@ -175,7 +175,9 @@ fn changes_table(out: &mut String, page: &ComparePage) {
     out.push_str("<table class=\"sortable\" id=\"flow-changes\"><thead><tr><th>node or edge</th><th>per call</th><th>A</th><th>B</th><th>B − A</th><th>interval</th></tr></thead><tbody>\n");
     for (name, what, c) in rows {
         let per = |p: Option<crate::sim::flow::PerCall>| {
-            p.map_or("(not in this menu)".to_string(), |p| format!("{:.3}", p.mean))
+            p.map_or("(not in this menu)".to_string(), |p| {
+                format!("{:.3}", p.mean)
+            })
         };
         let d = c.diff.diff.unwrap_or(0.0);
         let _ = writeln!(
@@ -222,7 +224,10 @@ pub fn page(page: &ComparePage, version: &str) -> String {
             ("traffic", page.traffic.clone()),
             ("date", now_utc()),
             ("ivr version", version.to_string()),
-            ("seed", report.a.seed.map_or(String::new(), |s| s.to_string())),
+            (
+                "seed",
+                report.a.seed.map_or(String::new(), |s| s.to_string()),
+            ),
             ("calls", how),
             ("callers", callers_text(&page.callers)),
         ],

@@ -8,11 +8,11 @@
 
 use std::fmt::Write;
 
+use crate::callers::CallerModel;
 use crate::commands::report::{MARKER, ReportData};
 use crate::diagnostic::Diagnostic;
 use crate::menu::graph::MenuGraph;
 use crate::sim::engine::Outcome;
-use crate::callers::CallerModel;
 use crate::sim::report::{Distribution, Figures};
 use crate::stats::Interval;
 
@@ -138,7 +138,14 @@ const CARDS: [(Outcome, &str); 4] = [
     (Outcome::Abandoned, "Abandoned"),
 ];
 
-pub(super) fn card(out: &mut String, figure: &str, label: &str, value: &str, raw: f64, ci: Option<String>) {
+pub(super) fn card(
+    out: &mut String,
+    figure: &str,
+    label: &str,
+    value: &str,
+    raw: f64,
+    ci: Option<String>,
+) {
     let _ = write!(
         out,
         "<div class=\"card\" data-figure=\"{figure}\" data-value=\"{raw}\"><div class=\"label\">{label}</div><div class=\"value\">{value}</div>"
@@ -356,11 +363,7 @@ pub(super) fn page_end(out: &mut String) {
 pub(super) fn header(out: &mut String, heading: &str, rows: &[(&str, String)]) {
     let _ = writeln!(out, "<header><h1>{}</h1><dl>", escape(heading));
     for (k, v) in rows {
-        let _ = writeln!(
-            out,
-            "<dt>{k}</dt><dd data-field=\"{k}\">{}</dd>",
-            escape(v)
-        );
+        let _ = writeln!(out, "<dt>{k}</dt><dd data-field=\"{k}\">{}</dd>", escape(v));
     }
     out.push_str("</dl></header>\n");
 }

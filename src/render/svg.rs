@@ -364,7 +364,10 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         };
         let lost = node_flow.map_or(String::new(), |f| format!(" data-lost=\"{:.6}\"", f.lost));
         let (marked, change) = match moved {
-            Some(d) => (" changed", format!(" data-change=\"{}\"", d.diff.unwrap_or(0.0))),
+            Some(d) => (
+                " changed",
+                format!(" data-change=\"{}\"", d.diff.unwrap_or(0.0)),
+            ),
             None => ("", String::new()),
         };
         let _ = writeln!(
@@ -374,7 +377,11 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             escape(&title)
         );
         if let Some(d) = moved {
-            let halo = if d.diff.unwrap_or(0.0) >= 0.0 { MORE } else { LESS };
+            let halo = if d.diff.unwrap_or(0.0) >= 0.0 {
+                MORE
+            } else {
+                LESS
+            };
             let _ = writeln!(
                 out,
                 "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{}\" height=\"{}\" rx=\"9\" fill=\"none\" stroke=\"{halo}\" stroke-width=\"4\"/>",

@@ -101,7 +101,10 @@ const FIGURES: [Figure; 8] = [
 
 /// The x axis (the first parameter's values, in the order given) and, for each row, its tick
 /// and its line (the other parameters' values); with the lines' names.
-fn axes(params: &[Param], rows: &[(Point, SimReport)]) -> (XAxis, Vec<(usize, usize)>, Vec<String>) {
+fn axes(
+    params: &[Param],
+    rows: &[(Point, SimReport)],
+) -> (XAxis, Vec<(usize, usize)>, Vec<String>) {
     let mut values: Vec<Value> = Vec::new();
     let mut lines: Vec<String> = Vec::new();
     let mut at = Vec::with_capacity(rows.len());
@@ -155,7 +158,12 @@ fn cell(figure: &Figure, figures: &Figures) -> String {
 }
 
 /// The whole page.
-pub fn page(subject: &Subject, params: &[Param], rows: &[(Point, SimReport)], version: &str) -> String {
+pub fn page(
+    subject: &Subject,
+    params: &[Param],
+    rows: &[(Point, SimReport)],
+    version: &str,
+) -> String {
     let mut out = String::new();
     let first = rows.first().map(|(_, r)| r);
     page_start(
@@ -165,7 +173,9 @@ pub fn page(subject: &Subject, params: &[Param], rows: &[(Point, SimReport)], ve
     );
     let varied: Vec<String> = params.iter().map(|p| p.path().to_string()).collect();
     let how = match first.and_then(|r| r.calls) {
-        Some(calls) => format!("{calls} simulated calls at each point, the same random numbers at every point"),
+        Some(calls) => {
+            format!("{calls} simulated calls at each point, the same random numbers at every point")
+        }
         None => "exact solution of the caller model at each point".to_string(),
     };
     header(
@@ -176,10 +186,18 @@ pub fn page(subject: &Subject, params: &[Param], rows: &[(Point, SimReport)], ve
             ("traffic", subject.traffic.clone()),
             ("date", now_utc()),
             ("ivr version", version.to_string()),
-            ("seed", first.and_then(|r| r.seed).map_or(String::new(), |s| s.to_string())),
+            (
+                "seed",
+                first
+                    .and_then(|r| r.seed)
+                    .map_or(String::new(), |s| s.to_string()),
+            ),
             ("calls", how),
             ("varied", varied.join(", ")),
-            ("callers", format!("{} (except what is varied)", callers_text(&subject.callers))),
+            (
+                "callers",
+                format!("{} (except what is varied)", callers_text(&subject.callers)),
+            ),
         ],
     );
     let (axis, at, lines) = axes(params, rows);
