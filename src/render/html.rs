@@ -81,6 +81,12 @@ const SCRIPT: &str = r#"
   document.querySelectorAll('.diagram .node').forEach(function(g){
     g.addEventListener('click',function(){show(g);expand(g.id);});
   });
+  // A wide diagram opens scrolled to its entry (the box at the top), not to its left edge.
+  var box=document.querySelector('.diagram'),entry=document.querySelector('.diagram .node[data-depth="0"]');
+  if(box&&entry){
+    var b=box.getBoundingClientRect(),e=entry.getBoundingClientRect();
+    box.scrollLeft=Math.max(0,e.left-b.left+e.width/2-box.clientWidth/2);
+  }
   var all=document.getElementById('expand-all');
   if(all){all.addEventListener('click',function(){
     document.querySelectorAll('.diagram .node,.diagram .edge').forEach(function(e){e.style.display='';});
