@@ -17,6 +17,9 @@ use crate::sim::report::{Figures, SimReport};
 use crate::sim::sweep::{Param, Point, Value};
 use crate::stats::Interval;
 
+/// A figure's value at a point and its interval.
+type Reading = Option<(f64, Option<Interval>)>;
+
 /// A figure drawn against the setting: its name in the page, its title, how it is read, and
 /// how it is taken from a point's figures (value and interval).
 struct Figure {
@@ -25,10 +28,10 @@ struct Figure {
     scale: f64,
     digits: usize,
     unit: &'static str,
-    of: fn(&Figures) -> Option<(f64, Option<Interval>)>,
+    of: fn(&Figures) -> Reading,
 }
 
-fn share(f: &Figures, o: Outcome) -> Option<(f64, Option<Interval>)> {
+fn share(f: &Figures, o: Outcome) -> Reading {
     Some((f.outcomes.get(o), f.outcomes_ci95.get(o)))
 }
 
