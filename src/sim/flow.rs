@@ -728,3 +728,97 @@ pub fn flow_changes(a: &Flow, b: &Flow) -> FlowChanges {
     );
     FlowChanges { nodes, edges }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, visits: f64, half: Option<f64>) -> NodeFlow {
+        NodeFlow {
+            id: id.to_string(),
+            kind: "menu",
+            n: half.map(|_| 1000),
+            visits: PerCall {
+                mean: visits,
+                mean_ci95: half.map(|h| Interval::closed(visits - h, visits + h)),
+            },
+            reached: None,
+            reached_ci95: None,
+            ended: PerOutcome::default(),
+            ended_ci95: PerOutcome::default(),
+            lost: 0.0,
+            invalid: PerCall::default(),
+            silences: PerCall::default(),
+        }
+    }
+
+    fn edge(from: &str, to: &str, key: &str, traversals: f64, half: Option<f64>) -> EdgeFlow {
+        EdgeFlow {
+            from: from.to_string(),
+            to: Some(to.to_string()),
+            kind: "option",
+            key: Some(key.to_string()),
+            n: half.map(|_| 1000),
+            traversals: PerCall {
+                mean: traversals,
+                mean_ci95: half.map(|h| Interval::closed(traversals - h, traversals + h)),
+            },
+        }
+    }
+
+    #[test]
+    fn a_change_is_marked_when_its_interval_excludes_zero() {
+        let a = Flow {
+            nodes: vec![
+                node("main", 1.0, Some(0.0)),
+                node("billing", 0.5, Some(0.03)),
+                node("old", 0.1, Some(0.01)),
+            ],
+            edges: vec![edge("main", "billing", "1", 0.5, Some(0.03))],
+        };
+        let b = Flow {
+            nodes: vec![
+                node("main", 1.0, Some(0.0)),
+                node("billing", 0.46, Some(0.03)),
+                node("agent", 0.5, Some(0.03)),
+            ],
+            edges: vec![edge("main", "agent", "1", 0.5, Some(0.03))],
+        };
+        let changes = flow_changes(&a, &b);
+        let of = |id: &str| &changes.nodes.iter().find(|(n, _)| n == id).unwrap().1;
+        // The same: not marked. Within the intervals (0.04 < √2 × 0.03): not marked.
+        assert!(!of("main").changed());
+        assert!(!of("billing").changed());
+        let ci = of("billing").diff.ci95.unwrap();
+        assert!((ci.lo - (-0.04 - 0.03 * 2f64.sqrt())).abs() < 1e-12);
+        // New in B, and only in A: marked, with the missing side `None` and counted as 0.
+        assert!(of("agent").changed() && of("agent").a.is_none());
+        assert!(of("old").changed() && of("old").b.is_none());
+        assert_eq!(of("old").diff.diff, Some(-0.1));
+        // B's nodes first in B's order, then A's only.
+        let ids: Vec<&str> = changes.nodes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(ids, ["main", "billing", "agent", "old"]);
+        // An option that now leads elsewhere is one edge new and one gone.
+        assert_eq!(changes.edges.len(), 2);
+        assert_eq!(changes.edges[0].0.to.as_deref(), Some("agent"));
+        assert_eq!(changes.edges[0].1.diff.diff, Some(0.5));
+        assert_eq!(changes.edges[1].1.diff.diff, Some(-0.5));
+        assert!(changes.edges.iter().all(|(_, c)| c.changed()));
+    }
+
+    #[test]
+    fn exact_changes_have_no_interval_and_ignore_rounding() {
+        let a = Flow {
+            nodes: vec![node("main", 1.0, None), node("billing", 0.5, None)],
+            edges: Vec::new(),
+        };
+        let b = Flow {
+            nodes: vec![node("main", 1.0 + 1e-13, None), node("billing", 0.49, None)],
+            edges: Vec::new(),
+        };
+        let changes = flow_changes(&a, &b);
+        assert!(!changes.nodes[0].1.changed());
+        assert!(changes.nodes[1].1.changed());
+        assert_eq!(changes.nodes[1].1.diff.ci95, None);
+    }
+}
