@@ -101,6 +101,15 @@ fn assert_self_contained(page: &str, what: &str) {
     ] {
         assert!(!page.contains(attribute), "{what}: {attribute}");
     }
+    // Nothing to fetch at all: no `src`, and every link is to a place in the page.
+    assert!(!page.contains(" src="), "{what}: a src attribute");
+    for link in page.split(" href=\"").skip(1) {
+        assert!(
+            link.starts_with('#'),
+            "{what}: a link out: {}",
+            &link[..link.len().min(40)]
+        );
+    }
 }
 
 /// The hostile strings stayed text: no element of theirs, only our own script.
@@ -400,6 +409,19 @@ fn the_vary_page_is_self_contained_escaped_and_written_only_over_our_pages() {
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
     args.push("--force");
     assert!(ivr(&args).success());
+    // Exact solutions have no sampling error: lines without bands.
+    let exact = page(
+        &[
+            "sim",
+            menu,
+            "--vary",
+            "callers.mistake_rate=0,0.1",
+            "--exact",
+        ],
+        &dir.path().join("exact.html"),
+    );
+    assert!(exact.contains("<polyline class=\"line\""));
+    assert!(!exact.contains("class=\"band\""));
     // HTML draws a sweep: without --vary it says where the one-run page is.
     let one = ivr(&["sim", menu, "--format", "html"]);
     assert_eq!(one.code, Some(2));
