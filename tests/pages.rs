@@ -176,14 +176,33 @@ fn the_compare_page_is_self_contained_escaped_and_in_the_menus_language() {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("<meta name=\"generator\" content=\"ivr report\">"));
 
-    let menu = hostile_menu(dir.path());
-    let menu = menu.to_str().unwrap();
+    // B adds a second hostile option, so hostile names also reach the table of changes.
+    let a = hostile_menu(dir.path());
+    let b = write(
+        dir.path(),
+        "hostile-b.yaml",
+        HOSTILE.replace(
+            "      - { key: 1,",
+            "      - { key: 2, say: \"<i>two</i>\", to: \"x<y\" }\n      - { key: 1,",
+        ),
+    );
     let html = page(
-        &["compare", menu, menu, "--calls", "1000"],
+        &[
+            "compare",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--calls",
+            "2000",
+        ],
         &dir.path().join("h.html"),
     );
     assert_escaped(&html, "compare");
+    assert!(!html.contains("<i>two"), "an option became markup");
     assert!(html.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(
+        html.contains("<td>main → x&lt;y (key 2)</td>"),
+        "the new edge, escaped"
+    );
 }
 
 #[test]
