@@ -39,6 +39,8 @@ pub enum CompareFormat {
     Csv,
     /// A self-contained HTML page, written to a file (`-o`).
     Html,
+    /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
+    Markdown,
 }
 
 pub fn run(args: &CompareArgs) -> u8 {
@@ -64,6 +66,7 @@ pub fn run(args: &CompareArgs) -> u8 {
             CompareFormat::Json => compare_render::json(&report),
             CompareFormat::Csv => compare_render::csv(&report),
             CompareFormat::Html => unreachable!("written to a file above"),
+            CompareFormat::Markdown => crate::render::markdown::compare(&report),
         }),
         Err(failure) => fail_all(&failure),
     }

@@ -2,8 +2,9 @@
 //!
 //! Lint reports ([`crate::lint::LintReport`]): `lint::{human, json, sarif, github}`.
 //! Simulations ([`crate::sim::report::SimReport`] and what is built on it): `sim`, `gates`,
-//! `sweep`, `compare`, and the HTML pages `html` (`ivr report`), `compare_html`, `sweep_html`
-//! with their line charts in `chart`. Menus: `draw` (Mermaid, DOT), `svg` (our own layout). Rule documentation: `rules`.
+//! `sweep`, `compare`, and `markdown` for all of them; the HTML pages `html` (`ivr report`),
+//! `compare_html`, `sweep_html` with their line charts in `chart`. Menus: `draw` (Mermaid, DOT),
+//! `svg` (our own layout). Rule documentation: `rules`.
 
 pub mod chart;
 pub mod compare;
@@ -12,6 +13,7 @@ pub mod draw;
 pub mod gates;
 pub mod html;
 pub mod lint;
+pub mod markdown;
 pub mod queues;
 pub mod rules;
 pub mod sim;
