@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Failure;
-use super::sim::{check_simulable, exact_error, intents_for, traffic_name};
+use super::sim::{check_simulable, exact_error, intents_for, join_flows, traffic_name};
 use crate::callers::CallerModel;
 use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
@@ -113,6 +113,8 @@ fn load_pair(request: &CompareRequest) -> Result<(Menu, Menu, Intents), Failure>
     let intents = shared_intents(request, &menu_a, &menu_b, &limits)?;
     check_simulable(&menu_a, &intents)?;
     check_simulable(&menu_b, &intents)?;
+    let menu_a = join_flows(&request.menu_a, menu_a, &intents, &limits)?;
+    let menu_b = join_flows(&request.menu_b, menu_b, &intents, &limits)?;
     Ok((menu_a, menu_b, intents))
 }
 
