@@ -23,6 +23,36 @@ pub fn is_cjk(c: char) -> bool {
         | 0xAC00..=0xD7FF)
 }
 
+/// The language of a menu's prompts as a BCP 47 tag, for a page's `lang` (so a browser picks
+/// Chinese, Japanese or Korean glyph shapes and a screen reader the right voice), guessed from
+/// the scripts of the letters: any kana means Japanese, Hangul outweighing Han means Korean,
+/// other Han means Chinese, letters that are all plain ASCII mean English, and anything else
+/// (accented Latin, Cyrillic, Arabic, ...) `None`: we cannot tell, and the page says `und`.
+pub fn language_of<'t>(texts: impl IntoIterator<Item = &'t str>) -> Option<&'static str> {
+    let (mut han, mut kana, mut hangul, mut ascii, mut other) = (0usize, 0usize, 0usize, 0, 0);
+    for c in texts.into_iter().flat_map(str::chars) {
+        match c as u32 {
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9D => kana += 1,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF => hangul += 1,
+            _ if is_cjk(c) => han += 1,
+            _ if c.is_ascii_alphabetic() => ascii += 1,
+            _ if c.is_alphabetic() => other += 1,
+            _ => {}
+        }
+    }
+    if kana > 0 {
+        Some("ja")
+    } else if hangul > 0 && hangul >= han {
+        Some("ko")
+    } else if han > 0 {
+        Some("zh")
+    } else if ascii > 0 && other == 0 {
+        Some("en")
+    } else {
+        None
+    }
+}
+
 /// The closest candidate to a misspelt name, if one is close enough to suggest.
 pub fn did_you_mean<'c>(
     name: &str,
@@ -73,6 +103,20 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_of_prompts_follows_their_script() {
+        assert_eq!(language_of(["查询余额请按1。", "Press 1"]), Some("zh"));
+        assert_eq!(language_of(["残高照会は1を押してください"]), Some("ja"));
+        assert_eq!(language_of(["잔액 조회는 1번을 누르세요"]), Some("ko"));
+        assert_eq!(language_of(["For your balance, press 1."]), Some("en"));
+        assert_eq!(
+            language_of(["Pour votre solde, appuyez sur le 1. Merci, à bientôt"]),
+            None
+        );
+        assert_eq!(language_of(["Нажмите 1"]), None);
+        assert_eq!(language_of(["123 #"]), None);
+    }
 
     #[test]
     fn han_kana_and_hangul_are_cjk_and_fullwidth_punctuation_is_not() {

@@ -1,8 +1,11 @@
 use clap::{Args, ValueEnum};
 
-use super::{PathArg, fail_all, print_stdout};
-use crate::commands::compare::{CompareRequest, compare};
+use super::{PathArg, exit, fail, fail_all, print_stdout};
+use crate::commands::compare::{CompareRequest, compare, compare_page, default_output};
+use crate::commands::report::write_report;
+use crate::diagnostic::Diagnostic;
 use crate::render::compare as compare_render;
+use crate::render::compare_html;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -24,6 +27,13 @@ pub struct CompareArgs {
     pub days: u32,
     #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
     pub format: CompareFormat,
+    /// With `--format html`: where to write the page (default: `<A>-vs-<B>.compare.html`
+    /// beside menu B).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathArg>,
+    /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -31,6 +41,8 @@ pub enum CompareFormat {
     Human,
     Json,
     Csv,
+    /// A self-contained HTML page, written to a file (`-o`).
+    Html,
     /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
     Markdown,
 }
@@ -44,13 +56,41 @@ pub fn run(args: &CompareArgs) -> u8 {
         exact: args.exact,
         days: args.days,
     };
+    if args.format == CompareFormat::Html {
+        return html(args, &request);
+    }
+    if args.output.is_some() || args.force {
+        return fail(
+            &Diagnostic::usage_error("-o and --force are for --format html, which writes a file")
+                .with_help("the other formats print on standard output"),
+        );
+    }
     match compare(&request) {
         Ok(report) => print_stdout(&match args.format {
             CompareFormat::Human => compare_render::human(&report),
             CompareFormat::Json => compare_render::json(&report),
             CompareFormat::Csv => compare_render::csv(&report),
+            CompareFormat::Html => unreachable!("written to a file above"),
             CompareFormat::Markdown => crate::render::markdown::compare(&report),
         }),
         Err(failure) => fail_all(&failure),
     }
+}
+
+/// `--format html`: the page, written only over a page `ivr` wrote (or with `--force`).
+fn html(args: &CompareArgs, request: &CompareRequest) -> u8 {
+    let data = match compare_page(request) {
+        Ok(data) => data,
+        Err(failure) => return fail_all(&failure),
+    };
+    let page = compare_html::page(&data, env!("CARGO_PKG_VERSION"));
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.menu_a, &args.menu_b));
+    if let Err(failure) = write_report(&path, &page, args.force) {
+        return fail_all(&failure);
+    }
+    eprintln!("wrote {}", path.display());
+    exit::SUCCESS
 }

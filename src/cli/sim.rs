@@ -1,12 +1,15 @@
 use clap::{Args, ValueEnum};
 
 use super::progress::Bar;
-use super::{PathArg, exit, fail_all, print_stderr, print_stdout};
+use super::{PathArg, exit, fail, fail_all, print_stderr, print_stdout};
+use crate::commands::report::{page_beside, write_report};
 use crate::commands::sim::{FlowRequest, SimOutput, SimRequest, simulate};
+use crate::diagnostic::Diagnostic;
 use crate::render::gates as gates_render;
 use crate::render::markdown;
 use crate::render::sim as sim_render;
 use crate::render::sweep as sweep_render;
+use crate::render::sweep_html;
 use crate::sim::gates::VerdictCounts;
 
 #[derive(Debug, Args)]
@@ -48,6 +51,13 @@ pub struct SimArgs {
     /// row per intent and node or edge).
     #[arg(long)]
     pub by_intent: bool,
+    /// With `--vary` and `--format html`: where to write the page (default:
+    /// `<menu file stem>.vary.html` beside the menu).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathArg>,
+    /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -55,11 +65,26 @@ pub enum SimFormat {
     Human,
     Json,
     Csv,
+    /// With `--vary`: a self-contained HTML page of charts, written to a file (`-o`).
+    Html,
     /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
     Markdown,
 }
 
 pub fn run(args: &SimArgs) -> u8 {
+    if args.format == SimFormat::Html && args.vary.is_empty() {
+        return fail(
+            &Diagnostic::usage_error("--format html draws a sweep: it needs --vary").with_help(
+                "for the page of one run (diagram, findings, charts), use `ivr report MENU`",
+            ),
+        );
+    }
+    if args.format != SimFormat::Html && (args.output.is_some() || args.force) {
+        return fail(
+            &Diagnostic::usage_error("-o and --force are for --format html, which writes a file")
+                .with_help("the other formats print on standard output"),
+        );
+    }
     let request = SimRequest {
         menu: args.menu.clone(),
         intents: args.intents.clone(),
@@ -86,7 +111,7 @@ pub fn run(args: &SimArgs) -> u8 {
     }
     match result.output {
         SimOutput::Report(report) => print_stdout(&match args.format {
-            SimFormat::Human => sim_render::human(&report),
+            SimFormat::Human | SimFormat::Html => sim_render::human(&report),
             SimFormat::Json => sim_render::json(&report),
             SimFormat::Csv if args.flow || args.by_intent => sim_render::flow_csv(&report),
             SimFormat::Csv => sim_render::csv(&report),
@@ -95,7 +120,7 @@ pub fn run(args: &SimArgs) -> u8 {
         SimOutput::Gated { report, results } => {
             let lines = gates_render::human(&results, report.exact);
             let printed = match args.format {
-                SimFormat::Human => {
+                SimFormat::Human | SimFormat::Html => {
                     print_stdout(&format!("{}\n{lines}", sim_render::human(&report)))
                 }
                 SimFormat::Json => print_stdout(&gates_render::json(&report, &results)),
@@ -114,8 +139,20 @@ pub fn run(args: &SimArgs) -> u8 {
                 exit::FINDINGS
             }
         }
+        SimOutput::Sweep { params, rows } if args.format == SimFormat::Html => {
+            let page = sweep_html::page(&result.subject, &params, &rows, env!("CARGO_PKG_VERSION"));
+            let path = args
+                .output
+                .clone()
+                .unwrap_or_else(|| page_beside(&args.menu, "vary"));
+            if let Err(failure) = write_report(&path, &page, args.force) {
+                return fail_all(&failure);
+            }
+            eprintln!("wrote {}", path.display());
+            exit::SUCCESS
+        }
         SimOutput::Sweep { params, rows } => print_stdout(&match args.format {
-            SimFormat::Human => sweep_render::human(&params, &rows),
+            SimFormat::Human | SimFormat::Html => sweep_render::human(&params, &rows),
             SimFormat::Json => sweep_render::json(&rows),
             SimFormat::Csv => sweep_render::csv(&params, &rows),
             SimFormat::Markdown => markdown::sweep(&params, &rows),

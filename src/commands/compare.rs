@@ -3,13 +3,20 @@
 use std::path::{Path, PathBuf};
 
 use super::Failure;
-use super::sim::{check_queues, check_simulable, exact_error, intents_for, join_flows};
+use super::sim::{
+    check_queues, check_simulable, exact_error, intents_for, join_flows, traffic_name,
+};
+use crate::callers::CallerModel;
 use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
 use crate::intents::Intents;
 use crate::menu::Menu;
 use crate::sim::compare::{CompareReport, exact_diff, monte_carlo_diff, run_pair};
 use crate::sim::exact::exact_report;
+use crate::sim::flow::{
+    Flow, FlowChanges, FlowNames, exact_flow, exact_flow_figures, flow_changes, monte_carlo_flow,
+    run_with_flow,
+};
 use crate::sim::program::Program;
 use crate::sim::queue_compare::queue_diff;
 use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
@@ -35,6 +42,76 @@ pub struct CompareRequest {
 
 /// Runs `ivr compare`: both menus read once, their shared intents read once.
 pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
+    let (menu_a, menu_b, intents) = load_pair(request)?;
+    compare_loaded(request, &menu_a, &menu_b, &intents)
+}
+
+/// Everything `ivr compare --format html` shows: the comparison, both menus, and where each
+/// menu's callers go.
+#[derive(Clone, Debug)]
+pub struct ComparePage {
+    pub report: CompareReport,
+    pub menu_a: Menu,
+    pub menu_b: Menu,
+    /// The intents file, as the user would name it.
+    pub traffic: String,
+    pub callers: CallerModel,
+    pub flow_a: Flow,
+    pub flow_b: Flow,
+    /// Where the traffic moved from A to B.
+    pub changes: FlowChanges,
+}
+
+/// Runs `ivr compare` with the flow of each menu (the same calls as the comparison's, or the
+/// exact flow with `exact`).
+pub fn compare_page(request: &CompareRequest) -> Result<ComparePage, Failure> {
+    let (menu_a, menu_b, intents) = load_pair(request)?;
+    let report = compare_loaded(request, &menu_a, &menu_b, &intents)?;
+    let flow_of = |menu: &Menu| {
+        let program = Program::compile(menu, &intents);
+        let names = FlowNames::of(menu);
+        if request.exact {
+            exact_flow(&program)
+                .map(|(overall, _)| exact_flow_figures(&program, &names, &overall))
+                .unwrap_or_default()
+        } else {
+            let (_, flows) = run_with_flow(&program, request.run, false, &|_| {});
+            flows
+                .first()
+                .map(|f| monte_carlo_flow(&program, &names, f))
+                .unwrap_or_default()
+        }
+    };
+    let (flow_a, flow_b) = (flow_of(&menu_a), flow_of(&menu_b));
+    let changes = flow_changes(&flow_a, &flow_b);
+    let traffic = match menu_b.traffic {
+        Some(_) => traffic_name(request.intents.as_deref(), &menu_b),
+        None => traffic_name(request.intents.as_deref(), &menu_a),
+    };
+    Ok(ComparePage {
+        report,
+        traffic,
+        callers: intents.callers,
+        flow_a,
+        flow_b,
+        changes,
+        menu_a,
+        menu_b,
+    })
+}
+
+/// Where `ivr compare --format html` writes by default: `<A stem>-vs-<B stem>.compare.html`
+/// beside menu B.
+pub fn default_output(menu_a: &Path, menu_b: &Path) -> PathBuf {
+    let stem = |p: &Path| {
+        p.file_stem()
+            .map_or_else(|| "menu".to_string(), |s| s.to_string_lossy().into_owned())
+    };
+    menu_b.with_file_name(format!("{}-vs-{}.compare.html", stem(menu_a), stem(menu_b)))
+}
+
+/// Both menus and their shared intents, read once and fit to simulate.
+fn load_pair(request: &CompareRequest) -> Result<(Menu, Menu, Intents), Failure> {
     request.run.validate()?;
     let limits = Limits::DEFAULT;
     let menu_a = load_menu(&request.menu_a, &limits)?;
@@ -46,12 +123,22 @@ pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
     let menu_b = join_flows(&request.menu_b, menu_b, &intents, &limits)?;
     check_queues(&menu_a, &intents)?;
     check_queues(&menu_b, &intents)?;
-    let a = Program::compile(&menu_a, &intents);
-    let b = Program::compile(&menu_b, &intents);
+    Ok((menu_a, menu_b, intents))
+}
+
+/// The comparison of two loaded menus.
+fn compare_loaded(
+    request: &CompareRequest,
+    menu_a: &Menu,
+    menu_b: &Menu,
+    intents: &Intents,
+) -> Result<CompareReport, Failure> {
+    let a = Program::compile(menu_a, intents);
+    let b = Program::compile(menu_b, intents);
     let (name_a, name_b) = (menu_a.source.name(), menu_b.source.name());
     if request.exact {
-        let ra = exact_report(&name_a, &a).map_err(|e| exact_error(&menu_a, e))?;
-        let rb = exact_report(&name_b, &b).map_err(|e| exact_error(&menu_b, e))?;
+        let ra = exact_report(&name_a, &a).map_err(|e| exact_error(menu_a, e))?;
+        let rb = exact_report(&name_b, &b).map_err(|e| exact_error(menu_b, e))?;
         let diff = exact_diff(&ra, &rb);
         return Ok(CompareReport { a: ra, b: rb, diff });
     }
@@ -78,8 +165,8 @@ pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
     };
     // Both menus share the traffic file, so both have queues or neither has.
     if let (Some(plan_a), Some(plan_b)) = (
-        QueuePlan::compile(&menu_a, &intents),
-        QueuePlan::compile(&menu_b, &intents),
+        QueuePlan::compile(menu_a, intents),
+        QueuePlan::compile(menu_b, intents),
     ) {
         // The same seed for both: call `i` meets the same arrival, patience and handle time.
         let (_, queues_a) = run_with_queues(&a, &plan_a, options, request.days, &|_| {});

@@ -74,11 +74,7 @@ pub fn report(request: &ReportRequest, progress: &dyn Progress) -> Result<Report
     })
     .map(|r| r.diagnostics)
     .unwrap_or_default();
-    let traffic = match (&request.intents, &menu.traffic) {
-        (Some(path), _) => path.display().to_string(),
-        (None, Some(name)) => name.value.clone(),
-        (None, None) => String::new(),
-    };
+    let traffic = super::sim::traffic_name(request.intents.as_deref(), &menu);
     Ok(ReportData {
         traffic,
         callers: intents.callers,
@@ -92,10 +88,15 @@ pub fn report(request: &ReportRequest, progress: &dyn Progress) -> Result<Report
 
 /// Where a report goes by default: `<menu file stem>.report.html` beside the menu.
 pub fn default_output(menu: &Path) -> PathBuf {
+    page_beside(menu, "report")
+}
+
+/// `<menu file stem>.<kind>.html` beside the menu: where a page about it goes by default.
+pub fn page_beside(menu: &Path, kind: &str) -> PathBuf {
     let stem = menu
         .file_stem()
         .map_or_else(|| "menu".to_string(), |s| s.to_string_lossy().into_owned());
-    menu.with_file_name(format!("{stem}.report.html"))
+    menu.with_file_name(format!("{stem}.{kind}.html"))
 }
 
 /// Writes a report, refusing to replace a file `ivr` did not write unless `force`.

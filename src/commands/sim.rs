@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Failure, Progress};
+use crate::callers::CallerModel;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{load_intents, load_menu, load_traffic, read_source};
@@ -82,6 +83,41 @@ pub enum SimOutput {
 pub struct SimResult {
     pub output: SimOutput,
     pub notes: Vec<String>,
+    /// What was simulated, as a page's header shows it.
+    pub subject: Subject,
+}
+
+/// The menu and traffic a simulation ran, as pages name them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subject {
+    /// The menu's `menu:` name (else its file name).
+    pub title: String,
+    /// The language of its prompts, when it can be told.
+    pub language: Option<&'static str>,
+    /// The intents file, as the user would name it.
+    pub traffic: String,
+    /// The intents file's caller model (a sweep varies it at each point).
+    pub callers: CallerModel,
+}
+
+impl Subject {
+    fn of(menu: &Menu, intents: &Intents, intents_path: Option<&Path>) -> Subject {
+        Subject {
+            title: menu.title(),
+            language: menu.language(),
+            traffic: traffic_name(intents_path, menu),
+            callers: intents.callers,
+        }
+    }
+}
+
+/// The intents file as the user would name it: `--intents`, else the menu's `traffic:`.
+pub(crate) fn traffic_name(intents_path: Option<&Path>, menu: &Menu) -> String {
+    match (intents_path, &menu.traffic) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(name)) => name.value.clone(),
+        (None, None) => String::new(),
+    }
 }
 
 /// Runs `ivr sim`. Usage errors come before any file is read.
@@ -104,8 +140,14 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
         .into());
     }
     let (menu, intents) = load_for_simulation(&request.menu, request.intents.as_deref())?;
+    let subject = Subject::of(&menu, &intents, request.intents.as_deref());
     if !varies.is_empty() {
-        return sweep(request, &menu, &intents, &varies, progress);
+        let (output, notes) = sweep(request, &menu, &intents, &varies, progress)?;
+        return Ok(SimResult {
+            output,
+            notes,
+            subject,
+        });
     }
     let starter = starter_note(&menu, request.intents.is_some());
     let program = Program::compile(&menu, &intents);
@@ -143,6 +185,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     Ok(SimResult {
         output,
         notes: starter.into_iter().collect(),
+        subject,
     })
 }
 
@@ -528,7 +571,7 @@ fn sweep(
     intents: &Intents,
     varies: &[Vary],
     progress: &dyn Progress,
-) -> Result<SimResult, Failure> {
+) -> Result<(SimOutput, Vec<String>), Failure> {
     check_traffic(varies, &intents.traffic).map_err(|e| usage("--vary", e))?;
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
     for v in varies {
@@ -581,13 +624,13 @@ fn sweep(
         })?;
         rows.push((point, report));
     }
-    Ok(SimResult {
-        output: SimOutput::Sweep {
+    Ok((
+        SimOutput::Sweep {
             params: varies.iter().map(|v| v.param.clone()).collect(),
             rows,
         },
         notes,
-    })
+    ))
 }
 
 /// Why the exact solver could not answer, as a diagnostic on the menu.

@@ -348,4 +348,15 @@ impl Menu {
             .as_ref()
             .map_or_else(|| self.source.name(), |n| n.value.clone())
     }
+
+    /// The language of the prompts (see [`crate::text::language_of`]): the menu's name and
+    /// every `say`.
+    pub fn language(&self) -> Option<&'static str> {
+        let says = self.nodes.iter().flat_map(|n| {
+            n.say
+                .iter()
+                .chain(n.options.iter().filter_map(|o| o.say.as_ref()))
+        });
+        crate::text::language_of(self.name.iter().chain(says).map(|s| s.value.as_str()))
+    }
 }

@@ -10,41 +10,124 @@ pub fn json(report: &CompareReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }
 
+/// The unit a compared figure is read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unit {
+    /// A share: shown in percent, its difference in percentage points.
+    Share,
+    Seconds,
+    /// Key presses.
+    Inputs,
+}
+
+impl Unit {
+    /// What a share, time or count is multiplied by to be shown.
+    pub(crate) fn scale(self) -> f64 {
+        if self == Unit::Share { 100.0 } else { 1.0 }
+    }
+}
+
+/// One compared figure: its name (`agent`, `inputs_mean`, `time_p90`, ...), its unit, A's and
+/// B's values and B minus A.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FigureRow {
+    pub name: String,
+    pub unit: Unit,
+    pub a: Option<f64>,
+    pub b: Option<f64>,
+    pub diff: Difference,
+}
+
+/// The figures every comparison shows, in order: the seven outcome shares, the mean inputs,
+/// the mean time and its quantiles (their differences exist for `overall` only), and the mean
+/// time to an agent.
+pub(crate) fn figure_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<FigureRow> {
+    let row = |name: &str, unit, a, b, diff: Option<Difference>| FigureRow {
+        name: name.to_string(),
+        unit,
+        a,
+        b,
+        diff: diff.unwrap_or(Difference::NULL),
+    };
+    let mut rows: Vec<FigureRow> = Outcome::ALL
+        .iter()
+        .map(|&o| {
+            row(
+                o.name(),
+                Unit::Share,
+                Some(a.outcomes.get(o)),
+                Some(b.outcomes.get(o)),
+                Some(d.outcomes.get(o)),
+            )
+        })
+        .collect();
+    rows.extend([
+        row(
+            "inputs_mean",
+            Unit::Inputs,
+            Some(a.inputs.mean),
+            Some(b.inputs.mean),
+            d.inputs.mean,
+        ),
+        row(
+            "time_mean",
+            Unit::Seconds,
+            Some(a.time.mean),
+            Some(b.time.mean),
+            d.time.mean,
+        ),
+        row(
+            "time_p50",
+            Unit::Seconds,
+            a.time.p50,
+            b.time.p50,
+            d.time.p50,
+        ),
+        row(
+            "time_p90",
+            Unit::Seconds,
+            a.time.p90,
+            b.time.p90,
+            d.time.p90,
+        ),
+        row(
+            "time_p99",
+            Unit::Seconds,
+            a.time.p99,
+            b.time.p99,
+            d.time.p99,
+        ),
+        row(
+            "time_to_agent_mean",
+            Unit::Seconds,
+            a.time_to_agent.map(|t| t.mean),
+            b.time_to_agent.map(|t| t.mean),
+            d.time_to_agent.mean,
+        ),
+    ]);
+    rows
+}
+
 /// One row per scope (overall, then each intent in file order). For every figure, six columns
 /// whose names carry the unit: A, B, B − A, the interval's bounds and whether it is significant.
 /// Shares are in percent and their differences in percentage points (`_pct`, `_pp`), times in
 /// seconds (`_s`), inputs in key presses. Quantile differences exist for `overall` only.
 pub fn csv(report: &CompareReport) -> String {
-    let mut figures: Vec<String> = Outcome::ALL
-        .iter()
-        .map(|o| format!("{}_pct", o.name()))
-        .collect();
-    figures.extend(
-        [
-            "inputs_mean",
-            "time_mean_s",
-            "time_p50_s",
-            "time_p90_s",
-            "time_p99_s",
-            "time_to_agent_mean_s",
-        ]
-        .map(String::from),
-    );
     let mut header = vec!["scope".to_string(), "calls".to_string()];
-    for f in &figures {
-        let (stem, unit) = match f.strip_suffix("_pct") {
-            Some(stem) => (stem.to_string(), ("_pct", "_pp")),
-            None => match f.strip_suffix("_s") {
-                Some(stem) => (stem.to_string(), ("_s", "_s")),
-                None => (f.clone(), ("", "")),
-            },
+    let names = figure_rows(&report.a.overall, &report.b.overall, &report.diff.overall);
+    for f in &names {
+        let (value, diff) = match f.unit {
+            Unit::Share => ("_pct", "_pp"),
+            Unit::Seconds => ("_s", "_s"),
+            Unit::Inputs => ("", ""),
         };
+        let stem = &f.name;
         header.extend([
-            format!("{stem}_a{}", unit.0),
-            format!("{stem}_b{}", unit.0),
-            format!("{stem}_diff{}", unit.1),
-            format!("{stem}_diff_low{}", unit.1),
-            format!("{stem}_diff_high{}", unit.1),
+            format!("{stem}_a{value}"),
+            format!("{stem}_b{value}"),
+            format!("{stem}_diff{diff}"),
+            format!("{stem}_diff_low{diff}"),
+            format!("{stem}_diff_high{diff}"),
             format!("{stem}_significant"),
         ]);
     }
@@ -56,11 +139,11 @@ pub fn csv(report: &CompareReport) -> String {
             csv_field(scope),
             d.calls.map_or(String::new(), |n| n.to_string()),
         ];
-        let mut push = |x: Option<f64>, y: Option<f64>, diff: Option<Difference>, scale: f64| {
-            let diff = diff.unwrap_or(Difference::NULL);
+        for f in figure_rows(a, b, d) {
+            let (diff, scale) = (f.diff, f.unit.scale());
             cells.extend([
-                number(x, scale),
-                number(y, scale),
+                number(f.a, scale),
+                number(f.b, scale),
                 number(diff.diff, scale),
                 number(diff.ci95.map(|c| c.lo), scale),
                 number(diff.ci95.and_then(|c| c.hi), scale),
@@ -70,26 +153,7 @@ pub fn csv(report: &CompareReport) -> String {
                     String::new()
                 },
             ]);
-        };
-        for o in Outcome::ALL {
-            push(
-                Some(a.outcomes.get(o)),
-                Some(b.outcomes.get(o)),
-                Some(d.outcomes.get(o)),
-                100.0,
-            );
         }
-        push(Some(a.inputs.mean), Some(b.inputs.mean), d.inputs.mean, 1.0);
-        push(Some(a.time.mean), Some(b.time.mean), d.time.mean, 1.0);
-        push(a.time.p50, b.time.p50, d.time.p50, 1.0);
-        push(a.time.p90, b.time.p90, d.time.p90, 1.0);
-        push(a.time.p99, b.time.p99, d.time.p99, 1.0);
-        push(
-            a.time_to_agent.map(|t| t.mean),
-            b.time_to_agent.map(|t| t.mean),
-            d.time_to_agent.mean,
-            1.0,
-        );
         out.push_str(&cells.join(","));
         out.push('\n');
     };

@@ -441,6 +441,27 @@ fn with_share(
     }
 }
 
+/// A graph edge as the flow figures name it: the node it leaves, its kind (`option`, `to`,
+/// `invalid`, `no_input`) and the option's key.
+pub(super) fn edge_key(
+    menu: &Menu,
+    graph: &MenuGraph,
+    edge: EdgeIndex,
+) -> Option<(String, &'static str, Option<String>)> {
+    let (from, _) = graph.graph.edge_endpoints(edge)?;
+    let from = menu.node(graph.node_of(from)?).id.value.clone();
+    let (kind, key) = match &graph.graph[edge].kind {
+        EdgeKind::Option { key, .. } => ("option", Some(key.clone())),
+        EdgeKind::To => ("to", None),
+        EdgeKind::Branch { when, .. } => ("branch", Some(when.clone())),
+        EdgeKind::Then(h) | EdgeKind::OnFail(h) | EdgeKind::Disconnect(h) => match h {
+            Handler::Invalid => ("invalid", None),
+            Handler::NoInput => ("no_input", None),
+        },
+    };
+    Some((from, kind, key))
+}
+
 /// The flow figures by what the drawings know: node ids and graph edges.
 pub(super) struct FlowLookup {
     lost: HashMap<String, f64>,
@@ -469,23 +490,9 @@ impl FlowLookup {
 
     /// Traversals per call of one graph edge.
     pub(super) fn edge(&self, menu: &Menu, graph: &MenuGraph, edge: EdgeIndex) -> f64 {
-        let Some((from, _)) = graph.graph.edge_endpoints(edge) else {
-            return 0.0;
-        };
-        let Some(id) = graph.node_of(from) else {
-            return 0.0;
-        };
-        let from = menu.node(id).id.value.clone();
-        let (kind, key) = match &graph.graph[edge].kind {
-            EdgeKind::Option { key, .. } => ("option", Some(key.clone())),
-            EdgeKind::To => ("to", None),
-            EdgeKind::Branch { when, .. } => ("branch", Some(when.clone())),
-            EdgeKind::Then(h) | EdgeKind::OnFail(h) | EdgeKind::Disconnect(h) => match h {
-                Handler::Invalid => ("invalid", None),
-                Handler::NoInput => ("no_input", None),
-            },
-        };
-        self.edges.get(&(from, kind, key)).copied().unwrap_or(0.0)
+        edge_key(menu, graph, edge)
+            .and_then(|key| self.edges.get(&key).copied())
+            .unwrap_or(0.0)
     }
 
     /// Traversals per call of an arrow (the sum of its edges').

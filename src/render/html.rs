@@ -8,11 +8,12 @@
 
 use std::fmt::Write;
 
+use crate::callers::CallerModel;
 use crate::commands::report::{MARKER, ReportData};
 use crate::diagnostic::Diagnostic;
 use crate::menu::graph::MenuGraph;
 use crate::sim::engine::Outcome;
-use crate::sim::report::Distribution;
+use crate::sim::report::{Distribution, Figures};
 use crate::stats::Interval;
 
 use super::draw::percent;
@@ -53,6 +54,11 @@ th{cursor:pointer;background:#eef1f6}
 td:first-child,th:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
 .chart{background:#fff;border:1px solid #d8dde6;border-radius:8px;padding:6px}
+.variants{display:flex;flex-wrap:wrap;gap:24px}
+.variant h3{margin:6px 0}
+tr.significant td,td.significant{font-weight:bold;background:#fff4d6}
+.more{color:#e07000;font-weight:bold}.less{color:#1f6fd0;font-weight:bold}
+.legend{font-size:12px}
 @media print{.diagram{max-height:none;overflow:visible}th{cursor:auto}}
 "#;
 
@@ -75,6 +81,12 @@ const SCRIPT: &str = r#"
   document.querySelectorAll('.diagram .node').forEach(function(g){
     g.addEventListener('click',function(){show(g);expand(g.id);});
   });
+  // A wide diagram opens scrolled to its entry (the box at the top), not to its left edge.
+  var box=document.querySelector('.diagram'),entry=document.querySelector('.diagram .node[data-depth="0"]');
+  if(box&&entry){
+    var b=box.getBoundingClientRect(),e=entry.getBoundingClientRect();
+    box.scrollLeft=Math.max(0,e.left-b.left+e.width/2-box.clientWidth/2);
+  }
   var all=document.getElementById('expand-all');
   if(all){all.addEventListener('click',function(){
     document.querySelectorAll('.diagram .node,.diagram .edge').forEach(function(e){e.style.display='';});
@@ -132,7 +144,14 @@ const CARDS: [(Outcome, &str); 4] = [
     (Outcome::Abandoned, "Abandoned"),
 ];
 
-fn card(out: &mut String, figure: &str, label: &str, value: &str, raw: f64, ci: Option<String>) {
+pub(super) fn card(
+    out: &mut String,
+    figure: &str,
+    label: &str,
+    value: &str,
+    raw: f64,
+    ci: Option<String>,
+) {
     let _ = write!(
         out,
         "<div class=\"card\" data-figure=\"{figure}\" data-value=\"{raw}\"><div class=\"label\">{label}</div><div class=\"value\">{value}</div>"
@@ -329,6 +348,46 @@ fn findings(data: &ReportData) -> String {
     out
 }
 
+/// The start of every page `ivr` writes, up to `<body>`: the marker that says `ivr` wrote it,
+/// the Content-Security-Policy and the styles. `language` is the page's `lang` (`und` when not
+/// known).
+pub(super) fn page_start(out: &mut String, title: &str, language: Option<&str>) {
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n{MARKER}\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        language.unwrap_or("und"),
+        escape(title)
+    );
+}
+
+/// The end of every page: the one inline script (which carries no data).
+pub(super) fn page_end(out: &mut String) {
+    let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+}
+
+/// The page header: a heading and `(field, value)` rows (values are escaped).
+pub(super) fn header(out: &mut String, heading: &str, rows: &[(&str, String)]) {
+    let _ = writeln!(out, "<header><h1>{}</h1><dl>", escape(heading));
+    for (k, v) in rows {
+        let _ = writeln!(out, "<dt>{k}</dt><dd data-field=\"{k}\">{}</dd>", escape(v));
+    }
+    out.push_str("</dl></header>\n");
+}
+
+/// The caller-model settings in a sentence.
+pub(super) fn callers_text(c: &CallerModel) -> String {
+    format!(
+        "mistake rate {}, invalid-key rate {}, silence rate {}, patience {}, barge-in {}, {} s per digit",
+        c.mistake_rate,
+        c.invalid_rate,
+        c.no_input_rate,
+        c.patience
+            .map_or("unlimited".to_string(), |p| format!("{p} s")),
+        if c.barge_in { "on" } else { "off" },
+        c.digit_time
+    )
+}
+
 /// The whole page.
 pub fn report(data: &ReportData, version: &str) -> String {
     let menu = &data.menu;
@@ -342,79 +401,29 @@ pub fn report(data: &ReportData, version: &str) -> String {
         sim.flow.as_ref(),
         SvgOptions {
             collapse_below: collapse,
+            ..SvgOptions::default()
         },
     );
-    let c = &data.callers;
-    let callers = format!(
-        "mistake rate {}, invalid-key rate {}, silence rate {}, patience {}, barge-in {}, {} s per digit",
-        c.mistake_rate,
-        c.invalid_rate,
-        c.no_input_rate,
-        c.patience
-            .map_or("unlimited".to_string(), |p| format!("{p} s")),
-        if c.barge_in { "on" } else { "off" },
-        c.digit_time
-    );
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"und\">\n<head>\n<meta charset=\"utf-8\">\n{MARKER}\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} · ivr report</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-        escape(&title)
-    );
-    let _ = writeln!(out, "<header><h1>{}</h1><dl>", escape(&title));
-    let rows = [
-        ("menu", sim.menu.clone()),
-        ("traffic", data.traffic.clone()),
-        ("date", now_utc()),
-        ("ivr version", version.to_string()),
-        ("seed", sim.seed.map_or(String::new(), |s| s.to_string())),
-        ("calls", sim.calls.map_or(String::new(), |c| c.to_string())),
-        ("callers", callers),
-    ];
-    for (k, v) in rows {
-        let _ = writeln!(
-            out,
-            "<dt>{k}</dt><dd data-field=\"{k}\">{}</dd>",
-            escape(&v)
-        );
-    }
-    out.push_str("</dl></header>\n<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">\n");
-    for (o, label) in CARDS {
-        let share = sim.overall.outcomes.get(o);
-        card(
-            &mut out,
-            o.name(),
-            label,
-            &format!("{:.1}%", share * 100.0),
-            share,
-            sim.overall
-                .outcomes_ci95
-                .get(o)
-                .map(|i| range_text(i, 100.0, "%")),
-        );
-    }
-    seconds_card(
+    page_start(&mut out, &format!("{title} · ivr report"), menu.language());
+    header(
         &mut out,
-        "time",
-        "Mean time in the menu",
-        Some(&sim.overall.time),
+        &title,
+        &[
+            ("menu", sim.menu.clone()),
+            ("traffic", data.traffic.clone()),
+            ("date", now_utc()),
+            ("ivr version", version.to_string()),
+            ("seed", sim.seed.map_or(String::new(), |s| s.to_string())),
+            ("calls", sim.calls.map_or(String::new(), |c| c.to_string())),
+            ("callers", callers_text(&data.callers)),
+        ],
     );
-    seconds_card(
-        &mut out,
-        "time_to_agent",
-        "Mean time to an agent",
-        sim.overall.time_to_agent.as_ref(),
-    );
-    out.push_str("</div></section>\n<section id=\"flow\"><h2>Where callers go</h2>\n<p>Arrows are as thick as the share of calls taking them; the redder a box, the more callers are lost there (abandoned, disconnected, unresolved). Hover over a box or arrow for its figures, click a box for its prompt and figures");
-    if collapse.is_some() {
-        let _ = write!(
-            out,
-            "; nodes deeper than {COLLAPSE_DEPTH} levels are folded: click a box to open its children, or <button id=\"expand-all\" type=\"button\">show every node</button>"
-        );
-    }
-    out.push_str(".</p>\n<div id=\"details\"></div>\n<div class=\"diagram\">\n");
-    out.push_str(&diagram);
-    out.push_str("</div></section>\n<section id=\"findings\"><h2>Lint findings</h2>\n");
+    out.push_str("<section id=\"summary\"><h2>Summary</h2>\n");
+    summary_cards(&mut out, &sim.overall);
+    out.push_str("</section>\n<section id=\"flow\"><h2>Where callers go</h2>\n<p>Arrows are as thick as the share of calls taking them; the redder a box, the more callers are lost there (abandoned, disconnected, unresolved). Hover over a box or arrow for its figures, click a box for its prompt and figures");
+    diagram_section_end(&mut out, collapse, &diagram);
+    out.push_str("<section id=\"findings\"><h2>Lint findings</h2>\n");
     out.push_str(&findings(data));
     out.push_str("</section>\n<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n");
     out.push_str(&outcome_chart(data));
@@ -428,16 +437,56 @@ pub fn report(data: &ReportData, version: &str) -> String {
     ));
     out.push_str("</div>\n<h3>Per intent (click a heading to sort)</h3>\n");
     out.push_str(&intent_table(data));
-    let _ = write!(
-        out,
-        "</section>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
-    );
+    out.push_str("</section>\n");
+    page_end(&mut out);
     out
+}
+
+/// The summary cards of one simulation's figures: the outcome shares and the mean times, each
+/// with its interval.
+pub(super) fn summary_cards(out: &mut String, figures: &Figures) {
+    out.push_str("<div class=\"cards\">\n");
+    for (o, label) in CARDS {
+        let share = figures.outcomes.get(o);
+        card(
+            out,
+            o.name(),
+            label,
+            &format!("{:.1}%", share * 100.0),
+            share,
+            figures
+                .outcomes_ci95
+                .get(o)
+                .map(|i| range_text(i, 100.0, "%")),
+        );
+    }
+    seconds_card(out, "time", "Mean time in the menu", Some(&figures.time));
+    seconds_card(
+        out,
+        "time_to_agent",
+        "Mean time to an agent",
+        figures.time_to_agent.as_ref(),
+    );
+    out.push_str("</div>\n");
+}
+
+/// The end of a diagram's explanation (the sentence about folding, when the diagram is folded),
+/// the details box, the diagram itself, and the end of its section.
+pub(super) fn diagram_section_end(out: &mut String, collapse: Option<usize>, diagram: &str) {
+    if let Some(depth) = collapse {
+        let _ = write!(
+            out,
+            "; nodes deeper than {depth} levels are folded: click a box to open its children, or <button id=\"expand-all\" type=\"button\">show every node</button>"
+        );
+    }
+    out.push_str(".</p>\n<div id=\"details\"></div>\n<div class=\"diagram\">\n");
+    out.push_str(diagram);
+    out.push_str("</div></section>\n");
 }
 
 /// An interval as a card shows it, `12.0–14.5 s`, or `12.0 s or more` when the sample cannot
 /// bound it from above.
-fn range_text(interval: Interval, scale: f64, unit: &str) -> String {
+pub(super) fn range_text(interval: Interval, scale: f64, unit: &str) -> String {
     match interval.hi {
         Some(hi) => format!("{:.1}–{:.1}{unit}", interval.lo * scale, hi * scale),
         None => format!("{:.1}{unit} or more", interval.lo * scale),

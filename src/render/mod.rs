@@ -2,9 +2,13 @@
 //!
 //! Lint reports ([`crate::lint::LintReport`]): `lint::{human, json, sarif, github}`.
 //! Simulations ([`crate::sim::report::SimReport`] and what is built on it): `sim`, `gates`,
-//! `sweep`, `compare`, and `markdown` for all of them. Menus: `draw` (Mermaid, DOT), `svg` (our own layout). Rule documentation: `rules`.
+//! `sweep`, `compare`, and `markdown` for all of them; the HTML pages `html` (`ivr report`),
+//! `compare_html`, `sweep_html` with their line charts in `chart`. Menus: `draw` (Mermaid, DOT),
+//! `svg` (our own layout). Rule documentation: `rules`.
 
+pub mod chart;
 pub mod compare;
+pub mod compare_html;
 pub mod draw;
 pub mod gates;
 pub mod html;
@@ -17,6 +21,7 @@ pub mod sim;
 pub mod staff;
 pub mod svg;
 pub mod sweep;
+pub mod sweep_html;
 
 /// An interval as people read it: `[low, high]`, `[low, open)` when nothing bounds it above,
 /// empty when there is none. Bounds are multiplied by `scale`, with `digits` decimals and a sign

@@ -17,10 +17,13 @@ use std::fmt::Write;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use super::draw::{FlowLookup, arrows, excerpt_to, label_lines, look, percent};
+use std::collections::HashMap;
+
+use super::draw::{FlowLookup, arrows, edge_key, excerpt_to, label_lines, look, percent};
 use crate::menu::Menu;
 use crate::menu::graph::{MenuGraph, Vertex};
-use crate::sim::flow::{Flow, NodeFlow};
+use crate::sim::compare::Difference;
+use crate::sim::flow::{Flow, FlowChanges, NodeFlow};
 
 /// Box size and gaps, in pixels.
 const BOX_W: f64 = 180.0;
@@ -122,9 +125,50 @@ pub fn layout(graph: &MenuGraph) -> Layout {
 
 /// Options of an SVG drawing.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SvgOptions {
+pub struct SvgOptions<'c> {
     /// Boxes deeper than this start hidden (the report expands them on click); `None` shows all.
     pub collapse_below: Option<usize>,
+    /// How the traffic changed from another menu (`ivr compare`): boxes and arrows whose
+    /// traffic changed are marked, orange when it grew and blue when it shrank.
+    pub changes: Option<&'c FlowChanges>,
+}
+
+/// Colours of a change of traffic: more, less.
+const MORE: &str = "#e07000";
+const LESS: &str = "#1f6fd0";
+
+/// A change as the hover text says it: `B − A: +0.120 visits per call [+0.100, +0.140]`.
+fn change_text(diff: &Difference, unit: &str) -> String {
+    let value = diff.diff.unwrap_or(0.0);
+    let ci = super::interval_text(diff.ci95, 1.0, 3, true);
+    format!("changed, B − A: {value:+.3} {unit} per call {ci}")
+        .trim_end()
+        .to_string()
+}
+
+/// The changed elements of a drawing, by what it knows: node ids and (from, kind, key).
+struct Changed<'c> {
+    nodes: HashMap<&'c str, &'c Difference>,
+    edges: HashMap<(&'c str, &'static str, Option<&'c str>), &'c Difference>,
+}
+
+impl<'c> Changed<'c> {
+    fn of(changes: &'c FlowChanges) -> Changed<'c> {
+        Changed {
+            nodes: changes
+                .nodes
+                .iter()
+                .filter(|(_, c)| c.changed() && c.b.is_some())
+                .map(|(id, c)| (id.as_str(), &c.diff))
+                .collect(),
+            edges: changes
+                .edges
+                .iter()
+                .filter(|(_, c)| c.changed() && c.b.is_some())
+                .map(|(k, c)| ((k.from.as_str(), k.kind, k.key.as_deref()), &c.diff))
+                .collect(),
+        }
+    }
 }
 
 /// A red as strong as the share of calls lost (0 white, 25% or more full).
@@ -175,6 +219,7 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
     let left = |v: usize| MARGIN + lay.x[v] * (BOX_W + GAP_X);
     let top = |v: usize| MARGIN + 20.0 + lay.depth[v] as f64 * (BOX_H + GAP_Y);
     let hidden = |v: usize| options.collapse_below.is_some_and(|d| lay.depth[v] > d);
+    let changed = options.changes.map(Changed::of);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -205,7 +250,21 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             let out_x = sx.max(ex) + 30.0 + 6.0 * (k % 5) as f64;
             format!("M{sx:.1},{sy:.1} C{out_x:.1},{sy:.1} {out_x:.1},{ey:.1} {ex:.1},{ey:.1}")
         };
-        let colour = if arrow.is_error() {
+        // The changes of the arrow's edges (two handler edges may share an arrow).
+        let moved: Vec<&Difference> = changed.as_ref().map_or(Vec::new(), |c| {
+            arrow
+                .edges
+                .iter()
+                .filter_map(|&e| edge_key(menu, graph, e))
+                .filter_map(|(from, kind, key)| {
+                    c.edges.get(&(from.as_str(), kind, key.as_deref())).copied()
+                })
+                .collect()
+        });
+        let moved_by: f64 = moved.iter().map(|d| d.diff.unwrap_or(0.0)).sum();
+        let colour = if !moved.is_empty() {
+            if moved_by >= 0.0 { MORE } else { LESS }
+        } else if arrow.is_error() {
             "#a00000"
         } else {
             "#555555"
@@ -220,6 +279,15 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             Some(s) => format!("{}: {}", arrow.label(), percent(s)),
             None => arrow.label(),
         };
+        let mut title = label.clone();
+        for d in &moved {
+            title = format!("{title}\n{}", change_text(d, "traversals"));
+        }
+        let (class, change) = if moved.is_empty() {
+            ("edge", String::new())
+        } else {
+            ("edge changed", format!(" data-change=\"{moved_by}\""))
+        };
         let index = arrow_index(graph, arrow);
         let hide = if hidden(b) {
             " style=\"display:none\""
@@ -228,8 +296,8 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         };
         let _ = writeln!(
             out,
-            "<g class=\"edge\" id=\"edge-{a}-{b}-{index}\" data-from=\"node-{a}\" data-to=\"node-{b}\"{hide}><title>{}</title><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{stroke:.2}\" stroke-opacity=\"0.75\"{dash} marker-end=\"url(#arrow)\"/>",
-            escape(&label)
+            "<g class=\"{class}\" id=\"edge-{a}-{b}-{index}\" data-from=\"node-{a}\" data-to=\"node-{b}\"{change}{hide}><title>{}</title><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{stroke:.2}\" stroke-opacity=\"0.75\"{dash} marker-end=\"url(#arrow)\"/>",
+            escape(&title)
         );
         if !label.is_empty() {
             let (lx, ly) = if down {
@@ -276,6 +344,13 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         if let Some(f) = node_flow {
             title = format!("{title}\n{}", node_figures(f));
         }
+        let moved = match (vertex, &changed) {
+            (Vertex::Node(id), Some(c)) => c.nodes.get(menu.node(*id).id.value.as_str()).copied(),
+            _ => None,
+        };
+        if let Some(d) = moved {
+            title = format!("{title}\n{}", change_text(d, "visits"));
+        }
         let (x, y) = (left(v), top(v));
         let depth = lay.depth[v];
         let parent = lay.parent[v].map_or(String::new(), |p| format!(" data-parent=\"node-{p}\""));
@@ -290,12 +365,34 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             Vertex::Disconnect => "disconnect".to_string(),
         };
         let lost = node_flow.map_or(String::new(), |f| format!(" data-lost=\"{:.6}\"", f.lost));
+        let (marked, change) = match moved {
+            Some(d) => (
+                " changed",
+                format!(" data-change=\"{}\"", d.diff.unwrap_or(0.0)),
+            ),
+            None => ("", String::new()),
+        };
         let _ = writeln!(
             out,
-            "<g class=\"node {class}\" id=\"node-{v}\" data-node=\"{}\" data-depth=\"{depth}\"{parent}{lost}{hide}><title>{}</title>",
+            "<g class=\"node {class}{marked}\" id=\"node-{v}\" data-node=\"{}\" data-depth=\"{depth}\"{parent}{lost}{change}{hide}><title>{}</title>",
             escape(&node_id),
             escape(&title)
         );
+        if let Some(d) = moved {
+            let halo = if d.diff.unwrap_or(0.0) >= 0.0 {
+                MORE
+            } else {
+                LESS
+            };
+            let _ = writeln!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{}\" height=\"{}\" rx=\"9\" fill=\"none\" stroke=\"{halo}\" stroke-width=\"4\"/>",
+                x - 4.0,
+                y - 4.0,
+                BOX_W + 8.0,
+                BOX_H + 8.0
+            );
+        }
         let link = match vertex {
             Vertex::Node(id) => menu.node(*id).file.as_ref().map(|f| f.value.clone()),
             _ => None,

@@ -607,3 +607,227 @@ pub fn exact_flow_figures(program: &Program, names: &FlowNames, flow: &ExactFlow
     let edges = edges_of(program, names, None, |e| exact(flow.edges[e as usize]));
     Flow { nodes, edges }
 }
+
+/// How the traffic through one node or edge moved from menu A to menu B, per call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowChange {
+    /// Visits (nodes) or traversals (edges) per call in A; `None` when A has no such element.
+    pub a: Option<PerCall>,
+    /// The same in B; `None` when B has no such element.
+    pub b: Option<PerCall>,
+    /// B minus A (a missing side counts as 0), with its interval and whether it is significant
+    /// (Monte Carlo) or not zero (exact).
+    pub diff: super::compare::Difference,
+}
+
+impl FlowChange {
+    /// Whether to show this element as changed: the difference is significant (Monte Carlo), or
+    /// not zero (exact).
+    pub fn changed(&self) -> bool {
+        self.diff.significant
+    }
+}
+
+/// An edge as both menus know it: where it starts and ends, its kind and key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EdgeKey {
+    pub from: String,
+    pub to: Option<String>,
+    pub kind: &'static str,
+    pub key: Option<String>,
+}
+
+impl EdgeKey {
+    fn of(edge: &EdgeFlow) -> EdgeKey {
+        EdgeKey {
+            from: edge.from.clone(),
+            to: edge.to.clone(),
+            kind: edge.kind,
+            key: edge.key.clone(),
+        }
+    }
+}
+
+/// Where the traffic moved between two menus run on the same callers: every node and edge of
+/// B (in B's order), then those only A has. Nodes are matched by id; edges by their start,
+/// end, kind and key, so an option that now leads elsewhere is one edge gone and one new.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowChanges {
+    pub nodes: Vec<(String, FlowChange)>,
+    pub edges: Vec<(EdgeKey, FlowChange)>,
+}
+
+/// Exact differences below this (per call) are rounding, not a change.
+const EXACT_CHANGE: f64 = 1e-9;
+
+/// B minus A of one figure per call. With intervals (Monte Carlo), the interval of the
+/// difference treats the two runs as independent samples: `±√(hA² + hB²)` from each side's
+/// half width. The runs share their random numbers, which correlates them positively, so the
+/// interval is wider than a paired one would be, never narrower: a change it calls significant
+/// is one.
+fn change(a: Option<&PerCall>, b: Option<&PerCall>, sampled: bool) -> FlowChange {
+    let mean = |p: Option<&PerCall>| p.map_or(0.0, |p| p.mean);
+    let half = |p: Option<&PerCall>| {
+        p.map_or(0.0, |p| {
+            p.mean_ci95.map_or(0.0, |ci| {
+                (p.mean - ci.lo).max(ci.hi.map_or(0.0, |hi| hi - p.mean))
+            })
+        })
+    };
+    let diff = mean(b) - mean(a);
+    let difference = if sampled {
+        let h = half(a).hypot(half(b));
+        let ci = Interval::closed(diff - h, diff + h);
+        super::compare::Difference {
+            diff: Some(diff),
+            ci95: Some(ci),
+            significant: diff != 0.0 && ci.excludes_zero(),
+        }
+    } else {
+        super::compare::Difference {
+            diff: Some(diff),
+            ci95: None,
+            significant: diff.abs() > EXACT_CHANGE,
+        }
+    };
+    FlowChange {
+        a: a.copied(),
+        b: b.copied(),
+        diff: difference,
+    }
+}
+
+/// The changes of visits per node and traversals per edge from `a` to `b`.
+pub fn flow_changes(a: &Flow, b: &Flow) -> FlowChanges {
+    use std::collections::HashMap;
+    let sampled = a.nodes.iter().chain(&b.nodes).any(|n| n.n.is_some());
+    let nodes_a: HashMap<&str, &NodeFlow> = a.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let ids_b: std::collections::HashSet<&str> = b.nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut nodes: Vec<(String, FlowChange)> = b
+        .nodes
+        .iter()
+        .map(|n| {
+            let before = nodes_a.get(n.id.as_str()).map(|a| &a.visits);
+            (n.id.clone(), change(before, Some(&n.visits), sampled))
+        })
+        .collect();
+    nodes.extend(
+        a.nodes
+            .iter()
+            .filter(|n| !ids_b.contains(n.id.as_str()))
+            .map(|n| (n.id.clone(), change(Some(&n.visits), None, sampled))),
+    );
+    let edges_a: HashMap<EdgeKey, &EdgeFlow> =
+        a.edges.iter().map(|e| (EdgeKey::of(e), e)).collect();
+    let keys_b: std::collections::HashSet<EdgeKey> = b.edges.iter().map(EdgeKey::of).collect();
+    let mut edges: Vec<(EdgeKey, FlowChange)> = b
+        .edges
+        .iter()
+        .map(|e| {
+            let key = EdgeKey::of(e);
+            let before = edges_a.get(&key).map(|a| &a.traversals);
+            (key, change(before, Some(&e.traversals), sampled))
+        })
+        .collect();
+    edges.extend(
+        a.edges
+            .iter()
+            .filter(|e| !keys_b.contains(&EdgeKey::of(e)))
+            .map(|e| (EdgeKey::of(e), change(Some(&e.traversals), None, sampled))),
+    );
+    FlowChanges { nodes, edges }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, visits: f64, half: Option<f64>) -> NodeFlow {
+        NodeFlow {
+            id: id.to_string(),
+            kind: "menu",
+            n: half.map(|_| 1000),
+            visits: PerCall {
+                mean: visits,
+                mean_ci95: half.map(|h| Interval::closed(visits - h, visits + h)),
+            },
+            reached: None,
+            reached_ci95: None,
+            ended: PerOutcome::default(),
+            ended_ci95: PerOutcome::default(),
+            lost: 0.0,
+            invalid: PerCall::default(),
+            silences: PerCall::default(),
+        }
+    }
+
+    fn edge(from: &str, to: &str, key: &str, traversals: f64, half: Option<f64>) -> EdgeFlow {
+        EdgeFlow {
+            from: from.to_string(),
+            to: Some(to.to_string()),
+            kind: "option",
+            key: Some(key.to_string()),
+            n: half.map(|_| 1000),
+            traversals: PerCall {
+                mean: traversals,
+                mean_ci95: half.map(|h| Interval::closed(traversals - h, traversals + h)),
+            },
+        }
+    }
+
+    #[test]
+    fn a_change_is_marked_when_its_interval_excludes_zero() {
+        let a = Flow {
+            nodes: vec![
+                node("main", 1.0, Some(0.0)),
+                node("billing", 0.5, Some(0.03)),
+                node("old", 0.1, Some(0.01)),
+            ],
+            edges: vec![edge("main", "billing", "1", 0.5, Some(0.03))],
+        };
+        let b = Flow {
+            nodes: vec![
+                node("main", 1.0, Some(0.0)),
+                node("billing", 0.46, Some(0.03)),
+                node("agent", 0.5, Some(0.03)),
+            ],
+            edges: vec![edge("main", "agent", "1", 0.5, Some(0.03))],
+        };
+        let changes = flow_changes(&a, &b);
+        let of = |id: &str| &changes.nodes.iter().find(|(n, _)| n == id).unwrap().1;
+        // The same: not marked. Within the intervals (0.04 < √2 × 0.03): not marked.
+        assert!(!of("main").changed());
+        assert!(!of("billing").changed());
+        let ci = of("billing").diff.ci95.unwrap();
+        assert!((ci.lo - (-0.04 - 0.03 * 2f64.sqrt())).abs() < 1e-12);
+        // New in B, and only in A: marked, with the missing side `None` and counted as 0.
+        assert!(of("agent").changed() && of("agent").a.is_none());
+        assert!(of("old").changed() && of("old").b.is_none());
+        assert_eq!(of("old").diff.diff, Some(-0.1));
+        // B's nodes first in B's order, then A's only.
+        let ids: Vec<&str> = changes.nodes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(ids, ["main", "billing", "agent", "old"]);
+        // An option that now leads elsewhere is one edge new and one gone.
+        assert_eq!(changes.edges.len(), 2);
+        assert_eq!(changes.edges[0].0.to.as_deref(), Some("agent"));
+        assert_eq!(changes.edges[0].1.diff.diff, Some(0.5));
+        assert_eq!(changes.edges[1].1.diff.diff, Some(-0.5));
+        assert!(changes.edges.iter().all(|(_, c)| c.changed()));
+    }
+
+    #[test]
+    fn exact_changes_have_no_interval_and_ignore_rounding() {
+        let a = Flow {
+            nodes: vec![node("main", 1.0, None), node("billing", 0.5, None)],
+            edges: Vec::new(),
+        };
+        let b = Flow {
+            nodes: vec![node("main", 1.0 + 1e-13, None), node("billing", 0.49, None)],
+            edges: Vec::new(),
+        };
+        let changes = flow_changes(&a, &b);
+        assert!(!changes.nodes[0].1.changed());
+        assert!(changes.nodes[1].1.changed());
+        assert_eq!(changes.nodes[1].1.diff.ci95, None);
+    }
+}

@@ -11,6 +11,7 @@
 )]
 
 pub mod big;
+pub mod browser;
 pub mod figures;
 pub mod generate;
 pub mod load;
