@@ -40,6 +40,19 @@ pub struct CallerModel {
     pub barge_in: bool,
     /// Seconds to type one digit at an input node.
     pub digit_time: f64,
+    /// At a menu of 3 or more options, the chance of picking another option of the same kind
+    /// as the intended one (a wrong category), for intents without declared confusions.
+    pub confusion: f64,
+    /// Options a caller who waits for the whole menu keeps in mind (`None`: all of them).
+    pub memory_span: Option<u32>,
+    /// The slip added by each option beyond `memory_span` (without barge-in only).
+    pub forget_rate: f64,
+    /// Callers choose options whose key no prompt names (else only announced ones, and key 0).
+    pub use_unannounced: bool,
+    /// The chance a caller with no announced route tries key 0.
+    pub zero_out: f64,
+    /// Seconds to react once the option is heard (`None`: the menu's `reaction_time`).
+    pub reaction_time: Option<f64>,
 }
 
 impl Default for CallerModel {
@@ -51,15 +64,21 @@ impl Default for CallerModel {
             patience: Some(600.0),
             barge_in: true,
             digit_time: 0.5,
+            confusion: 0.0,
+            memory_span: None,
+            forget_rate: 0.03,
+            use_unannounced: true,
+            zero_out: 0.5,
+            reaction_time: None,
         }
     }
 }
 
 impl CallerModel {
-    /// `mistake_rate + invalid_rate + no_input_rate`: the three per-attempt events share one
-    /// draw, so their sum must be at most 1 ([`CallerModel::rates_fit`]).
+    /// `mistake_rate + invalid_rate + no_input_rate + confusion`: the per-attempt events share
+    /// one draw, so their sum must be at most 1 ([`CallerModel::rates_fit`]).
     pub fn rate_sum(&self) -> f64 {
-        self.mistake_rate + self.invalid_rate + self.no_input_rate
+        self.mistake_rate + self.invalid_rate + self.no_input_rate + self.confusion
     }
 
     /// Whether the rates leave room for pressing the intended option (a sum up to 1, with a
@@ -73,5 +92,22 @@ impl CallerModel {
     #[inline]
     pub fn mistake_rate_at(&self, options: usize) -> f64 {
         if options >= 2 { self.mistake_rate } else { 0.0 }
+    }
+
+    /// The chance of a slip (a wrong option chosen uniformly among the others) at a menu of
+    /// `options` options where a share `confused` of attempts already goes to confusions:
+    /// `mistake_rate`, plus `forget_rate` for each option beyond `memory_span` when the caller
+    /// waits for the whole menu, capped so that the attempt's chances add up to at most 1.
+    #[inline]
+    pub fn slip_rate_at(&self, options: usize, confused: f64) -> f64 {
+        let base = self.mistake_rate_at(options);
+        let forgotten = match self.memory_span {
+            Some(span) if !self.barge_in && options >= 2 && options > span as usize => {
+                (options - span as usize) as f64 * self.forget_rate
+            }
+            _ => return base,
+        };
+        let room = (1.0 - self.invalid_rate - self.no_input_rate - confused).max(0.0);
+        (base + forgotten).min(room.max(base))
     }
 }

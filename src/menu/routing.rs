@@ -115,11 +115,52 @@ impl Policy {
 
     /// Computes the policy for the named intents.
     pub fn for_intents(menu: &Menu, graph: &MenuGraph, intents: &[&str]) -> Policy {
+        Policy::for_intents_choosing(menu, graph, intents, None)
+    }
+
+    /// Computes the policy for the named intents, where callers only choose the options
+    /// `allowed[node][option]` allows (`None`: every option).
+    pub fn for_intents_choosing(
+        menu: &Menu,
+        graph: &MenuGraph,
+        intents: &[&str],
+        allowed: Option<&[Vec<bool>]>,
+    ) -> Policy {
+        let mut serving: std::collections::HashMap<&str, Vec<NodeIndex>> =
+            std::collections::HashMap::new();
+        for id in menu.node_ids() {
+            for name in menu.node(id).serves() {
+                serving.entry(name).or_default().push(graph.vertex(id));
+            }
+        }
+        let goals = intents
+            .iter()
+            .map(|intent| serving.get(intent).cloned().unwrap_or_default());
+        Policy::towards(menu, graph, goals, true, allowed)
+    }
+
+    /// The policy of callers heading for one node each (`nodes`, in order): the option with
+    /// the fewest inputs to it, and no fallback (they hang up where it cannot be reached).
+    pub fn for_nodes(menu: &Menu, graph: &MenuGraph, nodes: &[NodeId]) -> Policy {
+        let goals = nodes.iter().map(|&id| vec![graph.vertex(id)]);
+        Policy::towards(menu, graph, goals, false, None)
+    }
+
+    /// The policy for each set of goal nodes, with the transfers as fallbacks when `fallbacks`.
+    fn towards(
+        menu: &Menu,
+        graph: &MenuGraph,
+        goals: impl ExactSizeIterator<Item = Vec<NodeIndex>>,
+        fallbacks: bool,
+        allowed: Option<&[Vec<bool>]>,
+    ) -> Policy {
         let transfers = |everyone: bool| -> Vec<NodeIndex> {
             menu.node_ids()
                 .filter(|&id| {
-                    let node = menu.node(id);
-                    node.kind == NodeKind::Transfer && (!everyone || node.serves_everyone())
+                    fallbacks && {
+                        let node = menu.node(id);
+                        node.kind == NodeKind::Transfer && (!everyone || node.serves_everyone())
+                    }
                 })
                 .map(|id| graph.vertex(id))
                 .collect()
@@ -134,14 +175,18 @@ impl Policy {
         for (s, id) in menu_ids.iter().enumerate() {
             slot[id.0] = s as u32;
         }
-        // Option targets resolved once, and the nodes serving each intent, by name.
+        // Option targets resolved once (an option callers do not choose has none).
         let targets: Vec<Vec<Option<NodeIndex>>> = menu_ids
             .iter()
             .map(|&id| {
                 let options = &menu.node(id).options;
                 options
                     .iter()
-                    .map(|o| {
+                    .enumerate()
+                    .map(|(k, o)| {
+                        if allowed.is_some_and(|a| !a[id.0][k]) {
+                            return None;
+                        }
                         o.to.as_ref()
                             .and_then(|t| menu.lookup(&t.value))
                             .map(|t| graph.vertex(t))
@@ -149,16 +194,9 @@ impl Policy {
                     .collect()
             })
             .collect();
-        let mut serving: std::collections::HashMap<&str, Vec<NodeIndex>> =
-            std::collections::HashMap::new();
-        for id in menu.node_ids() {
-            for name in menu.node(id).serves() {
-                serving.entry(name).or_default().push(graph.vertex(id));
-            }
-        }
-        let mut choices = Vec::with_capacity(intents.len() * menu_ids.len());
-        for intent in intents {
-            let to_served = graph.inputs_to(serving.get(intent).into_iter().flatten().copied());
+        let mut choices = Vec::with_capacity(goals.len() * menu_ids.len());
+        for goal in goals {
+            let to_served = graph.inputs_to(goal);
             let tables = [
                 (&to_served, Route::Served),
                 (&to_general, Route::GeneralAgent),

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, Exp1};
 use crate::menu::NodeKind;
 
 use super::flow::{FlowObserver, NoFlow};
-use super::program::{DISCONNECT, HANG_UP, Handling, Program};
+use super::program::{DISCONNECT, HANG_UP, Handling, MenuRates, Program};
 
 /// How a call ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,6 +60,10 @@ pub struct Call {
     pub time: f64,
     /// The node the call ended at (the transfer node of an `agent` or `misrouted` call).
     pub node: u32,
+    /// The caller group of the call (0 when the file names none).
+    pub persona: u16,
+    /// The caller picked an option of the wrong category at some menu (a confusion).
+    pub confused: bool,
 }
 
 /// The visit cap: the call that would make visit 201 ends as `looped`.
@@ -70,6 +74,10 @@ struct Caller {
     time: f64,
     at: u32,
     inputs: u32,
+    persona: u16,
+    /// Heading for the intent's own nodes (0) or for a goal after a confusion.
+    mode: u32,
+    confused: bool,
     /// Remaining patience in seconds (infinite when callers never give up).
     patience: f64,
 }
@@ -93,6 +101,8 @@ impl Caller {
             inputs: self.inputs,
             time: self.time,
             node: self.at,
+            persona: self.persona,
+            confused: self.confused,
         }
     }
 }
@@ -116,7 +126,14 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
     rng: &mut R,
     flow: &mut F,
 ) -> Call {
-    let callers = &program.callers;
+    // A group is drawn only when the file names groups, so that files without them see the
+    // random numbers they always did.
+    let persona = if program.persona_mix.is_empty() {
+        0
+    } else {
+        program.persona_of(intent, rng.random())
+    };
+    let callers = &program.personas[persona].callers;
     let patience = match callers.patience {
         Some(mean) => mean * Distribution::<f64>::sample(&Exp1, rng),
         None => f64::INFINITY,
@@ -125,6 +142,9 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         time: 0.0,
         at: program.entry,
         inputs: 0,
+        persona: persona as u16,
+        mode: 0,
+        confused: false,
         patience,
     };
     let mut at = program.entry;
@@ -143,6 +163,7 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         flow.visit(at);
         let node = &program.nodes[at as usize];
         caller.at = at;
+        caller.mode = program.arrive(at, caller.mode);
         let next = match node.kind {
             NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng, flow),
             NodeKind::Input => visit_input(program, at, &mut caller, rng, flow),
@@ -226,15 +247,22 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
     flow: &mut F,
 ) -> Next {
     let node = &program.nodes[at as usize];
-    let intended = program.intended(intent, at);
-    if intended == HANG_UP {
+    let persona = caller.persona as usize;
+    let (intended, mode) = program.intended_by(persona, intent, caller.mode, at);
+    caller.mode = mode;
+    if intended.option == HANG_UP {
         return Next::End(Outcome::Abandoned);
     }
-    let callers = &program.callers;
-    let react = program.reaction_time;
+    if intended.tried < 1.0 && rng.random::<f64>() >= intended.tried {
+        return Next::End(Outcome::Abandoned);
+    }
+    let rates = program.menu_rates(caller.persona as usize, intent, mode, at, intended);
+    let intended = intended.option as usize;
+    let model = &program.personas[persona];
+    let callers = &model.callers;
+    let react = model.reaction_time;
     let options = node.options.start as usize..node.options.end as usize;
     let n = options.len();
-    let mistake_rate = callers.mistake_rate_at(n);
     let listen = |k: usize| {
         if callers.barge_in {
             program.listen[options.start + k]
@@ -265,12 +293,19 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
                 return next;
             }
         } else {
-            let chosen = if u < callers.no_input_rate + callers.invalid_rate + mistake_rate {
+            let base = callers.no_input_rate + callers.invalid_rate;
+            let chosen = if u < base + rates.confused() {
+                caller.confused = true;
+                let (k, after) =
+                    pick_confusion(program, intent, at, intended, &rates, u - base, rng);
+                caller.mode = after;
+                k
+            } else if u < base + rates.confused() + rates.slip {
                 // A uniformly chosen option other than the intended one.
                 let j = rng.random_range(0..n - 1);
-                if j >= intended as usize { j + 1 } else { j }
+                if j >= intended { j + 1 } else { j }
             } else {
-                intended as usize
+                intended
             };
             if !caller.segment(listen(chosen) + react) {
                 return Next::End(Outcome::Abandoned);
@@ -282,6 +317,37 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
     }
 }
 
+/// The option a confused caller picks, and their mode after it, for `v` uniform in
+/// `[0, rates.confused())`: the declared confusions in file order, then the menu-wide one
+/// (uniform among the same-kind options).
+fn pick_confusion<R: Rng + ?Sized>(
+    program: &Program,
+    intent: usize,
+    at: u32,
+    intended: usize,
+    rates: &MenuRates,
+    v: f64,
+    rng: &mut R,
+) -> (usize, u32) {
+    let mut acc = 0.0;
+    let mut last = None;
+    for (k, p, after) in program.declared_confusions(intent, at, intended as u16) {
+        acc += p;
+        last = Some((k as usize, after));
+        if v < acc {
+            return (k as usize, after);
+        }
+    }
+    if rates.same_kind > 0 {
+        let j = rng.random_range(0..rates.same_kind);
+        if let Some(k) = program.same_kind_options(at, intended as u16).nth(j) {
+            return (k as usize, 0);
+        }
+    }
+    // Rounding left `v` just above the declared total.
+    last.unwrap_or((intended, 0))
+}
+
 fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
     program: &Program,
     at: u32,
@@ -290,8 +356,10 @@ fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
     flow: &mut F,
 ) -> Next {
     let node = &program.nodes[at as usize];
-    let callers = &program.callers;
-    let react = program.reaction_time;
+    let model = &program.personas[caller.persona as usize];
+    let callers = &model.callers;
+    let react = model.reaction_time;
+    let typing = program.typing(node, caller.persona as usize);
     let mut used = 0;
     loop {
         let u: f64 = rng.random();
@@ -315,7 +383,7 @@ fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
                 return next;
             }
         } else {
-            if !caller.segment(node.intro + react + node.typing) {
+            if !caller.segment(node.intro + react + typing) {
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
