@@ -356,6 +356,11 @@ impl Program {
         }
     }
 
+    /// Whether any caller can be confused (declared confusions, or a group's `confusion`).
+    pub fn can_confuse(&self) -> bool {
+        !self.goals.is_empty() || self.personas.iter().any(|p| p.callers.confusion > 0.0)
+    }
+
     /// The number of caller states per node: heading for the intent's own nodes (mode 0) or,
     /// after a confusion, for one of the [`Program::goals`] (mode `1 + goal`).
     pub fn modes(&self) -> usize {
