@@ -14,7 +14,7 @@ use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::flow::{
     Flow, FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
 };
-use crate::sim::gates::{Gate, GateResult, evaluate, parse as parse_gate};
+use crate::sim::gates::{Gate, GateResult, evaluate, parse_scoped as parse_gate};
 use crate::sim::program::Program;
 use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
@@ -108,7 +108,12 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
         return sweep(request, &menu, &intents, &varies, progress);
     }
     let program = Program::compile(&menu, &intents);
-    let gates = gather_gates(request, &program.intent_names)?;
+    let personas: Vec<String> = if program.persona_mix.is_empty() {
+        Vec::new()
+    } else {
+        program.personas.iter().map(|p| p.name.clone()).collect()
+    };
+    let gates = gather_gates(request, &program.intent_names, &personas)?;
     let plan = QueuePlan::compile(&menu, &intents);
     // With queues the menu's figures come from a run of `--calls` calls whatever the output
     // (the flow run) and the queue figures from their own run, so every format agrees.
@@ -237,11 +242,44 @@ pub(crate) fn check_queues(menu: &Menu, intents: &Intents) -> Result<(), Failure
     }
 }
 
+/// Refuses an intent's `confused_with` naming a node the menu does not have: callers cannot
+/// head for it.
+fn check_confusions(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
+    let ids = || menu.nodes.iter().map(|n| n.id.value.as_str());
+    let diagnostics: Vec<Diagnostic> = intents
+        .intents
+        .iter()
+        .flat_map(|intent| intent.confused_with.iter().map(move |c| (intent, c)))
+        .filter(|(_, (name, _))| menu.lookup(&name.value).is_none())
+        .map(|(intent, (name, _))| {
+            let help = match crate::text::did_you_mean(&name.value, ids()) {
+                Some(better) => format!("did you mean `{better}`?"),
+                None => format!("name a node of {}", menu.source.name()),
+            };
+            Diagnostic::input_error(
+                &intents.source,
+                name.span,
+                format!(
+                    "intent `{}` is confused with `{}`, which is not a node of the menu",
+                    intent.name.value, name.value
+                ),
+                "no such node",
+            )
+            .with_help(help)
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure { diagnostics })
+    }
+}
+
 /// Refuses a menu with structural errors (as the linter finds them): each error, then a summary.
 pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
     let mut diagnostics = crate::lint::structural_errors(menu, Some(intents));
     if diagnostics.is_empty() {
-        return Ok(());
+        return check_confusions(menu, intents);
     }
     let n = diagnostics.len();
     diagnostics.push(
@@ -419,7 +457,11 @@ fn find_config(request: &SimRequest) -> Result<Option<(Config, PathBuf)>, Failur
 
 /// The gates to decide: `--check`, else the config's `checks:` (an error in one written there
 /// points at its line).
-fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, Failure> {
+fn gather_gates(
+    request: &SimRequest,
+    intents: &[String],
+    personas: &[String],
+) -> Result<Vec<Gate>, Failure> {
     let config = if request.gates.is_empty() || request.config.is_some() {
         find_config(request)?
     } else {
@@ -430,7 +472,7 @@ fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, F
             .gates
             .iter()
             .map(|text| {
-                parse_gate(text, intents, request.exact)
+                parse_gate(text, intents, personas, request.exact)
                     .map_err(|e| usage(&format!("--check `{text}`"), e).into())
             })
             .collect();
@@ -446,7 +488,7 @@ fn gather_gates(request: &SimRequest, intents: &[String]) -> Result<Vec<Gate>, F
         .checks
         .iter()
         .map(|text| {
-            parse_gate(&text.value, intents, request.exact).map_err(|e| {
+            parse_gate(&text.value, intents, personas, request.exact).map_err(|e| {
                 let mut d = Diagnostic::input_error(
                     &source,
                     text.span,
@@ -486,6 +528,12 @@ fn sweep(
         // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
         let mut varied = intents.clone();
         varied.callers = point.callers;
+        // Caller groups take the varied values too: the sweep moves every caller.
+        for persona in &mut varied.personas {
+            for &(param, value) in &point.values {
+                param.apply(&mut persona.callers, value);
+            }
+        }
         let program = Program::compile(menu, &varied);
         let plan = QueuePlan::compile(menu, &varied);
         let report = run_once(

@@ -18,16 +18,26 @@ pub enum Param {
     Patience,
     BargeIn,
     DigitTime,
+    Confusion,
+    MemorySpan,
+    ForgetRate,
+    UseUnannounced,
+    ZeroOut,
 }
 
 impl Param {
-    pub const ALL: [Param; 6] = [
+    pub const ALL: [Param; 11] = [
         Param::MistakeRate,
         Param::InvalidRate,
         Param::NoInputRate,
         Param::Patience,
         Param::BargeIn,
         Param::DigitTime,
+        Param::Confusion,
+        Param::MemorySpan,
+        Param::ForgetRate,
+        Param::UseUnannounced,
+        Param::ZeroOut,
     ];
 
     /// The path as written after `--vary` (and in the CSV header and JSON `point`).
@@ -39,6 +49,11 @@ impl Param {
             Param::Patience => "callers.patience",
             Param::BargeIn => "callers.barge_in",
             Param::DigitTime => "callers.digit_time",
+            Param::Confusion => "callers.confusion",
+            Param::MemorySpan => "callers.memory_span",
+            Param::ForgetRate => "callers.forget_rate",
+            Param::UseUnannounced => "callers.use_unannounced",
+            Param::ZeroOut => "callers.zero_out",
         }
     }
 
@@ -50,7 +65,7 @@ impl Param {
     fn is_rate(self) -> bool {
         matches!(
             self,
-            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate
+            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate | Param::Confusion
         )
     }
 
@@ -63,7 +78,12 @@ impl Param {
             ))),
         };
         match self {
-            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate => {
+            Param::MistakeRate
+            | Param::InvalidRate
+            | Param::NoInputRate
+            | Param::Confusion
+            | Param::ForgetRate
+            | Param::ZeroOut => {
                 let v = number()?;
                 if !ranges::RATE.contains(v) {
                     let error = UsageError::new(format!(
@@ -93,7 +113,21 @@ impl Param {
                 }
                 Ok(Value::Number(v))
             }
-            Param::BargeIn => match text {
+            Param::MemorySpan => {
+                if text == "null" {
+                    return Ok(Value::Null);
+                }
+                let span = ranges::MEMORY_SPAN;
+                match text.parse::<i64>() {
+                    Ok(v) if (span.min..=span.max).contains(&v) => Ok(Value::Number(v as f64)),
+                    _ => Err(UsageError::new(format!(
+                        "{what} is a whole number from {} to {}, or null, not {text}",
+                        span.min, span.max
+                    ))
+                    .help("`null` means callers keep every option in mind")),
+                }
+            }
+            Param::BargeIn | Param::UseUnannounced => match text {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
                 _ => Err(UsageError::new(format!(
@@ -123,6 +157,12 @@ impl Param {
             (Param::Patience, Value::Null) => callers.patience = None,
             (Param::BargeIn, Value::Bool(b)) => callers.barge_in = b,
             (Param::DigitTime, Value::Number(v)) => callers.digit_time = v,
+            (Param::Confusion, Value::Number(v)) => callers.confusion = v,
+            (Param::MemorySpan, Value::Number(v)) => callers.memory_span = Some(v as u32),
+            (Param::MemorySpan, Value::Null) => callers.memory_span = None,
+            (Param::ForgetRate, Value::Number(v)) => callers.forget_rate = v,
+            (Param::UseUnannounced, Value::Bool(b)) => callers.use_unannounced = b,
+            (Param::ZeroOut, Value::Number(v)) => callers.zero_out = v,
             _ => unreachable!("values are parsed for their parameter"),
         }
     }
@@ -191,6 +231,9 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
             None => error.help(format!("the parameters are: {}", paths.join(", "))),
         });
     };
+    if let Some(values) = range_values(param, values.trim())? {
+        return Ok(Vary { param, values });
+    }
     let values = values
         .split(',')
         .map(str::trim)
@@ -204,6 +247,58 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Vary { param, values })
+}
+
+/// Values a range gives when none is counted (`A..B`): both ends and three between.
+pub const RANGE_POINTS: usize = 5;
+
+/// `A..B` (five evenly spaced values from A to B) or `A..B:N` (N values), for a number
+/// parameter; `None` when `text` is a list of values.
+fn range_values(param: Param, text: &str) -> Result<Option<Vec<Value>>, UsageError> {
+    let Some((from, to)) = text.split_once("..") else {
+        return Ok(None);
+    };
+    let (to, count) = match to.split_once(':') {
+        Some((to, n)) => {
+            let n = n
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (2..=MAX_POINTS).contains(n));
+            let Some(n) = n else {
+                return Err(UsageError::new(format!(
+                    "`{text}`: the count after `:` must be a whole number from 2 to {MAX_POINTS}"
+                ))
+                .help("for example `0..0.3:4` for 0, 0.1, 0.2, 0.3"));
+            };
+            (to, n)
+        }
+        None => (to, RANGE_POINTS),
+    };
+    let (Ok(a), Ok(b)) = (from.trim().parse::<f64>(), to.trim().parse::<f64>()) else {
+        return Err(
+            UsageError::new(format!("`{text}` is not a range of numbers"))
+                .help("write a range as `FROM..TO` or `FROM..TO:COUNT`, such as `0..0.3`"),
+        );
+    };
+    if matches!(
+        param,
+        Param::BargeIn | Param::UseUnannounced | Param::MemorySpan
+    ) {
+        return Err(
+            UsageError::new(format!("{} cannot take a range of numbers", param.path()))
+                .help("list its values, separated by commas"),
+        );
+    }
+    (0..count)
+        .map(|i| {
+            // Rounded to 12 decimals so that 0..0.3 gives 0.075, not 0.07500000000000001.
+            let v = a + (b - a) * i as f64 / (count - 1) as f64;
+            let v = (v * 1e12).round() / 1e12;
+            param.parse_value(&v.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// One point of the grid.
@@ -255,13 +350,20 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, UsageError
                 .filter(|(p, _)| p.is_rate())
                 .map(|(p, v)| format!("{}={v}", p.path()))
                 .collect();
+            let confusion = if callers.confusion > 0.0 {
+                format!(" + confusion {}", callers.confusion)
+            } else {
+                String::new()
+            };
             return Err(UsageError::new(format!(
-                "at the point {}, mistake_rate + invalid_rate + no_input_rate is {} ({} + {} + {}), more than 1",
+                "at the point {}, mistake_rate + invalid_rate + no_input_rate{} is {} ({} + {} + {}{}), more than 1",
                 shown.join(", "),
+                if confusion.is_empty() { "" } else { " + confusion" },
                 (sum * 1e9).round() / 1e9,
                 callers.mistake_rate,
                 callers.invalid_rate,
-                callers.no_input_rate
+                callers.no_input_rate,
+                confusion.replacen(" + confusion ", " + ", 1)
             ))
             .help("lower the rates so that they add up to at most 1 at every point of the grid (rates not varied keep the intents file's values)"));
         }
