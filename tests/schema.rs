@@ -214,6 +214,12 @@ callers:
   patience: 600
   barge_in: true
   digit_time: 0.5
+  confusion: 0
+  memory_span: 4
+  forget_rate: 0.03
+  use_unannounced: false
+  zero_out: 0.5
+  reaction_time: 1.5
 arrivals:
   interval_minutes: 30
   calls: [100, 250.5, 0]
@@ -222,6 +228,30 @@ queues:
   default: { agents: 4, handle_time: 60, patience: null }
 service_level: { answer_within: 20, target: 0.8 }
 misroute: { handle_time: 45 }
+"#;
+
+/// The other way to give callers: groups with their own settings, and intents with their own
+/// mix of groups and the nodes their callers confuse.
+const GROUPS_INTENTS: &str = r#"
+intents:
+  pay_bill: { share: 20, confused_with: { billing: 0.15 }, personas: { first_time: 60, regular: 40 } }
+  other: 80
+callers:
+  - { name: regular, share: 70, barge_in: true, mistake_rate: 0.05 }
+  - name: first_time
+    share: 25
+    mistake_rate: 0.12
+    invalid_rate: 0.02
+    no_input_rate: 0.04
+    patience: 300
+    barge_in: false
+    digit_time: 0.8
+    confusion: 0.1
+    memory_span: 4
+    forget_rate: 0.05
+    use_unannounced: false
+    zero_out: 0.6
+    reaction_time: 3
 "#;
 
 /// The other way to give arrivals: a steady rate.
@@ -237,7 +267,10 @@ fn the_everything_files_load_and_validate() {
     assert!(loads(EVERYTHING));
     assert!(loads(EVERYTHING_INTENTS));
     assert!(loads(STEADY_INTENTS));
+    assert!(loads(GROUPS_INTENTS));
     let errors = schema_errors(&ivr::schema::intents(), STEADY_INTENTS);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let errors = schema_errors(&ivr::schema::intents(), GROUPS_INTENTS);
     assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::menu(), EVERYTHING);
     assert!(errors.is_empty(), "{errors:#?}");
@@ -279,6 +312,7 @@ fn every_schema_field_is_one_the_loader_accepts() {
         let mut used = Vec::new();
         used_fields(&yaml_to_json(text), &mut used);
         used_fields(&yaml_to_json(STEADY_INTENTS), &mut used);
+        used_fields(&yaml_to_json(GROUPS_INTENTS), &mut used);
         let mut known = Vec::new();
         schema_fields(&schema, &mut known);
         for field in &known {

@@ -15,6 +15,13 @@
 //!    `reaction_time`; otherwise they hear the whole menu first. Re-prompts follow the node's
 //!    handlers and retries; when retries run out the call goes to `then`, `defaults.on_fail`, or
 //!    is disconnected. An input node costs `digit_time` per digit typed.
+//!    Additions, each off or neutral by default: a caller of an intent with `confused_with`
+//!    heads, with each given chance, for the option toward the named node instead (and follows
+//!    the route to it); `confusion` picks another option leading to a node of the same kind
+//!    (for intents that declare none); without barge-in, each option beyond `memory_span` adds
+//!    `forget_rate` to the slips ([`CallerModel::slip_rate_at`]); with `use_unannounced` off,
+//!    callers head only for options a prompt names, and one with no such route tries key 0
+//!    (`zero_out`) or hangs up. A call may belong to a caller group with its own settings.
 //! 4. Patience runs while the caller navigates (menus, inputs, messages, error prompts), not while
 //!    a self-service, transfer or hangup node plays. A call that would visit a 201st node ends as
 //!    `looped`.
