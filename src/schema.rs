@@ -171,6 +171,10 @@ pub fn intents() -> Value {
         "reaction_time": number(ranges::SECONDS, json!({
             "description": "Seconds to press once the option is heard; leave out for the menu's `defaults.reaction_time`.",
         })),
+        "speak_time": number(ranges::SECONDS, json!({
+            "default": callers.speak_time,
+            "description": "Seconds a caller takes to say why they call at a speech node.",
+        })),
     });
     let mut group = settings.clone();
     if let Some(fields) = group.as_object_mut() {
@@ -435,6 +439,9 @@ fn kind_description(kind: NodeKind) -> &'static str {
             "Hands the caller to the people in `queue`; the IVR's part of the call ends."
         }
         NodeKind::Hangup => "The system ends the call.",
+        NodeKind::Speech => {
+            "Asks callers to say why they call and routes them by what a recogniser hears; counts as one input."
+        }
     }
 }
 
@@ -447,6 +454,7 @@ fn required(kind: NodeKind) -> &'static [&'static str] {
         NodeKind::SelfService => &["type", "serves"],
         NodeKind::Transfer => &["type", "queue"],
         NodeKind::Hangup => &["type"],
+        NodeKind::Speech => &["type", "routes"],
     }
 }
 
@@ -484,6 +492,7 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
                 NodeKind::SelfService => "The automated answer, e.g. \"Your balance is ...\".",
                 NodeKind::Transfer => "Optional: played before the transfer, e.g. \"Please hold.\"",
                 NodeKind::Hangup => "Optional: played before the system ends the call.",
+                NodeKind::Speech => "The open question, e.g. \"Tell me in a few words what you are calling about.\"",
             },
         }),
         "duration" => seconds(
@@ -564,6 +573,26 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
             "type": "string",
             "description": "The queue of people the caller is handed to.",
         }),
+        "routes" => json!({
+            "type": "object",
+            "minProperties": 1,
+            "description": "Where each recognised intent goes: intent name (from the intents file) to node id; `\"*\"` for every other caller.",
+            "additionalProperties": { "$ref": "#/$defs/nodeId" },
+        }),
+        "reject_rate" => number(
+            ranges::RATE,
+            json!({
+                "default": 0.1,
+                "description": "The share of callers asked to repeat (handled by `on_invalid`, with its retries and `then`).",
+            }),
+        ),
+        "accuracy" => number(
+            ranges::RATE,
+            json!({
+                "default": 0.9,
+                "description": "Of the callers not asked to repeat, the share routed to their own intent's node; the others go to another intent's route, in proportion to the intents' shares.",
+            }),
+        ),
         other => unreachable!("no schema for node field `{other}`"),
     }
 }

@@ -201,6 +201,25 @@ nodes:
   agent: { type: transfer, say: "Please hold.", queue: general, serves: ["*"], complaint: true }
 "##;
 
+/// A speech front end: the speech node's fields.
+const SPEECH_MENU: &str = r#"
+menu: Speech
+entry: front
+nodes:
+  front:
+    type: speech
+    say: Tell me in a few words what you are calling about.
+    routes: { reset_pin: done, "*": agent }
+    reject_rate: 0.1
+    accuracy: 0.9
+    on_invalid: { say: "Sorry, once more?", retries: 1, then: agent }
+    on_no_input: { then: agent }
+    timeout: 6
+    retries: 1
+  done: { type: self_service, serves: [reset_pin] }
+  agent: { type: transfer, queue: general, serves: ["*"] }
+"#;
+
 const EVERYTHING_INTENTS: &str = r#"
 intents:
   reset_pin: 10
@@ -252,6 +271,7 @@ callers:
     use_unannounced: false
     zero_out: 0.6
     reaction_time: 3
+    speak_time: 4
 "#;
 
 /// The other way to give arrivals: a steady rate.
@@ -268,6 +288,9 @@ fn the_everything_files_load_and_validate() {
     assert!(loads(EVERYTHING_INTENTS));
     assert!(loads(STEADY_INTENTS));
     assert!(loads(GROUPS_INTENTS));
+    assert!(loads(SPEECH_MENU));
+    let errors = schema_errors(&ivr::schema::menu(), SPEECH_MENU);
+    assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::intents(), STEADY_INTENTS);
     assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::intents(), GROUPS_INTENTS);
@@ -313,6 +336,7 @@ fn every_schema_field_is_one_the_loader_accepts() {
         used_fields(&yaml_to_json(text), &mut used);
         used_fields(&yaml_to_json(STEADY_INTENTS), &mut used);
         used_fields(&yaml_to_json(GROUPS_INTENTS), &mut used);
+        used_fields(&yaml_to_json(SPEECH_MENU), &mut used);
         let mut known = Vec::new();
         schema_fields(&schema, &mut known);
         for field in &known {

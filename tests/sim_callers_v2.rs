@@ -603,3 +603,111 @@ fn a_confusion_with_a_node_the_menu_lacks_is_refused_at_its_line() {
     assert!(stderr.contains("menu.intents.yaml:2:"), "{stderr}");
     assert!(stderr.contains("did you mean `done`?"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A speech node's three outcomes
+
+const SPEECH_FRONT: &str = r#"
+menu: Speech front end
+entry: front
+speech: { words_per_minute: 60 }
+defaults: { reaction_time: 1, retries: 1, on_fail: agent }
+nodes:
+  front:
+    type: speech
+    say: Tell me why
+    routes: { x: a, y: b, "*": agent }
+    reject_rate: 0.2
+    accuracy: 0.75
+    on_invalid: { say: "Sorry" }
+  a: { type: self_service, serves: [x] }
+  b: { type: self_service, serves: [y] }
+  agent: { type: transfer, queue: general, serves: ["*"] }
+"#;
+
+#[test]
+fn a_speech_node_recognises_rejects_and_misrecognises() {
+    let intents = format!("intents:\n  x: 3\n  y: 1\ncallers: {{ {PERFECT}, speak_time: 2 }}\n");
+    // Each attempt: "Tell me why" (3 s) and 2 s of speech, one input. 0.2 are asked to
+    // repeat ("Sorry", 1 s, then once more; a second rejection goes to `on_fail: agent`).
+    // Of the rest, 0.75 reach their own route and 0.25 the other intent's (the only other one
+    // named), where they are not served: per attempt 0.6 served, 0.2 unresolved, 0.2 again.
+    //   self_served 0.6 + 0.2*0.6 = 0.72, unresolved 0.2 + 0.2*0.2 = 0.24, agent 0.04
+    //   time 0.8*5 + 0.2*(5 + 1 + 5) = 6.2, inputs 0.8 + 0.2*2 = 1.2, time to agent 11
+    check_menu(
+        SPEECH_FRONT,
+        &intents,
+        &Hand {
+            outcomes: &[
+                (Outcome::SelfServed, 0.72),
+                (Outcome::Unresolved, 0.24),
+                (Outcome::Agent, 0.04),
+            ],
+            inputs: 1.2,
+            time: 6.2,
+            time_to_agent: Some(11.0),
+        },
+        "speech",
+    );
+    // An intent the routes do not name goes to `"*"` when recognised; misrecognised, to x's
+    // or y's route by their shares (3:1). With z at share 4 of 8: z's callers reach the agent
+    // with 0.8 * 0.75 = 0.6 a try, and a and b (unresolved) with 0.2 of a try.
+    let intents =
+        format!("intents:\n  x: 3\n  y: 1\n  z: 4\ncallers: {{ {PERFECT}, speak_time: 2 }}\n");
+    let program = program(SPEECH_FRONT, &intents);
+    let report = exact(&program);
+    let z = &report.intents[2].1.figures;
+    close(z.outcomes.agent, 0.6 + 0.2 * 0.6 + 0.2 * 0.2, "z agent");
+    close(z.outcomes.unresolved, 0.2 + 0.2 * 0.2, "z unresolved");
+    assert_agree(
+        &sampled(&program, 100_000, 9, 0),
+        &report,
+        4.0,
+        "speech, an unnamed intent",
+    );
+}
+
+#[test]
+fn sweeping_a_speech_nodes_accuracy() {
+    let dir = scratch();
+    let menu = write(dir.path(), "front.yaml", SPEECH_FRONT);
+    let intents = write(
+        dir.path(),
+        "front.intents.yaml",
+        &format!("intents:\n  x: 3\n  y: 1\ncallers: {{ {PERFECT}, speak_time: 2 }}\n"),
+    );
+    let run = ivr(&[
+        "sim",
+        menu.to_str().unwrap(),
+        "--intents",
+        intents.to_str().unwrap(),
+        "--exact",
+        "--format",
+        "csv",
+        "--vary",
+        "nodes.front.accuracy=0.8..0.95:4",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let rows: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        rows[0].starts_with("nodes.front.accuracy,"),
+        "{}",
+        run.stdout
+    );
+    // self_served = 0.8 a (1 + 0.2) = 0.96 a at accuracy a.
+    for (row, a) in rows[1..].iter().zip([0.8, 0.85, 0.9, 0.95]) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[0].parse::<f64>().unwrap(), a, "{row}");
+        close(cells[1].parse().unwrap(), 0.96 * a, "self_served");
+    }
+    let wrong = ivr(&[
+        "sim",
+        menu.to_str().unwrap(),
+        "--intents",
+        intents.to_str().unwrap(),
+        "--exact",
+        "--vary",
+        "nodes.a.accuracy=0.9",
+    ]);
+    assert!(wrong.failure(2).contains("the menu has no speech node `a`"));
+}

@@ -60,6 +60,8 @@ pub struct CallerModel {
     pub zero_out: f64,
     /// Seconds to react once the option is heard (`None`: the menu's `reaction_time`).
     pub reaction_time: Option<f64>,
+    /// Seconds a caller speaks at a speech node.
+    pub speak_time: f64,
 }
 
 impl Default for CallerModel {
@@ -77,6 +79,7 @@ impl Default for CallerModel {
             use_unannounced: true,
             zero_out: 0.5,
             reaction_time: None,
+            speak_time: 3.0,
         }
     }
 }

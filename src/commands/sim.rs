@@ -513,6 +513,20 @@ fn sweep(
     progress: &dyn Progress,
 ) -> Result<SimResult, Failure> {
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
+    for vary in varies {
+        if let Some((id, _)) = vary.param.node()
+            && menu
+                .lookup(id)
+                .is_none_or(|n| menu.node(n).kind != crate::menu::NodeKind::Speech)
+        {
+            return Err(Diagnostic::usage_error(format!(
+                "--vary {}: the menu has no speech node `{id}`",
+                vary.param.path()
+            ))
+            .with_help("vary `accuracy` or `reject_rate` of a node of `type: speech`")
+            .into());
+        }
+    }
     let mut notes = Vec::new();
     if (request.config.is_some() || Config::find_for(&request.menu).is_some())
         && let Some((config, path)) = find_config(request)?
@@ -534,6 +548,33 @@ fn sweep(
                 param.apply(&mut persona.callers, value);
             }
         }
+        // Node parameters set the speech nodes of a copy of the menu.
+        let node_params: Vec<_> = point
+            .values
+            .iter()
+            .filter_map(|&(p, v)| Some((p.node()?, v)))
+            .collect();
+        let varied_menu;
+        let menu = if node_params.is_empty() {
+            menu
+        } else {
+            let mut copy = menu.clone();
+            for ((id, accuracy), value) in node_params {
+                let (Some(n), crate::sim::sweep::Value::Number(v)) = (copy.lookup(id), value)
+                else {
+                    continue;
+                };
+                let node = &mut copy.nodes[n.0];
+                let set = Some(crate::source::Spanned::new(v, node.id.span));
+                if accuracy {
+                    node.accuracy = set;
+                } else {
+                    node.reject_rate = set;
+                }
+            }
+            varied_menu = copy;
+            &varied_menu
+        };
         let program = Program::compile(menu, &varied);
         let plan = QueuePlan::compile(menu, &varied);
         let report = run_once(

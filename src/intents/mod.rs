@@ -104,6 +104,7 @@ const CALLER_FIELDS: &[&str] = &[
     "use_unannounced",
     "zero_out",
     "reaction_time",
+    "speak_time",
 ];
 /// A caller group's fields: its name, its weight and any caller setting.
 const PERSONA_FIELDS: &[&str] = &[
@@ -121,6 +122,7 @@ const PERSONA_FIELDS: &[&str] = &[
     "use_unannounced",
     "zero_out",
     "reaction_time",
+    "speak_time",
 ];
 
 /// An intent listed twice: a key written twice in the `intents:` mapping.
@@ -373,6 +375,11 @@ fn read_callers(
             }
             "reaction_time" => {
                 callers.reaction_time = number(&f, ranges::SECONDS)?.map(|v| v.value);
+            }
+            "speak_time" => {
+                if let Some(v) = number(&f, ranges::SECONDS)? {
+                    callers.speak_time = v.value;
+                }
             }
             "name" => tag.0 = r.string(&f)?,
             "share" => tag.1 = number(&f, ranges::WEIGHT)?,

@@ -23,16 +23,19 @@ pub enum NodeKind {
     SelfService,
     Transfer,
     Hangup,
+    /// "Tell me in a few words what you are calling about": callers speak, a recogniser routes.
+    Speech,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 6] = [
+    pub const ALL: [NodeKind; 7] = [
         NodeKind::Menu,
         NodeKind::Input,
         NodeKind::Message,
         NodeKind::SelfService,
         NodeKind::Transfer,
         NodeKind::Hangup,
+        NodeKind::Speech,
     ];
 
     /// The name used for `type:` in the file.
@@ -44,6 +47,7 @@ impl NodeKind {
             NodeKind::SelfService => "self_service",
             NodeKind::Transfer => "transfer",
             NodeKind::Hangup => "hangup",
+            NodeKind::Speech => "speech",
         }
     }
 
@@ -75,6 +79,16 @@ impl NodeKind {
             NodeKind::SelfService => &["say", "serves", "to"],
             NodeKind::Transfer => &["say", "queue", "serves"],
             NodeKind::Hangup => &["say"],
+            NodeKind::Speech => &[
+                "say",
+                "routes",
+                "reject_rate",
+                "accuracy",
+                "on_invalid",
+                "on_no_input",
+                "timeout",
+                "retries",
+            ],
         }
     }
 
@@ -86,9 +100,9 @@ impl NodeKind {
         )
     }
 
-    /// Menus and inputs wait for the caller's keys.
+    /// Menus, inputs and speech nodes wait for the caller (keys or words), and re-prompt.
     pub fn takes_input(self) -> bool {
-        matches!(self, NodeKind::Menu | NodeKind::Input)
+        matches!(self, NodeKind::Menu | NodeKind::Input | NodeKind::Speech)
     }
 }
 
@@ -205,6 +219,8 @@ pub struct Node {
     pub label: Option<Spanned<String>>,
     pub allow: Option<Allow>,
     /// Menu options in announcement order; `options_span` tells whether `options:` was written.
+    /// A speech node's `routes` are its options too, one per intent name (`"*"` for the rest),
+    /// the name in `key`: each is a way out the caller takes with one input, as an option is.
     pub options: Vec<MenuOption>,
     pub options_span: Option<Span>,
     pub on_invalid: Option<ErrorHandler>,
@@ -215,6 +231,9 @@ pub struct Node {
     pub to: Option<Spanned<String>>,
     pub serves: Option<Spanned<Vec<Spanned<String>>>>,
     pub queue: Option<Spanned<String>>,
+    /// A speech node's share of callers asked to repeat, and of the others routed right.
+    pub reject_rate: Option<Spanned<f64>>,
+    pub accuracy: Option<Spanned<f64>>,
     /// The node's mapping (where its fields start).
     pub span: Span,
 }

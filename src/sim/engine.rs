@@ -167,6 +167,7 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         let next = match node.kind {
             NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng, flow),
             NodeKind::Input => visit_input(program, at, &mut caller, rng, flow),
+            NodeKind::Speech => visit_speech(program, intent, at, &mut caller, rng, flow),
             NodeKind::Message => {
                 if !caller.segment(node.intro) {
                     return end(&caller, flow, at, Outcome::Abandoned);
@@ -346,6 +347,59 @@ fn pick_confusion<R: Rng + ?Sized>(
     }
     // Rounding left `v` just above the declared total.
     last.unwrap_or((intended, 0))
+}
+
+fn visit_speech<R: Rng + ?Sized, F: FlowObserver>(
+    program: &Program,
+    intent: usize,
+    at: u32,
+    caller: &mut Caller,
+    rng: &mut R,
+    flow: &mut F,
+) -> Next {
+    let node = &program.nodes[at as usize];
+    let callers = &program.personas[caller.persona as usize].callers;
+    let ways = program.speech[at as usize]
+        .as_ref()
+        .map(|w| &w[intent])
+        .expect("a speech node has its ways");
+    // The caller describes their own need, whatever they were heading for.
+    caller.mode = 0;
+    let mut used = 0;
+    loop {
+        let u: f64 = rng.random();
+        if u < callers.no_input_rate {
+            if !caller.segment(node.full + node.timeout) {
+                return Next::End(Outcome::Abandoned);
+            }
+            flow.silence(at);
+            let edge = program.no_input_edge(at);
+            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
+                return next;
+            }
+            continue;
+        }
+        if !caller.segment(node.full + callers.speak_time) {
+            return Next::End(Outcome::Abandoned);
+        }
+        caller.inputs += 1;
+        // The same draw, scaled to the callers who spoke.
+        let v = (u - callers.no_input_rate) / (1.0 - callers.no_input_rate);
+        let mut acc = 0.0;
+        for &(k, p) in &ways.ways {
+            acc += p;
+            if v < acc {
+                let i = node.options.start as usize + k as usize;
+                flow.edge(i as u32);
+                return Next::Node(program.targets[i]);
+            }
+        }
+        flow.invalid(at);
+        let edge = program.invalid_edge(at);
+        if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
+            return next;
+        }
+    }
 }
 
 fn visit_input<R: Rng + ?Sized, F: FlowObserver>(

@@ -214,7 +214,9 @@ pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_
             );
         }
         NodeKind::Hangup => v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0),
-        NodeKind::Menu | NodeKind::Input => prompts(&mut v, node, intent, at, mode),
+        NodeKind::Menu | NodeKind::Input | NodeKind::Speech => {
+            prompts(&mut v, node, intent, at, mode)
+        }
     }
     v
 }
@@ -304,6 +306,22 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 ));
             }
         }
+    } else if node.kind == NodeKind::Speech {
+        // The caller describes their own need, whatever they were heading for.
+        mode = 0;
+        let ways = &program.speech[at as usize].as_ref().expect("speech ways")[intent];
+        let spoke = 1.0 - callers.no_input_rate;
+        for &(k, p) in &ways.ways {
+            let i = node.options.start as usize + k as usize;
+            choices.push((
+                program.targets[i],
+                mode,
+                i as u32,
+                spoke * p,
+                full + callers.speak_time,
+                false,
+            ));
+        }
     } else {
         choices.push((
             node.to,
@@ -314,6 +332,14 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
             false,
         ));
     }
+    // At a speech node an "invalid" attempt is a caller asked to repeat after speaking.
+    let (invalid_rate, invalid_time) = match &program.speech[at as usize] {
+        Some(ways) => (
+            (1.0 - callers.no_input_rate) * ways[intent].rejected(),
+            full + callers.speak_time,
+        ),
+        None => (callers.invalid_rate, full + react),
+    };
     let max_retries = node.invalid.retries.max(node.no_input.retries);
     let mut state = (tried, 0.0, 0.0);
     for used in 0..=max_retries {
@@ -337,8 +363,8 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 program.no_input_edge(at),
             ),
             (
-                callers.invalid_rate,
-                full + react,
+                invalid_rate,
+                invalid_time,
                 true,
                 &node.invalid,
                 program.invalid_edge(at),

@@ -95,6 +95,84 @@ pub struct Program {
     pub goal_policy: Vec<u16>,
     /// `confused_with[intent]`: (goal, probability), in file order.
     pub confused_with: Vec<Vec<(u32, f64)>>,
+    /// Per node, for speech nodes only: each intent's ways out ([`SpeechWays`]).
+    pub speech: Vec<Option<Vec<SpeechWays>>>,
+}
+
+/// Where the callers of one intent go at a speech node, once they have spoken: each route
+/// (option index) with its chance; the rest are asked to repeat.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpeechWays {
+    pub ways: Vec<(u16, f64)>,
+    /// Recognised and routed to their own intent's node (or the `"*"` route).
+    pub recognised: f64,
+}
+
+impl SpeechWays {
+    /// The chance a caller who spoke is asked to repeat.
+    pub fn rejected(&self) -> f64 {
+        (1.0 - self.ways.iter().map(|w| w.1).sum::<f64>()).max(0.0)
+    }
+}
+
+/// Default `reject_rate` and `accuracy` of a speech node.
+pub const DEFAULT_REJECT_RATE: f64 = 0.1;
+pub const DEFAULT_ACCURACY: f64 = 0.9;
+
+/// The ways out of speech node `node` for each intent: rejected with `reject_rate`; else routed
+/// to the intent's own route (or `"*"`) with `accuracy`, and otherwise to another intent's
+/// route in proportion to the intents' shares (to `"*"` when no other intent is named). A
+/// caller the recogniser has nowhere to send is asked to repeat.
+pub fn speech_ways(node: &crate::menu::Node, intents: &Intents) -> Vec<SpeechWays> {
+    let reject = node
+        .reject_rate
+        .as_ref()
+        .map_or(DEFAULT_REJECT_RATE, |r| r.value);
+    let accuracy = node.accuracy.as_ref().map_or(DEFAULT_ACCURACY, |a| a.value);
+    let route = |name: &str| node.options.iter().position(|o| o.key_text() == name);
+    let star = route("*");
+    intents
+        .intents
+        .iter()
+        .map(|intent| {
+            let own = route(&intent.name.value).or(star);
+            let others: Vec<(u16, f64)> = node
+                .options
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.key_text() != intent.name.value)
+                .filter_map(|(k, o)| {
+                    let share = intents.get(o.key_text())?.share;
+                    (share > 0.0).then_some((k as u16, share))
+                })
+                .collect();
+            let total: f64 = others.iter().map(|o| o.1).sum();
+            let spoken = 1.0 - reject;
+            let mut ways: Vec<(u16, f64)> = Vec::new();
+            let mut add = |k: usize, p: f64| {
+                if p <= 0.0 {
+                    return;
+                }
+                match ways.iter_mut().find(|w| w.0 as usize == k) {
+                    Some(w) => w.1 += p,
+                    None => ways.push((k as u16, p)),
+                }
+            };
+            let recognised = own.map_or(0.0, |_| spoken * accuracy);
+            if let Some(k) = own {
+                add(k, recognised);
+            }
+            let wrong = spoken * (1.0 - accuracy);
+            if total > 0.0 {
+                for &(k, share) in &others {
+                    add(k as usize, wrong * share / total);
+                }
+            } else if let Some(k) = star.or(own) {
+                add(k, wrong);
+            }
+            SpeechWays { ways, recognised }
+        })
+        .collect()
 }
 
 /// The chances of one attempt at a menu beyond silence and invalid keys.
@@ -326,6 +404,11 @@ impl Program {
                     .collect()
             })
             .collect();
+        let speech = menu
+            .nodes
+            .iter()
+            .map(|n| (n.kind == NodeKind::Speech).then(|| speech_ways(n, intents)))
+            .collect();
         let goal_ids: Vec<NodeId> = goals.iter().map(|&g| NodeId(g as usize)).collect();
         let (goal_policy, _) = table_of(&Policy::for_nodes(menu, &graph, &goal_ids), goals.len());
         Program {
@@ -353,6 +436,7 @@ impl Program {
             goals,
             goal_policy,
             confused_with,
+            speech,
         }
     }
 

@@ -23,6 +23,10 @@ pub enum Param {
     ForgetRate,
     UseUnannounced,
     ZeroOut,
+    /// `nodes.ID.accuracy` of a speech node: its full path as written.
+    NodeAccuracy(&'static str),
+    /// `nodes.ID.reject_rate` of a speech node.
+    NodeRejectRate(&'static str),
 }
 
 impl Param {
@@ -54,12 +58,25 @@ impl Param {
             Param::ForgetRate => "callers.forget_rate",
             Param::UseUnannounced => "callers.use_unannounced",
             Param::ZeroOut => "callers.zero_out",
+            Param::NodeAccuracy(path) | Param::NodeRejectRate(path) => path,
         }
     }
 
     /// The name without `callers.` (human table headers).
     pub fn short(self) -> &'static str {
-        &self.path()["callers.".len()..]
+        let path = self.path();
+        path.strip_prefix("callers.").unwrap_or(path)
+    }
+
+    /// The node a node parameter sets, with whether it is `accuracy` (else `reject_rate`).
+    pub fn node(self) -> Option<(&'static str, bool)> {
+        let (path, accuracy) = match self {
+            Param::NodeAccuracy(path) => (path, true),
+            Param::NodeRejectRate(path) => (path, false),
+            _ => return None,
+        };
+        let id = path.strip_prefix("nodes.")?.rsplit_once('.')?.0;
+        Some((id, accuracy))
     }
 
     fn is_rate(self) -> bool {
@@ -83,7 +100,9 @@ impl Param {
             | Param::NoInputRate
             | Param::Confusion
             | Param::ForgetRate
-            | Param::ZeroOut => {
+            | Param::ZeroOut
+            | Param::NodeAccuracy(_)
+            | Param::NodeRejectRate(_) => {
                 let v = number()?;
                 if !ranges::RATE.contains(v) {
                     let error = UsageError::new(format!(
@@ -163,6 +182,8 @@ impl Param {
             (Param::ForgetRate, Value::Number(v)) => callers.forget_rate = v,
             (Param::UseUnannounced, Value::Bool(b)) => callers.use_unannounced = b,
             (Param::ZeroOut, Value::Number(v)) => callers.zero_out = v,
+            // Node parameters set the menu, not the callers (see `Param::node`).
+            (Param::NodeAccuracy(_) | Param::NodeRejectRate(_), _) => {}
             _ => unreachable!("values are parsed for their parameter"),
         }
     }
@@ -217,7 +238,23 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         );
     };
     let path = path.trim();
-    let Some(param) = Param::ALL.into_iter().find(|p| p.path() == path) else {
+    let node_param = path
+        .strip_prefix("nodes.")
+        .and_then(|rest| rest.rsplit_once('.'))
+        .filter(|(id, field)| !id.is_empty() && matches!(*field, "accuracy" | "reject_rate"));
+    let found = match node_param {
+        // One short string per `--vary` of a node, kept for the run (paths are `&'static`).
+        Some((_, field)) => {
+            let leaked: &'static str = Box::leak(path.to_string().into_boxed_str());
+            Some(if field == "accuracy" {
+                Param::NodeAccuracy(leaked)
+            } else {
+                Param::NodeRejectRate(leaked)
+            })
+        }
+        None => Param::ALL.into_iter().find(|p| p.path() == path),
+    };
+    let Some(param) = found else {
         let paths: Vec<&str> = Param::ALL.iter().map(|p| p.path()).collect();
         let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
         let prefixed = format!("callers.{path}");
@@ -228,7 +265,10 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         };
         return Err(match better {
             Some(better) => error.help(format!("did you mean `{better}`?")),
-            None => error.help(format!("the parameters are: {}", paths.join(", "))),
+            None => error.help(format!(
+                "the parameters are: {}, and nodes.ID.accuracy, nodes.ID.reject_rate of a speech node",
+                paths.join(", ")
+            )),
         });
     };
     if let Some(values) = range_values(param, values.trim())? {
