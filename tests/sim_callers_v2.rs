@@ -674,7 +674,7 @@ fn sweeping_a_speech_nodes_accuracy() {
     let intents = write(
         dir.path(),
         "front.intents.yaml",
-        &format!("intents:\n  x: 3\n  y: 1\ncallers: {{ {PERFECT}, speak_time: 2 }}\n"),
+        format!("intents:\n  x: 3\n  y: 1\ncallers: {{ {PERFECT}, speak_time: 2 }}\n"),
     );
     let run = ivr(&[
         "sim",
