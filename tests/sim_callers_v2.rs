@@ -634,7 +634,8 @@ fn a_speech_node_recognises_rejects_and_misrecognises() {
     // named), where they are not served: per attempt 0.6 served, 0.2 unresolved, 0.2 again.
     //   self_served 0.6 + 0.2*0.6 = 0.72, unresolved 0.2 + 0.2*0.2 = 0.24, agent 0.04
     //   time 0.8*5 + 0.2*(5 + 1 + 5) = 6.2, inputs 0.8 + 0.2*2 = 1.2, time to agent 11
-    check_menu(
+    // Attempts: 1.2 a call, 0.72 recognised, 0.24 repeated, 0.24 misrecognised.
+    let (program, report) = check_menu(
         SPEECH_FRONT,
         &intents,
         &Hand {
@@ -649,6 +650,24 @@ fn a_speech_node_recognises_rejects_and_misrecognises() {
         },
         "speech",
     );
+    let heard = report.overall.speech.expect("speech figures");
+    close(heard.attempts, 1.2, "attempts");
+    close(heard.recognised, 0.6, "recognised");
+    close(heard.rejected, 0.2, "rejected");
+    close(heard.misrecognised, 0.2, "misrecognised");
+    let sampled_heard = sampled(&program, 100_000, 3, 0).0.overall.speech.unwrap();
+    for (got, want) in [
+        (sampled_heard.attempts, 1.2),
+        (sampled_heard.recognised, 0.6),
+        (sampled_heard.rejected, 0.2),
+        (sampled_heard.misrecognised, 0.2),
+    ] {
+        // Shares of about 120,000 attempts: a standard error near 0.0015.
+        assert!(
+            (got - want).abs() < 0.006,
+            "Monte Carlo {got}, exact {want}"
+        );
+    }
     // An intent the routes do not name goes to `"*"` when recognised; misrecognised, to x's
     // or y's route by their shares (3:1). With z at share 4 of 8: z's callers reach the agent
     // with 0.8 * 0.75 = 0.6 a try, and a and b (unresolved) with 0.2 of a try.

@@ -20,7 +20,14 @@ pub fn csv(report: &SimReport) -> String {
     let mut out = String::from(
         "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99,calls,calls_to_agent,time_to_agent_mean,time_to_agent_p50,time_to_agent_p90,time_to_agent_p99",
     );
-    out.push_str(if confusable { ",confused\n" } else { "\n" });
+    let speech = report.overall.speech.is_some();
+    if confusable {
+        out.push_str(",confused");
+    }
+    if speech {
+        out.push_str(",speech_attempts,speech_recognised,speech_rejected,speech_misrecognised");
+    }
+    out.push('\n');
     let row = |out: &mut String, scope: &str, share: f64, f: &Figures| {
         let mut cells = vec![csv_field(scope), num(share)];
         cells.extend(Outcome::ALL.iter().map(|&o| num(f.outcomes.get(o))));
@@ -45,6 +52,14 @@ pub fn csv(report: &SimReport) -> String {
         }
         if confusable {
             cells.push(f.confused.map_or(String::new(), num));
+        }
+        if speech {
+            match &f.speech {
+                Some(s) => {
+                    cells.extend([s.attempts, s.recognised, s.rejected, s.misrecognised].map(num))
+                }
+                None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+            }
         }
         out.push_str(&cells.join(","));
         out.push('\n');
@@ -225,6 +240,16 @@ pub fn human(report: &SimReport) -> String {
     line(&mut out, "time (s)", &f.time, 1);
     if let Some(tta) = &f.time_to_agent {
         line(&mut out, "time to agent", tta, 1);
+    }
+    if let Some(speech) = &f.speech {
+        let _ = writeln!(
+            out,
+            "\n  speech: {:.2} spoken attempts a call; recognised {}, asked to repeat {}, misrecognised {}",
+            speech.attempts,
+            pct(speech.recognised),
+            pct(speech.rejected),
+            pct(speech.misrecognised)
+        );
     }
     out.push('\n');
     let mut intents: Vec<_> = report.intents.iter().collect();

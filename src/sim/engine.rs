@@ -64,6 +64,8 @@ pub struct Call {
     pub persona: u16,
     /// The caller picked an option of the wrong category at some menu (a confusion).
     pub confused: bool,
+    /// At speech nodes: attempts recognised, rejected (asked to repeat) and misrecognised.
+    pub speech: [u16; 3],
 }
 
 /// The visit cap: the call that would make visit 201 ends as `looped`.
@@ -78,6 +80,7 @@ struct Caller {
     /// Heading for the intent's own nodes (0) or for a goal after a confusion.
     mode: u32,
     confused: bool,
+    speech: [u16; 3],
     /// Remaining patience in seconds (infinite when callers never give up).
     patience: f64,
 }
@@ -103,6 +106,7 @@ impl Caller {
             node: self.at,
             persona: self.persona,
             confused: self.confused,
+            speech: self.speech,
         }
     }
 }
@@ -145,6 +149,7 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         persona: persona as u16,
         mode: 0,
         confused: false,
+        speech: [0; 3],
         patience,
     };
     let mut at = program.entry;
@@ -386,14 +391,17 @@ fn visit_speech<R: Rng + ?Sized, F: FlowObserver>(
         // The same draw, scaled to the callers who spoke.
         let v = (u - callers.no_input_rate) / (1.0 - callers.no_input_rate);
         let mut acc = 0.0;
-        for &(k, p) in &ways.ways {
+        for &(k, p, recognised) in &ways.ways {
             acc += p;
             if v < acc {
+                let kind = if recognised { 0 } else { 2 };
+                caller.speech[kind] = caller.speech[kind].saturating_add(1);
                 let i = node.options.start as usize + k as usize;
                 flow.edge(i as u32);
                 return Next::Node(program.targets[i]);
             }
         }
+        caller.speech[1] = caller.speech[1].saturating_add(1);
         flow.invalid(at);
         let edge = program.invalid_edge(at);
         if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {

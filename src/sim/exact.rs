@@ -15,7 +15,7 @@ use crate::menu::NodeKind;
 
 use super::engine::Outcome;
 use super::program::{DISCONNECT, HANG_UP, Handling, Program};
-use super::report::{Distribution, Figures, IntentFigures, PerOutcome, SimReport};
+use super::report::{Distribution, Figures, IntentFigures, PerOutcome, SimReport, SpeechFigures};
 
 /// Where a visit leads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,6 +51,8 @@ pub struct ExactIntent {
     pub time_to_agent_mass: f64,
     /// The chance the call follows a confusion somewhere.
     pub confused: f64,
+    /// Expected speech attempts recognised, rejected and misrecognised per call.
+    pub speech: [f64; 3],
 }
 
 /// Why the exact solver cannot answer.
@@ -82,6 +84,8 @@ pub(super) struct Visit<'a> {
     /// Expected invalid keys and silences (timeouts) in the visit.
     pub(super) invalid: f64,
     pub(super) silent: f64,
+    /// At a speech node: expected attempts recognised, rejected and misrecognised.
+    pub(super) speech: [f64; 3],
 }
 
 impl Visit<'_> {
@@ -165,9 +169,11 @@ pub(super) struct Who {
     pub(super) persona: usize,
 }
 
-/// The ways out of a visit in caller state `state` by `who`.
-fn visit(program: &Program, who: Who, state: u32) -> Vec<Way> {
-    visit_summary(program, who, state).ways
+/// The ways out of a visit in caller state `state` by `who`, and its expected speech
+/// attempts of each kind.
+fn visit(program: &Program, who: Who, state: u32) -> (Vec<Way>, [f64; 3]) {
+    let v = visit_summary(program, who, state);
+    (v.ways, v.speech)
 }
 
 /// A visit in caller state `state` (node `state % nodes`, mode `state / nodes`) by `who`: its
@@ -184,6 +190,7 @@ pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_
         ways: Vec::with_capacity(8),
         invalid: 0.0,
         silent: 0.0,
+        speech: [0.0; 3],
     };
     let start = (1.0, 0.0, 0.0);
     match node.kind {
@@ -228,8 +235,9 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
     let callers = model.callers;
     let react = model.reaction_time;
     let is_menu = node.kind == NodeKind::Menu;
-    // (target, mode after, edge, probability of the choice, seconds of its segment, confused)
-    let mut choices: Vec<(u32, u32, u32, f64, f64, bool)> = Vec::new();
+    // (target, mode after, edge, probability of the choice, seconds of its segment, confused,
+    // and at a speech node which attempts it counts: 1 recognised, 2 misrecognised, else 0)
+    let mut choices: Vec<(u32, u32, u32, f64, f64, bool, usize)> = Vec::new();
     let chosen_rate = 1.0 - callers.no_input_rate - callers.invalid_rate;
     let full = node.full;
     // The share of visits in which the caller tries at all (key 0 tried by some callers with
@@ -276,6 +284,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 p,
                 listen(i) + react,
                 false,
+                0,
             ));
         }
         let declared = program
@@ -290,6 +299,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 p,
                 listen(i) + react,
                 true,
+                0,
             ));
         }
         if rates.wide > 0.0 {
@@ -303,6 +313,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                     each,
                     listen(i) + react,
                     true,
+                    0,
                 ));
             }
         }
@@ -311,7 +322,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
         mode = 0;
         let ways = &program.speech[at as usize].as_ref().expect("speech ways")[intent];
         let spoke = 1.0 - callers.no_input_rate;
-        for &(k, p) in &ways.ways {
+        for &(k, p, recognised) in &ways.ways {
             let i = node.options.start as usize + k as usize;
             choices.push((
                 program.targets[i],
@@ -320,6 +331,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 spoke * p,
                 full + callers.speak_time,
                 false,
+                if recognised { 1 } else { 2 },
             ));
         }
     } else {
@@ -330,6 +342,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
             chosen_rate,
             node.intro + react + program.typing(node, v.persona),
             false,
+            0,
         ));
     }
     // At a speech node an "invalid" attempt is a caller asked to repeat after speaking.
@@ -347,9 +360,12 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
             break;
         }
         let scale = |s: (f64, f64, f64), f: f64| (s.0 * f, s.1 * f, s.2 * f);
-        for &(target, after, edge, p, d, confused) in &choices {
+        for &(target, after, edge, p, d, confused, heard) in &choices {
             v.confusing = confused;
             let cont = v.segment(scale(state, p), d, true);
+            if heard > 0 {
+                v.speech[if heard == 1 { 0 } else { 2 }] += cont.0;
+            }
             v.go(target, after, edge, cont);
             v.confusing = false;
         }
@@ -385,6 +401,10 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
             }
         }
         state = next;
+    }
+    if node.kind == NodeKind::Speech {
+        // A rejected attempt is the speech node's "invalid" one.
+        v.speech[1] = v.invalid;
     }
 }
 
@@ -453,6 +473,9 @@ impl ExactIntent {
         self.inputs += share * other.inputs;
         self.time_to_agent_mass += share * other.time_to_agent_mass;
         self.confused += share * other.confused;
+        for (a, b) in self.speech.iter_mut().zip(other.speech) {
+            *a += share * b;
+        }
     }
 }
 
@@ -470,8 +493,11 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
     }
     // The visits reachable from entry, in breadth-first order.
     let mut ways: Vec<Option<Vec<Way>>> = vec![None; n];
+    let mut heard = vec![[0.0f64; 3]; n];
     let mut order = vec![program.entry];
-    ways[program.entry as usize] = Some(visit(program, who, program.entry));
+    let (first, first_heard) = visit(program, who, program.entry);
+    ways[program.entry as usize] = Some(first);
+    heard[program.entry as usize] = first_heard;
     let mut i = 0;
     while i < order.len() {
         let at = order[i] as usize;
@@ -485,7 +511,9 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
             .collect();
         for t in targets {
             if ways[t as usize].is_none() {
-                ways[t as usize] = Some(visit(program, who, t));
+                let (found, found_heard) = visit(program, who, t);
+                ways[t as usize] = Some(found);
+                heard[t as usize] = found_heard;
                 order.push(t);
             }
         }
@@ -502,9 +530,9 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
         }
     })?;
 
-    // x_v = (outcome probabilities, E[time], E[inputs], E[time · 1{agent}], P(confused)) from
-    // a fresh visit to v.
-    const K: usize = 11;
+    // x_v = (outcome probabilities, E[time], E[inputs], E[time · 1{agent}], P(confused),
+    // E[speech attempts recognised, rejected, misrecognised]) from a fresh visit to v.
+    const K: usize = 14;
     let mut x = vec![[0.0f64; K]; n];
     let agent = |o: Outcome| o.reached_agent();
     let sweep_order: Vec<u32> = order.iter().rev().copied().collect();
@@ -522,6 +550,7 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
         let mut change = 0.0f64;
         for &v in &sweep_order {
             let mut new = [0.0f64; K];
+            new[11..14].copy_from_slice(&heard[v as usize]);
             for w in ways[v as usize].iter().flatten() {
                 match w.exit {
                     Exit::End(o) => {
@@ -545,6 +574,9 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
                         new[8] += w.inputs + w.p * xt[8];
                         new[9] += w.time * p_agent + w.p * xt[9];
                         new[10] += if w.confused { w.p } else { w.p * xt[10] };
+                        for k in 11..14 {
+                            new[k] += w.p * xt[k];
+                        }
                     }
                 }
             }
@@ -573,6 +605,7 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
         inputs: e[8],
         time_to_agent_mass: e[9],
         confused: e[10],
+        speech: [e[11], e[12], e[13]],
     })
 }
 
@@ -668,10 +701,14 @@ pub fn exact_report_within(
         overall.add_scaled(s, share);
     }
     let confusable = program.can_confuse();
+    let speech = super::program::SpeechWays::any(program);
     let figures = |e: &ExactIntent| {
         let mut f = exact_figures(e);
         if confusable {
             f.confused = Some(e.confused);
+        }
+        if speech {
+            f.speech = Some(SpeechFigures::of(e.speech, 1.0));
         }
         f
     };
@@ -757,5 +794,6 @@ fn exact_figures(e: &ExactIntent) -> Figures {
         time_to_agent_histogram: Default::default(),
         confused: None,
         confused_ci95: None,
+        speech: None,
     }
 }

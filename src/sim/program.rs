@@ -103,15 +103,20 @@ pub struct Program {
 /// (option index) with its chance; the rest are asked to repeat.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpeechWays {
-    pub ways: Vec<(u16, f64)>,
-    /// Recognised and routed to their own intent's node (or the `"*"` route).
-    pub recognised: f64,
+    /// (option, chance, recognised): recognised ways reach the intent's own route (or `"*"`);
+    /// the others are misrecognitions.
+    pub ways: Vec<(u16, f64, bool)>,
 }
 
 impl SpeechWays {
     /// The chance a caller who spoke is asked to repeat.
     pub fn rejected(&self) -> f64 {
         (1.0 - self.ways.iter().map(|w| w.1).sum::<f64>()).max(0.0)
+    }
+
+    /// Whether a program has speech nodes (whose figures the reports then give).
+    pub fn any(program: &Program) -> bool {
+        program.speech.iter().any(Option::is_some)
     }
 }
 
@@ -148,29 +153,31 @@ pub fn speech_ways(node: &crate::menu::Node, intents: &Intents) -> Vec<SpeechWay
                 .collect();
             let total: f64 = others.iter().map(|o| o.1).sum();
             let spoken = 1.0 - reject;
-            let mut ways: Vec<(u16, f64)> = Vec::new();
-            let mut add = |k: usize, p: f64| {
+            let mut ways: Vec<(u16, f64, bool)> = Vec::new();
+            let mut add = |k: usize, p: f64, recognised: bool| {
                 if p <= 0.0 {
                     return;
                 }
-                match ways.iter_mut().find(|w| w.0 as usize == k) {
+                match ways
+                    .iter_mut()
+                    .find(|w| w.0 as usize == k && w.2 == recognised)
+                {
                     Some(w) => w.1 += p,
-                    None => ways.push((k as u16, p)),
+                    None => ways.push((k as u16, p, recognised)),
                 }
             };
-            let recognised = own.map_or(0.0, |_| spoken * accuracy);
             if let Some(k) = own {
-                add(k, recognised);
+                add(k, spoken * accuracy, true);
             }
             let wrong = spoken * (1.0 - accuracy);
             if total > 0.0 {
                 for &(k, share) in &others {
-                    add(k as usize, wrong * share / total);
+                    add(k as usize, wrong * share / total, false);
                 }
             } else if let Some(k) = star.or(own) {
-                add(k, wrong);
+                add(k, wrong, false);
             }
-            SpeechWays { ways, recognised }
+            SpeechWays { ways }
         })
         .collect()
 }

@@ -110,10 +110,39 @@ pub struct Figures {
     /// Its Wilson 95% interval (left out with `--exact`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confused_ci95: Option<Interval>,
+    /// What speech nodes heard (when the menu has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<SpeechFigures>,
     /// The times behind `time_to_agent`, for checks on the share reached within a bound
     /// (empty with `--exact`; not an output field).
     #[serde(skip)]
     pub time_to_agent_histogram: TimeHistogram,
+}
+
+/// The attempts at speech nodes: how many a call makes, and how they ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct SpeechFigures {
+    /// Attempts in which the caller spoke, per call (at every speech node).
+    pub attempts: f64,
+    /// Shares of those attempts: routed to the caller's own intent's node, asked to repeat, and
+    /// routed to another intent's node.
+    pub recognised: f64,
+    pub rejected: f64,
+    pub misrecognised: f64,
+}
+
+impl SpeechFigures {
+    /// From expected (or counted) attempts of each kind per call.
+    pub fn of(counts: [f64; 3], calls: f64) -> SpeechFigures {
+        let total: f64 = counts.iter().sum();
+        let share = |c: f64| if total > 0.0 { c / total } else { 0.0 };
+        SpeechFigures {
+            attempts: if calls > 0.0 { total / calls } else { 0.0 },
+            recognised: share(counts[0]),
+            rejected: share(counts[1]),
+            misrecognised: share(counts[2]),
+        }
+    }
 }
 
 /// One intent's figures and its share of the traffic.
@@ -173,9 +202,15 @@ pub(crate) fn ordered_map<S: serde::Serializer, V: Serialize>(
 const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
 
 /// Figures from a Monte Carlo tally, with the `confused` share when the callers can be
-/// confused.
-pub fn figures_of(tally: &IntentTally, confusable: bool) -> Figures {
+/// confused and the speech figures when the menu has speech nodes.
+pub fn figures_of(tally: &IntentTally, confusable: bool, speech: bool) -> Figures {
     let mut f = figures(tally);
+    if speech {
+        f.speech = Some(SpeechFigures::of(
+            tally.speech.map(|c| c as f64),
+            tally.calls() as f64,
+        ));
+    }
     if confusable {
         let n = tally.calls();
         f.confused = Some(if n == 0 {
@@ -223,6 +258,7 @@ pub fn figures(tally: &IntentTally) -> Figures {
         time_to_agent_histogram: tally.to_agent_histogram.clone(),
         confused: None,
         confused_ci95: None,
+        speech: None,
     }
 }
 
@@ -240,7 +276,7 @@ pub fn monte_carlo_report(
         calls: Some(calls),
         seed: Some(seed),
         exact: false,
-        overall: figures_of(&tally.overall(), tally.confusable),
+        overall: figures_of(&tally.overall(), tally.confusable, tally.speech),
         intents: names
             .iter()
             .zip(shares)
@@ -250,7 +286,7 @@ pub fn monte_carlo_report(
                     name.clone(),
                     IntentFigures {
                         share,
-                        figures: figures_of(t, tally.confusable),
+                        figures: figures_of(t, tally.confusable, tally.speech),
                         flow: None,
                     },
                 )
@@ -272,7 +308,7 @@ pub fn monte_carlo_report(
                     name.clone(),
                     IntentFigures {
                         share,
-                        figures: figures_of(t, tally.confusable),
+                        figures: figures_of(t, tally.confusable, tally.speech),
                         flow: None,
                     },
                 )

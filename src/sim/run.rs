@@ -39,6 +39,8 @@ pub struct IntentTally {
     pub to_agent_histogram: TimeHistogram,
     /// Calls that followed a confusion.
     pub confused: u64,
+    /// Speech attempts recognised, rejected and misrecognised.
+    pub speech: [u64; 3],
 }
 
 impl IntentTally {
@@ -56,6 +58,9 @@ impl IntentTally {
         self.to_agent.merge(&other.to_agent);
         self.to_agent_histogram.merge(&other.to_agent_histogram);
         self.confused += other.confused;
+        for (a, b) in self.speech.iter_mut().zip(other.speech) {
+            *a += b;
+        }
     }
 }
 
@@ -68,6 +73,8 @@ pub struct Tally {
     pub personas: Vec<(String, IntentTally)>,
     /// Whether the callers can be confused (the reports then give the `confused` share).
     pub confusable: bool,
+    /// Whether the menu has speech nodes (the reports then give their figures).
+    pub speech: bool,
 }
 
 impl Tally {
@@ -93,6 +100,7 @@ impl Tally {
             intents: vec![IntentTally::default(); program.shares.len()],
             personas,
             confusable: program.can_confuse(),
+            speech: super::program::SpeechWays::any(program),
         }
     }
 
@@ -113,6 +121,7 @@ impl Tally {
             a.merge(b);
         }
         self.confusable |= other.confusable;
+        self.speech |= other.speech;
         self
     }
 
@@ -138,6 +147,9 @@ pub fn call_rng(stream: &mut Xoshiro256PlusPlus) -> Xoshiro256PlusPlus {
 pub fn record(t: &mut IntentTally, call: &Call) {
     t.outcomes[call.outcome as usize] += 1;
     t.confused += u64::from(call.confused);
+    for (a, b) in t.speech.iter_mut().zip(call.speech) {
+        *a += u64::from(b);
+    }
     t.inputs.record(call.inputs);
     let micros = to_micros(call.time);
     t.time.record(micros);
