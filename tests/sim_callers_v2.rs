@@ -635,7 +635,7 @@ fn a_speech_node_recognises_rejects_and_misrecognises() {
     //   self_served 0.6 + 0.2*0.6 = 0.72, unresolved 0.2 + 0.2*0.2 = 0.24, agent 0.04
     //   time 0.8*5 + 0.2*(5 + 1 + 5) = 6.2, inputs 0.8 + 0.2*2 = 1.2, time to agent 11
     // Attempts: 1.2 a call, 0.72 recognised, 0.24 repeated, 0.24 misrecognised.
-    let (program, report) = check_menu(
+    let (front, report) = check_menu(
         SPEECH_FRONT,
         &intents,
         &Hand {
@@ -655,7 +655,7 @@ fn a_speech_node_recognises_rejects_and_misrecognises() {
     close(heard.recognised, 0.6, "recognised");
     close(heard.rejected, 0.2, "rejected");
     close(heard.misrecognised, 0.2, "misrecognised");
-    let sampled_heard = sampled(&program, 100_000, 3, 0).0.overall.speech.unwrap();
+    let sampled_heard = sampled(&front, 100_000, 3, 0).0.overall.speech.unwrap();
     for (got, want) in [
         (sampled_heard.attempts, 1.2),
         (sampled_heard.recognised, 0.6),
