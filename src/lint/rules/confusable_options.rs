@@ -17,7 +17,9 @@ declare_rule! {
     /// default: "report a power cut" and "an update on a power cut" share `power` and `cut`
     /// out of four words, and pass). Options that lead to the same node, and the
     /// options that are not categories (the agent, back, repeat and complaint options), are
-    /// not compared.
+    /// not compared. A menu of more than 64 options is not compared either: it is
+    /// `too-many-options`' finding already, and comparing every pair of a generated menu of
+    /// thousands of options would take minutes.
     ///
     /// ## Why it matters
     ///
@@ -69,11 +71,14 @@ const SMALL_WORDS: &[&str] = &[
 /// Characters of Chinese prompts that ask for a key or are punctuation, not content.
 const SMALL_CHARS: &[char] = &['请', '按', '键', '号', '星', '井', '或', '和', '及', '的'];
 
+/// The most options of a menu whose prompts are compared pairwise.
+pub const MAX_COMPARED_OPTIONS: usize = 64;
+
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let max_shared = ctx.option("max_shared");
     for id in ctx.menu.node_ids() {
         let node = ctx.menu.node(id);
-        if node.kind != NodeKind::Menu {
+        if node.kind != NodeKind::Menu || node.options.len() > MAX_COMPARED_OPTIONS {
             continue;
         }
         let words: Vec<Option<Vec<String>>> = (0..node.options.len())

@@ -48,35 +48,52 @@ declare_rule! {
     };
 }
 
+/// One finding per menu, with a label on each option it does not announce (a generated menu
+/// of thousands of silent options gets one finding a menu, not one an option).
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for node in &ctx.menu.nodes {
         if node.kind != NodeKind::Menu {
             continue;
         }
-        for (option, heard) in node.options.iter().zip(announced(node)) {
-            if heard || !option.has_valid_key() {
-                continue;
-            }
-            let key = option.key_text();
-            let span = match (&option.say, &option.key) {
-                (Some(say), _) => say.span,
-                (None, Some(key)) => key.span,
-                (None, None) => option.span,
-            };
-            out.push(
-                Finding::new(
-                    span,
-                    format!(
-                        "option {key} of `{}` is not announced: no prompt names key {key}",
-                        node.id.value
-                    ),
-                    format!("does not name key {key}"),
-                )
-                .help(format!(
-                    "name the key in the option's `say` (\"..., press {key}.\") or in the menu's `say`"
-                ))
-                .node(node.id.value.clone()),
-            );
+        let silent: Vec<&crate::menu::MenuOption> = node
+            .options
+            .iter()
+            .zip(announced(node))
+            .filter(|(option, heard)| !heard && option.has_valid_key())
+            .map(|(option, _)| option)
+            .collect();
+        let Some(first) = silent.first() else {
+            continue;
+        };
+        let span = |option: &crate::menu::MenuOption| match (&option.say, &option.key) {
+            (Some(say), _) => say.span,
+            (None, Some(key)) => key.span,
+            (None, None) => option.span,
+        };
+        let keys: Vec<&str> = silent.iter().map(|o| o.key_text()).collect();
+        let message = if let [key] = keys.as_slice() {
+            format!(
+                "option {key} of `{}` is not announced: no prompt names key {key}",
+                node.id.value
+            )
+        } else {
+            format!(
+                "options {} of `{}` are not announced: no prompt names their keys",
+                keys.join(", "),
+                node.id.value
+            )
+        };
+        let label =
+            |option: &crate::menu::MenuOption| format!("does not name key {}", option.key_text());
+        let mut finding = Finding::new(span(first), message, label(first))
+            .help(format!(
+                "name the key in the option's `say` (\"..., press {}.\") or in the menu's `say`",
+                first.key_text()
+            ))
+            .node(node.id.value.clone());
+        for option in &silent[1..] {
+            finding = finding.with_label(span(option), label(option));
         }
+        out.push(finding);
     }
 }
