@@ -1033,3 +1033,48 @@ fn a_tampered_output_fails_its_schema() {
         "a renamed finding field"
     );
 }
+
+#[test]
+fn caller_groups_confusions_and_speech_outputs_match_their_schema() {
+    let schema = output_schema("sim-output");
+    for menu in [
+        "docs/calibration/nine-options.yaml",
+        "docs/calibration/speech-front.yaml",
+    ] {
+        let report = assert_valid_output(
+            &schema,
+            &["sim", menu, "--calls", "2000", "--format", "json"],
+            0,
+        );
+        assert!(report["personas"]["first_time"]["confused"].is_number());
+        assert_valid_output(&schema, &["sim", menu, "--exact", "--format", "json"], 0);
+    }
+    let swept = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "docs/calibration/speech-front.yaml",
+            "--exact",
+            "--vary",
+            "nodes.front.accuracy=0.8,0.9",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(swept[0]["result"]["overall"]["speech"]["recognised"].is_number());
+    let compared = output_schema("compare-output");
+    assert_valid_output(
+        &compared,
+        &[
+            "compare",
+            "docs/calibration/four-options.yaml",
+            "docs/calibration/nine-options.yaml",
+            "--calls",
+            "2000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+}

@@ -50,7 +50,14 @@ pub fn sim_output() -> Value {
         object(
             "A simulation's figures, with the checks' verdicts after `--check`.",
             checked,
-            &["nodes", "edges", "queues", "queues_exact", "checks"],
+            &[
+                "nodes",
+                "edges",
+                "queues",
+                "queues_exact",
+                "personas",
+                "checks",
+            ],
         ),
     );
     defs.insert(
@@ -90,19 +97,23 @@ pub fn sim_output() -> Value {
             )
         })
         .collect();
+    let mut point = object(
+        "The varied parameters and their values here: caller parameters, and a speech node's `nodes.ID.accuracy` or `nodes.ID.reject_rate`.",
+        point,
+        &Param::ALL.map(Param::path),
+    );
+    point["patternProperties"] = json!({
+        "^nodes\\..+\\.(accuracy|reject_rate)$": {
+            "type": "number",
+            "description": "A speech node's varied `accuracy` or `reject_rate` at this point.",
+        },
+    });
     defs.insert(
         "sweepPoint".into(),
         closed(
             "With `--vary`: one point of the grid and its figures.",
             vec![
-                (
-                    "point",
-                    object(
-                        "The varied caller parameters and their values here.",
-                        point,
-                        &Param::ALL.map(Param::path),
-                    ),
-                ),
+                ("point", point),
                 (
                     "result",
                     described_ref("report", "The figures at this point, as without `--vary`."),
@@ -333,6 +344,14 @@ fn report_properties() -> Vec<(&'static str, Value)> {
                 "With `--exact`, when the traffic file has `arrivals` and `queues`: Erlang's figures for each queue.",
             ),
         ),
+        (
+            "personas",
+            json!({
+                "type": "object",
+                "description": "When the intents file names caller groups: per group, keyed by name, in the file's order (`share`: the group's share of all calls).",
+                "additionalProperties": { "$ref": "#/$defs/intentFigures" },
+            }),
+        ),
     ]
 }
 
@@ -364,7 +383,7 @@ fn sim_defs() -> Map<String, Value> {
         object(
             "A simulation's figures.",
             report_properties(),
-            &["nodes", "edges", "queues", "queues_exact"],
+            &["nodes", "edges", "queues", "queues_exact", "personas"],
         ),
     );
     defs.insert("distribution".into(), distribution("number", "interval"));
@@ -374,9 +393,10 @@ fn sim_defs() -> Map<String, Value> {
     );
     defs.insert(
         "figures".into(),
-        closed(
+        object(
             "The figures of the whole traffic or of one intent.",
             figure_properties(),
+            CALLER_FIGURES,
         ),
     );
     let mut intent = vec![(
@@ -391,7 +411,7 @@ fn sim_defs() -> Map<String, Value> {
         object(
             "One intent's figures (with `--by-intent`, its `nodes` and `edges` too).",
             intent,
-            &["nodes", "edges"],
+            &["nodes", "edges", "confused", "confused_ci95", "speech"],
         ),
     );
     defs.insert(
@@ -458,8 +478,43 @@ fn figure_properties() -> Vec<(&'static str, Value)> {
                 "description": "Seconds per call over the calls that reach a person (`agent` or `misrouted`); null when none do.",
             }),
         ),
+        (
+            "confused",
+            json!({ "type": "number", "minimum": 0, "maximum": 1, "description": "When the callers can be confused (`confused_with`, `confusion`): the share of calls that picked a wrong category at some menu." }),
+        ),
+        (
+            "confused_ci95",
+            interval_ref("Its Wilson 95% interval (left out with `--exact`)."),
+        ),
+        (
+            "speech",
+            closed(
+                "When the menu has a speech node: spoken attempts per call, and the shares of them recognised, asked to repeat and misrecognised.",
+                vec![
+                    (
+                        "attempts",
+                        json!({ "type": "number", "description": "Spoken attempts per call, at every speech node." }),
+                    ),
+                    (
+                        "recognised",
+                        json!({ "type": "number", "description": "Share of the attempts routed to the caller's own intent's node." }),
+                    ),
+                    (
+                        "rejected",
+                        json!({ "type": "number", "description": "Share of the attempts asked to repeat." }),
+                    ),
+                    (
+                        "misrecognised",
+                        json!({ "type": "number", "description": "Share of the attempts routed to another intent's node." }),
+                    ),
+                ],
+            ),
+        ),
     ]
 }
+
+/// Figures present only when a traffic file asks for them.
+const CALLER_FIGURES: &[&str] = &["confused", "confused_ci95", "speech"];
 
 /// Mean, quantiles and their intervals; `quantile` is the JSON type of a quantile.
 fn distribution(quantile: &str, interval: &str) -> Value {
