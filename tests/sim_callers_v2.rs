@@ -730,3 +730,22 @@ fn sweeping_a_speech_nodes_accuracy() {
     ]);
     assert!(wrong.failure(2).contains("the menu has no speech node `a`"));
 }
+
+#[test]
+fn markdown_output_has_the_confused_share_and_a_table_per_caller_group() {
+    let run = ivr(&[
+        "sim",
+        "docs/calibration/nine-options.yaml",
+        "--exact",
+        "--format",
+        "markdown",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(run.stdout.contains("| confused | 2.1% |"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("| `first_time` | 40.0% | 30.3% | 40.3% | 15.5% | 9.8% |"),
+        "{}",
+        run.stdout
+    );
+}
