@@ -59,6 +59,8 @@ impl Number {
 
 /// `retries` (in `defaults`, on a node, in a handler): replays after an error.
 pub const RETRIES: Whole = Whole { min: 0, max: 20 };
+/// The callers' `memory_span`: options kept in mind without barge-in.
+pub const MEMORY_SPAN: Whole = Whole { min: 1, max: 1000 };
 /// `digits` of an input node.
 pub const DIGITS: Whole = Whole { min: 1, max: 64 };
 /// The longest time any one duration field may hold, in seconds: one day. No phone prompt,

@@ -143,6 +143,57 @@ pub fn intents() -> Value {
             json!({ "default": default, "description": description }),
         )
     };
+    let settings = json!({
+        "mistake_rate": rate(callers.mistake_rate, "At a menu, the chance of choosing a wrong (offered) option (0 to 1)."),
+        "invalid_rate": rate(callers.invalid_rate, "At a menu or input, the chance of pressing a key that is not offered (0 to 1)."),
+        "no_input_rate": rate(callers.no_input_rate, "At a menu or input, the chance of saying nothing until the timeout (0 to 1)."),
+        "patience": number(ranges::PATIENCE, json!({
+            "type": ["number", "null"],
+            "default": callers.patience,
+            "description": "Mean seconds before a caller gives up (exponential; above 0), or `null`: callers never give up.",
+        })),
+        "barge_in": {
+            "type": "boolean",
+            "default": callers.barge_in,
+            "description": "`true`: callers press as soon as they hear their option, without waiting for the rest of the menu.",
+        },
+        "digit_time": number(ranges::SECONDS, json!({
+            "default": callers.digit_time,
+            "description": "Seconds per digit typed at an input node (0 or more).",
+        })),
+        "confusion": rate(callers.confusion, "At a menu of 3 or more options, the chance of picking another option leading to a node of the same kind as the intended one (a wrong category), for intents without `confused_with` (0 to 1)."),
+        "memory_span": {
+            "type": ["integer", "null"],
+            "minimum": ranges::MEMORY_SPAN.min,
+            "maximum": ranges::MEMORY_SPAN.max,
+            "default": null,
+            "description": "Options a caller who waits for the whole menu keeps in mind; each option beyond it adds `forget_rate` to the slips (without barge-in only). `null`: no limit.",
+        },
+        "forget_rate": rate(callers.forget_rate, "The slip each option beyond `memory_span` adds (0 to 1)."),
+        "use_unannounced": {
+            "type": "boolean",
+            "default": callers.use_unannounced,
+            "description": "`false`: callers only choose options whose key a prompt names (the option's or the menu's `say`), except key 0.",
+        },
+        "zero_out": rate(callers.zero_out, "With `use_unannounced: false`, the chance a caller with no announced route tries key 0 (otherwise they hang up)."),
+        "reaction_time": number(ranges::SECONDS, json!({
+            "description": "Seconds to press once the option is heard; leave out for the menu's `defaults.reaction_time`.",
+        })),
+        "speak_time": number(ranges::SECONDS, json!({
+            "default": callers.speak_time,
+            "description": "Seconds a caller takes to say why they call at a speech node.",
+        })),
+    });
+    let mut group = settings.clone();
+    if let Some(fields) = group.as_object_mut() {
+        fields.insert("name".into(), json!({
+            "type": "string",
+            "description": "The group's name, as reports and `--check persona.NAME.FIGURE` use it.",
+        }));
+        fields.insert("share".into(), number(ranges::WEIGHT, json!({
+            "description": "The group's relative weight (0 or more); weights are divided by their total.",
+        })));
+    }
     json!({
         "$schema": DIALECT,
         "$id": "urn:ivr:schema:intents:1",
@@ -163,7 +214,7 @@ pub fn intents() -> Value {
                         })),
                         {
                             "type": "object",
-                            "description": "The intent's weight, marked as a complaint or not.",
+                            "description": "The intent's weight, marked as a complaint or not, with where its callers go wrong and its own mix of caller groups.",
                             "required": ["share"],
                             "additionalProperties": false,
                             "properties": {
@@ -174,34 +225,41 @@ pub fn intents() -> Value {
                                     "type": "boolean",
                                     "description": "`true`: callers with this intent are complaining; the linter checks they have an option of their own.",
                                 },
+                                "confused_with": {
+                                    "type": "object",
+                                    "description": "Where callers of this intent go wrong, from call records: node ids of the menu and, for each, the chance at a menu of heading for it instead (as if it served them). The chances and the caller rates add up to at most 1.",
+                                    "additionalProperties": number(ranges::RATE, json!({})),
+                                },
+                                "personas": {
+                                    "type": "object",
+                                    "description": "This intent's own mix of the caller groups of `callers`: group names and relative weights.",
+                                    "additionalProperties": number(ranges::WEIGHT, json!({})),
+                                },
                             },
                         },
                     ],
                 },
             },
             "callers": {
-                "type": "object",
-                "description": "How simulated callers behave; leave out for the defaults. The three rates must add up to at most 1.",
-                "additionalProperties": false,
-                "properties": {
-                    "mistake_rate": rate(callers.mistake_rate, "At a menu, the chance of choosing a wrong (offered) option (0 to 1)."),
-                    "invalid_rate": rate(callers.invalid_rate, "At a menu or input, the chance of pressing a key that is not offered (0 to 1)."),
-                    "no_input_rate": rate(callers.no_input_rate, "At a menu or input, the chance of saying nothing until the timeout (0 to 1)."),
-                    "patience": number(ranges::PATIENCE, json!({
-                        "type": ["number", "null"],
-                        "default": callers.patience,
-                        "description": "Mean seconds before a caller gives up (exponential; above 0), or `null`: callers never give up.",
-                    })),
-                    "barge_in": {
-                        "type": "boolean",
-                        "default": callers.barge_in,
-                        "description": "`true`: callers press as soon as they hear their option, without waiting for the rest of the menu.",
+                "description": "How simulated callers behave; leave out for the defaults. Either one set of settings, or a list of caller groups, each with a `name`, a `share` and its own settings. The rates mistake_rate, invalid_rate, no_input_rate and confusion must add up to at most 1.",
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "properties": settings.clone(),
                     },
-                    "digit_time": number(ranges::SECONDS, json!({
-                        "default": callers.digit_time,
-                        "description": "Seconds per digit typed at an input node (0 or more).",
-                    })),
-                },
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "description": "Caller groups: each call belongs to one, drawn by the groups' shares (or the intent's own `personas`).",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "share"],
+                            "additionalProperties": false,
+                            "properties": group,
+                        },
+                    },
+                ],
             },
             "arrivals": {
                 "type": "object",
@@ -395,6 +453,9 @@ fn kind_description(kind: NodeKind) -> &'static str {
         NodeKind::Flow => {
             "The call continues in another menu file (`file`), at its `entry` or the node named here; it does not come back."
         }
+        NodeKind::Speech => {
+            "Asks callers to say why they call and routes them by what a recogniser hears; counts as one input."
+        }
     }
 }
 
@@ -409,6 +470,7 @@ fn required(kind: NodeKind) -> &'static [&'static str] {
         NodeKind::Hangup => &["type"],
         NodeKind::Decision => &["type", "branches"],
         NodeKind::Flow => &["type", "file"],
+        NodeKind::Speech => &["type", "routes"],
     }
 }
 
@@ -448,6 +510,7 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
                 NodeKind::Hangup => "Optional: played before the system ends the call.",
                 NodeKind::Decision => "Optional: played before the system decides, e.g. \"One moment please.\"",
                 NodeKind::Flow => "Optional: played before the call continues in the other file.",
+                NodeKind::Speech => "The open question, e.g. \"Tell me in a few words what you are calling about.\"",
             },
         }),
         "duration" => seconds(
@@ -542,6 +605,26 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
             "type": "string",
             "description": "The node of the other file where the call continues (default: that file's `entry`).",
         }),
+        "routes" => json!({
+            "type": "object",
+            "minProperties": 1,
+            "description": "Where each recognised intent goes: intent name (from the intents file) to node id; `\"*\"` for every other caller.",
+            "additionalProperties": { "$ref": "#/$defs/nodeId" },
+        }),
+        "reject_rate" => number(
+            ranges::RATE,
+            json!({
+                "default": 0.1,
+                "description": "The share of callers asked to repeat (handled by `on_invalid`, with its retries and `then`).",
+            }),
+        ),
+        "accuracy" => number(
+            ranges::RATE,
+            json!({
+                "default": 0.9,
+                "description": "Of the callers not asked to repeat, the share routed to their own intent's node; the others go to another intent's route, in proportion to the intents' shares.",
+            }),
+        ),
         other => unreachable!("no schema for node field `{other}`"),
     }
 }
@@ -746,7 +829,7 @@ mod tests {
             Some(&traffic["maximum"]),
             ranges::TRAFFIC.max.map(bound).as_ref()
         );
-        let callers = &intents()["properties"]["callers"]["properties"];
+        let callers = &intents()["properties"]["callers"]["anyOf"][0]["properties"];
         assert_eq!(
             Some(&callers["mistake_rate"]["maximum"]),
             ranges::RATE.max.map(bound).as_ref()

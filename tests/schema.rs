@@ -208,6 +208,25 @@ nodes:
   elsewhere: { type: flow, say: "Transferring.", file: other.yaml, entry: start }
 "##;
 
+/// A speech front end: the speech node's fields.
+const SPEECH_MENU: &str = r#"
+menu: Speech
+entry: front
+nodes:
+  front:
+    type: speech
+    say: Tell me in a few words what you are calling about.
+    routes: { reset_pin: done, "*": agent }
+    reject_rate: 0.1
+    accuracy: 0.9
+    on_invalid: { say: "Sorry, once more?", retries: 1, then: agent }
+    on_no_input: { then: agent }
+    timeout: 6
+    retries: 1
+  done: { type: self_service, serves: [reset_pin] }
+  agent: { type: transfer, queue: general, serves: ["*"] }
+"#;
+
 const EVERYTHING_INTENTS: &str = r#"
 intents:
   reset_pin: 10
@@ -221,6 +240,12 @@ callers:
   patience: 600
   barge_in: true
   digit_time: 0.5
+  confusion: 0
+  memory_span: 4
+  forget_rate: 0.03
+  use_unannounced: false
+  zero_out: 0.5
+  reaction_time: 1.5
 arrivals:
   interval_minutes: 30
   calls: [100, 250.5, 0]
@@ -229,6 +254,31 @@ queues:
   default: { agents: 4, handle_time: 60, patience: null }
 service_level: { answer_within: 20, target: 0.8 }
 misroute: { handle_time: 45 }
+"#;
+
+/// The other way to give callers: groups with their own settings, and intents with their own
+/// mix of groups and the nodes their callers confuse.
+const GROUPS_INTENTS: &str = r#"
+intents:
+  pay_bill: { share: 20, confused_with: { billing: 0.15 }, personas: { first_time: 60, regular: 40 } }
+  other: 80
+callers:
+  - { name: regular, share: 70, barge_in: true, mistake_rate: 0.05 }
+  - name: first_time
+    share: 25
+    mistake_rate: 0.12
+    invalid_rate: 0.02
+    no_input_rate: 0.04
+    patience: 300
+    barge_in: false
+    digit_time: 0.8
+    confusion: 0.1
+    memory_span: 4
+    forget_rate: 0.05
+    use_unannounced: false
+    zero_out: 0.6
+    reaction_time: 3
+    speak_time: 4
 "#;
 
 /// The other way to give arrivals: a steady rate.
@@ -244,7 +294,13 @@ fn the_everything_files_load_and_validate() {
     assert!(loads(EVERYTHING));
     assert!(loads(EVERYTHING_INTENTS));
     assert!(loads(STEADY_INTENTS));
+    assert!(loads(GROUPS_INTENTS));
+    assert!(loads(SPEECH_MENU));
+    let errors = schema_errors(&ivr::schema::menu(), SPEECH_MENU);
+    assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::intents(), STEADY_INTENTS);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let errors = schema_errors(&ivr::schema::intents(), GROUPS_INTENTS);
     assert!(errors.is_empty(), "{errors:#?}");
     let errors = schema_errors(&ivr::schema::menu(), EVERYTHING);
     assert!(errors.is_empty(), "{errors:#?}");
@@ -286,6 +342,8 @@ fn every_schema_field_is_one_the_loader_accepts() {
         let mut used = Vec::new();
         used_fields(&yaml_to_json(text), &mut used);
         used_fields(&yaml_to_json(STEADY_INTENTS), &mut used);
+        used_fields(&yaml_to_json(GROUPS_INTENTS), &mut used);
+        used_fields(&yaml_to_json(SPEECH_MENU), &mut used);
         let mut known = Vec::new();
         schema_fields(&schema, &mut known);
         for field in &known {
@@ -1065,6 +1123,51 @@ fn decision_outputs_match_the_sim_output_schema() {
             "json",
             "--vary",
             "nodes.hours.branches.closed=0,0.5",
+        ],
+        0,
+    );
+}
+
+#[test]
+fn caller_groups_confusions_and_speech_outputs_match_their_schema() {
+    let schema = output_schema("sim-output");
+    for menu in [
+        "docs/calibration/nine-options.yaml",
+        "docs/calibration/speech-front.yaml",
+    ] {
+        let report = assert_valid_output(
+            &schema,
+            &["sim", menu, "--calls", "2000", "--format", "json"],
+            0,
+        );
+        assert!(report["personas"]["first_time"]["confused"].is_number());
+        assert_valid_output(&schema, &["sim", menu, "--exact", "--format", "json"], 0);
+    }
+    let swept = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "docs/calibration/speech-front.yaml",
+            "--exact",
+            "--vary",
+            "nodes.front.accuracy=0.8,0.9",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(swept[0]["result"]["overall"]["speech"]["recognised"].is_number());
+    let compared = output_schema("compare-output");
+    assert_valid_output(
+        &compared,
+        &[
+            "compare",
+            "docs/calibration/four-options.yaml",
+            "docs/calibration/nine-options.yaml",
+            "--calls",
+            "2000",
+            "--format",
+            "json",
         ],
         0,
     );

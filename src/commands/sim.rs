@@ -15,7 +15,7 @@ use crate::sim::exact::{ExactError, exact_report};
 use crate::sim::flow::{
     Flow, FlowNames, FlowTally, exact_flow, exact_flow_figures, monte_carlo_flow, run_with_flow,
 };
-use crate::sim::gates::{Gate, GateResult, evaluate, parse_with_queues as parse_gate};
+use crate::sim::gates::{Gate, GateResult, evaluate, parse_scoped as parse_gate};
 use crate::sim::program::Program;
 use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
@@ -151,9 +151,14 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     }
     let starter = starter_note(&menu, request.intents.is_some());
     let program = Program::compile(&menu, &intents);
+    let personas: Vec<String> = if program.persona_mix.is_empty() {
+        Vec::new()
+    } else {
+        program.personas.iter().map(|p| p.name.clone()).collect()
+    };
     let plan = QueuePlan::compile(&menu, &intents);
     let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
-    let gates = gather_gates(request, &program.intent_names, queue_names)?;
+    let gates = gather_gates(request, &program.intent_names, queue_names, &personas)?;
     // With queues the menu's figures come from a run of `--calls` calls whatever the output
     // (the flow run) and the queue figures from their own run, so every format agrees.
     let report = if request.flow == FlowRequest::None && plan.is_none() {
@@ -335,11 +340,44 @@ pub(crate) fn check_queues(menu: &Menu, intents: &Intents) -> Result<(), Failure
     }
 }
 
+/// Refuses an intent's `confused_with` naming a node the menu does not have: callers cannot
+/// head for it.
+fn check_confusions(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
+    let ids = || menu.nodes.iter().map(|n| n.id.value.as_str());
+    let diagnostics: Vec<Diagnostic> = intents
+        .intents
+        .iter()
+        .flat_map(|intent| intent.confused_with.iter().map(move |c| (intent, c)))
+        .filter(|(_, (name, _))| menu.lookup(&name.value).is_none())
+        .map(|(intent, (name, _))| {
+            let help = match crate::text::did_you_mean(&name.value, ids()) {
+                Some(better) => format!("did you mean `{better}`?"),
+                None => format!("name a node of {}", menu.source.name()),
+            };
+            Diagnostic::input_error(
+                &intents.source,
+                name.span,
+                format!(
+                    "intent `{}` is confused with `{}`, which is not a node of the menu",
+                    intent.name.value, name.value
+                ),
+                "no such node",
+            )
+            .with_help(help)
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure { diagnostics })
+    }
+}
+
 /// Refuses a menu with structural errors (as the linter finds them): each error, then a summary.
 pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Failure> {
     let mut diagnostics = crate::lint::structural_errors(menu, Some(intents));
     if diagnostics.is_empty() {
-        return Ok(());
+        return check_confusions(menu, intents);
     }
     let n = diagnostics.len();
     diagnostics.push(
@@ -521,6 +559,7 @@ fn gather_gates(
     request: &SimRequest,
     intents: &[String],
     queues: &[String],
+    personas: &[String],
 ) -> Result<Vec<Gate>, Failure> {
     let config = if request.gates.is_empty() || request.config.is_some() {
         find_config(request)?
@@ -532,7 +571,7 @@ fn gather_gates(
             .gates
             .iter()
             .map(|text| {
-                parse_gate(text, intents, queues, request.exact)
+                parse_gate(text, intents, queues, personas, request.exact)
                     .map_err(|e| usage(&format!("--check `{text}`"), e).into())
             })
             .collect();
@@ -548,7 +587,7 @@ fn gather_gates(
         .checks
         .iter()
         .map(|text| {
-            parse_gate(&text.value, intents, queues, request.exact).map_err(|e| {
+            parse_gate(&text.value, intents, queues, personas, request.exact).map_err(|e| {
                 let mut d = Diagnostic::input_error(
                     &source,
                     text.span,
@@ -577,6 +616,20 @@ fn sweep(
     for v in varies {
         v.param.check_menu(menu).map_err(|e| usage("--vary", e))?;
     }
+    for vary in varies {
+        if let Some((id, _)) = vary.param.node()
+            && menu
+                .lookup(id)
+                .is_none_or(|n| menu.node(n).kind != crate::menu::NodeKind::Speech)
+        {
+            return Err(Diagnostic::usage_error(format!(
+                "--vary {}: the menu has no speech node `{id}`",
+                vary.param.path()
+            ))
+            .with_help("vary `accuracy` or `reject_rate` of a node of `type: speech`")
+            .into());
+        }
+    }
     let mut notes = Vec::new();
     if (request.config.is_some() || Config::find_for(&request.menu).is_some())
         && let Some((config, path)) = find_config(request)?
@@ -592,14 +645,33 @@ fn sweep(
         // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
         let mut varied = intents.clone();
         varied.callers = point.callers;
-        let mut shares = menu.clone();
+        // Caller groups take the varied values too: the sweep moves every caller.
+        for persona in &mut varied.personas {
+            for (param, value) in &point.values {
+                param.apply(&mut persona.callers, *value);
+            }
+        }
+        let mut copy = menu.clone();
         for (param, value) in &point.values {
             param
-                .apply_to_menu(&mut shares, *value)
+                .apply_to_menu(&mut copy, *value)
                 .map_err(|e| usage("--vary", e))?;
             param.apply_traffic(&mut varied.traffic, *value);
+            // Node parameters set the speech nodes.
+            if let (Some((id, accuracy)), crate::sim::sweep::Value::Number(v)) =
+                (param.node(), value)
+                && let Some(n) = copy.lookup(id)
+            {
+                let node = &mut copy.nodes[n.0];
+                let set = Some(crate::source::Spanned::new(*v, node.id.span));
+                if accuracy {
+                    node.accuracy = set;
+                } else {
+                    node.reject_rate = set;
+                }
+            }
         }
-        let menu = &shares;
+        let menu = &copy;
         let program = Program::compile(menu, &varied);
         let plan = QueuePlan::compile(menu, &varied);
         let report = run_once(

@@ -51,6 +51,8 @@ pub fn blank(id: Spanned<String>, kind: NodeKind, span: Span) -> Node {
         branches_span: None,
         file: None,
         flow_entry: None,
+        reject_rate: None,
+        accuracy: None,
         span,
     }
 }

@@ -24,6 +24,8 @@ pub static RULES: &[&Rule] = &[
     &dead_end::DEAD_END,
     &missing_field::MISSING_FIELD,
     &prompt_key_mismatch::PROMPT_KEY_MISMATCH,
+    &unannounced_option::UNANNOUNCED_OPTION,
+    &confusable_options::CONFUSABLE_OPTIONS,
     &intent_coverage::INTENT_COVERAGE,
     &unused_traffic::UNUSED_TRAFFIC,
     &undefined_queue::UNDEFINED_QUEUE,

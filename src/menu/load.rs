@@ -41,6 +41,9 @@ const ALL_NODE_FIELDS: &[&str] = &[
     "branches",
     "file",
     "entry",
+    "routes",
+    "reject_rate",
+    "accuracy",
 ];
 
 /// Two nodes with one id: a key written twice in the menu's `nodes:` mapping.
@@ -175,7 +178,8 @@ fn home_of(field: &str) -> &'static str {
     match field {
         "options" => "a menu node",
         "digits" => "an input node",
-        "on_invalid" | "on_no_input" | "timeout" | "retries" => "a menu or input node",
+        "on_invalid" | "on_no_input" | "timeout" | "retries" => "a menu, input or speech node",
+        "routes" | "reject_rate" | "accuracy" => "a speech node",
         "to" => "a message, input or self_service node",
         "serves" => "a self_service or transfer node",
         "queue" => "a transfer node",
@@ -224,6 +228,8 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
         branches_span: None,
         file: None,
         flow_entry: None,
+        reject_rate: None,
+        accuracy: None,
         span: r.value_span(body),
     };
     for f in &fields {
@@ -265,6 +271,12 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
             }
             "file" => node.file = r.string(f)?,
             "entry" => node.flow_entry = r.string(f)?,
+            "routes" => {
+                node.options_span = Some(r.value_span(f.key));
+                node.options = read_routes(r, f.value)?;
+            }
+            "reject_rate" => node.reject_rate = number(r, f, ranges::RATE)?,
+            "accuracy" => node.accuracy = number(r, f, ranges::RATE)?,
             _ => unreachable!("fields() only returns allowed names"),
         }
     }
@@ -350,7 +362,7 @@ fn node_kind(
     Err(r
         .error(id.span, format!("cannot tell the node type of `{}`", id.value), "no `type` and no `options`")
         .with_help_boxed(
-            "add `type:` (menu, input, message, self_service, transfer, hangup, decision or flow), or `options:` for a menu",
+            "add `type:` (menu, input, message, self_service, transfer, hangup, decision, flow or speech), or `options:` for a menu",
         ))
 }
 
@@ -361,6 +373,37 @@ fn duration(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<f64>>> {
 /// A number field in its range.
 fn number(r: &Reader<'_>, f: &Field<'_>, range: Number) -> LoadResult<Option<Spanned<f64>>> {
     r.number(f, |v| range.contains(v), range.words)
+}
+
+/// A speech node's `routes`: intent name (or `"*"`) to node id, kept as options keyed by the
+/// intent name.
+fn read_routes(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<MenuOption>> {
+    let entries = r.expect_map(value, "`routes`")?;
+    let mut routes = Vec::with_capacity(entries.len());
+    for (key, target) in entries {
+        let name = Spanned::new(r.key_text(key)?, r.value_span(key));
+        let Some(to) = target
+            .as_text(r.source)
+            .filter(|_| matches!(target.value, crate::yaml::Value::Str(_)))
+        else {
+            return Err(r
+                .error(
+                    r.value_span(target),
+                    format!("the route of `{}` must be a node id", name.value),
+                    "expected a node id",
+                )
+                .with_help_boxed(format!("write `{}: NODE_ID`", name.value)));
+        };
+        routes.push(MenuOption {
+            span: name.span,
+            key: Some(name),
+            say: None,
+            to: Some(Spanned::new(to, r.value_span(target))),
+            traffic: None,
+            duration: None,
+        });
+    }
+    Ok(routes)
 }
 
 /// A whole-number field in its range.

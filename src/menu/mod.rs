@@ -6,6 +6,7 @@ mod complaints;
 pub mod duration;
 pub mod graph;
 pub mod join;
+pub mod keys;
 pub(crate) mod load;
 pub mod model;
 pub mod routing;

@@ -27,10 +27,12 @@ pub enum NodeKind {
     Decision,
     /// The call continues in another menu file and does not come back.
     Flow,
+    /// "Tell me in a few words what you are calling about": callers speak, a recogniser routes.
+    Speech,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 8] = [
+    pub const ALL: [NodeKind; 9] = [
         NodeKind::Menu,
         NodeKind::Input,
         NodeKind::Message,
@@ -39,6 +41,7 @@ impl NodeKind {
         NodeKind::Hangup,
         NodeKind::Decision,
         NodeKind::Flow,
+        NodeKind::Speech,
     ];
 
     /// The name used for `type:` in the file.
@@ -52,6 +55,7 @@ impl NodeKind {
             NodeKind::Hangup => "hangup",
             NodeKind::Decision => "decision",
             NodeKind::Flow => "flow",
+            NodeKind::Speech => "speech",
         }
     }
 
@@ -85,6 +89,16 @@ impl NodeKind {
             NodeKind::Hangup => &["say"],
             NodeKind::Decision => &["say", "branches"],
             NodeKind::Flow => &["say", "file", "entry"],
+            NodeKind::Speech => &[
+                "say",
+                "routes",
+                "reject_rate",
+                "accuracy",
+                "on_invalid",
+                "on_no_input",
+                "timeout",
+                "retries",
+            ],
         }
     }
 
@@ -96,9 +110,9 @@ impl NodeKind {
         )
     }
 
-    /// Menus and inputs wait for the caller's keys.
+    /// Menus, inputs and speech nodes wait for the caller (keys or words), and re-prompt.
     pub fn takes_input(self) -> bool {
-        matches!(self, NodeKind::Menu | NodeKind::Input)
+        matches!(self, NodeKind::Menu | NodeKind::Input | NodeKind::Speech)
     }
 }
 
@@ -238,6 +252,8 @@ pub struct Node {
     pub label: Option<Spanned<String>>,
     pub allow: Option<Allow>,
     /// Menu options in announcement order; `options_span` tells whether `options:` was written.
+    /// A speech node's `routes` are its options too, one per intent name (`"*"` for the rest),
+    /// the name in `key`: each is a way out the caller takes with one input, as an option is.
     pub options: Vec<MenuOption>,
     pub options_span: Option<Span>,
     pub on_invalid: Option<ErrorHandler>,
@@ -255,6 +271,9 @@ pub struct Node {
     pub file: Option<Spanned<String>>,
     /// A flow node's node in the other file (that file's `entry` when absent).
     pub flow_entry: Option<Spanned<String>>,
+    /// A speech node's share of callers asked to repeat, and of the others routed right.
+    pub reject_rate: Option<Spanned<f64>>,
+    pub accuracy: Option<Spanned<f64>>,
     /// The node's mapping (where its fields start).
     pub span: Span,
 }

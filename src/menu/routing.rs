@@ -116,11 +116,52 @@ impl Policy {
 
     /// Computes the policy for the named intents.
     pub fn for_intents(menu: &Menu, graph: &MenuGraph, intents: &[&str]) -> Policy {
+        Policy::for_intents_choosing(menu, graph, intents, None)
+    }
+
+    /// Computes the policy for the named intents, where callers only choose the options
+    /// `allowed[node][option]` allows (`None`: every option).
+    pub fn for_intents_choosing(
+        menu: &Menu,
+        graph: &MenuGraph,
+        intents: &[&str],
+        allowed: Option<&[Vec<bool>]>,
+    ) -> Policy {
+        let mut serving: std::collections::HashMap<&str, Vec<NodeIndex>> =
+            std::collections::HashMap::new();
+        for id in menu.node_ids() {
+            for name in menu.node(id).serves() {
+                serving.entry(name).or_default().push(graph.vertex(id));
+            }
+        }
+        let goals = intents
+            .iter()
+            .map(|intent| serving.get(intent).cloned().unwrap_or_default());
+        Policy::towards(menu, graph, goals, true, allowed)
+    }
+
+    /// The policy of callers heading for one node each (`nodes`, in order): the option with
+    /// the fewest inputs to it, and no fallback (they hang up where it cannot be reached).
+    pub fn for_nodes(menu: &Menu, graph: &MenuGraph, nodes: &[NodeId]) -> Policy {
+        let goals = nodes.iter().map(|&id| vec![graph.vertex(id)]);
+        Policy::towards(menu, graph, goals, false, None)
+    }
+
+    /// The policy for each set of goal nodes, with the transfers as fallbacks when `fallbacks`.
+    fn towards(
+        menu: &Menu,
+        graph: &MenuGraph,
+        goals: impl ExactSizeIterator<Item = Vec<NodeIndex>>,
+        fallbacks: bool,
+        allowed: Option<&[Vec<bool>]>,
+    ) -> Policy {
         let transfers = |everyone: bool| -> Vec<NodeIndex> {
             menu.node_ids()
                 .filter(|&id| {
-                    let node = menu.node(id);
-                    node.kind == NodeKind::Transfer && (!everyone || node.serves_everyone())
+                    fallbacks && {
+                        let node = menu.node(id);
+                        node.kind == NodeKind::Transfer && (!everyone || node.serves_everyone())
+                    }
                 })
                 .map(|id| graph.vertex(id))
                 .collect()
@@ -135,14 +176,18 @@ impl Policy {
         for (s, id) in menu_ids.iter().enumerate() {
             slot[id.0] = s as u32;
         }
-        // Option targets resolved once, and the nodes serving each intent, by name.
+        // Option targets resolved once (an option callers do not choose has none).
         let targets: Vec<Vec<Option<NodeIndex>>> = menu_ids
             .iter()
             .map(|&id| {
                 let options = &menu.node(id).options;
                 options
                     .iter()
-                    .map(|o| {
+                    .enumerate()
+                    .map(|(k, o)| {
+                        if allowed.is_some_and(|a| !a[id.0][k]) {
+                            return None;
+                        }
                         o.to.as_ref()
                             .and_then(|t| menu.lookup(&t.value))
                             .map(|t| graph.vertex(t))
@@ -150,24 +195,17 @@ impl Policy {
                     .collect()
             })
             .collect();
-        let mut serving: std::collections::HashMap<&str, Vec<NodeIndex>> =
-            std::collections::HashMap::new();
-        for id in menu.node_ids() {
-            for name in menu.node(id).serves() {
-                serving.entry(name).or_default().push(graph.vertex(id));
-            }
-        }
-        // One walk of the graph per intent, each filling its own row: the rows are independent,
+        let goals: Vec<Vec<NodeIndex>> = goals.collect();
+        // One walk of the graph per goal, each filling its own row: the rows are independent,
         // so they are computed in parallel (a menu of thousands of nodes with thousands of
         // intents is most of a lint's time).
-        let mut choices: Vec<Packed> = vec![0; intents.len() * menu_ids.len()];
+        let mut choices: Vec<Packed> = vec![0; goals.len() * menu_ids.len()];
         if !menu_ids.is_empty() {
             choices
                 .par_chunks_mut(menu_ids.len())
-                .zip(intents.par_iter())
-                .for_each(|(row, intent)| {
-                    let to_served =
-                        graph.inputs_to(serving.get(intent).into_iter().flatten().copied());
+                .zip(goals.par_iter())
+                .for_each(|(row, goal)| {
+                    let to_served = graph.inputs_to(goal.iter().copied());
                     let tables = [
                         (&to_served, Route::Served),
                         (&to_general, Route::GeneralAgent),

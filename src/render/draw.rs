@@ -279,16 +279,27 @@ const LOOKS: [Look; 10] = [
     },
 ];
 
+/// The look of a speech node; kept apart from [`LOOKS`] so that drawings of menus without one
+/// define no style for it.
+const SPEECH_LOOK: Look = Look {
+    open: "{{",
+    close: "}}",
+    class: "speech",
+    mermaid: "fill:#e6f7f7,stroke:#1a8080",
+    dot: "shape=hexagon, style=\"filled,dashed\", fillcolor=\"#e6f7f7\"",
+};
+
 /// The look of a vertex.
 pub(super) fn look(menu: &Menu, vertex: &Vertex) -> &'static Look {
     let index = match vertex {
+        Vertex::Node(id) if menu.node(*id).kind == NodeKind::Speech => return &SPEECH_LOOK,
         Vertex::Node(id) => match menu.node(*id).kind {
             NodeKind::Menu => 0,
             NodeKind::Input => 1,
             NodeKind::Message => 2,
             NodeKind::SelfService => 3,
             NodeKind::Transfer => 4,
-            NodeKind::Hangup => 5,
+            NodeKind::Hangup | NodeKind::Speech => 5,
             NodeKind::Decision => 6,
             NodeKind::Flow => 7,
         },
@@ -395,6 +406,13 @@ pub fn mermaid_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) ->
         if used {
             let _ = writeln!(out, "    classDef {} {}", style.class, style.mermaid);
         }
+    }
+    if menu.nodes.iter().any(|n| n.kind == NodeKind::Speech) {
+        let _ = writeln!(
+            out,
+            "    classDef {} {}",
+            SPEECH_LOOK.class, SPEECH_LOOK.mermaid
+        );
     }
     out.push_str("    classDef start fill:#000000,stroke:#000000\n");
     if !lost_nodes.is_empty() {

@@ -154,7 +154,10 @@ pub fn sim(report: &SimReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### {}: {}\n", code(&report.menu), how(report));
     figures_tables(&mut out, &report.overall, report.exact);
-    intents_table(&mut out, report);
+    intents_table(&mut out, report, "intent", &report.intents);
+    if !report.personas.is_empty() {
+        intents_table(&mut out, report, "caller group", &report.personas);
+    }
     if let Some(flow) = &report.flow {
         flow_table(&mut out, flow, report.exact);
     }
@@ -185,6 +188,15 @@ fn figures_tables(out: &mut String, f: &Figures, exact: bool) {
             row
         })
         .collect();
+    let mut rows = rows;
+    if let Some(confused) = f.confused {
+        // Calls that picked a wrong category at some menu (not an outcome: counted apart).
+        let mut row = vec!["confused".to_string(), pct(confused)];
+        if !exact {
+            row.push(interval_pct(f.confused_ci95));
+        }
+        rows.push(row);
+    }
     table(out, &header, &right, &rows);
 
     let mut header = strings(["per call", "mean"]);
@@ -234,13 +246,20 @@ fn figures_tables(out: &mut String, f: &Figures, exact: bool) {
     table(out, &header, &right, &rows);
 }
 
-/// Every intent, in the intents file's order: share, calls, every outcome (a row adds up to
-/// 100%), mean inputs and mean time.
-fn intents_table(out: &mut String, report: &SimReport) {
-    if report.intents.is_empty() {
+/// Every intent (or caller group), in the intents file's order: share, calls, every outcome
+/// (a row adds up to 100%), mean inputs and mean time, and the confused share when callers can
+/// be confused.
+fn intents_table(
+    out: &mut String,
+    report: &SimReport,
+    heading: &str,
+    scopes: &[(String, crate::sim::report::IntentFigures)],
+) {
+    if scopes.is_empty() {
         return;
     }
-    let mut header = strings(["intent", "share"]);
+    let confusable = report.overall.confused.is_some();
+    let mut header = strings([heading, "share"]);
     let mut right = vec![false, true];
     if !report.exact {
         header.push("calls".into());
@@ -252,8 +271,11 @@ fn intents_table(out: &mut String, report: &SimReport) {
     }
     header.extend(strings(["inputs", "time (s)"]));
     right.extend([true, true]);
-    let rows: Vec<Vec<String>> = report
-        .intents
+    if confusable {
+        header.push("confused".into());
+        right.push(true);
+    }
+    let rows: Vec<Vec<String>> = scopes
         .iter()
         .map(|(name, intent)| {
             let g = &intent.figures;
@@ -264,6 +286,9 @@ fn intents_table(out: &mut String, report: &SimReport) {
             row.extend(Outcome::ALL.iter().map(|&o| pct(g.outcomes.get(o))));
             row.push(format!("{:.2}", g.inputs.mean));
             row.push(format!("{:.1}", g.time.mean));
+            if confusable {
+                row.push(g.confused.map_or(String::new(), pct));
+            }
             row
         })
         .collect();

@@ -12,11 +12,22 @@ pub fn json(report: &SimReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
 }
 
-/// One header line, the overall row, then one row per intent.
+/// One header line, the overall row, then one row per intent, then one per caller group
+/// (scope `persona:NAME`) when the intents file names groups. A `confused` column ends each
+/// row when the callers can be confused.
 pub fn csv(report: &SimReport) -> String {
+    let confusable = report.overall.confused.is_some();
     let mut out = String::from(
-        "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99,calls,calls_to_agent,time_to_agent_mean,time_to_agent_p50,time_to_agent_p90,time_to_agent_p99\n",
+        "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99,calls,calls_to_agent,time_to_agent_mean,time_to_agent_p50,time_to_agent_p90,time_to_agent_p99",
     );
+    let speech = report.overall.speech.is_some();
+    if confusable {
+        out.push_str(",confused");
+    }
+    if speech {
+        out.push_str(",speech_attempts,speech_recognised,speech_rejected,speech_misrecognised");
+    }
+    out.push('\n');
     let row = |out: &mut String, scope: &str, share: f64, f: &Figures| {
         let mut cells = vec![csv_field(scope), num(share)];
         cells.extend(Outcome::ALL.iter().map(|&o| num(f.outcomes.get(o))));
@@ -39,12 +50,31 @@ pub fn csv(report: &SimReport) -> String {
             }
             None => cells.extend(std::iter::repeat_n(String::new(), 4)),
         }
+        if confusable {
+            cells.push(f.confused.map_or(String::new(), num));
+        }
+        if speech {
+            match &f.speech {
+                Some(s) => {
+                    cells.extend([s.attempts, s.recognised, s.rejected, s.misrecognised].map(num))
+                }
+                None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+            }
+        }
         out.push_str(&cells.join(","));
         out.push('\n');
     };
     row(&mut out, "overall", 1.0, &report.overall);
     for (name, intent) in &report.intents {
         row(&mut out, name, intent.share, &intent.figures);
+    }
+    for (name, group) in &report.personas {
+        row(
+            &mut out,
+            &format!("persona:{name}"),
+            group.share,
+            &group.figures,
+        );
     }
     if let Some(queues) = &report.queues {
         out.push_str(&super::queues::csv(queues));
@@ -188,6 +218,15 @@ pub fn human(report: &SimReport) -> String {
             interval_pct(f.outcomes_ci95.get(o))
         );
     }
+    if let Some(confused) = f.confused {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>7}  {}",
+            "confused",
+            pct(confused),
+            interval_pct(f.confused_ci95)
+        );
+    }
     out.push('\n');
     let _ = writeln!(
         out,
@@ -201,6 +240,16 @@ pub fn human(report: &SimReport) -> String {
     line(&mut out, "time (s)", &f.time, 1);
     if let Some(tta) = &f.time_to_agent {
         line(&mut out, "time to agent", tta, 1);
+    }
+    if let Some(speech) = &f.speech {
+        let _ = writeln!(
+            out,
+            "\n  speech: {:.2} spoken attempts a call; recognised {}, asked to repeat {}, misrecognised {}",
+            speech.attempts,
+            pct(speech.recognised),
+            pct(speech.rejected),
+            pct(speech.misrecognised)
+        );
     }
     out.push('\n');
     let mut intents: Vec<_> = report.intents.iter().collect();
@@ -223,7 +272,11 @@ pub fn human(report: &SimReport) -> String {
     for heading in OUTCOME_HEADINGS {
         let _ = write!(out, " {heading:>8}");
     }
-    let _ = writeln!(out, " {:>7} {:>8}", "inputs", "time s");
+    let _ = write!(out, " {:>7} {:>8}", "inputs", "time s");
+    if f.confused.is_some() {
+        let _ = write!(out, " {:>8}", "confused");
+    }
+    out.push('\n');
     for (name, intent) in intents.iter().take(shown) {
         let g = &intent.figures;
         let _ = write!(
@@ -238,7 +291,14 @@ pub fn human(report: &SimReport) -> String {
         for o in Outcome::ALL {
             let _ = write!(out, " {:>8}", pct(g.outcomes.get(o)));
         }
-        let _ = writeln!(out, " {:>7.2} {:>8.1}", g.inputs.mean, g.time.mean);
+        let _ = write!(out, " {:>7.2} {:>8.1}", g.inputs.mean, g.time.mean);
+        if let Some(c) = g.confused {
+            let _ = write!(out, " {:>8}", pct(c));
+        }
+        out.push('\n');
+    }
+    if !report.personas.is_empty() {
+        personas_table(&mut out, report);
     }
     if let Some(queues) = &report.queues {
         out.push_str(&super::queues::human(queues));
@@ -255,6 +315,44 @@ pub fn human(report: &SimReport) -> String {
             text.push('\n');
             text
         })
+}
+
+/// One row per caller group: its share of the calls, its outcomes, inputs and time, and its
+/// confused share when the callers can be confused.
+fn personas_table(out: &mut String, report: &SimReport) {
+    let confusable = report.overall.confused.is_some();
+    let _ = write!(out, "\n  {:<22} {:>6}", "caller group", "share");
+    if !report.exact {
+        let _ = write!(out, " {:>8}", "calls");
+    }
+    for heading in OUTCOME_HEADINGS {
+        let _ = write!(out, " {heading:>8}");
+    }
+    let _ = write!(out, " {:>7} {:>8}", "inputs", "time s");
+    if confusable {
+        let _ = write!(out, " {:>8}", "confused");
+    }
+    out.push('\n');
+    for (name, group) in &report.personas {
+        let g = &group.figures;
+        let _ = write!(
+            out,
+            "  {:<22} {:>6}",
+            truncate(&crate::text::printable(name), 22),
+            pct(group.share)
+        );
+        if let Some(calls) = g.calls {
+            let _ = write!(out, " {calls:>8}");
+        }
+        for o in Outcome::ALL {
+            let _ = write!(out, " {:>8}", pct(g.outcomes.get(o)));
+        }
+        let _ = write!(out, " {:>7.2} {:>8.1}", g.inputs.mean, g.time.mean);
+        if let Some(c) = g.confused {
+            let _ = write!(out, " {:>8}", pct(c));
+        }
+        out.push('\n');
+    }
 }
 
 /// One row of means: the mean, its interval and the quantiles (empty with `--exact`).

@@ -50,7 +50,14 @@ pub fn sim_output() -> Value {
         object(
             "A simulation's figures, with the checks' verdicts after `--check`.",
             checked,
-            &["nodes", "edges", "queues", "queues_exact", "checks"],
+            &[
+                "nodes",
+                "edges",
+                "queues",
+                "queues_exact",
+                "personas",
+                "checks",
+            ],
         ),
     );
     defs.insert(
@@ -99,13 +106,14 @@ pub fn sim_output() -> Value {
     let mut optional: Vec<&str> = paths.iter().map(String::as_str).collect();
     optional.push(&calls_per_hour);
     let mut point_object = object(
-        "The varied parameters (caller settings, queue settings, decision branch shares) and their values here.",
+        "The varied parameters (caller settings, queue settings, decision branch shares, speech nodes' accuracy and reject_rate) and their values here.",
         point,
         &optional,
     );
     point_object["patternProperties"] = json!({
         "^queues\\..+\\.agents$": { "type": "integer", "minimum": 0, "description": "A queue's agents at this point (`queues.NAME.agents`), in every interval of a day." },
         "^nodes\\..+\\.branches\\..+$": { "type": "number", "description": "A decision branch's share at this point (`nodes.NODE.branches.WHEN`)." },
+        "^nodes\\..+\\.(accuracy|reject_rate)$": { "type": "number", "description": "A speech node's varied `accuracy` or `reject_rate` at this point." },
     });
     defs.insert(
         "sweepPoint".into(),
@@ -435,6 +443,14 @@ fn report_properties() -> Vec<(&'static str, Value)> {
                 "With `--exact`, when the traffic file has `arrivals` and `queues`: Erlang's figures for each queue.",
             ),
         ),
+        (
+            "personas",
+            json!({
+                "type": "object",
+                "description": "When the intents file names caller groups: per group, keyed by name, in the file's order (`share`: the group's share of all calls).",
+                "additionalProperties": { "$ref": "#/$defs/intentFigures" },
+            }),
+        ),
     ]
 }
 
@@ -466,7 +482,7 @@ fn sim_defs() -> Map<String, Value> {
         object(
             "A simulation's figures.",
             report_properties(),
-            &["nodes", "edges", "queues", "queues_exact"],
+            &["nodes", "edges", "queues", "queues_exact", "personas"],
         ),
     );
     defs.insert("distribution".into(), distribution("number", "interval"));
@@ -476,9 +492,10 @@ fn sim_defs() -> Map<String, Value> {
     );
     defs.insert(
         "figures".into(),
-        closed(
+        object(
             "The figures of the whole traffic or of one intent.",
             figure_properties(),
+            CALLER_FIGURES,
         ),
     );
     let mut intent = vec![(
@@ -493,7 +510,7 @@ fn sim_defs() -> Map<String, Value> {
         object(
             "One intent's figures (with `--by-intent`, its `nodes` and `edges` too).",
             intent,
-            &["nodes", "edges"],
+            &["nodes", "edges", "confused", "confused_ci95", "speech"],
         ),
     );
     defs.insert(
@@ -560,8 +577,43 @@ fn figure_properties() -> Vec<(&'static str, Value)> {
                 "description": "Seconds per call over the calls that reach a person (`agent` or `misrouted`); null when none do.",
             }),
         ),
+        (
+            "confused",
+            json!({ "type": "number", "minimum": 0, "maximum": 1, "description": "When the callers can be confused (`confused_with`, `confusion`): the share of calls that picked a wrong category at some menu." }),
+        ),
+        (
+            "confused_ci95",
+            interval_ref("Its Wilson 95% interval (left out with `--exact`)."),
+        ),
+        (
+            "speech",
+            closed(
+                "When the menu has a speech node: spoken attempts per call, and the shares of them recognised, asked to repeat and misrecognised.",
+                vec![
+                    (
+                        "attempts",
+                        json!({ "type": "number", "description": "Spoken attempts per call, at every speech node." }),
+                    ),
+                    (
+                        "recognised",
+                        json!({ "type": "number", "description": "Share of the attempts routed to the caller's own intent's node." }),
+                    ),
+                    (
+                        "rejected",
+                        json!({ "type": "number", "description": "Share of the attempts asked to repeat." }),
+                    ),
+                    (
+                        "misrecognised",
+                        json!({ "type": "number", "description": "Share of the attempts routed to another intent's node." }),
+                    ),
+                ],
+            ),
+        ),
     ]
 }
+
+/// Figures present only when a traffic file asks for them.
+const CALLER_FIGURES: &[&str] = &["confused", "confused_ci95", "speech"];
 
 /// Mean, quantiles and their intervals; `quantile` is the JSON type of a quantile.
 fn distribution(quantile: &str, interval: &str) -> Value {

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport};
-use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, record, run_blocks};
+use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, run_blocks};
 use crate::stats::bootstrap::{group_count, group_of, quantile_differences};
 use crate::stats::{
     IntHistogram, Interval, Sign, Sums, TimeHistogram, mean_interval, midpoint_seconds,
@@ -119,11 +119,12 @@ pub struct PairTally {
 }
 
 impl PairTally {
-    fn new(intents: usize, options: RunOptions) -> PairTally {
+    fn new(a: &Program, b: &Program, options: RunOptions) -> PairTally {
         let groups = group_count(options.calls);
+        let intents = a.shares.len();
         PairTally {
-            a: Tally::new(intents),
-            b: Tally::new(intents),
+            a: Tally::for_program(a),
+            b: Tally::for_program(b),
             paired: vec![PairedIntent::default(); intents],
             time_groups: vec![Default::default(); groups],
             inputs_groups: vec![Default::default(); groups],
@@ -151,9 +152,8 @@ impl PairTally {
 
 /// Runs `options.calls` paired calls through `a` and `b` (which must share their intents).
 pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
-    let intents = a.shares.len();
     let Ok(pick) = WeightedAliasIndex::new(a.shares.clone()) else {
-        return PairTally::new(intents, options);
+        return PairTally::new(a, b, options);
     };
     let work = |tally: &mut PairTally, block: u64, count: u64| {
         let mut stream = block_rng(options.seed, block);
@@ -163,8 +163,8 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
             let mut rng_b = rng.clone();
             let call_a = simulate_call(a, intent, &mut rng);
             let call_b = simulate_call(b, intent, &mut rng_b);
-            record(&mut tally.a.intents[intent], &call_a);
-            record(&mut tally.b.intents[intent], &call_b);
+            tally.a.add(intent, &call_a);
+            tally.b.add(intent, &call_b);
             tally.paired[intent].record(&call_a, &call_b);
             let g = group_of(block * BLOCK + i, options.calls);
             tally.time_groups[g][0].record(to_micros(call_a.time));
@@ -175,7 +175,7 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
     };
     run_blocks(
         options,
-        || PairTally::new(intents, options),
+        || PairTally::new(a, b, options),
         work,
         PairTally::merge,
     )

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, Exp1};
 use crate::menu::NodeKind;
 
 use super::flow::{FlowObserver, NoFlow};
-use super::program::{DISCONNECT, HANG_UP, Handling, Program};
+use super::program::{DISCONNECT, HANG_UP, Handling, MenuRates, Program};
 
 /// How a call ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,6 +60,12 @@ pub struct Call {
     pub time: f64,
     /// The node the call ended at (the transfer node of an `agent` or `misrouted` call).
     pub node: u32,
+    /// The caller group of the call (0 when the file names none).
+    pub persona: u16,
+    /// The caller picked an option of the wrong category at some menu (a confusion).
+    pub confused: bool,
+    /// At speech nodes: attempts recognised, rejected (asked to repeat) and misrecognised.
+    pub speech: [u16; 3],
 }
 
 /// The visit cap: the call that would make visit 201 ends as `looped`.
@@ -70,6 +76,11 @@ struct Caller {
     time: f64,
     at: u32,
     inputs: u32,
+    persona: u16,
+    /// Heading for the intent's own nodes (0) or for a goal after a confusion.
+    mode: u32,
+    confused: bool,
+    speech: [u16; 3],
     /// Remaining patience in seconds (infinite when callers never give up).
     patience: f64,
 }
@@ -93,6 +104,9 @@ impl Caller {
             inputs: self.inputs,
             time: self.time,
             node: self.at,
+            persona: self.persona,
+            confused: self.confused,
+            speech: self.speech,
         }
     }
 }
@@ -116,7 +130,14 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
     rng: &mut R,
     flow: &mut F,
 ) -> Call {
-    let callers = &program.callers;
+    // A group is drawn only when the file names groups, so that files without them see the
+    // random numbers they always did.
+    let persona = if program.persona_mix.is_empty() {
+        0
+    } else {
+        program.persona_of(intent, rng.random())
+    };
+    let callers = &program.personas[persona].callers;
     let patience = match callers.patience {
         Some(mean) => mean * Distribution::<f64>::sample(&Exp1, rng),
         None => f64::INFINITY,
@@ -125,6 +146,10 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         time: 0.0,
         at: program.entry,
         inputs: 0,
+        persona: persona as u16,
+        mode: 0,
+        confused: false,
+        speech: [0; 3],
         patience,
     };
     let mut at = program.entry;
@@ -143,9 +168,11 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         flow.visit(at);
         let node = &program.nodes[at as usize];
         caller.at = at;
+        caller.mode = program.arrive(at, caller.mode);
         let next = match node.kind {
             NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng, flow),
             NodeKind::Input => visit_input(program, at, &mut caller, rng, flow),
+            NodeKind::Speech => visit_speech(program, intent, at, &mut caller, rng, flow),
             // A flow node passes the call on to the other file's node (its `to` once the
             // files are joined), like a message.
             NodeKind::Message | NodeKind::Flow => {
@@ -259,15 +286,22 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
     flow: &mut F,
 ) -> Next {
     let node = &program.nodes[at as usize];
-    let intended = program.intended(intent, at);
-    if intended == HANG_UP {
+    let persona = caller.persona as usize;
+    let (intended, mode) = program.intended_by(persona, intent, caller.mode, at);
+    caller.mode = mode;
+    if intended.option == HANG_UP {
         return Next::End(Outcome::Abandoned);
     }
-    let callers = &program.callers;
-    let react = program.reaction_time;
+    if intended.tried < 1.0 && rng.random::<f64>() >= intended.tried {
+        return Next::End(Outcome::Abandoned);
+    }
+    let rates = program.menu_rates(caller.persona as usize, intent, mode, at, intended);
+    let intended = intended.option as usize;
+    let model = &program.personas[persona];
+    let callers = &model.callers;
+    let react = model.reaction_time;
     let options = node.options.start as usize..node.options.end as usize;
     let n = options.len();
-    let mistake_rate = callers.mistake_rate_at(n);
     let listen = |k: usize| {
         if callers.barge_in {
             program.listen[options.start + k]
@@ -298,12 +332,19 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
                 return next;
             }
         } else {
-            let chosen = if u < callers.no_input_rate + callers.invalid_rate + mistake_rate {
+            let base = callers.no_input_rate + callers.invalid_rate;
+            let chosen = if u < base + rates.confused() {
+                caller.confused = true;
+                let (k, after) =
+                    pick_confusion(program, intent, at, intended, &rates, u - base, rng);
+                caller.mode = after;
+                k
+            } else if u < base + rates.confused() + rates.slip {
                 // A uniformly chosen option other than the intended one.
                 let j = rng.random_range(0..n - 1);
-                if j >= intended as usize { j + 1 } else { j }
+                if j >= intended { j + 1 } else { j }
             } else {
-                intended as usize
+                intended
             };
             if !caller.segment(listen(chosen) + react) {
                 return Next::End(Outcome::Abandoned);
@@ -311,6 +352,93 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
             caller.inputs += 1;
             flow.edge((options.start + chosen) as u32);
             return Next::Node(program.targets[options.start + chosen]);
+        }
+    }
+}
+
+/// The option a confused caller picks, and their mode after it, for `v` uniform in
+/// `[0, rates.confused())`: the declared confusions in file order, then the menu-wide one
+/// (uniform among the same-kind options).
+fn pick_confusion<R: Rng + ?Sized>(
+    program: &Program,
+    intent: usize,
+    at: u32,
+    intended: usize,
+    rates: &MenuRates,
+    v: f64,
+    rng: &mut R,
+) -> (usize, u32) {
+    let mut acc = 0.0;
+    let mut last = None;
+    for (k, p, after) in program.declared_confusions(intent, at, intended as u16) {
+        acc += p;
+        last = Some((k as usize, after));
+        if v < acc {
+            return (k as usize, after);
+        }
+    }
+    if rates.same_kind > 0 {
+        let j = rng.random_range(0..rates.same_kind);
+        if let Some(k) = program.same_kind_options(at, intended as u16).nth(j) {
+            return (k as usize, 0);
+        }
+    }
+    // Rounding left `v` just above the declared total.
+    last.unwrap_or((intended, 0))
+}
+
+fn visit_speech<R: Rng + ?Sized, F: FlowObserver>(
+    program: &Program,
+    intent: usize,
+    at: u32,
+    caller: &mut Caller,
+    rng: &mut R,
+    flow: &mut F,
+) -> Next {
+    let node = &program.nodes[at as usize];
+    let callers = &program.personas[caller.persona as usize].callers;
+    let ways = program.speech[at as usize]
+        .as_ref()
+        .map(|w| &w[intent])
+        .expect("a speech node has its ways");
+    // The caller describes their own need, whatever they were heading for.
+    caller.mode = 0;
+    let mut used = 0;
+    loop {
+        let u: f64 = rng.random();
+        if u < callers.no_input_rate {
+            if !caller.segment(node.full + node.timeout) {
+                return Next::End(Outcome::Abandoned);
+            }
+            flow.silence(at);
+            let edge = program.no_input_edge(at);
+            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
+                return next;
+            }
+            continue;
+        }
+        if !caller.segment(node.full + callers.speak_time) {
+            return Next::End(Outcome::Abandoned);
+        }
+        caller.inputs += 1;
+        // The same draw, scaled to the callers who spoke.
+        let v = (u - callers.no_input_rate) / (1.0 - callers.no_input_rate);
+        let mut acc = 0.0;
+        for &(k, p, recognised) in &ways.ways {
+            acc += p;
+            if v < acc {
+                let kind = if recognised { 0 } else { 2 };
+                caller.speech[kind] = caller.speech[kind].saturating_add(1);
+                let i = node.options.start as usize + k as usize;
+                flow.edge(i as u32);
+                return Next::Node(program.targets[i]);
+            }
+        }
+        caller.speech[1] = caller.speech[1].saturating_add(1);
+        flow.invalid(at);
+        let edge = program.invalid_edge(at);
+        if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
+            return next;
         }
     }
 }
@@ -323,8 +451,10 @@ fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
     flow: &mut F,
 ) -> Next {
     let node = &program.nodes[at as usize];
-    let callers = &program.callers;
-    let react = program.reaction_time;
+    let model = &program.personas[caller.persona as usize];
+    let callers = &model.callers;
+    let react = model.reaction_time;
+    let typing = program.typing(node, caller.persona as usize);
     let mut used = 0;
     loop {
         let u: f64 = rng.random();
@@ -348,7 +478,7 @@ fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
                 return next;
             }
         } else {
-            if !caller.segment(node.intro + react + node.typing) {
+            if !caller.segment(node.intro + react + typing) {
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;

@@ -15,7 +15,7 @@ use crate::menu::NodeKind;
 
 use super::engine::Outcome;
 use super::program::{DISCONNECT, HANG_UP, Handling, Program};
-use super::report::{Distribution, Figures, IntentFigures, PerOutcome, SimReport};
+use super::report::{Distribution, Figures, IntentFigures, PerOutcome, SimReport, SpeechFigures};
 
 /// Where a visit leads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,6 +34,8 @@ pub(super) struct Way {
     pub(super) p: f64,
     time: f64,
     inputs: f64,
+    /// The way follows a confusion (the caller picked a wrong category in this visit).
+    confused: bool,
 }
 
 /// A way out of a visit along no edge (the call ends in the node).
@@ -47,6 +49,10 @@ pub struct ExactIntent {
     pub time: f64,
     /// `E[time · 1{agent or misrouted}]`.
     pub time_to_agent_mass: f64,
+    /// The chance the call follows a confusion somewhere.
+    pub confused: f64,
+    /// Expected speech attempts recognised, rejected and misrecognised per call.
+    pub speech: [f64; 3],
 }
 
 /// Why the exact solver cannot answer.
@@ -70,10 +76,16 @@ pub const MAX_SWEEP_WORK: u64 = 200_000_000;
 /// Accumulates the ways out of a visit.
 pub(super) struct Visit<'a> {
     program: &'a Program,
+    /// The caller's group.
+    persona: usize,
+    /// Whether the ways added now follow a confusion.
+    confusing: bool,
     pub(super) ways: Vec<Way>,
     /// Expected invalid keys and silences (timeouts) in the visit.
     pub(super) invalid: f64,
     pub(super) silent: f64,
+    /// At a speech node: expected attempts recognised, rejected and misrecognised.
+    pub(super) speech: [f64; 3],
 }
 
 impl Visit<'_> {
@@ -85,10 +97,11 @@ impl Visit<'_> {
         if p <= 0.0 {
             return;
         }
+        let confused = self.confusing;
         if let Some(w) = self
             .ways
             .iter_mut()
-            .find(|w| w.exit == exit && w.edge == edge)
+            .find(|w| w.exit == exit && w.edge == edge && w.confused == confused)
         {
             w.p += p;
             w.time += time;
@@ -100,6 +113,7 @@ impl Visit<'_> {
                 p,
                 time,
                 inputs,
+                confused,
             });
         }
     }
@@ -113,7 +127,7 @@ impl Visit<'_> {
         d: f64,
         counts: bool,
     ) -> (f64, f64, f64) {
-        let (stay, mean) = match self.program.callers.patience {
+        let (stay, mean) = match self.program.personas[self.persona].callers.patience {
             Some(patience) if d > 0.0 => {
                 let stay = (-d / patience).exp();
                 (stay, patience * (1.0 - stay))
@@ -136,36 +150,53 @@ impl Visit<'_> {
         )
     }
 
-    fn go(&mut self, target: u32, edge: u32, (p, time, inputs): (f64, f64, f64)) {
+    /// Goes to node `target` in `mode` (the caller state: node `target + mode * nodes`).
+    fn go(&mut self, target: u32, mode: u32, edge: u32, (p, time, inputs): (f64, f64, f64)) {
         let exit = if target == DISCONNECT {
             Exit::End(Outcome::Disconnected)
         } else {
-            Exit::Node(target)
+            let mode = self.program.arrive(target, mode);
+            Exit::Node(target + mode * self.program.nodes.len() as u32)
         };
         self.add_along(exit, edge, p, time, inputs);
     }
 }
 
-/// The ways out of a visit to `node` by a caller of `intent`.
-fn visit(program: &Program, intent: usize, at: u32) -> Vec<Way> {
-    visit_summary(program, intent, at).ways
+/// Who is calling: the intent and the caller group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Who {
+    pub(super) intent: usize,
+    pub(super) persona: usize,
 }
 
-/// A visit to `node` by a caller of `intent`: its ways out, and its expected invalid keys and
-/// silences.
-pub(super) fn visit_summary(program: &Program, intent: usize, at: u32) -> Visit<'_> {
+/// The ways out of a visit in caller state `state` by `who`, and its expected speech
+/// attempts of each kind.
+fn visit(program: &Program, who: Who, state: u32) -> (Vec<Way>, [f64; 3]) {
+    let v = visit_summary(program, who, state);
+    (v.ways, v.speech)
+}
+
+/// A visit in caller state `state` (node `state % nodes`, mode `state / nodes`) by `who`: its
+/// ways out, and its expected invalid keys and silences.
+pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_> {
+    let nodes = program.nodes.len() as u32;
+    let (at, mode) = (state % nodes, state / nodes);
+    let intent = who.intent;
     let node = &program.nodes[at as usize];
     let mut v = Visit {
         program,
+        persona: who.persona,
+        confusing: false,
         ways: Vec::with_capacity(8),
         invalid: 0.0,
         silent: 0.0,
+        speech: [0.0; 3],
     };
     let start = (1.0, 0.0, 0.0);
     match node.kind {
         NodeKind::Message | NodeKind::Flow => {
             let cont = v.segment(start, node.intro, false);
-            v.go(node.to, program.to_edge(at), cont);
+            v.go(node.to, mode, program.to_edge(at), cont);
         }
         NodeKind::Decision => {
             let (p, time, inputs) = v.segment(start, node.intro, false);
@@ -173,7 +204,7 @@ pub(super) fn visit_summary(program: &Program, intent: usize, at: u32) -> Visit<
                 let chance = program.chances[i as usize];
                 if chance > 0.0 {
                     let along = (p * chance, time * chance, inputs * chance);
-                    v.go(program.targets[i as usize], i, along);
+                    v.go(program.targets[i as usize], mode, i, along);
                 }
             }
         }
@@ -183,7 +214,7 @@ pub(super) fn visit_summary(program: &Program, intent: usize, at: u32) -> Visit<
             } else if node.to == DISCONNECT {
                 v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0);
             } else {
-                v.go(node.to, program.to_edge(at), (1.0, node.intro, 0.0));
+                v.go(node.to, mode, program.to_edge(at), (1.0, node.intro, 0.0));
             }
         }
         NodeKind::Transfer => {
@@ -200,61 +231,153 @@ pub(super) fn visit_summary(program: &Program, intent: usize, at: u32) -> Visit<
             );
         }
         NodeKind::Hangup => v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0),
-        NodeKind::Menu | NodeKind::Input => prompts(&mut v, node, intent, at),
+        NodeKind::Menu | NodeKind::Input | NodeKind::Speech => {
+            prompts(&mut v, node, intent, at, mode)
+        }
     }
     v
 }
 
 /// A menu or input visit: attempts with re-prompts, in closed form over the re-prompt count.
-fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at: u32) {
+fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at: u32, mode: u32) {
     let program = v.program;
-    let callers = program.callers;
-    let react = program.reaction_time;
+    let model = &program.personas[v.persona];
+    let callers = model.callers;
+    let react = model.reaction_time;
     let is_menu = node.kind == NodeKind::Menu;
-    // (target, edge, probability of the choice, seconds of its segment)
-    let mut choices: Vec<(u32, u32, f64, f64)> = Vec::new();
+    // (target, mode after, edge, probability of the choice, seconds of its segment, confused,
+    // and at a speech node which attempts it counts: 1 recognised, 2 misrecognised, else 0)
+    let mut choices: Vec<(u32, u32, u32, f64, f64, bool, usize)> = Vec::new();
     let chosen_rate = 1.0 - callers.no_input_rate - callers.invalid_rate;
     let full = node.full;
+    // The share of visits in which the caller tries at all (key 0 tried by some callers with
+    // no announced route; the others hang up).
+    let mut tried = 1.0;
+    let mut mode = mode;
     if is_menu {
-        let intended = program.intended(intent, at);
-        if intended == HANG_UP {
+        let (intended, after) = program.intended_by(v.persona, intent, mode, at);
+        mode = after;
+        if intended.option == HANG_UP {
             v.add(Exit::End(Outcome::Abandoned), 1.0, 0.0, 0.0);
             return;
         }
+        if intended.tried < 1.0 {
+            v.add(
+                Exit::End(Outcome::Abandoned),
+                1.0 - intended.tried,
+                0.0,
+                0.0,
+            );
+            tried = intended.tried;
+        }
+        let rates = program.menu_rates(v.persona, intent, mode, at, intended);
+        let intended = intended.option as usize;
         let range = node.options.start as usize..node.options.end as usize;
         let n = range.len();
-        let mistake = callers.mistake_rate_at(n);
-        for (k, i) in range.clone().enumerate() {
-            let p = if k == intended as usize {
-                chosen_rate - mistake
-            } else {
-                mistake / (n - 1) as f64
-            };
-            let listen = if callers.barge_in {
+        let listen = |i: usize| {
+            if callers.barge_in {
                 program.listen[i]
             } else {
                 full
+            }
+        };
+        for (k, i) in range.clone().enumerate() {
+            let p = if k == intended {
+                chosen_rate - rates.confused() - rates.slip
+            } else {
+                rates.slip / (n - 1) as f64
             };
-            choices.push((program.targets[i], i as u32, p, listen + react));
+            choices.push((
+                program.targets[i],
+                mode,
+                i as u32,
+                p,
+                listen(i) + react,
+                false,
+                0,
+            ));
+        }
+        let declared = program
+            .declared_confusions(intent, at, intended as u16)
+            .filter(|_| rates.declared > 0.0);
+        for (k, p, after) in declared {
+            let i = range.start + k as usize;
+            choices.push((
+                program.targets[i],
+                after,
+                i as u32,
+                p,
+                listen(i) + react,
+                true,
+                0,
+            ));
+        }
+        if rates.wide > 0.0 {
+            let each = rates.wide / rates.same_kind as f64;
+            for k in program.same_kind_options(at, intended as u16) {
+                let i = range.start + k as usize;
+                choices.push((
+                    program.targets[i],
+                    mode,
+                    i as u32,
+                    each,
+                    listen(i) + react,
+                    true,
+                    0,
+                ));
+            }
+        }
+    } else if node.kind == NodeKind::Speech {
+        // The caller describes their own need, whatever they were heading for.
+        mode = 0;
+        let ways = &program.speech[at as usize].as_ref().expect("speech ways")[intent];
+        let spoke = 1.0 - callers.no_input_rate;
+        for &(k, p, recognised) in &ways.ways {
+            let i = node.options.start as usize + k as usize;
+            choices.push((
+                program.targets[i],
+                mode,
+                i as u32,
+                spoke * p,
+                full + callers.speak_time,
+                false,
+                if recognised { 1 } else { 2 },
+            ));
         }
     } else {
         choices.push((
             node.to,
+            mode,
             program.to_edge(at),
             chosen_rate,
-            node.intro + react + node.typing,
+            node.intro + react + program.typing(node, v.persona),
+            false,
+            0,
         ));
     }
+    // At a speech node an "invalid" attempt is a caller asked to repeat after speaking.
+    let (invalid_rate, invalid_time) = match &program.speech[at as usize] {
+        Some(ways) => (
+            (1.0 - callers.no_input_rate) * ways[intent].rejected(),
+            full + callers.speak_time,
+        ),
+        None => (callers.invalid_rate, full + react),
+    };
     let max_retries = node.invalid.retries.max(node.no_input.retries);
-    let mut state = (1.0, 0.0, 0.0);
+    let mut state = (tried, 0.0, 0.0);
     for used in 0..=max_retries {
         if state.0 <= 0.0 {
             break;
         }
         let scale = |s: (f64, f64, f64), f: f64| (s.0 * f, s.1 * f, s.2 * f);
-        for &(target, edge, p, d) in &choices {
+        for &(target, after, edge, p, d, confused, heard) in &choices {
+            v.confusing = confused;
             let cont = v.segment(scale(state, p), d, true);
-            v.go(target, edge, cont);
+            if heard > 0 {
+                v.speech[if heard == 1 { 0 } else { 2 }] += cont.0;
+            }
+            v.go(target, after, edge, cont);
+            v.confusing = false;
         }
         let mut next = (0.0, 0.0, 0.0);
         let events: [(f64, f64, bool, &Handling, u32); 2] = [
@@ -266,8 +389,8 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 program.no_input_edge(at),
             ),
             (
-                callers.invalid_rate,
-                full + react,
+                invalid_rate,
+                invalid_time,
                 true,
                 &node.invalid,
                 program.invalid_edge(at),
@@ -284,14 +407,18 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
                 let again = v.segment(after, handling.say, false);
                 next = (next.0 + again.0, next.1 + again.1, next.2 + again.2);
             } else {
-                v.go(handling.then, edge, after);
+                v.go(handling.then, mode, edge, after);
             }
         }
         state = next;
     }
+    if node.kind == NodeKind::Speech {
+        // A rejected attempt is the speech node's "invalid" one.
+        v.speech[1] = v.invalid;
+    }
 }
 
-/// Solves one intent.
+/// Solves one intent (its caller groups mixed by the intent's shares of them).
 pub fn solve_intent(program: &Program, intent: usize) -> Result<ExactIntent, ExactError> {
     let mut budget = MAX_SWEEP_WORK;
     solve_intent_within(program, intent, &mut budget)
@@ -303,7 +430,70 @@ fn solve_intent_within(
     intent: usize,
     budget: &mut u64,
 ) -> Result<ExactIntent, ExactError> {
-    let n = program.nodes.len();
+    Ok(mix_personas(
+        program,
+        intent,
+        &solve_personas(program, intent, budget)?,
+    ))
+}
+
+/// Each caller group's figures for one intent (one entry when the file names no groups;
+/// groups the intent has no callers of are left at zero).
+fn solve_personas(
+    program: &Program,
+    intent: usize,
+    budget: &mut u64,
+) -> Result<Vec<ExactIntent>, ExactError> {
+    if program.persona_mix.is_empty() {
+        let who = Who { intent, persona: 0 };
+        return Ok(vec![solve_one(program, who, budget)?]);
+    }
+    program.persona_mix[intent]
+        .iter()
+        .enumerate()
+        .map(|(persona, &share)| {
+            if share > 0.0 {
+                solve_one(program, Who { intent, persona }, budget)
+            } else {
+                Ok(ExactIntent::default())
+            }
+        })
+        .collect()
+}
+
+/// The intent's figures from its groups' figures.
+fn mix_personas(program: &Program, intent: usize, solved: &[ExactIntent]) -> ExactIntent {
+    if program.persona_mix.is_empty() {
+        return solved[0];
+    }
+    let mut mixed = ExactIntent::default();
+    for (s, &share) in solved.iter().zip(&program.persona_mix[intent]) {
+        mixed.add_scaled(s, share);
+    }
+    mixed
+}
+
+impl ExactIntent {
+    /// Adds `share` times `other`.
+    fn add_scaled(&mut self, other: &ExactIntent, share: f64) {
+        for o in 0..7 {
+            self.outcomes[o] += share * other.outcomes[o];
+        }
+        self.time += share * other.time;
+        self.inputs += share * other.inputs;
+        self.time_to_agent_mass += share * other.time_to_agent_mass;
+        self.confused += share * other.confused;
+        for (a, b) in self.speech.iter_mut().zip(other.speech) {
+            *a += share * b;
+        }
+    }
+}
+
+/// Solves one intent for one caller group.
+fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactIntent, ExactError> {
+    let intent = who.intent;
+    let nodes = program.nodes.len();
+    let n = nodes * program.modes();
     let name = || program.intent_names[intent].clone();
     if program.entry == DISCONNECT {
         return Ok(ExactIntent {
@@ -313,8 +503,11 @@ fn solve_intent_within(
     }
     // The visits reachable from entry, in breadth-first order.
     let mut ways: Vec<Option<Vec<Way>>> = vec![None; n];
+    let mut heard = vec![[0.0f64; 3]; n];
     let mut order = vec![program.entry];
-    ways[program.entry as usize] = Some(visit(program, intent, program.entry));
+    let (first, first_heard) = visit(program, who, program.entry);
+    ways[program.entry as usize] = Some(first);
+    heard[program.entry as usize] = first_heard;
     let mut i = 0;
     while i < order.len() {
         let at = order[i] as usize;
@@ -328,19 +521,28 @@ fn solve_intent_within(
             .collect();
         for t in targets {
             if ways[t as usize].is_none() {
-                ways[t as usize] = Some(visit(program, intent, t));
+                let (found, found_heard) = visit(program, who, t);
+                ways[t as usize] = Some(found);
+                heard[t as usize] = found_heard;
                 order.push(t);
             }
         }
         i += 1;
     }
-    check_traps(&order, &ways).map_err(|nodes| ExactError::TrapLoop {
-        intent: name(),
-        nodes,
+    check_traps(&order, &ways).map_err(|states| {
+        // A loop in caller states is a loop through their nodes.
+        let mut nodes: Vec<u32> = states.iter().map(|s| s % nodes as u32).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        ExactError::TrapLoop {
+            intent: name(),
+            nodes,
+        }
     })?;
 
-    // x_v = (outcome probabilities, E[time], E[inputs], E[time · 1{agent}]) from a fresh visit to v.
-    const K: usize = 10;
+    // x_v = (outcome probabilities, E[time], E[inputs], E[time · 1{agent}], P(confused),
+    // E[speech attempts recognised, rejected, misrecognised]) from a fresh visit to v.
+    const K: usize = 14;
     let mut x = vec![[0.0f64; K]; n];
     let agent = |o: Outcome| o.reached_agent();
     let sweep_order: Vec<u32> = order.iter().rev().copied().collect();
@@ -358,6 +560,7 @@ fn solve_intent_within(
         let mut change = 0.0f64;
         for &v in &sweep_order {
             let mut new = [0.0f64; K];
+            new[11..14].copy_from_slice(&heard[v as usize]);
             for w in ways[v as usize].iter().flatten() {
                 match w.exit {
                     Exit::End(o) => {
@@ -366,6 +569,9 @@ fn solve_intent_within(
                         new[8] += w.inputs;
                         if agent(o) {
                             new[9] += w.time;
+                        }
+                        if w.confused {
+                            new[10] += w.p;
                         }
                     }
                     Exit::Node(t) => {
@@ -377,6 +583,10 @@ fn solve_intent_within(
                         new[7] += w.time + w.p * xt[7];
                         new[8] += w.inputs + w.p * xt[8];
                         new[9] += w.time * p_agent + w.p * xt[9];
+                        new[10] += if w.confused { w.p } else { w.p * xt[10] };
+                        for k in 11..14 {
+                            new[k] += w.p * xt[k];
+                        }
                     }
                 }
             }
@@ -404,6 +614,8 @@ fn solve_intent_within(
         time: e[7],
         inputs: e[8],
         time_to_agent_mass: e[9],
+        confused: e[10],
+        speech: [e[11], e[12], e[13]],
     })
 }
 
@@ -486,24 +698,68 @@ pub fn exact_report_within(
     program: &Program,
     mut budget: u64,
 ) -> Result<SimReport, ExactError> {
-    let solved: Vec<ExactIntent> = (0..program.shares.len())
-        .map(|i| solve_intent_within(program, i, &mut budget))
+    let by_group: Vec<Vec<ExactIntent>> = (0..program.shares.len())
+        .map(|i| solve_personas(program, i, &mut budget))
         .collect::<Result<_, _>>()?;
+    let solved: Vec<ExactIntent> = by_group
+        .iter()
+        .enumerate()
+        .map(|(i, groups)| mix_personas(program, i, groups))
+        .collect();
     let mut overall = ExactIntent::default();
-    for (s, share) in solved.iter().zip(&program.shares) {
-        for o in 0..7 {
-            overall.outcomes[o] += share * s.outcomes[o];
-        }
-        overall.time += share * s.time;
-        overall.inputs += share * s.inputs;
-        overall.time_to_agent_mass += share * s.time_to_agent_mass;
+    for (s, &share) in solved.iter().zip(&program.shares) {
+        overall.add_scaled(s, share);
     }
+    let confusable = program.can_confuse();
+    let speech = super::program::SpeechWays::any(program);
+    let figures = |e: &ExactIntent| {
+        let mut f = exact_figures(e);
+        if confusable {
+            f.confused = Some(e.confused);
+        }
+        if speech {
+            f.speech = Some(SpeechFigures::of(e.speech, 1.0));
+        }
+        f
+    };
+    // Each group's figures: its callers of every intent, weighted by how many there are.
+    let personas = if program.persona_mix.is_empty() {
+        Vec::new()
+    } else {
+        program
+            .personas
+            .iter()
+            .enumerate()
+            .map(|(p, persona)| {
+                let mut group = ExactIntent::default();
+                let mut weight = 0.0;
+                for (i, groups) in by_group.iter().enumerate() {
+                    let w = program.shares[i] * program.persona_mix[i][p];
+                    group.add_scaled(&groups[p], w);
+                    weight += w;
+                }
+                if weight > 0.0 {
+                    let mut normalised = ExactIntent::default();
+                    normalised.add_scaled(&group, 1.0 / weight);
+                    group = normalised;
+                }
+                (
+                    persona.name.clone(),
+                    IntentFigures {
+                        share: weight,
+                        figures: figures(&group),
+                        flow: None,
+                    },
+                )
+            })
+            .collect()
+    };
     Ok(SimReport {
         menu: menu.to_string(),
         calls: None,
         seed: None,
         exact: true,
-        overall: exact_figures(&overall),
+        overall: figures(&overall),
         intents: program
             .intent_names
             .iter()
@@ -514,7 +770,7 @@ pub fn exact_report_within(
                     name.clone(),
                     IntentFigures {
                         share,
-                        figures: exact_figures(s),
+                        figures: figures(s),
                         flow: None,
                     },
                 )
@@ -523,6 +779,7 @@ pub fn exact_report_within(
         flow: None,
         queues: None,
         queues_exact: None,
+        personas,
     })
 }
 
@@ -545,5 +802,8 @@ fn exact_figures(e: &ExactIntent) -> Figures {
         time: mean_only(e.time),
         time_to_agent: (p_agent > 1e-15).then(|| mean_only(e.time_to_agent_mass / p_agent)),
         time_to_agent_histogram: Default::default(),
+        confused: None,
+        confused_ci95: None,
+        speech: None,
     }
 }

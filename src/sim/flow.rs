@@ -16,10 +16,10 @@ use rand_distr::weighted::WeightedAliasIndex;
 use serde::Serialize;
 
 use super::engine::{Outcome, simulate_call_observed};
-use super::exact::{Exit, NO_EDGE, Visit, visit_summary};
+use super::exact::{Exit, NO_EDGE, Visit, Who, visit_summary};
 use super::program::{DISCONNECT, Program};
 use super::report::PerOutcome;
-use super::run::{RunOptions, Tally, block_rng, call_rng, record, run_blocks};
+use super::run::{RunOptions, Tally, block_rng, call_rng, run_blocks};
 use crate::menu::NodeKind;
 use crate::stats::{Interval, Sign, mean_interval, wilson};
 
@@ -178,7 +178,12 @@ pub fn run_with_flow(
 ) -> (Tally, Vec<FlowTally>) {
     let intents = program.shares.len();
     let flows = if by_intent { intents } else { 1 };
-    let empty = || (Tally::new(intents), vec![FlowTally::default(); flows]);
+    let empty = || {
+        (
+            Tally::for_program(program),
+            vec![FlowTally::default(); flows],
+        )
+    };
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
         return empty();
     };
@@ -195,7 +200,7 @@ pub fn run_with_flow(
                 let intent = pick.sample(&mut rng);
                 let observer = &mut flow[if by_intent { intent } else { 0 }];
                 let call = simulate_call_observed(program, intent, &mut rng, observer);
-                record(&mut tally.intents[intent], &call);
+                tally.add(intent, &call);
             }
             progress(count);
         },
@@ -489,17 +494,35 @@ fn forward(
     None
 }
 
-/// The exact flow of one intent. `None` when the visits do not settle (the exact report
-/// itself fails first, with the reason, on such a menu).
+/// The exact flow of one intent (its caller groups mixed by its shares of them). `None` when
+/// the visits do not settle (the exact report itself fails first, with the reason, on such a
+/// menu).
 pub fn exact_intent_flow(program: &Program, intent: usize) -> Option<ExactFlow> {
-    let n = program.nodes.len();
+    if program.persona_mix.is_empty() {
+        return exact_group_flow(program, Who { intent, persona: 0 });
+    }
+    let mut flow = ExactFlow::zeros(program);
+    for (persona, &share) in program.persona_mix[intent].iter().enumerate() {
+        if share > 0.0 {
+            flow.add_scaled(&exact_group_flow(program, Who { intent, persona })?, share);
+        }
+    }
+    Some(flow)
+}
+
+/// The exact flow of one intent's callers of one group. With confusions declared, a caller
+/// state is a node and where the caller is heading; the figures add the states of each node
+/// (and leave out the reach shares, which are not sums over states).
+fn exact_group_flow(program: &Program, who: Who) -> Option<ExactFlow> {
+    let nodes = program.nodes.len();
+    let n = nodes * program.modes();
     let mut flow = ExactFlow::zeros(program);
     if program.entry == DISCONNECT {
         return Some(flow);
     }
     let mut visits: Vec<Option<Visit<'_>>> = (0..n).map(|_| None).collect();
     let mut order = vec![program.entry];
-    visits[program.entry as usize] = Some(visit_summary(program, intent, program.entry));
+    visits[program.entry as usize] = Some(visit_summary(program, who, program.entry));
     let mut i = 0;
     while i < order.len() {
         let at = order[i] as usize;
@@ -513,7 +536,7 @@ pub fn exact_intent_flow(program: &Program, intent: usize) -> Option<ExactFlow> 
             .collect();
         for t in targets {
             if visits[t as usize].is_none() {
-                visits[t as usize] = Some(visit_summary(program, intent, t));
+                visits[t as usize] = Some(visit_summary(program, who, t));
                 order.push(t);
             }
         }
@@ -530,8 +553,11 @@ pub fn exact_intent_flow(program: &Program, intent: usize) -> Option<ExactFlow> 
     let mut work = u64::MAX;
     let m = forward(program.entry, &order, &incoming, None, &mut work)?;
     let mut reach_work = MAX_REACH_WORK;
-    let mut reached = vec![0.0; n];
-    for &t in &order {
+    let mut reached = vec![0.0; nodes];
+    if n != nodes {
+        flow.reached = None;
+    }
+    for &t in order.iter().take_while(|_| n == nodes) {
         match forward(program.entry, &order, &incoming, Some(t), &mut reach_work) {
             Some(r) => reached[t as usize] = r[t as usize].min(1.0),
             None => {
@@ -548,10 +574,10 @@ pub fn exact_intent_flow(program: &Program, intent: usize) -> Option<ExactFlow> 
             continue;
         };
         let mu = m[u as usize];
-        let u = u as usize;
-        flow.visits[u] = mu;
-        flow.invalid[u] = mu * visit.invalid;
-        flow.silent[u] = mu * visit.silent;
+        let u = u as usize % nodes;
+        flow.visits[u] += mu;
+        flow.invalid[u] += mu * visit.invalid;
+        flow.silent[u] += mu * visit.silent;
         for w in &visit.ways {
             if let Exit::End(o) = w.exit {
                 flow.ended[u][o as usize] += mu * w.p;

@@ -109,6 +109,8 @@ pub enum Figure {
     Queue(QueueFigure),
     /// A figure of the calls through the queues, from arrival to the right agent.
     EndToEnd(EndToEndFigure),
+    /// The share of calls that followed a confusion (when the callers can be confused).
+    Confused,
 }
 
 /// A figure of a queue, as `ivr sim` reports it per queue.
@@ -192,6 +194,7 @@ impl Figure {
                 all.push((format!("{}.{}", q.name(), s.name()), Figure::Stat(q, s)));
             }
         }
+        all.push(("confused".to_string(), Figure::Confused));
         all
     }
 
@@ -228,7 +231,7 @@ impl Figure {
     /// Decimals worth printing.
     pub fn digits(self) -> usize {
         match self {
-            Figure::Share(_) | Figure::Shares(_) | Figure::WithinToAgent(_) => 4,
+            Figure::Share(_) | Figure::Shares(_) | Figure::WithinToAgent(_) | Figure::Confused => 4,
             Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
             Figure::Stat(Quantity::Inputs, _) => 0,
             Figure::Stat(_, _) => 2,
@@ -248,6 +251,8 @@ pub struct Gate {
     pub intent: Option<String>,
     /// The queue of a [`Figure::Queue`] (`None`: all queues together).
     pub queue: Option<String>,
+    /// A caller group (`persona.NAME.FIGURE`): the figure of that group's calls.
+    pub persona: Option<String>,
     pub figure: Figure,
     pub op: Op,
     pub bound: f64,
@@ -341,7 +346,9 @@ pub fn parse_with_queues(
     };
     let share_name = match figure {
         Figure::Share(o) => Some(o.name().to_string()),
-        Figure::Shares(_) | Figure::WithinToAgent(_) => Some(figure_text.to_string()),
+        Figure::Shares(_) | Figure::WithinToAgent(_) | Figure::Confused => {
+            Some(figure_text.to_string())
+        }
         Figure::Queue(q) if q.is_share() => Some(figure_text.to_string()),
         Figure::EndToEnd(EndToEndFigure::TimeToAnswer(_)) => None,
         Figure::EndToEnd(_) => Some(figure_text.to_string()),
@@ -374,10 +381,49 @@ pub fn parse_with_queues(
         expr: format!("{figure_text} {op_text} {number_text}"),
         intent,
         queue,
+        persona: None,
         figure,
         op,
         bound,
     })
+}
+
+/// Parses a gate that may name a caller group first (`persona.NAME.FIGURE OP NUMBER`), with
+/// the queues and the groups of the traffic (none when it names no groups).
+pub fn parse_scoped(
+    text: &str,
+    intents: &[String],
+    queues: &[String],
+    personas: &[String],
+    exact: bool,
+) -> Result<Gate, UsageError> {
+    let trimmed = text.trim();
+    let Some(rest) = trimmed.strip_prefix("persona.") else {
+        return parse_with_queues(text, intents, queues, exact);
+    };
+    // Group names may contain dots: the longest name followed by `.` wins.
+    let name = personas
+        .iter()
+        .filter(|n| {
+            rest.len() > n.len() && rest.starts_with(n.as_str()) && rest[n.len()..].starts_with('.')
+        })
+        .max_by_key(|n| n.len());
+    let Some(name) = name else {
+        let first = rest.split('.').next().unwrap_or(rest);
+        let error = UsageError::new(format!("no caller group named `{first}` in the traffic"));
+        return Err(if personas.is_empty() {
+            error.help("caller groups come from `callers:` written as a list of groups, each with a `name` and a `share`")
+        } else {
+            match did_you_mean(first, personas.iter().map(String::as_str)) {
+                Some(better) => error.help(format!("did you mean `{better}`?")),
+                None => error.help(format!("the caller groups are: {}", personas.join(", "))),
+            }
+        });
+    };
+    let mut gate = parse(&rest[name.len() + 1..], &[], exact)?;
+    gate.expr = format!("persona.{name}.{}", gate.expr);
+    gate.persona = Some(name.clone());
+    Ok(gate)
 }
 
 fn parse_number(text: &str, op: &str) -> Result<f64, UsageError> {
@@ -807,6 +853,15 @@ fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
                 }
             }
         }
+        Figure::Confused => match f.confused {
+            Some(share) => (Some(share), f.confused_ci95, f.calls),
+            None => {
+                return Err(
+                    "no confused share: the callers of this traffic cannot be confused (no `confused_with`, no `confusion`)"
+                        .to_string(),
+                );
+            }
+        },
         Figure::Stat(Quantity::TimeToAgent, s) => match &f.time_to_agent {
             Some(d) => {
                 let (v, ci) = statistic(d, s);
@@ -861,9 +916,14 @@ fn too_few_calls(check: &Gate, calls: u64) -> String {
 
 /// Evaluates a check on a report.
 pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
-    let figures = match &check.intent {
-        None => Some(&report.overall),
-        Some(name) => report
+    let figures = match (&check.intent, &check.persona) {
+        (_, Some(name)) => report
+            .personas
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| &i.figures),
+        (None, None) => Some(&report.overall),
+        (Some(name), None) => report
             .intents
             .iter()
             .find(|(n, _)| n == name)
@@ -873,7 +933,7 @@ pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
         measure_queue(check, report)
     } else {
         figures
-            .ok_or_else(|| "the report has no such intent".to_string())
+            .ok_or_else(|| "the report has no such intent or caller group".to_string())
             .and_then(|f| measure(check, f))
     };
     let mut result = GateResult {
@@ -906,9 +966,10 @@ pub fn evaluate(check: &Gate, report: &SimReport) -> GateResult {
     let calls = measured.calls.unwrap_or(0);
     if calls == 0 {
         result.value = None;
-        result.note = Some(match &check.intent {
-            Some(name) => format!("no simulated call had intent `{name}`"),
-            None => "no simulated calls".to_string(),
+        result.note = Some(match (&check.intent, &check.persona) {
+            (_, Some(name)) => format!("no simulated call was of caller group `{name}`"),
+            (Some(name), None) => format!("no simulated call had intent `{name}`"),
+            (None, None) => "no simulated calls".to_string(),
         });
         return result;
     }

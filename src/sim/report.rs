@@ -103,10 +103,46 @@ pub struct Figures {
     pub time: Distribution,
     /// Seconds per call over the calls that reach a person (`agent` or `misrouted`); null when none do.
     pub time_to_agent: Option<Distribution>,
+    /// Share of calls that followed a confusion (a wrong category picked at a menu); only
+    /// when the callers can be confused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confused: Option<f64>,
+    /// Its Wilson 95% interval (left out with `--exact`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confused_ci95: Option<Interval>,
+    /// What speech nodes heard (when the menu has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<SpeechFigures>,
     /// The times behind `time_to_agent`, for checks on the share reached within a bound
     /// (empty with `--exact`; not an output field).
     #[serde(skip)]
     pub time_to_agent_histogram: TimeHistogram,
+}
+
+/// The attempts at speech nodes: how many a call makes, and how they ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct SpeechFigures {
+    /// Attempts in which the caller spoke, per call (at every speech node).
+    pub attempts: f64,
+    /// Shares of those attempts: routed to the caller's own intent's node, asked to repeat, and
+    /// routed to another intent's node.
+    pub recognised: f64,
+    pub rejected: f64,
+    pub misrecognised: f64,
+}
+
+impl SpeechFigures {
+    /// From expected (or counted) attempts of each kind per call.
+    pub fn of(counts: [f64; 3], calls: f64) -> SpeechFigures {
+        let total: f64 = counts.iter().sum();
+        let share = |c: f64| if total > 0.0 { c / total } else { 0.0 };
+        SpeechFigures {
+            attempts: if calls > 0.0 { total / calls } else { 0.0 },
+            recognised: share(counts[0]),
+            rejected: share(counts[1]),
+            misrecognised: share(counts[2]),
+        }
+    }
 }
 
 /// One intent's figures and its share of the traffic.
@@ -144,6 +180,10 @@ pub struct SimReport {
     /// With `--exact`: Erlang C / A for each queue, from the exact share of calls joining it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queues_exact: Option<super::staffing::StaffReport>,
+    /// Per caller group, in the intents file's order, when it names groups (`share`: the
+    /// group's share of all calls).
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "ordered_map")]
+    pub personas: Vec<(String, IntentFigures)>,
 }
 
 /// Serialises `(name, value)` pairs as a JSON object in their order (intents file order).
@@ -160,6 +200,28 @@ pub(crate) fn ordered_map<S: serde::Serializer, V: Serialize>(
 }
 
 const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
+
+/// Figures from a Monte Carlo tally, with the `confused` share when the callers can be
+/// confused and the speech figures when the menu has speech nodes.
+pub fn figures_of(tally: &IntentTally, confusable: bool, speech: bool) -> Figures {
+    let mut f = figures(tally);
+    if speech {
+        f.speech = Some(SpeechFigures::of(
+            tally.speech.map(|c| c as f64),
+            tally.calls() as f64,
+        ));
+    }
+    if confusable {
+        let n = tally.calls();
+        f.confused = Some(if n == 0 {
+            0.0
+        } else {
+            tally.confused as f64 / n as f64
+        });
+        f.confused_ci95 = wilson(tally.confused, n);
+    }
+    f
+}
 
 /// Figures from a Monte Carlo tally.
 pub fn figures(tally: &IntentTally) -> Figures {
@@ -194,6 +256,9 @@ pub fn figures(tally: &IntentTally) -> Figures {
         time_to_agent: (tally.to_agent.n > 0)
             .then(|| Distribution::of_times(&tally.to_agent, &tally.to_agent_histogram)),
         time_to_agent_histogram: tally.to_agent_histogram.clone(),
+        confused: None,
+        confused_ci95: None,
+        speech: None,
     }
 }
 
@@ -211,7 +276,7 @@ pub fn monte_carlo_report(
         calls: Some(calls),
         seed: Some(seed),
         exact: false,
-        overall: figures(&tally.overall()),
+        overall: figures_of(&tally.overall(), tally.confusable, tally.speech),
         intents: names
             .iter()
             .zip(shares)
@@ -221,7 +286,7 @@ pub fn monte_carlo_report(
                     name.clone(),
                     IntentFigures {
                         share,
-                        figures: figures(t),
+                        figures: figures_of(t, tally.confusable, tally.speech),
                         flow: None,
                     },
                 )
@@ -230,5 +295,24 @@ pub fn monte_carlo_report(
         flow: None,
         queues: None,
         queues_exact: None,
+        personas: tally
+            .personas
+            .iter()
+            .map(|(name, t)| {
+                let share = if calls == 0 {
+                    0.0
+                } else {
+                    t.calls() as f64 / tally.overall().calls().max(1) as f64
+                };
+                (
+                    name.clone(),
+                    IntentFigures {
+                        share,
+                        figures: figures_of(t, tally.confusable, tally.speech),
+                        flow: None,
+                    },
+                )
+            })
+            .collect(),
     }
 }

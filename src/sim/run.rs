@@ -37,6 +37,10 @@ pub struct IntentTally {
     pub time_histogram: TimeHistogram,
     pub to_agent: Sums,
     pub to_agent_histogram: TimeHistogram,
+    /// Calls that followed a confusion.
+    pub confused: u64,
+    /// Speech attempts recognised, rejected and misrecognised.
+    pub speech: [u64; 3],
 }
 
 impl IntentTally {
@@ -53,19 +57,59 @@ impl IntentTally {
         self.time_histogram.merge(&other.time_histogram);
         self.to_agent.merge(&other.to_agent);
         self.to_agent_histogram.merge(&other.to_agent_histogram);
+        self.confused += other.confused;
+        for (a, b) in self.speech.iter_mut().zip(other.speech) {
+            *a += b;
+        }
     }
 }
 
-/// Figures for every intent (overall figures are their merge).
+/// Figures for every intent (overall figures are their merge), and for every caller group
+/// when the file names groups.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tally {
     pub intents: Vec<IntentTally>,
+    /// Per caller group, named (empty when the file names none).
+    pub personas: Vec<(String, IntentTally)>,
+    /// Whether the callers can be confused (the reports then give the `confused` share).
+    pub confusable: bool,
+    /// Whether the menu has speech nodes (the reports then give their figures).
+    pub speech: bool,
 }
 
 impl Tally {
     pub fn new(intents: usize) -> Tally {
         Tally {
             intents: vec![IntentTally::default(); intents],
+            ..Tally::default()
+        }
+    }
+
+    /// An empty tally for the calls of `program`: per intent, per caller group if any.
+    pub fn for_program(program: &Program) -> Tally {
+        let personas = if program.persona_mix.is_empty() {
+            Vec::new()
+        } else {
+            program
+                .personas
+                .iter()
+                .map(|p| (p.name.clone(), IntentTally::default()))
+                .collect()
+        };
+        Tally {
+            intents: vec![IntentTally::default(); program.shares.len()],
+            personas,
+            confusable: program.can_confuse(),
+            speech: super::program::SpeechWays::any(program),
+        }
+    }
+
+    /// Adds one call of `intent`.
+    #[inline]
+    pub fn add(&mut self, intent: usize, call: &Call) {
+        record(&mut self.intents[intent], call);
+        if let Some((_, t)) = self.personas.get_mut(call.persona as usize) {
+            record(t, call);
         }
     }
 
@@ -73,6 +117,11 @@ impl Tally {
         for (a, b) in self.intents.iter_mut().zip(&other.intents) {
             a.merge(b);
         }
+        for ((_, a), (_, b)) in self.personas.iter_mut().zip(&other.personas) {
+            a.merge(b);
+        }
+        self.confusable |= other.confusable;
+        self.speech |= other.speech;
         self
     }
 
@@ -97,6 +146,10 @@ pub fn call_rng(stream: &mut Xoshiro256PlusPlus) -> Xoshiro256PlusPlus {
 #[inline]
 pub fn record(t: &mut IntentTally, call: &Call) {
     t.outcomes[call.outcome as usize] += 1;
+    t.confused += u64::from(call.confused);
+    for (a, b) in t.speech.iter_mut().zip(call.speech) {
+        *a += u64::from(b);
+    }
     t.inputs.record(call.inputs);
     let micros = to_micros(call.time);
     t.time.record(micros);
@@ -121,7 +174,7 @@ pub fn run_block(
         let mut rng = call_rng(&mut stream);
         let intent = pick.sample(&mut rng);
         let call = simulate_call(program, intent, &mut rng);
-        record(&mut tally.intents[intent], &call);
+        tally.add(intent, &call);
     }
 }
 
@@ -160,13 +213,12 @@ impl RunOptions {
 
 /// Runs `calls` calls and returns the tally; `progress` hears of every finished block (calls).
 pub fn run(program: &Program, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Tally {
-    let intents = program.shares.len();
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
-        return Tally::new(intents);
+        return Tally::for_program(program);
     };
     run_blocks(
         options,
-        || Tally::new(intents),
+        || Tally::for_program(program),
         |tally, block, count| {
             run_block(program, &pick, options.seed, block, count, tally);
             progress(count);

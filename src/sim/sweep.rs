@@ -25,6 +25,15 @@ pub enum Param {
     Patience,
     BargeIn,
     DigitTime,
+    Confusion,
+    MemorySpan,
+    ForgetRate,
+    UseUnannounced,
+    ZeroOut,
+    /// `nodes.ID.accuracy` of a speech node (the node's id).
+    NodeAccuracy(String),
+    /// `nodes.ID.reject_rate` of a speech node (the node's id).
+    NodeRejectRate(String),
     /// `nodes.NODE.branches.WHEN`: the share of one branch of a decision node.
     BranchShare {
         node: String,
@@ -37,13 +46,18 @@ pub enum Param {
 }
 
 impl Param {
-    pub const ALL: [Param; 6] = [
+    pub const ALL: [Param; 11] = [
         Param::MistakeRate,
         Param::InvalidRate,
         Param::NoInputRate,
         Param::Patience,
         Param::BargeIn,
         Param::DigitTime,
+        Param::Confusion,
+        Param::MemorySpan,
+        Param::ForgetRate,
+        Param::UseUnannounced,
+        Param::ZeroOut,
     ];
 
     /// The path as written after `--vary` (and in the CSV header and JSON `point`).
@@ -55,6 +69,13 @@ impl Param {
             Param::Patience => "callers.patience",
             Param::BargeIn => "callers.barge_in",
             Param::DigitTime => "callers.digit_time",
+            Param::Confusion => "callers.confusion",
+            Param::MemorySpan => "callers.memory_span",
+            Param::ForgetRate => "callers.forget_rate",
+            Param::UseUnannounced => "callers.use_unannounced",
+            Param::ZeroOut => "callers.zero_out",
+            Param::NodeAccuracy(id) => return Cow::Owned(format!("nodes.{id}.accuracy")),
+            Param::NodeRejectRate(id) => return Cow::Owned(format!("nodes.{id}.reject_rate")),
             Param::BranchShare { node, when } => {
                 return Cow::Owned(format!("nodes.{node}.branches.{when}"));
             }
@@ -85,10 +106,19 @@ impl Param {
         })
     }
 
+    /// The node a node parameter sets, with whether it is `accuracy` (else `reject_rate`).
+    pub fn node(&self) -> Option<(&str, bool)> {
+        match self {
+            Param::NodeAccuracy(id) => Some((id, true)),
+            Param::NodeRejectRate(id) => Some((id, false)),
+            _ => None,
+        }
+    }
+
     fn is_rate(&self) -> bool {
         matches!(
             self,
-            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate
+            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate | Param::Confusion
         )
     }
 
@@ -101,7 +131,14 @@ impl Param {
             ))),
         };
         match self {
-            Param::MistakeRate | Param::InvalidRate | Param::NoInputRate => {
+            Param::MistakeRate
+            | Param::InvalidRate
+            | Param::NoInputRate
+            | Param::Confusion
+            | Param::ForgetRate
+            | Param::ZeroOut
+            | Param::NodeAccuracy(_)
+            | Param::NodeRejectRate(_) => {
                 let v = number()?;
                 if !ranges::RATE.contains(v) {
                     let error = UsageError::new(format!(
@@ -131,7 +168,21 @@ impl Param {
                 }
                 Ok(Value::Number(v))
             }
-            Param::BargeIn => match text {
+            Param::MemorySpan => {
+                if text == "null" {
+                    return Ok(Value::Null);
+                }
+                let span = ranges::MEMORY_SPAN;
+                match text.parse::<i64>() {
+                    Ok(v) if (span.min..=span.max).contains(&v) => Ok(Value::Number(v as f64)),
+                    _ => Err(UsageError::new(format!(
+                        "{what} is a whole number from {} to {}, or null, not {text}",
+                        span.min, span.max
+                    ))
+                    .help("`null` means callers keep every option in mind")),
+                }
+            }
+            Param::BargeIn | Param::UseUnannounced => match text {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
                 _ => Err(UsageError::new(format!(
@@ -212,9 +263,22 @@ impl Param {
             (Param::Patience, Value::Null) => callers.patience = None,
             (Param::BargeIn, Value::Bool(b)) => callers.barge_in = b,
             (Param::DigitTime, Value::Number(v)) => callers.digit_time = v,
-            // A branch share is a fact of the menu ([`Param::apply_to_menu`]), queue settings of
-            // the traffic ([`Param::apply_traffic`]).
-            (Param::BranchShare { .. } | Param::Agents(_) | Param::CallsPerHour, _) => {}
+            (Param::Confusion, Value::Number(v)) => callers.confusion = v,
+            (Param::MemorySpan, Value::Number(v)) => callers.memory_span = Some(v as u32),
+            (Param::MemorySpan, Value::Null) => callers.memory_span = None,
+            (Param::ForgetRate, Value::Number(v)) => callers.forget_rate = v,
+            (Param::UseUnannounced, Value::Bool(b)) => callers.use_unannounced = b,
+            (Param::ZeroOut, Value::Number(v)) => callers.zero_out = v,
+            // Node parameters and branch shares set the menu ([`Param::node`],
+            // [`Param::apply_to_menu`]), queue settings the traffic ([`Param::apply_traffic`]).
+            (
+                Param::NodeAccuracy(_)
+                | Param::NodeRejectRate(_)
+                | Param::BranchShare { .. }
+                | Param::Agents(_)
+                | Param::CallsPerHour,
+                _,
+            ) => {}
             _ => unreachable!("values are parsed for their parameter"),
         }
     }
@@ -335,7 +399,11 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
             return Err(UsageError::new(format!("`{text}` has an empty value"))
                 .help("separate values with commas: `PATH=V1,V2,V3`"));
         }
-        for v in expand_range(v, parsed.len(), matches!(param, Param::Agents(_)))? {
+        for v in expand_range(
+            v,
+            parsed.len(),
+            matches!(param, Param::Agents(_) | Param::MemorySpan),
+        )? {
             parsed.push(param.parse_value(&v)?);
         }
     }
@@ -363,6 +431,17 @@ fn param_named(path: &str) -> Result<Param, UsageError> {
     if let Some(share) = Param::branch_share(path) {
         return Ok(share);
     }
+    if let Some((id, field)) = path
+        .strip_prefix("nodes.")
+        .and_then(|rest| rest.rsplit_once('.'))
+        .filter(|(id, field)| !id.is_empty() && matches!(*field, "accuracy" | "reject_rate"))
+    {
+        return Ok(if field == "accuracy" {
+            Param::NodeAccuracy(id.to_string())
+        } else {
+            Param::NodeRejectRate(id.to_string())
+        });
+    }
     let mut paths: Vec<String> = Param::ALL.iter().map(|p| p.path().into_owned()).collect();
     paths.push(Param::CallsPerHour.path().into_owned());
     let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
@@ -381,7 +460,7 @@ fn param_named(path: &str) -> Result<Param, UsageError> {
     Err(match better {
         Some(better) => error.help(format!("did you mean `{better}`?")),
         None => error.help(format!(
-            "the parameters are: {}, queues.NAME.agents, and a decision's branch share as nodes.NODE.branches.WHEN",
+            "the parameters are: {}, queues.NAME.agents, a decision's branch share as nodes.NODE.branches.WHEN, and nodes.ID.accuracy, nodes.ID.reject_rate of a speech node",
             paths.join(", ")
         )),
     })
@@ -547,13 +626,20 @@ pub fn grid(varies: &[Vary], base: CallerModel) -> Result<Vec<Point>, UsageError
                 .filter(|(p, _)| p.is_rate())
                 .map(|(p, v)| format!("{}={v}", p.path()))
                 .collect();
+            let confusion = if callers.confusion > 0.0 {
+                format!(" + confusion {}", callers.confusion)
+            } else {
+                String::new()
+            };
             return Err(UsageError::new(format!(
-                "at the point {}, mistake_rate + invalid_rate + no_input_rate is {} ({} + {} + {}), more than 1",
+                "at the point {}, mistake_rate + invalid_rate + no_input_rate{} is {} ({} + {} + {}{}), more than 1",
                 shown.join(", "),
+                if confusion.is_empty() { "" } else { " + confusion" },
                 (sum * 1e9).round() / 1e9,
                 callers.mistake_rate,
                 callers.invalid_rate,
-                callers.no_input_rate
+                callers.no_input_rate,
+                confusion.replacen(" + confusion ", " + ", 1)
             ))
             .help("lower the rates so that they add up to at most 1 at every point of the grid (rates not varied keep the intents file's values)"));
         }

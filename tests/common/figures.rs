@@ -111,14 +111,23 @@ pub const MEAN_MIN_CALLS: u64 = 1000;
 pub fn assert_agree(mc: &(SimReport, Tally), exact: &SimReport, k: f64, what: &str) {
     let (mc, tally) = mc;
     assert_eq!(mc.intents.len(), exact.intents.len());
+    assert_eq!(mc.personas.len(), exact.personas.len());
     let overall = tally.overall();
-    let scopes = std::iter::once(("overall", &mc.overall, &exact.overall, &overall)).chain(
-        mc.intents
-            .iter()
-            .zip(&exact.intents)
-            .zip(&tally.intents)
-            .map(|(((name, m), (_, e)), t)| (name.as_str(), &m.figures, &e.figures, t)),
-    );
+    let scopes = std::iter::once(("overall", &mc.overall, &exact.overall, &overall))
+        .chain(
+            mc.intents
+                .iter()
+                .zip(&exact.intents)
+                .zip(&tally.intents)
+                .map(|(((name, m), (_, e)), t)| (name.as_str(), &m.figures, &e.figures, t)),
+        )
+        .chain(
+            mc.personas
+                .iter()
+                .zip(&exact.personas)
+                .zip(&tally.personas)
+                .map(|(((name, m), (_, e)), (_, t))| (name.as_str(), &m.figures, &e.figures, t)),
+        );
     for (scope, m, e, t) in scopes {
         let check = |name: &str, got: f64, want: f64, se: Option<f64>| {
             let Some(se) = se else { return };
@@ -137,6 +146,20 @@ pub fn assert_agree(mc: &(SimReport, Tally), exact: &SimReport, k: f64, what: &s
                 m.outcomes.get(o),
                 p,
                 standard_error(m.outcomes_ci95.get(o), binomial.max(1e-9)),
+            );
+        }
+        assert_eq!(
+            m.confused.is_some(),
+            e.confused.is_some(),
+            "{what}, {scope}: confused"
+        );
+        if let (Some(got), Some(p)) = (m.confused, e.confused) {
+            let binomial = (p * (1.0 - p) / calls.max(1) as f64).sqrt();
+            check(
+                "confused",
+                got,
+                p,
+                standard_error(m.confused_ci95, binomial.max(1e-9)),
             );
         }
         if calls >= MEAN_MIN_CALLS {

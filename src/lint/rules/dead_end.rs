@@ -59,7 +59,9 @@ fn is_exit(ctx: &Context<'_>, id: NodeId) -> bool {
         NodeKind::Transfer | NodeKind::Hangup => true,
         NodeKind::SelfService => node.to.is_none(),
         // A menu with an option that leads nowhere is `missing-field`'s finding.
-        NodeKind::Menu => node.options.is_empty() || node.options.iter().any(|o| o.to.is_none()),
+        NodeKind::Menu | NodeKind::Speech => {
+            node.options.is_empty() || node.options.iter().any(|o| o.to.is_none())
+        }
         NodeKind::Input | NodeKind::Message => node.to.is_none(),
         // A decision without branches is `missing-field`'s finding.
         NodeKind::Decision => node.branches.is_empty(),

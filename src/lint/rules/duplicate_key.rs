@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
+use crate::menu::NodeKind;
 
 declare_rule! {
     /// ## What it checks
@@ -42,7 +43,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for node in &ctx.menu.nodes {
+    // A speech node's routes are a mapping: YAML itself refuses a name written twice.
+    for node in ctx.menu.nodes.iter().filter(|n| n.kind != NodeKind::Speech) {
         for (i, option) in node.options.iter().enumerate() {
             let Some(key) = &option.key else { continue };
             let Some(first) = node.options[..i]

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
+use crate::menu::NodeKind;
 
 declare_rule! {
     /// ## What it checks
@@ -37,7 +38,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for node in &ctx.menu.nodes {
+    // A speech node's routes are keyed by intent names, not keys.
+    for node in ctx.menu.nodes.iter().filter(|n| n.kind != NodeKind::Speech) {
         for option in &node.options {
             let finding = match &option.key {
                 None => Finding::new(

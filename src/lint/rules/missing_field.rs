@@ -85,6 +85,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut missing: Vec<&str> = Vec::new();
         match node.kind {
             NodeKind::Menu if node.options.is_empty() => missing.push("options"),
+            NodeKind::Speech if node.options.is_empty() => missing.push("routes"),
             NodeKind::Input => {
                 if node.digits.is_none() {
                     missing.push("digits");

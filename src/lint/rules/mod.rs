@@ -3,6 +3,7 @@
 pub mod agent_depth;
 pub mod complaint_high_level;
 pub mod complaint_standalone;
+pub mod confusable_options;
 pub mod dead_end;
 pub mod duplicate_key;
 pub mod intent_coverage;
@@ -16,6 +17,7 @@ pub mod prompt_length;
 pub mod reentry;
 pub mod self_service_depth;
 pub mod too_many_options;
+pub mod unannounced_option;
 pub mod undefined_queue;
 pub mod understaffed;
 pub mod unknown_target;
