@@ -3,6 +3,7 @@ use std::io::{IsTerminal, Read};
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stdout, render_style};
+use crate::commands::baseline::apply_baseline;
 use crate::commands::lint::{LintRequest, StdinFile, lint_paths};
 use crate::diagnostic::Diagnostic;
 use crate::lint::Summary;
@@ -51,6 +52,14 @@ pub struct LintArgs {
     /// `<URL><rule>.md`.
     #[arg(long, value_name = "URL")]
     pub rules_url: Option<String>,
+    /// Report only findings this baseline file does not accept (written by
+    /// --update-baseline; a missing file accepts nothing).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathArg>,
+    /// Write today's findings to the --baseline file (pruning the ones that are gone), then
+    /// report only what it does not accept.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -147,7 +156,18 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         force_exclude: args.force_exclude,
         stdin,
     };
-    let report = lint_paths(&request)?;
+    let mut report = lint_paths(&request)?;
+    if let Some(path) = &args.baseline {
+        let outcome = apply_baseline(&mut report, path, args.update_baseline)?;
+        if let Some(written) = outcome.written {
+            eprintln!(
+                "note: wrote {written} finding{} to {} ({} no longer found, pruned)",
+                if written == 1 { "" } else { "s" },
+                crate::document::display_path(path),
+                outcome.pruned
+            );
+        }
+    }
     for note in &report.skipped {
         eprintln!("note: {note}");
     }

@@ -4,6 +4,7 @@
 //! simulator's driver asks it (may this menu be simulated?). Walking folders and finding each
 //! file's configuration is the driver's job (`commands::lint`).
 
+pub mod baseline;
 pub mod context;
 mod paths;
 pub mod registry;
