@@ -4,8 +4,9 @@ use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stdout, render_style};
 use crate::commands::baseline::apply_baseline;
+use crate::commands::fix::fix_paths;
 use crate::commands::lint::{LintRequest, StdinFile, lint_paths};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::Summary;
 use crate::render;
 
@@ -60,6 +61,14 @@ pub struct LintArgs {
     /// report only what it does not accept.
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// Apply the safe fixes (quoting, stale suppressions) to the files, then report what is
+    /// left. A file the fixes would stop loading is left as it was.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff and write nothing (exit 1 when there is
+    /// something to fix).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -156,6 +165,12 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         force_exclude: args.force_exclude,
         stdin,
     };
+    if args.diff {
+        return diff(&request);
+    }
+    if args.fix {
+        fix(&request)?;
+    }
     let mut report = lint_paths(&request)?;
     if let Some(path) = &args.baseline {
         let outcome = apply_baseline(&mut report, path, args.update_baseline)?;
@@ -192,6 +207,60 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         return Ok(written);
     }
     Ok(exit_code(report.summary(), args.deny.is_some()))
+}
+
+/// `--diff`: every file's fixes as one unified diff on stdout; nothing is written.
+fn diff(request: &LintRequest) -> Result<u8, Box<Diagnostic>> {
+    let fixes = fix_paths(request, Applicability::Safe)?;
+    let mut text = String::new();
+    for file in &fixes {
+        if let Some(why) = &file.refused {
+            eprintln!(
+                "note: not fixing {}: the fixed file would not load: {why}",
+                file.path
+            );
+        } else {
+            text.push_str(&render::lint::diff::unified(
+                &file.path,
+                &file.before,
+                &file.after,
+            ));
+        }
+    }
+    let written = print_stdout(&text);
+    if written != exit::SUCCESS {
+        return Ok(written);
+    }
+    Ok(if fixes.iter().any(|f| f.changed()) {
+        exit::FINDINGS
+    } else {
+        exit::SUCCESS
+    })
+}
+
+/// `--fix`: writes each file its fixes changed (only files that still load), says so on
+/// stderr.
+fn fix(request: &LintRequest) -> Result<(), Box<Diagnostic>> {
+    for file in fix_paths(request, Applicability::Safe)? {
+        if let Some(why) = &file.refused {
+            eprintln!(
+                "note: not fixing {}: the fixed file would not load: {why}",
+                file.path
+            );
+            continue;
+        }
+        if !file.changed() {
+            continue;
+        }
+        std::fs::write(&file.path, &file.after).map_err(|e| {
+            Box::new(Diagnostic::file_error(
+                &file.path,
+                format!("cannot write the fixes: {e}"),
+            ))
+        })?;
+        eprintln!("note: fixed {}: {}", file.path, file.applied.join("; "));
+    }
+    Ok(())
 }
 
 fn exit_code(summary: Summary, deny_warnings: bool) -> u8 {

@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod compare;
+pub mod fix;
 pub mod lint;
 pub mod report;
 mod repository;

@@ -1,6 +1,7 @@
 //! Lint reports in every output format; each reads the same [`LintReport`](crate::lint::LintReport).
 
 pub mod concise;
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;
