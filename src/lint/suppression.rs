@@ -164,11 +164,10 @@ pub fn removal(source: &SourceFile, allow: &Suppression) -> Option<Fix> {
     let left = before.trim_end_matches([' ', '\t']);
     let right = after.trim_start_matches([' ', '\t']);
     let title = format!("remove the allow of `{}`", allow.rule);
-    let edit = if right.starts_with(',') {
+    let edit = if let Some(rest) = right.strip_prefix(',') {
         // `a, b` -> `b`: the name, its comma and the spaces up to the next name.
         let comma = end + (after.len() - right.len());
-        let next =
-            comma + 1 + (right[1..].len() - right[1..].trim_start_matches([' ', '\t']).len());
+        let next = comma + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
         Edit::delete(Span::new(start, next - start))
     } else if left.ends_with(',') {
         // `a, b` -> `a`: the comma before the name and the name.
