@@ -299,8 +299,8 @@ pub fn lint_output() -> Value {
                     "items": closed(
                         "Replace the text from `start` to just before `end` with `replacement`.",
                         vec![
-                            ("start", json!({ "$ref": "#/$defs/place" })),
-                            ("end", json!({ "$ref": "#/$defs/place" })),
+                            ("start", json!({ "$ref": "#/$defs/place", "description": "Where the replaced text starts." })),
+                            ("end", json!({ "$ref": "#/$defs/place", "description": "Just past the replaced text." })),
                             ("replacement", json!({ "type": "string", "description": "The new text." })),
                         ],
                     ),
