@@ -514,3 +514,22 @@ impl miette::Diagnostic for MietteView<'_> {
         Some(Box::new(labels))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_in_any_order_and_overlaps_are_refused() {
+        let text = "key: *, say: x";
+        let quote = Edit::replace(Span::new(5, 1), "\"*\"");
+        let prompt = Edit::replace(Span::new(13, 1), "\"x\"");
+        assert_eq!(
+            apply_edits(text, [&prompt, &quote]).as_deref(),
+            Some("key: \"*\", say: \"x\"")
+        );
+        let overlapping = Edit::delete(Span::new(4, 3));
+        assert_eq!(apply_edits(text, [&quote, &overlapping]), None);
+        assert_eq!(apply_edits(text, [&Edit::delete(Span::new(10, 99))]), None);
+    }
+}

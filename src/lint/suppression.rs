@@ -330,3 +330,37 @@ fn malformed(source: &SourceFile, in_intents: bool, out: &mut Vec<Invalid>) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(text: &str, rule: &str) -> String {
+        let source = SourceFile::new("menu.yaml", text.to_string());
+        let mut allows = Vec::new();
+        comments(&source, false, &mut allows);
+        let allow = allows.iter().find(|a| a.rule == rule).expect("the allow");
+        let fix = removal(&source, allow).expect("a fix");
+        fix.apply(text).expect("edits that fit")
+    }
+
+    #[test]
+    fn a_comment_goes_with_its_line_and_a_crlf_line_keeps_its_ending() {
+        assert_eq!(
+            removed("a: 1\n# ivr: allow(reentry)\nb: 2\n", "reentry"),
+            "a: 1\nb: 2\n"
+        );
+        assert_eq!(
+            removed("a: 1   # ivr: allow(reentry) why\r\nb: 2\r\n", "reentry"),
+            "a: 1\r\nb: 2\r\n"
+        );
+        assert_eq!(
+            removed("a: 1  # ivr: allow(reentry, dead-end)\n", "dead-end"),
+            "a: 1  # ivr: allow(reentry)\n"
+        );
+        assert_eq!(
+            removed("a: 1  # ivr: allow(reentry,  dead-end)\n", "reentry"),
+            "a: 1  # ivr: allow(dead-end)\n"
+        );
+    }
+}
