@@ -48,6 +48,94 @@ impl Label {
     }
 }
 
+/// Whether a fix may be applied without a person looking: a safe fix keeps what callers hear
+/// and press (it only repairs how the file is written); an unsafe one changes the menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One replacement of the original text: the bytes of `span` become `replacement`. Edits are
+/// made on the file as it was read, so everything outside them (comments, quoting, layout)
+/// stays as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn delete(span: Span) -> Edit {
+        Edit::replace(span, "")
+    }
+}
+
+/// How to repair a finding: edits to the finding's file, applied together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, as a command ("quote the key").
+    pub title: String,
+    pub applicability: Applicability,
+    /// Edits that do not overlap, in any order.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+
+    /// The text with the edits made; `None` when two edits overlap or one is out of the text
+    /// or off a character boundary.
+    pub fn apply(&self, text: &str) -> Option<String> {
+        apply_edits(text, self.edits.iter())
+    }
+}
+
+/// `text` with `edits` made (in any order); `None` when two overlap or one does not fit.
+pub fn apply_edits<'a>(text: &str, edits: impl IntoIterator<Item = &'a Edit>) -> Option<String> {
+    let mut edits: Vec<&Edit> = edits.into_iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end()));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        let (start, end) = (edit.span.start, edit.span.end());
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            return None;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&edit.replacement);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
 /// The code of every input error (a file that cannot be read as a menu or intents file).
 pub const INPUT_ERROR: &str = "input-error";
 
@@ -71,6 +159,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// The id of the node the finding is about (the menu's for an option finding).
     pub node: Option<String>,
+    /// How to repair it, when `ivr` knows.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -90,6 +180,7 @@ impl Diagnostic {
             source: Some(source.clone()),
             labels: vec![Label::new(span, label)],
             node: None,
+            fix: None,
         }
     }
 
@@ -104,6 +195,7 @@ impl Diagnostic {
             source: None,
             labels: Vec::new(),
             node: None,
+            fix: None,
         }
     }
 
@@ -118,6 +210,7 @@ impl Diagnostic {
             source: None,
             labels: Vec::new(),
             node: None,
+            fix: None,
         }
     }
 
@@ -128,6 +221,11 @@ impl Diagnostic {
 
     pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
         self.labels.push(Label::new(span, text));
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 
@@ -191,6 +289,7 @@ impl Diagnostic {
                 })
                 .collect(),
             node: self.node.clone(),
+            fix: None,
         };
         let view = MietteView::new(&escaped);
         let mut out = String::new();
@@ -518,5 +617,24 @@ impl miette::Diagnostic for MietteView<'_> {
             }
         });
         Some(Box::new(labels))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_in_any_order_and_overlaps_are_refused() {
+        let text = "key: *, say: x";
+        let quote = Edit::replace(Span::new(5, 1), "\"*\"");
+        let prompt = Edit::replace(Span::new(13, 1), "\"x\"");
+        assert_eq!(
+            apply_edits(text, [&prompt, &quote]).as_deref(),
+            Some("key: \"*\", say: \"x\"")
+        );
+        let overlapping = Edit::delete(Span::new(4, 3));
+        assert_eq!(apply_edits(text, [&quote, &overlapping]), None);
+        assert_eq!(apply_edits(text, [&Edit::delete(Span::new(10, 99))]), None);
     }
 }

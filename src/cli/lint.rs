@@ -3,8 +3,10 @@ use std::io::{IsTerminal, Read};
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stderr, print_stdout, render_style};
+use crate::commands::baseline::apply_baseline;
+use crate::commands::fix::fix_paths;
 use crate::commands::lint::{LintRequest, StdinFile, lint_paths};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::Summary;
 use crate::render;
 
@@ -51,6 +53,22 @@ pub struct LintArgs {
     /// `<URL><rule>.md`.
     #[arg(long, value_name = "URL")]
     pub rules_url: Option<String>,
+    /// Report only findings this baseline file does not accept (written by
+    /// --update-baseline; a missing file accepts nothing).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathArg>,
+    /// Write today's findings to the --baseline file (pruning the ones that are gone), then
+    /// report only what it does not accept.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
+    /// Apply the safe fixes (quoting, stale suppressions) to the files, then report what is
+    /// left. A file the fixes would stop loading is left as it was.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff and write nothing (exit 1 when there is
+    /// something to fix).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -147,9 +165,26 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         force_exclude: args.force_exclude,
         stdin,
     };
-    let report = lint_paths(&request)?;
+    if args.diff {
+        return diff(&request);
+    }
+    if args.fix {
+        fix(&request)?;
+    }
+    let mut report = lint_paths(&request)?;
     for warning in &report.warnings {
         print_stderr(&format!("warning: {warning}\n"));
+    }
+    if let Some(path) = &args.baseline {
+        let outcome = apply_baseline(&mut report, path, args.update_baseline)?;
+        if let Some(written) = outcome.written {
+            print_stderr(&format!(
+                "note: wrote {written} finding{} to {} ({} no longer found, pruned)\n",
+                if written == 1 { "" } else { "s" },
+                crate::document::display_path(path),
+                outcome.pruned
+            ));
+        }
     }
     for note in &report.skipped {
         print_stderr(&format!("note: {note}\n"));
@@ -175,6 +210,66 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         return Ok(written);
     }
     Ok(exit_code(report.summary(), args.deny.is_some()))
+}
+
+/// `--diff`: every file's fixes as one unified diff on stdout; nothing is written.
+fn diff(request: &LintRequest) -> Result<u8, Box<Diagnostic>> {
+    let fixes = fix_paths(request, Applicability::Safe)?;
+    let mut text = String::new();
+    for file in &fixes {
+        if let Some(why) = &file.refused {
+            print_stderr(&format!(
+                "note: not fixing {}: the fixed file would not load: {}\n",
+                crate::text::printable(&file.path),
+                crate::text::printable(&why.to_string())
+            ));
+        } else {
+            text.push_str(&render::lint::diff::unified(
+                &file.path,
+                &file.before,
+                &file.after,
+            ));
+        }
+    }
+    let written = print_stdout(&text);
+    if written != exit::SUCCESS {
+        return Ok(written);
+    }
+    Ok(if fixes.iter().any(|f| f.changed()) {
+        exit::FINDINGS
+    } else {
+        exit::SUCCESS
+    })
+}
+
+/// `--fix`: writes each file its fixes changed (only files that still load), says so on
+/// stderr.
+fn fix(request: &LintRequest) -> Result<(), Box<Diagnostic>> {
+    for file in fix_paths(request, Applicability::Safe)? {
+        if let Some(why) = &file.refused {
+            print_stderr(&format!(
+                "note: not fixing {}: the fixed file would not load: {}\n",
+                crate::text::printable(&file.path),
+                crate::text::printable(&why.to_string())
+            ));
+            continue;
+        }
+        if !file.changed() {
+            continue;
+        }
+        std::fs::write(&file.path, &file.after).map_err(|e| {
+            Box::new(Diagnostic::file_error(
+                &file.path,
+                format!("cannot write the fixes: {e}"),
+            ))
+        })?;
+        print_stderr(&format!(
+            "note: fixed {}: {}\n",
+            crate::text::printable(&file.path),
+            crate::text::printable(&file.applied.join("; "))
+        ));
+    }
+    Ok(())
 }
 
 fn exit_code(summary: Summary, deny_warnings: bool) -> u8 {

@@ -5,7 +5,9 @@
 //! simulator, and turns everything that stops a command into diagnostics. The command line
 //! maps flags to a request, calls one function here, picks a renderer and an exit code.
 
+pub mod baseline;
 pub mod compare;
+pub mod fix;
 pub mod import;
 pub mod lint;
 pub mod report;

@@ -4,6 +4,7 @@
 //! simulator's driver asks it (may this menu be simulated?). Walking folders and finding each
 //! file's configuration is the driver's job (`commands::lint`).
 
+pub mod baseline;
 pub mod context;
 mod paths;
 pub mod registry;
@@ -105,11 +106,12 @@ fn run_rules(
         if registry::rule(&allow.rule).is_some_and(|r| settings.rule(r).0.is_none()) {
             continue;
         }
-        let finding = suppression::unused(allow);
+        let mut finding = suppression::unused(allow);
         let source = match finding.file {
             InFile::Intents => intents.map_or(&menu.source, |i| &i.source),
             InFile::Menu => &menu.source,
         };
+        finding.fix = suppression::removal(source, allow);
         diagnostics.push(to_diagnostic(
             registry::rule("unused-allow").map_or("unused-allow", |r| r.name),
             severity,
@@ -181,5 +183,6 @@ fn to_diagnostic(
         source: Some(source.clone()),
         labels,
         node: finding.node,
+        fix: finding.fix,
     }
 }

@@ -1,6 +1,6 @@
 //! What a rule is: its metadata (name, severity, options, documentation) and its check.
 
-use crate::diagnostic::{Label, Severity};
+use crate::diagnostic::{Fix, Label, Severity};
 use crate::source::Span;
 
 use super::context::Context;
@@ -69,6 +69,8 @@ pub struct Finding {
     /// A lesser part of a rule (the "no human within ideal_inputs" warning of `agent-depth`):
     /// reported at most at this severity.
     pub at_most: Option<Severity>,
+    /// How to repair it, when the rule knows.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -82,6 +84,7 @@ impl Finding {
             node: None,
             file: InFile::Menu,
             at_most: None,
+            fix: None,
         }
     }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::diagnostic::{Edit, Fix};
 use crate::menu::Menu;
 use crate::source::{SourceFile, Span};
 use crate::text::did_you_mean;
@@ -183,6 +184,54 @@ pub fn unused(allow: &Suppression) -> Finding {
     finding
 }
 
+/// The safe fix that removes an allow that silences nothing: the rule's name from a list of
+/// several, or the whole `# ivr: allow(...)` comment (its line, when the comment is alone on
+/// it). `None` for the only rule of a `lint: allow` list, whose removal would leave an empty
+/// list to tidy by hand.
+pub fn removal(source: &SourceFile, allow: &Suppression) -> Option<Fix> {
+    let text = source.text();
+    let (start, end) = (allow.span.start, allow.span.end());
+    let before = text.get(..start)?;
+    let after = text.get(end..)?;
+    let left = before.trim_end_matches([' ', '\t']);
+    let right = after.trim_start_matches([' ', '\t']);
+    let title = format!("remove the allow of `{}`", allow.rule);
+    let edit = if let Some(rest) = right.strip_prefix(',') {
+        // `a, b` -> `b`: the name, its comma and the spaces up to the next name.
+        let comma = end + (after.len() - right.len());
+        let next = comma + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        Edit::delete(Span::new(start, next - start))
+    } else if left.ends_with(',') {
+        // `a, b` -> `a`: the comma before the name and the name.
+        let comma = left.len() - 1;
+        Edit::delete(Span::new(comma, end - comma))
+    } else if matches!(allow.scope, Scope::Line { .. }) && left.ends_with("ivr: allow(") {
+        // The only rule of a comment: the comment goes, with its line when it is alone on it.
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = after.find('\n').map_or(text.len(), |i| end + i);
+        // A `\r\n` line keeps its `\r` when only the comment goes.
+        let line_end = if text[..line_end].ends_with('\r') {
+            line_end - 1
+        } else {
+            line_end
+        };
+        let hash = left.rfind('#')?;
+        let code = text[line_start..hash].trim_end_matches([' ', '\t']);
+        if code.trim().is_empty() {
+            let through = text[line_end..]
+                .find('\n')
+                .map_or(text.len(), |i| line_end + i + 1);
+            Edit::delete(Span::new(line_start, through - line_start))
+        } else {
+            let from = line_start + code.len();
+            Edit::delete(Span::new(from, line_end - from))
+        }
+    } else {
+        return None;
+    };
+    Some(Fix::safe(title, vec![edit]))
+}
+
 /// A suppression `ivr` cannot obey: a comment meant as one but not written as one, or a rule
 /// name that is no rule. Reported by `invalid-suppression`, never silently ignored.
 #[derive(Clone, Debug)]
@@ -310,5 +359,39 @@ fn malformed(source: &SourceFile, in_intents: bool, out: &mut Vec<Invalid>) {
             in_intents,
             node: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(text: &str, rule: &str) -> String {
+        let source = SourceFile::new("menu.yaml", text.to_string());
+        let mut allows = Vec::new();
+        comments(&source, false, &mut allows);
+        let allow = allows.iter().find(|a| a.rule == rule).expect("the allow");
+        let fix = removal(&source, allow).expect("a fix");
+        fix.apply(text).expect("edits that fit")
+    }
+
+    #[test]
+    fn a_comment_goes_with_its_line_and_a_crlf_line_keeps_its_ending() {
+        assert_eq!(
+            removed("a: 1\n# ivr: allow(reentry)\nb: 2\n", "reentry"),
+            "a: 1\nb: 2\n"
+        );
+        assert_eq!(
+            removed("a: 1   # ivr: allow(reentry) why\r\nb: 2\r\n", "reentry"),
+            "a: 1\r\nb: 2\r\n"
+        );
+        assert_eq!(
+            removed("a: 1  # ivr: allow(reentry, dead-end)\n", "dead-end"),
+            "a: 1  # ivr: allow(reentry)\n"
+        );
+        assert_eq!(
+            removed("a: 1  # ivr: allow(reentry,  dead-end)\n", "reentry"),
+            "a: 1  # ivr: allow(dead-end)\n"
+        );
     }
 }

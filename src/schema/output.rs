@@ -367,6 +367,55 @@ pub fn lint_output() -> Value {
                 "help",
                 json!({ "type": ["string", "null"], "description": "What to do about it, or null." }),
             ),
+            (
+                "fix",
+                json!({
+                    "description": "How `ivr lint --fix` repairs it, or null.",
+                    "oneOf": [
+                        { "type": "null" },
+                        { "$ref": "#/$defs/fix" },
+                    ],
+                }),
+            ),
+        ],
+    );
+    let place = closed(
+        "A place in the file.",
+        vec![
+            ("line", position("Line (from 1).")),
+            (
+                "column",
+                position("Column (from 1, in Unicode code points)."),
+            ),
+            ("offset", count("Byte offset from the start of the file.")),
+        ],
+    );
+    let fix = closed(
+        "A fix: edits of the finding's file, applied together.",
+        vec![
+            (
+                "title",
+                json!({ "type": "string", "description": "What it does, as a command." }),
+            ),
+            (
+                "applicability",
+                json!({ "enum": ["safe", "unsafe"], "description": "`safe`: repairs how the file is written; `unsafe`: changes what callers hear or press." }),
+            ),
+            (
+                "edits",
+                json!({
+                    "type": "array",
+                    "description": "Replacements of the original text; they do not overlap.",
+                    "items": closed(
+                        "Replace the text from `start` to just before `end` with `replacement`.",
+                        vec![
+                            ("start", json!({ "$ref": "#/$defs/place", "description": "Where the replaced text starts." })),
+                            ("end", json!({ "$ref": "#/$defs/place", "description": "Just past the replaced text." })),
+                            ("replacement", json!({ "type": "string", "description": "The new text." })),
+                        ],
+                    ),
+                }),
+            ),
         ],
     );
     json!({
@@ -398,7 +447,7 @@ pub fn lint_output() -> Value {
                 "items": { "$ref": "#/$defs/finding" },
             },
         },
-        "$defs": { "finding": finding },
+        "$defs": { "finding": finding, "fix": fix, "place": place },
     })
 }
 

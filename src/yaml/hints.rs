@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::source::{SourceFile, Span};
 
 use super::tree::{Node, Value};
@@ -256,15 +256,22 @@ fn bare_key_symbol(source: &Arc<SourceFile>, offset: usize) -> Option<Diagnostic
         } else {
             "a comment"
         };
-        return Some(
-            Diagnostic::input_error(
-                source,
-                Span::new(at, 1),
-                format!("a bare `{symbol}` cannot be a key: in YAML it starts {what}"),
-                "quote this key",
-            )
-            .with_help(format!("write the key in quotes: key: \"{symbol}\"")),
-        );
+        let error = Diagnostic::input_error(
+            source,
+            Span::new(at, 1),
+            format!("a bare `{symbol}` cannot be a key: in YAML it starts {what}"),
+            "quote this key",
+        )
+        .with_help(format!("write the key in quotes: key: \"{symbol}\""));
+        // Quoting only the symbol is right when nothing but the end of the entry follows it
+        // (`key: #` then text is a comment a person wrote, which quoting would break).
+        let rest = line[col + bare.len()..].trim_start();
+        let closes = rest.is_empty() || rest.starts_with([',', '}']);
+        return Some(if closes {
+            error.with_fix(quote_symbol(Span::new(at, 1), symbol, "quote the key"))
+        } else {
+            error
+        });
     }
     None
 }
@@ -323,8 +330,18 @@ fn bare_star(source: &Arc<SourceFile>, line: usize) -> Option<Diagnostic> {
             format!("a bare `*` cannot be {what}: in YAML it starts an alias"),
             "quote this `*`",
         )
-        .with_help(format!("write it in quotes: {fixed}")),
+        .with_help(format!("write it in quotes: {fixed}"))
+        .with_fix(quote_symbol(
+            Span::new(start + star, 1),
+            '*',
+            "quote the `*`",
+        )),
     )
+}
+
+/// The safe fix that writes a bare symbol in double quotes.
+fn quote_symbol(span: Span, symbol: char, title: &str) -> Fix {
+    Fix::safe(title, vec![Edit::replace(span, format!("\"{symbol}\""))])
 }
 
 /// Checks for a bare `#` key that YAML read as a comment, leaving `key:` empty.

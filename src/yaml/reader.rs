@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::tree::{Node, Value};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::source::{SourceFile, Span, Spanned};
 use crate::text::{did_you_mean, is_cjk};
 
@@ -158,7 +158,24 @@ impl<'a> Reader<'a> {
                 read_as_fields.push(text);
             }
             let span = Span::new(span.start, end - span.start);
-            return self
+            // The fix quotes the prompt as written, from its first character to the end of
+            // the last piece read as a field, so the whole prompt is kept exactly.
+            let say_span = self.value_span(say);
+            let written = self
+                .source
+                .text()
+                .get(say_span.start..end)
+                .filter(|w| !w.starts_with(['"', '\'']) && !w.contains(['\n', '\r']));
+            let fix = written.map(|w| {
+                Fix::safe(
+                    "quote the whole prompt",
+                    vec![Edit::replace(
+                        Span::new(say_span.start, end - say_span.start),
+                        format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\"")),
+                    )],
+                )
+            });
+            let error = self
                 .error(
                     span,
                     match read_as_fields.as_slice() {
@@ -177,6 +194,9 @@ impl<'a> Reader<'a> {
                     "inside `{{ ... }}` a comma ends the value: quote the prompt, say: \"{}\"",
                     fixed.replace('"', "\\\"")
                 ));
+            let mut error = error;
+            error.fix = fix;
+            return error;
         }
         if let Some((_, home)) = shape.elsewhere.iter().find(|(f, _)| *f == name) {
             return self

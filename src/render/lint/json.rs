@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{end_line_column, line_column};
+use super::{end_line_column, fix_json, line_column};
 use crate::diagnostic::Diagnostic;
 use crate::lint::LintReport;
 
@@ -21,6 +21,7 @@ fn diagnostic(d: &Diagnostic) -> Value {
         "node": d.node,
         "message": d.message,
         "help": d.help,
+        "fix": fix_json(d),
     })
 }
 

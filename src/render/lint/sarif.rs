@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::registry::RULES;
 use crate::render::rules::{OUTPUT_CODES, camel_name};
 
-use super::{end_line_column, line_column};
+use super::{end_line_column, line_column, placed_fix};
 use crate::lint::LintReport;
 
 fn level(severity: Severity) -> &'static str {
@@ -89,6 +89,34 @@ pub fn render(report: &LintReport, rules_url: Option<&str>) -> String {
             });
             if let Some(i) = index_of(&d.code) {
                 result["ruleIndex"] = json!(i);
+            }
+            if let Some((fix, edits)) = placed_fix(d) {
+                let replacements: Vec<Value> = edits
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "deletedRegion": {
+                                "startLine": e.start.line,
+                                "startColumn": e.start.column,
+                                "endLine": e.end.line,
+                                "endColumn": e.end.column,
+                                "byteOffset": e.edit.span.start,
+                                "byteLength": e.edit.span.len,
+                            },
+                            "insertedContent": { "text": e.edit.replacement },
+                        })
+                    })
+                    .collect();
+                result["fixes"] = json!([{
+                    "description": { "text": format!("{} ({})", fix.title, fix.applicability.as_str()) },
+                    "artifactChanges": [{
+                        "artifactLocation": {
+                            "uri": uri(&report.repository_path(&d.path)),
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "replacements": replacements,
+                    }],
+                }]);
             }
             result
         })
