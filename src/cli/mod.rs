@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, RenderStyle};
 mod compare;
 mod graph;
 mod lint;
+mod lsp;
 mod progress;
 mod report;
 mod rules;
@@ -51,6 +52,9 @@ pub enum Command {
     Rule(rules::RuleArgs),
     /// Print the JSON Schema of a file kind (for editor completion and checks) or of a JSON output.
     Schema(schema::SchemaArgs),
+    /// Serve editors on stdin and stdout: diagnostics as you type, hover, go to definition,
+    /// rename, completion (the Language Server Protocol).
+    Lsp(lsp::LspArgs),
 }
 
 /// Exit codes: 0 success, 1 findings (lint errors, failed gates), 2 the command could not
@@ -84,6 +88,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     ExitCode::from(code)
 }
