@@ -79,11 +79,8 @@ impl OpenFile {
         }
         // Findings in the traffic file belong to that file, not to this one.
         let own = Arc::clone(&source);
-        file.diagnostics.retain(|d| {
-            d.source
-                .as_ref()
-                .is_none_or(|s| s.path() == own.path())
-        });
+        file.diagnostics
+            .retain(|d| d.source.as_ref().is_none_or(|s| s.path() == own.path()));
         file
     }
 
@@ -120,7 +117,12 @@ fn occurrences(menu: &Menu) -> Vec<Occurrence> {
             .to
             .iter()
             .chain(node.options.iter().filter_map(|o| o.to.as_ref()))
-            .chain(handlers.into_iter().flatten().filter_map(|h| h.then.as_ref()));
+            .chain(
+                handlers
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| h.then.as_ref()),
+            );
         for target in targets {
             add(target, false);
         }

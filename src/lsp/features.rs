@@ -22,10 +22,13 @@ use crate::menu::model::NodeId;
 /// the code, the help after the message.
 pub fn diagnostics(file: &OpenFile) -> Vec<LspDiagnostic> {
     let index = LineIndex::new(&file.text);
-    file.diagnostics
-        .iter()
-        .map(|d| to_lsp(&index, d))
-        .collect()
+    let mut found: Vec<LspDiagnostic> =
+        file.diagnostics.iter().map(|d| to_lsp(&index, d)).collect();
+    // The linter gives no set order; the editor's problem list reads best in the text's.
+    found.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message))
+    });
+    found
 }
 
 fn to_lsp(index: &LineIndex<'_>, d: &Diagnostic) -> LspDiagnostic {
@@ -79,7 +82,7 @@ pub fn hover(file: &OpenFile, position: Position) -> Option<Hover> {
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: rule.documentation(),
+            value: format!("# {}\n\n{}", rule.name, rule.documentation()),
         }),
         range: Some(index.range(span)),
     })
@@ -99,7 +102,12 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, crate::source::Span)> {
         .char_indices()
         .find(|&(_, c)| !is_word(c))
         .map_or(text.len(), |(i, _)| offset + i);
-    (start < end).then(|| (&text[start..end], crate::source::Span::new(start, end - start)))
+    (start < end).then(|| {
+        (
+            &text[start..end],
+            crate::source::Span::new(start, end - start),
+        )
+    })
 }
 
 /// A node's type, label, prompt and least inputs from `entry`, with the path that takes them.
@@ -315,7 +323,10 @@ pub fn symbols(file: &OpenFile) -> Vec<DocumentSymbol> {
             let range = index.range(node.span);
             let selection = index.range(node.id.span);
             // The protocol wants the selection inside the range; a node's span is its body.
-            let range = lsp_types::Range::new(selection.start.min(range.start), range.end.max(selection.end));
+            let range = lsp_types::Range::new(
+                selection.start.min(range.start),
+                range.end.max(selection.end),
+            );
             #[allow(deprecated, reason = "the protocol's struct still has the field")]
             DocumentSymbol {
                 name: node.id.value.clone(),

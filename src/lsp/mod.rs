@@ -22,16 +22,16 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest,
-    References, Rename, Request as _,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
+    Rename, Request as _,
 };
 use lsp_types::{
-    CompletionOptions, CompletionResponse, CompletionParams, DidChangeTextDocumentParams,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
     HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams, ReferenceParams,
-    RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Uri,
+    RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -63,12 +63,12 @@ pub fn serve() -> Result<(), String> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         },
     });
-    let outcome = initialize(&connection, result).and_then(|()| {
-        Server::default().run(&connection)
-    });
+    let outcome = initialize(&connection, result).and_then(|()| Server::default().run(&connection));
     // The writer thread ends when the connection's sender is dropped.
     drop(connection);
-    let joined = io_threads.join().map_err(|e| format!("the stream broke: {e}"));
+    let joined = io_threads
+        .join()
+        .map_err(|e| format!("the stream broke: {e}"));
     outcome.and(joined)
 }
 
@@ -117,7 +117,8 @@ impl Server {
         let method = notification.method.as_str();
         match method {
             DidOpenTextDocument::METHOD => {
-                let p: DidOpenTextDocumentParams = serde_json::from_value(notification.params).ok()?;
+                let p: DidOpenTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
                 self.open(&p.text_document.uri, p.text_document.text);
                 Some(p.text_document.uri)
             }
@@ -125,7 +126,11 @@ impl Server {
                 let p: DidChangeTextDocumentParams =
                     serde_json::from_value(notification.params).ok()?;
                 let key = p.text_document.uri.as_str().to_string();
-                let mut text = self.files.get(&key).map(|f| f.text.clone()).unwrap_or_default();
+                let mut text = self
+                    .files
+                    .get(&key)
+                    .map(|f| f.text.clone())
+                    .unwrap_or_default();
                 for change in p.content_changes {
                     match change.range {
                         Some(range) => {
@@ -158,7 +163,8 @@ impl Server {
             .map(|f| f.known_ids)
             .unwrap_or_default();
         let path = file_path(uri.as_str());
-        self.files.insert(key, OpenFile::read(&path, text, previous));
+        self.files
+            .insert(key, OpenFile::read(&path, text, previous));
     }
 
     fn publish(&self, connection: &Connection, uri: &Uri) -> Result<(), String> {
@@ -172,7 +178,10 @@ impl Server {
         };
         send(
             connection,
-            Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)),
+            Message::Notification(Notification::new(
+                PublishDiagnostics::METHOD.to_string(),
+                params,
+            )),
         )
     }
 
@@ -241,7 +250,10 @@ impl Server {
         let params: P = serde_json::from_value(request.params).map_err(|e| {
             (
                 ErrorCode::InvalidParams,
-                format!("`{}` with parameters of the wrong shape: {e}", request.method),
+                format!(
+                    "`{}` with parameters of the wrong shape: {e}",
+                    request.method
+                ),
             )
         })?;
         let answer = f(self, params).map_err(|m| (ErrorCode::RequestFailed, m))?;
@@ -279,7 +291,9 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -304,7 +318,10 @@ mod tests {
             file_path("file:///home/ann/%E8%8F%9C%E5%8D%95/menu%20a.yaml"),
             PathBuf::from("/home/ann/菜单/menu a.yaml")
         );
-        assert_eq!(file_path("file:///C:/menus/a.yaml"), PathBuf::from("C:/menus/a.yaml"));
+        assert_eq!(
+            file_path("file:///C:/menus/a.yaml"),
+            PathBuf::from("C:/menus/a.yaml")
+        );
         assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -14,6 +14,7 @@ pub mod big;
 pub mod figures;
 pub mod generate;
 pub mod load;
+pub mod lsp;
 pub mod run;
 
 use std::path::{Path, PathBuf};
