@@ -333,3 +333,34 @@ fn a_stream_that_is_not_the_protocol_ends_the_server_with_a_message_not_a_panic(
     assert!(stderr.contains("ivr lsp stopped"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// With traffic, hover adds the share of calls that reach the node and how the calls ending
+/// there end: the exact solver's figures, the same `ivr sim --exact` reports.
+#[test]
+fn hover_with_traffic_gives_the_share_of_calls_as_ivr_sim_does() {
+    let menu = common::root().join("menus/tutorial.yaml");
+    let text = std::fs::read_to_string(&menu).unwrap();
+    let sim = common::sim_json(&[menu.to_str().unwrap(), "--exact"]);
+    let node = sim["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "order_status")
+        .unwrap();
+    let percent = |v: &Value| format!("{:.1}%", v.as_f64().unwrap() * 100.0);
+    let expected = format!(
+        "With traffic: {} of calls reach it; calls ending here: {} self-served",
+        percent(&node["reached"]),
+        percent(&node["ended"]["self_served"]),
+    );
+
+    let uri = uri(&menu);
+    let (mut lsp, _) = LspClient::start(common::root());
+    lsp.open(&uri, &text);
+    assert_eq!(lsp.diagnostics(&uri), Vec::<Value>::new());
+    let line = text.lines().position(|l| l == "  order_status:").unwrap() as u32;
+    let hover = lsp.request("textDocument/hover", doc_at(&uri, line, 4));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains(&expected), "{value}\nwanted: {expected}");
+    lsp.shutdown();
+}

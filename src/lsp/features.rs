@@ -14,9 +14,12 @@ use super::document::{Occurrence, OpenFile};
 use super::position::LineIndex;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::registry::RULES;
+use crate::lint::structural_errors;
 use crate::menu::analysis::Analysis;
 use crate::menu::graph::MenuGraph;
 use crate::menu::model::NodeId;
+use crate::sim::flow::{FlowNames, exact_flow, exact_flow_figures};
+use crate::sim::program::Program;
 
 /// The file's findings as the editor shows them: the primary label's range, the rule's name as
 /// the code, the help after the message.
@@ -135,9 +138,49 @@ fn node_summary(file: &OpenFile, id: &str) -> Option<String> {
         }
         None => text.push_str("not reachable from `entry`"),
     }
+    if let Some(calls) = calls_through(file, id) {
+        text.push_str(&format!("\n\n{calls}"));
+    }
     if let Some(say) = &node.say {
         let prompt: String = say.value.chars().take(200).collect();
         text.push_str(&format!("\n\n> {prompt}"));
+    }
+    Some(text)
+}
+
+/// With traffic, the share of calls that reach the node and how those ending there end, from
+/// the exact solver (none for a menu the simulator refuses, or one too big to solve quickly).
+fn calls_through(file: &OpenFile, id: &str) -> Option<String> {
+    let menu = file.menu.as_ref()?;
+    let intents = file.intents.as_ref()?;
+    if !structural_errors(menu, Some(intents)).is_empty() {
+        return None;
+    }
+    let program = Program::compile(menu, intents);
+    let (overall, _) = exact_flow(&program)?;
+    let figures = exact_flow_figures(&program, &FlowNames::of(menu), &overall);
+    let node = figures.nodes.iter().find(|n| n.id == id)?;
+    let percent = |share: f64| format!("{:.1}%", share * 100.0);
+    let mut text = match node.reached {
+        Some(reached) => format!("With traffic: {} of calls reach it", percent(reached)),
+        None => "With traffic".to_string(),
+    };
+    let e = &node.ended;
+    let ends: Vec<String> = [
+        ("self-served", e.self_served),
+        ("to an agent", e.agent),
+        ("misrouted", e.misrouted),
+        ("unresolved", e.unresolved),
+        ("disconnected", e.disconnected),
+        ("abandoned", e.abandoned),
+        ("looped", e.looped),
+    ]
+    .into_iter()
+    .filter(|&(_, share)| share > 0.0005)
+    .map(|(outcome, share)| format!("{} {outcome}", percent(share)))
+    .collect();
+    if !ends.is_empty() {
+        text.push_str(&format!("; calls ending here: {}", ends.join(", ")));
     }
     Some(text)
 }
