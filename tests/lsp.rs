@@ -364,3 +364,33 @@ fn hover_with_traffic_gives_the_share_of_calls_as_ivr_sim_does() {
     assert!(value.contains(&expected), "{value}\nwanted: {expected}");
     lsp.shutdown();
 }
+
+/// `.ivr.yaml` is checked as a configuration as you type; an intents file gets its load errors.
+#[test]
+fn configuration_and_intents_files_get_their_load_errors() {
+    let dir = scratch();
+    let config = uri(&dir.path().join(".ivr.yaml"));
+    let intents = uri(&dir.path().join("shop.intents.yaml"));
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(
+        &config,
+        "rules:\n  prompt-length: warning\nexclud: [old/**]\n",
+    );
+    let diagnostics = lsp.diagnostics(&config);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "input-error");
+    assert_eq!(diagnostics[0]["range"]["start"], at(2, 0));
+    lsp.change(
+        &config,
+        2,
+        "rules:\n  prompt-length: warning\nexclude: [old/**]\n",
+    );
+    assert_eq!(lsp.diagnostics(&config), Vec::<Value>::new());
+
+    lsp.open(&intents, "intents:\n  track_order: -3\n");
+    let diagnostics = lsp.diagnostics(&intents);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "input-error");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 1);
+    lsp.shutdown();
+}
