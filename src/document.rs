@@ -13,6 +13,9 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader};
 use crate::yaml::{self, Limits, Value, YamlError};
 
+mod flows;
+pub use flows::{FlowFiles, load_flow_files};
+
 /// What a YAML file turned out to be.
 #[derive(Debug)]
 pub enum Document {
@@ -139,7 +142,7 @@ fn cannot_read(name: &str, error: &std::io::Error) -> Box<Diagnostic> {
 
 /// Parses a source as a menu or an intents file.
 pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Document> {
-    let root = yaml::parse(source, limits).map_err(|error| match error {
+    let root = parse_or_unwrap(source, limits).map_err(|error| match error {
         // Which mapping a repeated key is in says what it names, whatever the file turns out to be.
         YamlError::DuplicateKey(duplicate) if duplicate.is_in_root_key("nodes") => {
             Box::new(duplicate_node_id(&duplicate))
@@ -204,8 +207,55 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
         (None, None) if find("callers").is_some() => Ok(Document::Intents(Box::new(
             intents_from_yaml(source, &root)?,
         ))),
-        (None, None) => Ok(Document::Other(source.clone())),
+        (None, None) => match crate::import::detect(source, &root) {
+            // A platform's flow export (Amazon Connect, ...): imported in memory, its spans in
+            // the export itself.
+            Some(platform) => Ok(Document::Menu(Box::new(
+                crate::import::import(source, &root, platform)?.menu,
+            ))),
+            None => Ok(Document::Other(source.clone())),
+        },
     }
+}
+
+/// Reads a platform's flow export (detected by content, or the platform given) as an imported
+/// menu, with where each node came from and the approximations.
+pub fn load_imported(
+    path: &Path,
+    platform: Option<crate::import::Platform>,
+    limits: &Limits,
+) -> LoadResult<crate::import::Imported> {
+    let source = read_source(path, limits)?;
+    let root = parse_or_unwrap(&source, limits).map_err(Box::<Diagnostic>::from)?;
+    let detected = crate::import::detect(&source, &root);
+    let Some(platform) = platform.or(detected) else {
+        return Err(Box::new(
+            Diagnostic::input_error(
+                &source,
+                Span::new(0, 0),
+                "ivr cannot tell which platform this flow is from",
+                "this file",
+            )
+            .with_help(
+                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`) Twilio Studio flows (`states` and `initial_state`) and Archy YAML (`inboundCall` with `startUpRef`); name the platform with `--from`",
+            ),
+        ));
+    };
+    crate::import::import(&source, &root, platform)
+}
+
+/// The file's YAML tree; for a flow wrapped in JavaScript (`const flow = {...}`), the tree of
+/// the object inside, with its positions in the file. The file's own error when neither parses.
+fn parse_or_unwrap(source: &Arc<SourceFile>, limits: &Limits) -> Result<yaml::Node, YamlError> {
+    let error = match yaml::parse(source, limits) {
+        Ok(root) => return Ok(root),
+        Err(error) => error,
+    };
+    let Some(text) = crate::import::unwrap_script(source.text()) else {
+        return Err(error);
+    };
+    let inner = SourceFile::new(source.path(), text);
+    yaml::parse(&inner, limits).map_err(|_| error)
 }
 
 /// The error for a file named on the command line that is neither a menu nor intents.
@@ -287,6 +337,13 @@ fn traffic_refused(menu_path: &Path, path: &Path) -> Option<String> {
     if !yaml {
         return Some("an intents file is a `.yaml` or `.yml` file".to_string());
     }
+    outside_repository(menu_path, path, "an intents file")
+}
+
+/// Why a file a menu names (`traffic:`, a flow node's `file:`) may not be read: it is outside
+/// the menu's repository or inside `.git`. `None` when it may be, or does not exist (the read
+/// that follows says so).
+pub(crate) fn outside_repository(menu_path: &Path, path: &Path, what: &str) -> Option<String> {
     let folder = menu_path.parent().unwrap_or(Path::new(""));
     let folder = if folder.as_os_str().is_empty() {
         Path::new(".")
@@ -306,7 +363,7 @@ fn traffic_refused(menu_path: &Path, path: &Path) -> Option<String> {
         .filter(|rest| !rest.components().any(|c| c.as_os_str() == ".git"));
     inside.is_none().then(|| {
         format!(
-            "it is outside the repository {} (links followed); an intents file must be inside it",
+            "it is outside the repository {} (links followed); {what} must be inside it",
             display_path(root)
         )
     })

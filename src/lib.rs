@@ -6,7 +6,8 @@
 //! - text and plain facts: [`source`] (files, spans), [`text`], [`ranges`], [`stats`]
 //!   (streaming figures), [`diagnostic`] (the one message type), [`yaml`] (a spanned YAML tree);
 //! - the spanned model: [`callers`] (the caller model), [`intents`], [`menu`] (with its graph,
-//!   routing and analysis), read from files by [`document`]; [`queue`] (agents after a
+//!   routing and analysis), read from files by [`document`] (platform flows through
+//!   [`import`]); [`queue`] (agents after a
 //!   transfer);
 //! - rules and simulation: [`lint`], [`sim`]; [`config`] (`.ivr.yaml`) feeds the linter its
 //!   settings; [`schema`] describes the files;
@@ -27,6 +28,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod generate;
+pub mod import;
 pub mod intents;
 pub mod lint;
 #[cfg(feature = "cli")]

@@ -91,6 +91,11 @@ pub const PATIENCE: Number = Number {
         "a number of seconds above 0, at most 86400 (one day), or null",
     )
 };
+/// A decision branch's `share`: a relative weight, normalised over the node's branches.
+pub const BRANCH_SHARE: Number = Number {
+    max: Some(1e9),
+    ..Number::at_least(0.0, "a relative weight from 0 to 1000000000")
+};
 /// An intent's relative weight.
 pub const WEIGHT: Number = Number::at_least(0.0, "0 or more");
 /// `arrivals.calls_per_hour`: the steady rate of calls.

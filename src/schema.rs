@@ -39,6 +39,7 @@ pub fn menu() -> Value {
     }
     defs.insert("node".into(), node());
     defs.insert("option".into(), option());
+    defs.insert("branch".into(), branch());
     defs.insert("handler".into(), handler());
     defs.insert(
         "nodeId".into(),
@@ -388,6 +389,12 @@ fn kind_description(kind: NodeKind) -> &'static str {
             "Hands the caller to the people in `queue`; the IVR's part of the call ends."
         }
         NodeKind::Hangup => "The system ends the call.",
+        NodeKind::Decision => {
+            "The system picks one of `branches` (opening hours, a lookup, a queue check): no input, no caller choice."
+        }
+        NodeKind::Flow => {
+            "The call continues in another menu file (`file`), at its `entry` or the node named here; it does not come back."
+        }
     }
 }
 
@@ -400,6 +407,8 @@ fn required(kind: NodeKind) -> &'static [&'static str] {
         NodeKind::SelfService => &["type", "serves"],
         NodeKind::Transfer => &["type", "queue"],
         NodeKind::Hangup => &["type"],
+        NodeKind::Decision => &["type", "branches"],
+        NodeKind::Flow => &["type", "file"],
     }
 }
 
@@ -437,6 +446,8 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
                 NodeKind::SelfService => "The automated answer, e.g. \"Your balance is ...\".",
                 NodeKind::Transfer => "Optional: played before the transfer, e.g. \"Please hold.\"",
                 NodeKind::Hangup => "Optional: played before the system ends the call.",
+                NodeKind::Decision => "Optional: played before the system decides, e.g. \"One moment please.\"",
+                NodeKind::Flow => "Optional: played before the call continues in the other file.",
             },
         }),
         "duration" => seconds(
@@ -517,6 +528,20 @@ fn node_field(kind: NodeKind, name: &str) -> Value {
             "type": "string",
             "description": "The queue of people the caller is handed to.",
         }),
+        "branches" => json!({
+            "type": "array",
+            "minItems": 1,
+            "description": "The ways the system can decide, each with the share of calls taking it. Shares are relative weights; at least one is above 0.",
+            "items": { "$ref": "#/$defs/branch" },
+        }),
+        "file" => json!({
+            "type": "string",
+            "description": "The menu file the call continues in, relative to this file (inside the same repository).",
+        }),
+        "entry" => json!({
+            "type": "string",
+            "description": "The node of the other file where the call continues (default: that file's `entry`).",
+        }),
         other => unreachable!("no schema for node field `{other}`"),
     }
 }
@@ -554,6 +579,29 @@ fn option() -> Value {
             "duration": number(ranges::SECONDS, json!({
                 "description": "Seconds this option's prompt lasts, instead of the estimate from `say`.",
             })),
+        },
+    })
+}
+
+fn branch() -> Value {
+    json!({
+        "title": "branch",
+        "type": "object",
+        "description": "One way a decision goes: its label, the share of calls taking it, and where it leads.",
+        "required": ["when", "share", "to"],
+        "additionalProperties": false,
+        "properties": {
+            "when": {
+                "type": "string",
+                "description": "What the system found, as a label: `open`, `closed`, `vip`, `lookup failed`.",
+            },
+            "share": number(ranges::BRANCH_SHARE, json!({
+                "description": "The share of calls taking this branch, as a relative weight (normalised over the branches). 0: it happens, but too rarely to plan for.",
+            })),
+            "to": {
+                "$ref": "#/$defs/nodeId",
+                "description": "The node the call goes to on this branch.",
+            },
         },
     })
 }

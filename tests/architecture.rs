@@ -16,6 +16,8 @@ const LAYERS: &[&[&str]] = &[
     &["callers"],
     &["intents"],
     &["menu"],
+    // platform flows (Connect, Twilio Studio, ...) read into the menu model
+    &["import"],
     &["document"],
     // the agent queues after a transfer (pure arithmetic; the simulator will feed them)
     &["queue"],

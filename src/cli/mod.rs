@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, RenderStyle};
 
 mod compare;
 mod graph;
+mod import;
 mod lint;
 mod lsp;
 mod progress;
@@ -44,6 +45,8 @@ pub enum Command {
     Staff(staff::StaffArgs),
     /// Draw a menu as a diagram (Mermaid, Graphviz DOT or SVG), with where callers go on request.
     Graph(graph::GraphArgs),
+    /// Read a flow from Amazon Connect, Twilio Studio or Genesys Architect and write it as a menu file.
+    Import(import::ImportArgs),
     /// Write one self-contained HTML page about a menu: figures, flow diagram, findings, charts.
     Report(report::ReportArgs),
     /// List the lint rules.
@@ -87,6 +90,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Staff(args) => staff::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Lsp(args) => lsp::run(&args),
     };

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Failure;
-use super::sim::{check_simulable, exact_error, intents_for};
+use super::sim::{check_simulable, exact_error, intents_for, join_flows};
 use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
 use crate::intents::Intents;
@@ -38,6 +38,8 @@ pub fn compare(request: &CompareRequest) -> Result<CompareReport, Failure> {
     let intents = shared_intents(request, &menu_a, &menu_b, &limits)?;
     check_simulable(&menu_a, &intents)?;
     check_simulable(&menu_b, &intents)?;
+    let menu_a = join_flows(&request.menu_a, menu_a, &intents, &limits)?;
+    let menu_b = join_flows(&request.menu_b, menu_b, &intents, &limits)?;
     let a = Program::compile(&menu_a, &intents);
     let b = Program::compile(&menu_b, &intents);
     let (name_a, name_b) = (menu_a.source.name(), menu_b.source.name());

@@ -179,7 +179,16 @@ fn lint_file(
         Some(bytes) => source_from_bytes(&name, bytes.clone(), limits),
         None => read_source(&target.path, limits),
     };
-    let document = source.and_then(|source| load_document(&source, limits));
+    let walked_json = !target.named && target.path.extension().is_some_and(|e| e == "json");
+    let document = source.and_then(|source| {
+        let loaded = load_document(&source, limits);
+        // A walked JSON file that is not a flow export (`package.json`, a `tsconfig.json` with
+        // comments) is not ours, even when it does not parse.
+        match loaded {
+            Err(_) if walked_json && !looks_like_flow(source.text()) => Ok(Document::Other(source)),
+            other => other,
+        }
+    });
     let menu = match document {
         Err(error) => {
             result.files.push(name);
@@ -223,13 +232,70 @@ fn lint_file(
                     }
                 }
             }
+            // An imported flow is linted on the starter traffic `ivr import` writes beside it,
+            // so the platform file and its import give the same findings.
+            None if menu.imported_from.is_some() => {
+                match crate::commands::sim::starter_traffic(&menu) {
+                    Ok(intents) => {
+                        own_intents = intents;
+                        Some(&own_intents)
+                    }
+                    Err(_) => None,
+                }
+            }
             None => None,
         },
     };
+    let flows = crate::document::load_flow_files(&target.path, &menu, limits);
+    let mut found = lint_menu(&menu, intents, &settings);
+    if !flows.links.is_empty() {
+        // The depth rules judge the files joined by flow nodes as one menu: a transfer in the
+        // next file is within reach. Their findings on this file's nodes replace its own.
+        let mut depth_only = settings.clone();
+        for rule in crate::lint::registry::RULES {
+            if !JOINED_RULES.contains(&rule.name) {
+                depth_only.set_severity(rule, None);
+            }
+        }
+        let joined = flows.join(&menu);
+        found.retain(|d| !JOINED_RULES.contains(&d.code.as_str()));
+        found.extend(
+            lint_menu(&joined, intents, &depth_only)
+                .into_iter()
+                .filter(|d| JOINED_RULES.contains(&d.code.as_str()))
+                .filter(|d| d.node.as_deref().is_none_or(|n| menu.lookup(n).is_some())),
+        );
+    }
+    result.diagnostics.extend(found);
     result
         .diagnostics
-        .extend(lint_menu(&menu, intents, &settings));
+        .extend(flow_targets(&menu, flows.problems));
     result
+}
+
+/// Whether a JSON file that does not parse was meant to be a platform's flow export.
+fn looks_like_flow(text: &str) -> bool {
+    ["\"StartAction\"", "\"modules\"", "\"initial_state\""]
+        .iter()
+        .any(|k| text.contains(k))
+}
+
+/// The rules that judge the files joined by flow nodes as one menu.
+const JOINED_RULES: [&str; 3] = ["agent-depth", "self-service-depth", "intent-coverage"];
+
+/// A flow node whose `file` cannot be read or is not a menu names no node: an `unknown-target`
+/// error at its `file:` (the files it does reach are linted on their own).
+fn flow_targets(menu: &crate::menu::Menu, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let name = menu.source.name();
+    problems
+        .into_iter()
+        .filter(|d| d.path == name)
+        .map(|mut d| {
+            d.code = "unknown-target".to_string();
+            d.severity = crate::diagnostic::Severity::Error;
+            d
+        })
+        .collect()
 }
 
 /// Walks a folder for `*.yaml` and `*.yml`, respecting `.gitignore`, hidden folders and the
@@ -246,7 +312,10 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
-        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        // JSON too: a platform's flow export (Amazon Connect) is linted where it lies.
+        let is_yaml = path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
         if !is_yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }

@@ -6,6 +6,7 @@
 //! maps flags to a request, calls one function here, picks a renderer and an exit code.
 
 pub mod compare;
+pub mod import;
 pub mod lint;
 pub mod report;
 mod repository;

@@ -107,6 +107,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     if !varies.is_empty() {
         return sweep(request, &menu, &intents, &varies, progress);
     }
+    let starter = starter_note(&menu, request.intents.is_some());
     let program = Program::compile(&menu, &intents);
     let gates = gather_gates(request, &program.intent_names)?;
     let plan = QueuePlan::compile(&menu, &intents);
@@ -140,7 +141,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     };
     Ok(SimResult {
         output,
-        notes: Vec::new(),
+        notes: starter.into_iter().collect(),
     })
 }
 
@@ -153,8 +154,32 @@ pub fn load_for_simulation(
     let menu = load_menu(menu_path, &limits)?;
     let intents = intents_for(menu_path, &menu, intents_path, &limits)?;
     check_simulable(&menu, &intents)?;
+    let menu = join_flows(menu_path, menu, &intents, &limits)?;
     check_queues(&menu, &intents)?;
     Ok((menu, intents))
+}
+
+/// The menu and the files its flow nodes hand calls to, as one menu to simulate; a hand-off
+/// to a file that cannot be read, or a file with structural errors, stops the run.
+pub(crate) fn join_flows(
+    menu_path: &Path,
+    menu: Menu,
+    intents: &Intents,
+    limits: &Limits,
+) -> Result<Menu, Failure> {
+    let flows = crate::document::load_flow_files(menu_path, &menu, limits);
+    if !flows.problems.is_empty() {
+        return Err(Failure {
+            diagnostics: flows.problems,
+        });
+    }
+    if flows.links.is_empty() {
+        return Ok(menu);
+    }
+    for (_, _, other) in &flows.files {
+        check_simulable(other, intents)?;
+    }
+    Ok(flows.join(&menu))
 }
 
 /// The intents a menu runs: `--intents`, else the menu's `traffic:`.
@@ -169,6 +194,7 @@ pub(crate) fn intents_for(
     }
     match load_traffic(menu_path, menu, limits) {
         Some((_, loaded)) => Ok(loaded?),
+        None if menu.imported_from.is_some() => Ok(starter_traffic(menu)?),
         None => Err(Diagnostic::file_error(
             &menu.source.name(),
             "the menu names no intents file, so there is no traffic to simulate",
@@ -176,6 +202,34 @@ pub(crate) fn intents_for(
         .with_help("pass `--intents FILE`, or add `traffic: NAME.intents.yaml` to the menu")
         .into()),
     }
+}
+
+/// The starter traffic of an imported flow (`ivr import` writes the same file): one intent per
+/// transfer and self-service node, equal shares.
+pub(crate) fn starter_traffic(menu: &Menu) -> Result<Intents, Failure> {
+    let text = crate::import::starter_intents(menu);
+    let source =
+        crate::source::SourceFile::new(format!("{} (starter traffic)", menu.source.name()), text);
+    match crate::document::load_document(&source, &Limits::DEFAULT)? {
+        crate::document::Document::Intents(intents) => Ok(*intents),
+        _ => Err(Diagnostic::file_error(
+            &menu.source.name(),
+            "the imported flow has no transfer or self-service node to make starter traffic from",
+        )
+        .with_help("pass `--intents FILE`")
+        .into()),
+    }
+}
+
+/// The note `ivr sim` prints when it runs an imported flow on its starter traffic.
+pub(crate) fn starter_note(menu: &Menu, intents_given: bool) -> Option<String> {
+    let platform = menu.imported_from?;
+    (!intents_given && menu.traffic.is_none()).then(|| {
+        format!(
+            "{} is a flow exported from {platform}: simulated with starter traffic (one intent per transfer, equal shares); pass `--intents FILE` with real call-reason shares",
+            menu.source.name()
+        )
+    })
 }
 
 /// Refuses a transfer to a queue the traffic file does not define, when it defines queues.
@@ -471,6 +525,9 @@ fn sweep(
     progress: &dyn Progress,
 ) -> Result<SimResult, Failure> {
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
+    for v in varies {
+        v.param.check_menu(menu).map_err(|e| usage("--vary", e))?;
+    }
     let mut notes = Vec::new();
     if (request.config.is_some() || Config::find_for(&request.menu).is_some())
         && let Some((config, path)) = find_config(request)?
@@ -486,6 +543,13 @@ fn sweep(
         // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
         let mut varied = intents.clone();
         varied.callers = point.callers;
+        let mut shares = menu.clone();
+        for &(param, value) in &point.values {
+            param
+                .apply_to_menu(&mut shares, value)
+                .map_err(|e| usage("--vary", e))?;
+        }
+        let menu = &shares;
         let program = Program::compile(menu, &varied);
         let plan = QueuePlan::compile(menu, &varied);
         let report = run_once(

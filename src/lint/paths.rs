@@ -9,7 +9,7 @@ use super::context::Context;
 
 impl Context<'_> {
     /// `main > 1 > 3 > 2`: the entry's id, then the key of each option on a least path
-    /// (an input node's step shows as `(id)`).
+    /// (an input node's step shows as `(id)`, a decision's branch as `[when]`).
     pub fn path_text(&self, id: NodeId) -> String {
         let mut parts = vec![
             self.menu
@@ -25,6 +25,7 @@ impl Context<'_> {
                 .expect("edge of this graph");
             match &self.graph.graph[e].kind {
                 EdgeKind::Option { key, .. } => parts.push(key.clone()),
+                EdgeKind::Branch { when, .. } => parts.push(format!("[{when}]")),
                 EdgeKind::To if self.graph.graph[e].inputs > 0 => {
                     let name = self
                         .graph

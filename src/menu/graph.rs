@@ -36,8 +36,11 @@ pub enum Handler {
 pub enum EdgeKind {
     /// The `index`-th option of a menu, pressed with `key`.
     Option { index: usize, key: String },
-    /// The `to` of an input, message or self_service node.
+    /// The `to` of an input, message or self_service node (and of a flow node once the files
+    /// it joins are one menu).
     To,
+    /// The `index`-th branch of a decision, taken when `when`.
+    Branch { index: usize, when: String },
     /// A handler's `then`, when retries run out.
     Then(Handler),
     /// `defaults.on_fail`, when retries run out and the handler has no `then`.
@@ -140,6 +143,26 @@ impl MenuGraph {
                             kind,
                             inputs: 1,
                             choosable: true,
+                            span: Some(to.span),
+                        },
+                    );
+                }
+            }
+            for (index, branch) in node.branches.iter().enumerate() {
+                if let Some(to) = &branch.to {
+                    let target = built.target(menu, &to.value);
+                    // A branch no call takes still makes its target reachable, but callers
+                    // do not plan with it (they hope for a branch that can happen).
+                    built.graph.add_edge(
+                        from,
+                        target,
+                        Edge {
+                            kind: EdgeKind::Branch {
+                                index,
+                                when: branch.when_text().to_string(),
+                            },
+                            inputs: 0,
+                            choosable: branch.share_value() > 0.0,
                             span: Some(to.span),
                         },
                     );

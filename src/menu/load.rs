@@ -10,13 +10,15 @@ use crate::yaml::reader::{BoxedDiagnosticExt, Field, LoadResult, Reader, Shape};
 use crate::yaml::{self, Node as YamlNode, Value};
 
 use super::model::{
-    Allow, COMMON_NODE_FIELDS, Defaults, ErrorHandler, Menu, MenuOption, Node, NodeKind, Speech,
+    Allow, Branch, COMMON_NODE_FIELDS, Defaults, ErrorHandler, Menu, MenuOption, Node, NodeKind,
+    Speech,
 };
 
 const MENU_FIELDS: &[&str] = &["menu", "entry", "traffic", "speech", "defaults", "nodes"];
 const SPEECH_FIELDS: &[&str] = &["words_per_minute", "chars_per_second"];
 const DEFAULTS_FIELDS: &[&str] = &["timeout", "retries", "on_fail", "reaction_time"];
 const OPTION_FIELDS: &[&str] = &["key", "say", "to", "traffic", "duration"];
+const BRANCH_FIELDS: &[&str] = &["when", "share", "to"];
 const HANDLER_FIELDS: &[&str] = &["say", "retries", "then"];
 const LINT_FIELDS: &[&str] = &["allow", "reason"];
 /// Every field any node type has, for "did you mean" on nodes.
@@ -36,6 +38,9 @@ const ALL_NODE_FIELDS: &[&str] = &[
     "to",
     "serves",
     "queue",
+    "branches",
+    "file",
+    "entry",
 ];
 
 /// Two nodes with one id: a key written twice in the menu's `nodes:` mapping.
@@ -174,6 +179,8 @@ fn home_of(field: &str) -> &'static str {
         "to" => "a message, input or self_service node",
         "serves" => "a self_service or transfer node",
         "queue" => "a transfer node",
+        "branches" => "a decision node",
+        "file" | "entry" => "a flow node",
         _ => "another node type",
     }
 }
@@ -213,6 +220,10 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
         to: None,
         serves: None,
         queue: None,
+        branches: Vec::new(),
+        branches_span: None,
+        file: None,
+        flow_entry: None,
         span: r.value_span(body),
     };
     for f in &fields {
@@ -248,6 +259,12 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
                 }
             }
             "queue" => node.queue = r.string(f)?,
+            "branches" => {
+                node.branches_span = Some(r.value_span(f.key));
+                node.branches = read_branches(r, f)?;
+            }
+            "file" => node.file = r.string(f)?,
+            "entry" => node.flow_entry = r.string(f)?,
             _ => unreachable!("fields() only returns allowed names"),
         }
     }
@@ -333,7 +350,7 @@ fn node_kind(
     Err(r
         .error(id.span, format!("cannot tell the node type of `{}`", id.value), "no `type` and no `options`")
         .with_help_boxed(
-            "add `type:` (menu, input, message, self_service, transfer or hangup), or `options:` for a menu",
+            "add `type:` (menu, input, message, self_service, transfer, hangup, decision or flow), or `options:` for a menu",
         ))
 }
 
@@ -440,4 +457,60 @@ fn read_key(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Option<Spanned<String>>
         return Err(Box::new(error));
     }
     r.string(f)
+}
+
+/// A decision's branches: each has a `when` label, a `share` and a `to`; at least one share is
+/// above 0 (otherwise no call could leave the node).
+fn read_branches(r: &Reader<'_>, f: &Field<'_>) -> LoadResult<Vec<Branch>> {
+    let value = f.value;
+    if matches!(value.value, Value::Null) {
+        return Ok(Vec::new());
+    }
+    let items = r.expect_seq(value, "`branches`")?;
+    let shape = Shape {
+        what: "a branch",
+        allowed: BRANCH_FIELDS,
+        elsewhere: &[
+            ("key", "a menu option: a decision takes no key"),
+            ("traffic", "a menu option: a branch has `share`"),
+        ],
+    };
+    let mut branches = Vec::with_capacity(items.len());
+    for item in items {
+        let mut branch = Branch {
+            when: None,
+            share: None,
+            to: None,
+            span: r.value_span(item),
+        };
+        for f in r.fields(item, &shape)? {
+            match f.name {
+                "when" => branch.when = r.string(&f)?,
+                "share" => branch.share = number(r, &f, ranges::BRANCH_SHARE)?,
+                _ => branch.to = r.string(&f)?,
+            }
+        }
+        for (field, missing) in [
+            ("when", branch.when.is_none()),
+            ("share", branch.share.is_none()),
+            ("to", branch.to.is_none()),
+        ] {
+            if missing {
+                return Err(r
+                    .error(branch.span, format!("this branch has no `{field}`"), "branch")
+                    .with_help_boxed(
+                        "a branch is `{ when: LABEL, share: WEIGHT, to: NODE }`, e.g. `{ when: open, share: 0.8, to: main }`",
+                    ));
+            }
+        }
+        branches.push(branch);
+    }
+    if !branches.is_empty() && branches.iter().all(|b| b.share_value() <= 0.0) {
+        return Err(r
+            .error(r.value_span(f.key), "every branch has share 0", "no branch is ever taken")
+            .with_help_boxed(
+                "give at least one branch a share above 0: shares are relative weights of the calls taking each branch",
+            ));
+    }
+    Ok(branches)
 }

@@ -5,6 +5,7 @@ pub mod analysis;
 mod complaints;
 pub mod duration;
 pub mod graph;
+pub mod join;
 pub(crate) mod load;
 pub mod model;
 pub mod routing;

@@ -23,16 +23,22 @@ pub enum NodeKind {
     SelfService,
     Transfer,
     Hangup,
+    /// The system picks a branch by share; the caller presses nothing.
+    Decision,
+    /// The call continues in another menu file and does not come back.
+    Flow,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 6] = [
+    pub const ALL: [NodeKind; 8] = [
         NodeKind::Menu,
         NodeKind::Input,
         NodeKind::Message,
         NodeKind::SelfService,
         NodeKind::Transfer,
         NodeKind::Hangup,
+        NodeKind::Decision,
+        NodeKind::Flow,
     ];
 
     /// The name used for `type:` in the file.
@@ -44,6 +50,8 @@ impl NodeKind {
             NodeKind::SelfService => "self_service",
             NodeKind::Transfer => "transfer",
             NodeKind::Hangup => "hangup",
+            NodeKind::Decision => "decision",
+            NodeKind::Flow => "flow",
         }
     }
 
@@ -75,6 +83,8 @@ impl NodeKind {
             NodeKind::SelfService => &["say", "serves", "to"],
             NodeKind::Transfer => &["say", "queue", "serves"],
             NodeKind::Hangup => &["say"],
+            NodeKind::Decision => &["say", "branches"],
+            NodeKind::Flow => &["say", "file", "entry"],
         }
     }
 
@@ -191,6 +201,29 @@ pub fn is_valid_key(key: &str) -> bool {
     )
 }
 
+/// One branch of a decision node: taken by `share` of the calls (relative weights).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    /// The label of the condition (`open`, `closed`, `lookup failed`).
+    pub when: Option<Spanned<String>>,
+    pub share: Option<Spanned<f64>>,
+    pub to: Option<Spanned<String>>,
+    /// The branch's mapping.
+    pub span: Span,
+}
+
+impl Branch {
+    /// The label, or `?` when the branch has none.
+    pub fn when_text(&self) -> &str {
+        self.when.as_ref().map_or("?", |w| w.value.as_str())
+    }
+
+    /// The share as written (a branch without one has share 0).
+    pub fn share_value(&self) -> f64 {
+        self.share.as_ref().map_or(0.0, |s| s.value)
+    }
+}
+
 /// One node of a menu file; fields that do not belong to its type are always `None`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -215,6 +248,13 @@ pub struct Node {
     pub to: Option<Spanned<String>>,
     pub serves: Option<Spanned<Vec<Spanned<String>>>>,
     pub queue: Option<Spanned<String>>,
+    /// A decision's branches, in file order; `branches_span` tells whether `branches:` was written.
+    pub branches: Vec<Branch>,
+    pub branches_span: Option<Span>,
+    /// A flow node's menu file, relative to this file.
+    pub file: Option<Spanned<String>>,
+    /// A flow node's node in the other file (that file's `entry` when absent).
+    pub flow_entry: Option<Spanned<String>>,
     /// The node's mapping (where its fields start).
     pub span: Span,
 }
@@ -257,6 +297,8 @@ pub struct Menu {
     pub nodes: Vec<Node>,
     /// Where `nodes:` is written.
     pub nodes_span: Span,
+    /// The platform a flow export was imported from (`Amazon Connect`), `None` for our YAML.
+    pub imported_from: Option<&'static str>,
     by_id: HashMap<String, NodeId>,
 }
 
@@ -277,6 +319,7 @@ impl Menu {
             defaults: Defaults::default(),
             nodes,
             nodes_span,
+            imported_from: None,
             by_id,
         }
     }

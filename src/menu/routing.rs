@@ -246,8 +246,12 @@ pub fn routes(menu: &Menu, policy: &Policy, intents: &Intents) -> Option<Vec<Int
                             }
                             _ => None,
                         },
-                        NodeKind::Input | NodeKind::Message => to_of(id),
+                        NodeKind::Input | NodeKind::Message | NodeKind::Flow => to_of(id),
                         NodeKind::SelfService if !node.serves().any(|s| s == name) => to_of(id),
+                        // A route follows the branch most calls take.
+                        NodeKind::Decision => likeliest_branch(node)
+                            .and_then(|b| b.to.as_ref())
+                            .and_then(|t| menu.lookup(&t.value)),
                         _ => None,
                     };
                 }
@@ -255,6 +259,17 @@ pub fn routes(menu: &Menu, policy: &Policy, intents: &Intents) -> Option<Vec<Int
             })
             .collect(),
     )
+}
+
+/// The branch of a decision most calls take (the first of equals), if any has a share above 0.
+pub fn likeliest_branch(node: &super::model::Node) -> Option<&super::model::Branch> {
+    let mut best: Option<&super::model::Branch> = None;
+    for b in &node.branches {
+        if b.share_value() > best.map_or(0.0, |x| x.share_value()) {
+            best = Some(b);
+        }
+    }
+    best
 }
 
 /// For every node, the share of all calls whose route presses each of its options (intents

@@ -29,6 +29,9 @@ pub(super) fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
             if let Some(queue) = &node.queue {
                 kind = format!("{kind} → {}", queue.value);
             }
+            if let Some(target) = flow_target(node) {
+                kind = format!("{kind} → {target}");
+            }
             if node.is_complaint() {
                 kind.push_str(" · complaint");
             }
@@ -45,6 +48,15 @@ pub(super) fn label_lines(menu: &Menu, vertex: &Vertex) -> Vec<String> {
         Vertex::Missing(name) => vec![name.clone(), "[missing: no such node]".to_string()],
         Vertex::Disconnect => vec!["disconnect".to_string()],
     }
+}
+
+/// Where a flow node hands the call over: `file` or `file#entry`.
+pub(super) fn flow_target(node: &crate::menu::Node) -> Option<String> {
+    let file = node.file.as_ref()?;
+    Some(match &node.flow_entry {
+        Some(entry) => format!("{}#{}", file.value, entry.value),
+        None => file.value.clone(),
+    })
 }
 
 fn excerpt(text: &str) -> String {
@@ -112,6 +124,11 @@ pub(super) fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
         let (text, handler, via) = match &e.weight().kind {
             EdgeKind::Option { key, .. } => (key.clone(), None, ""),
             EdgeKind::To => (to_label(menu, graph, e.source()), None, ""),
+            EdgeKind::Branch { index, when } => (
+                branch_label(menu, graph, e.source(), *index, when),
+                None,
+                "",
+            ),
             EdgeKind::Then(h) => (String::new(), Some(*h), "then"),
             EdgeKind::OnFail(h) => (String::new(), Some(*h), "on_fail"),
             EdgeKind::Disconnect(h) => (String::new(), Some(*h), ""),
@@ -139,6 +156,25 @@ pub(super) fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
         });
     }
     arrows
+}
+
+/// The label of a decision branch: `[when]` and its share of the decision's calls.
+fn branch_label(
+    menu: &Menu,
+    graph: &MenuGraph,
+    from: petgraph::graph::NodeIndex,
+    index: usize,
+    when: &str,
+) -> String {
+    let Some(id) = graph.node_of(from) else {
+        return format!("[{when}]");
+    };
+    let branches = &menu.node(id).branches;
+    let total: f64 = branches.iter().map(|b| b.share_value()).sum();
+    match branches.get(index) {
+        Some(b) if total > 0.0 => format!("[{when}] {}", percent(b.share_value() / total)),
+        _ => format!("[{when}]"),
+    }
 }
 
 /// The label of a `to` edge: how many digits an input takes, or who a self-service passes on.
@@ -170,7 +206,7 @@ pub(super) struct Look {
 }
 
 /// One look per node type (in [`NodeKind::ALL`] order), then missing nodes and disconnect.
-const LOOKS: [Look; 8] = [
+const LOOKS: [Look; 10] = [
     Look {
         open: "[",
         close: "]",
@@ -214,6 +250,20 @@ const LOOKS: [Look; 8] = [
         dot: "shape=octagon, fillcolor=\"#f0f0f0\"",
     },
     Look {
+        open: "{",
+        close: "}",
+        class: "decision",
+        mermaid: "fill:#fffbe0,stroke:#a08000",
+        dot: "shape=diamond, fillcolor=\"#fffbe0\"",
+    },
+    Look {
+        open: "[[",
+        close: "]]",
+        class: "flow",
+        mermaid: "fill:#e8f4f8,stroke:#2080a0",
+        dot: "shape=box, peripheries=2, fillcolor=\"#e8f4f8\"",
+    },
+    Look {
         open: "[",
         close: "]",
         class: "missing",
@@ -239,9 +289,11 @@ pub(super) fn look(menu: &Menu, vertex: &Vertex) -> &'static Look {
             NodeKind::SelfService => 3,
             NodeKind::Transfer => 4,
             NodeKind::Hangup => 5,
+            NodeKind::Decision => 6,
+            NodeKind::Flow => 7,
         },
-        Vertex::Missing(_) => 6,
-        Vertex::Disconnect => 7,
+        Vertex::Missing(_) => 8,
+        Vertex::Disconnect => 9,
     };
     &LOOKS[index]
 }
@@ -332,8 +384,17 @@ pub fn mermaid_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) ->
             error_links.join(",")
         );
     }
-    for look in &LOOKS {
-        let _ = writeln!(out, "    classDef {} {}", look.class, look.mermaid);
+    for style in &LOOKS {
+        // The two newest node types are styled only where they appear, so drawings of menus
+        // without them stay as they were.
+        let used = !matches!(style.class, "decision" | "flow")
+            || graph
+                .graph
+                .node_indices()
+                .any(|v| look(menu, &graph.graph[v]).class == style.class);
+        if used {
+            let _ = writeln!(out, "    classDef {} {}", style.class, style.mermaid);
+        }
     }
     out.push_str("    classDef start fill:#000000,stroke:#000000\n");
     if !lost_nodes.is_empty() {
@@ -418,6 +479,7 @@ impl FlowLookup {
         let (kind, key) = match &graph.graph[edge].kind {
             EdgeKind::Option { key, .. } => ("option", Some(key.clone())),
             EdgeKind::To => ("to", None),
+            EdgeKind::Branch { when, .. } => ("branch", Some(when.clone())),
             EdgeKind::Then(h) | EdgeKind::OnFail(h) | EdgeKind::Disconnect(h) => match h {
                 Handler::Invalid => ("invalid", None),
                 Handler::NoInput => ("no_input", None),
@@ -484,9 +546,15 @@ pub fn dot_with_flow(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>) -> Str
             Some(lost) if lost > 0.0 => (format!("{label}\\nlost here: {}", percent(lost)), ""),
             _ => (label, ""),
         };
+        let link = match vertex {
+            Vertex::Node(id) => menu.node(*id).file.as_ref().map_or(String::new(), |f| {
+                format!(", URL=\"{}\"", quote_escape(&f.value))
+            }),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "    n{} [label=\"{label}\", {attrs}{extra}];",
+            "    n{} [label=\"{label}\", {attrs}{extra}{link}];",
             v.index()
         );
     }

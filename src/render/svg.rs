@@ -261,6 +261,8 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             "input" => "#7040c0",
             "selfservice" => "#2a8a45",
             "transfer" => "#c07a00",
+            "decision" => "#a08000",
+            "flow" => "#2080a0",
             "missing" | "disconnect" => "#d00000",
             _ => "#606060",
         };
@@ -294,10 +296,28 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             escape(&node_id),
             escape(&title)
         );
-        let _ = writeln!(
-            out,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>"
-        );
+        let link = match vertex {
+            Vertex::Node(id) => menu.node(*id).file.as_ref().map(|f| f.value.clone()),
+            _ => None,
+        };
+        if let Some(file) = &link {
+            // A flow hand-off links to the menu file it continues in.
+            let _ = writeln!(out, "<a href=\"{}\">", escape(file));
+        }
+        if class == "decision" {
+            let (cx, cy) = (x + BOX_W / 2.0, y + BOX_H / 2.0);
+            let _ = writeln!(
+                out,
+                "<polygon points=\"{cx:.1},{y:.1} {:.1},{cy:.1} {cx:.1},{:.1} {x:.1},{cy:.1}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>",
+                x + BOX_W,
+                y + BOX_H
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>"
+            );
+        }
         let shown: Vec<String> = lines
             .iter()
             .take(3)
@@ -312,6 +332,9 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
                 y + 18.0 + 16.0 * i as f64,
                 escape(line)
             );
+        }
+        if link.is_some() {
+            out.push_str("</a>\n");
         }
         out.push_str("</g>\n");
     }

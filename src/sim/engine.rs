@@ -146,12 +146,22 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
         let next = match node.kind {
             NodeKind::Menu => visit_menu(program, intent, at, &mut caller, rng, flow),
             NodeKind::Input => visit_input(program, at, &mut caller, rng, flow),
-            NodeKind::Message => {
+            // A flow node passes the call on to the other file's node (its `to` once the
+            // files are joined), like a message.
+            NodeKind::Message | NodeKind::Flow => {
                 if !caller.segment(node.intro) {
                     return end(&caller, flow, at, Outcome::Abandoned);
                 }
                 flow.edge(program.to_edge(at));
                 Next::Node(node.to)
+            }
+            NodeKind::Decision => {
+                if !caller.segment(node.intro) {
+                    return end(&caller, flow, at, Outcome::Abandoned);
+                }
+                let edge = draw_branch(program, node.options.clone(), rng);
+                flow.edge(edge);
+                Next::Node(program.targets[edge as usize])
             }
             NodeKind::SelfService => {
                 caller.time += node.intro;
@@ -191,6 +201,29 @@ pub fn simulate_call_observed<R: Rng + ?Sized, F: FlowObserver>(
             }
         }
     }
+}
+
+/// The branch a decision takes: drawn by the branches' chances (the last branch with a
+/// positive chance takes what rounding leaves over).
+fn draw_branch<R: Rng + ?Sized>(
+    program: &Program,
+    branches: std::ops::Range<u32>,
+    rng: &mut R,
+) -> u32 {
+    let u: f64 = rng.random();
+    let mut sum = 0.0;
+    let mut last = branches.start;
+    for i in branches {
+        let chance = program.chances[i as usize];
+        if chance > 0.0 {
+            sum += chance;
+            last = i;
+            if u < sum {
+                return i;
+            }
+        }
+    }
+    last
 }
 
 /// After a no-input or invalid event: re-prompt (`Ok(())`) or leave.

@@ -163,9 +163,19 @@ pub(super) fn visit_summary(program: &Program, intent: usize, at: u32) -> Visit<
     };
     let start = (1.0, 0.0, 0.0);
     match node.kind {
-        NodeKind::Message => {
+        NodeKind::Message | NodeKind::Flow => {
             let cont = v.segment(start, node.intro, false);
             v.go(node.to, program.to_edge(at), cont);
+        }
+        NodeKind::Decision => {
+            let (p, time, inputs) = v.segment(start, node.intro, false);
+            for i in node.options.clone() {
+                let chance = program.chances[i as usize];
+                if chance > 0.0 {
+                    let along = (p * chance, time * chance, inputs * chance);
+                    v.go(program.targets[i as usize], i, along);
+                }
+            }
         }
         NodeKind::SelfService => {
             if program.serves(node, intent) {

@@ -245,9 +245,10 @@ pub struct EdgeFlow {
     pub from: String,
     /// The target node (null: the call is disconnected).
     pub to: Option<String>,
-    /// `option`, `to`, `invalid` (retries ran out after invalid keys) or `no_input`.
+    /// `option`, `branch` (of a decision), `to`, `invalid` (retries ran out after invalid keys)
+    /// or `no_input`.
     pub kind: &'static str,
-    /// The option's key.
+    /// The option's key, or the branch's `when`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     pub n: Option<u64>,
@@ -285,7 +286,10 @@ impl FlowNames {
             keys: menu
                 .nodes
                 .iter()
-                .flat_map(|n| n.options.iter().map(|o| o.key_text().to_string()))
+                .flat_map(|n| {
+                    let keys = n.options.iter().map(|o| o.key_text().to_string());
+                    keys.chain(n.branches.iter().map(|b| b.when_text().to_string()))
+                })
                 .collect(),
         }
     }
@@ -296,11 +300,16 @@ fn edge_list(program: &Program) -> Vec<(u32, u32, u32, &'static str)> {
     let mut list = Vec::new();
     for (v, node) in program.nodes.iter().enumerate() {
         let v32 = v as u32;
+        let kind = if node.kind == NodeKind::Decision {
+            "branch"
+        } else {
+            "option"
+        };
         for i in node.options.clone() {
-            list.push((i, v32, program.targets[i as usize], "option"));
+            list.push((i, v32, program.targets[i as usize], kind));
         }
         let passes_on = match node.kind {
-            NodeKind::Input | NodeKind::Message => true,
+            NodeKind::Input | NodeKind::Message | NodeKind::Flow => true,
             // A self-service node without `to` ends the calls it does not serve.
             NodeKind::SelfService => node.to != DISCONNECT,
             _ => false,
@@ -347,7 +356,7 @@ fn edges_of(
             from: names.nodes[from as usize].clone(),
             to: name_of(names, to),
             kind,
-            key: (kind == "option").then(|| names.keys[e as usize].clone()),
+            key: matches!(kind, "option" | "branch").then(|| names.keys[e as usize].clone()),
             n,
             traversals: traversals(e),
         })

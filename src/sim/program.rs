@@ -34,7 +34,8 @@ pub struct SimNode {
     /// `intro` plus every option's `say`.
     pub full: f64,
     pub timeout: f64,
-    /// Options: `listen[k]` = intro + opt(1..=k); `target[k]` the node index.
+    /// Options: `listen[k]` = intro + opt(1..=k); `target[k]` the node index. A decision's
+    /// branches take the same place, with their chance in `chances[k]`.
     pub options: std::ops::Range<u32>,
     /// `to` ([`DISCONNECT`] when absent).
     pub to: u32,
@@ -60,6 +61,8 @@ pub struct Program {
     pub entry: u32,
     pub listen: Vec<f64>,
     pub targets: Vec<u32>,
+    /// Beside `targets`: a decision branch's normalised share (0 for a menu option).
+    pub chances: Vec<f64>,
     /// `policy[intent * menus + slot]`: the intended option index, or [`HANG_UP`], by menu slot
     /// (menus only, so the table of one intent is small and stays in cache).
     pub policy: Vec<u16>,
@@ -87,6 +90,7 @@ impl Program {
         let intent_index = |name: &str| intents.index(name);
         let mut listen = Vec::new();
         let mut targets = Vec::new();
+        let mut chances = Vec::new();
         let mut nodes = Vec::with_capacity(menu.nodes.len());
         for node in &menu.nodes {
             let intro = seconds(
@@ -104,6 +108,17 @@ impl Program {
                 );
                 listen.push(heard);
                 targets.push(index(option.to.as_ref().map(|t| t.value.as_str())));
+                chances.push(0.0);
+            }
+            let total: f64 = node.branches.iter().map(|b| b.share_value()).sum();
+            for branch in &node.branches {
+                listen.push(heard);
+                targets.push(index(branch.to.as_ref().map(|t| t.value.as_str())));
+                chances.push(if total > 0.0 {
+                    branch.share_value() / total
+                } else {
+                    0.0
+                });
             }
             let node_retries = node.retries.as_ref().map(|r| r.value);
             let handling = |h: &Option<ErrorHandler>| Handling {
@@ -168,6 +183,7 @@ impl Program {
             entry: menu.entry_node().map_or(DISCONNECT, |e| e.0 as u32),
             listen,
             targets,
+            chances,
             policy: table,
             slots,
             menus,

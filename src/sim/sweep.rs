@@ -1,4 +1,5 @@
-//! `ivr sim --vary`: a grid of caller parameters, every point run with the same random numbers.
+//! `ivr sim --vary`: a grid of caller parameters (and of decision branch shares), every point
+//! run with the same random numbers.
 //!
 //! `--vary PATH=V1,V2,...` may repeat. The grid is every combination, in the order given, the
 //! last `--vary` varying fastest. Each value is checked against the range an intents file's
@@ -6,6 +7,7 @@
 
 use super::UsageError;
 use crate::callers::CallerModel;
+use crate::menu::{Menu, NodeKind};
 use crate::ranges;
 use crate::text::did_you_mean;
 
@@ -18,6 +20,13 @@ pub enum Param {
     Patience,
     BargeIn,
     DigitTime,
+    /// `nodes.NODE.branches.WHEN`: the share of one branch of a decision node (the path, the
+    /// node id and the branch's `when`, kept for the life of the process).
+    BranchShare {
+        path: &'static str,
+        node: &'static str,
+        when: &'static str,
+    },
 }
 
 impl Param {
@@ -39,12 +48,32 @@ impl Param {
             Param::Patience => "callers.patience",
             Param::BargeIn => "callers.barge_in",
             Param::DigitTime => "callers.digit_time",
+            Param::BranchShare { path, .. } => path,
         }
     }
 
     /// The name without `callers.` (human table headers).
     pub fn short(self) -> &'static str {
-        &self.path()["callers.".len()..]
+        let path = self.path();
+        path.strip_prefix("callers.").unwrap_or(path)
+    }
+
+    /// `nodes.NODE.branches.WHEN`, when the path has that shape (a node id or a label may hold
+    /// dots: the node is what comes before the last `.branches.`).
+    fn branch_share(path: &str) -> Option<Param> {
+        let rest = path.strip_prefix("nodes.")?;
+        let (node, when) = rest.rsplit_once(".branches.")?;
+        if node.is_empty() || when.is_empty() {
+            return None;
+        }
+        // A handful of `--vary` options per process: leaking their text keeps `Param` a plain
+        // copyable value.
+        let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+        Some(Param::BranchShare {
+            path: leak(path),
+            node: leak(node),
+            when: leak(when),
+        })
     }
 
     fn is_rate(self) -> bool {
@@ -100,6 +129,16 @@ impl Param {
                     "{what} is true or false, not `{text}`"
                 ))),
             },
+            Param::BranchShare { .. } => {
+                let v = number()?;
+                if !ranges::BRANCH_SHARE.contains(v) {
+                    return Err(UsageError::new(format!(
+                        "{what} must be {}, not {text}",
+                        ranges::BRANCH_SHARE.words
+                    )));
+                }
+                Ok(Value::Number(v))
+            }
             Param::DigitTime => {
                 let v = number()?;
                 if !ranges::SECONDS.contains(v) {
@@ -123,8 +162,63 @@ impl Param {
             (Param::Patience, Value::Null) => callers.patience = None,
             (Param::BargeIn, Value::Bool(b)) => callers.barge_in = b,
             (Param::DigitTime, Value::Number(v)) => callers.digit_time = v,
+            // A branch share is a fact of the menu: [`Param::apply_to_menu`].
+            (Param::BranchShare { .. }, _) => {}
             _ => unreachable!("values are parsed for their parameter"),
         }
+    }
+}
+
+impl Param {
+    /// Whether this parameter names a branch of the menu, `Ok` when it does or is not a branch
+    /// share.
+    pub fn check_menu(self, menu: &Menu) -> Result<(), UsageError> {
+        let Param::BranchShare { path, node, when } = self else {
+            return Ok(());
+        };
+        let Some(id) = menu.lookup(node) else {
+            return Err(UsageError::new(format!(
+                "{path}: the menu has no node `{node}`"
+            )));
+        };
+        let found = menu.node(id);
+        if found.kind != NodeKind::Decision {
+            return Err(UsageError::new(format!(
+                "{path}: `{node}` is a {} node, not a decision",
+                found.kind
+            )));
+        }
+        if !found.branches.iter().any(|b| b.when_text() == when) {
+            let whens: Vec<&str> = found.branches.iter().map(|b| b.when_text()).collect();
+            return Err(UsageError::new(format!(
+                "{path}: decision `{node}` has no branch `{when}`"
+            ))
+            .help(format!("its branches are: {}", whens.join(", "))));
+        }
+        Ok(())
+    }
+
+    /// Sets a branch share in the menu (nothing for a caller parameter). At least one branch of
+    /// the decision must keep a share above 0.
+    pub fn apply_to_menu(self, menu: &mut Menu, value: Value) -> Result<(), UsageError> {
+        let (Param::BranchShare { path, node, when }, Value::Number(v)) = (self, value) else {
+            return Ok(());
+        };
+        let Some(id) = menu.lookup(node) else {
+            return Ok(());
+        };
+        let branches = &mut menu.nodes[id.0].branches;
+        for b in branches.iter_mut().filter(|b| b.when_text() == when) {
+            let span = b.share.as_ref().map_or(b.span, |s| s.span);
+            b.share = Some(crate::source::Spanned::new(v, span));
+        }
+        if branches.iter().all(|b| b.share_value() <= 0.0) {
+            return Err(UsageError::new(format!(
+                "at the point {path}={value}, every branch of `{node}` has share 0"
+            ))
+            .help("keep at least one branch of the decision above 0"));
+        }
+        Ok(())
     }
 }
 
@@ -177,7 +271,11 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         );
     };
     let path = path.trim();
-    let Some(param) = Param::ALL.into_iter().find(|p| p.path() == path) else {
+    let Some(param) = Param::ALL
+        .into_iter()
+        .find(|p| p.path() == path)
+        .or_else(|| Param::branch_share(path))
+    else {
         let paths: Vec<&str> = Param::ALL.iter().map(|p| p.path()).collect();
         let error = UsageError::new(format!("`{path}` is not a parameter a sweep can vary"));
         let prefixed = format!("callers.{path}");
@@ -188,22 +286,47 @@ pub fn parse_vary(text: &str) -> Result<Vary, UsageError> {
         };
         return Err(match better {
             Some(better) => error.help(format!("did you mean `{better}`?")),
-            None => error.help(format!("the parameters are: {}", paths.join(", "))),
+            None => error.help(format!(
+                "the parameters are: {}, and a decision's branch share as nodes.NODE.branches.WHEN",
+                paths.join(", ")
+            )),
         });
     };
-    let values = values
-        .split(',')
-        .map(str::trim)
-        .map(|v| {
-            if v.is_empty() {
-                Err(UsageError::new(format!("`{text}` has an empty value"))
-                    .help("separate values with commas: `PATH=V1,V2,V3`"))
-            } else {
-                param.parse_value(v)
+    let mut parsed = Vec::new();
+    for v in values.split(',').map(str::trim) {
+        if v.is_empty() {
+            return Err(UsageError::new(format!("`{text}` has an empty value"))
+                .help("separate values with commas: `PATH=V1,V2,V3`"));
+        }
+        match span_of(v) {
+            Some((lo, hi)) => {
+                for step in 0..RANGE_POINTS {
+                    let at = lo + (hi - lo) * step as f64 / (RANGE_POINTS - 1) as f64;
+                    // Rounded so that 0..0.2 reads 0.15, not 0.15000000000000002.
+                    let at = (at * 1e12).round() / 1e12;
+                    parsed.push(param.parse_value(&at.to_string())?);
+                }
             }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Vary { param, values })
+            None => parsed.push(param.parse_value(v)?),
+        }
+    }
+    Ok(Vary {
+        param,
+        values: parsed,
+    })
+}
+
+/// How many evenly spaced values `LO..HI` stands for (both ends included).
+pub const RANGE_POINTS: usize = 5;
+
+/// `LO..HI` with two numbers, `LO` below `HI`.
+fn span_of(text: &str) -> Option<(f64, f64)> {
+    let (lo, hi) = text.split_once("..")?;
+    let (lo, hi) = (
+        lo.trim().parse::<f64>().ok()?,
+        hi.trim().parse::<f64>().ok()?,
+    );
+    (lo.is_finite() && hi.is_finite() && lo < hi).then_some((lo, hi))
 }
 
 /// One point of the grid.
@@ -286,6 +409,28 @@ mod tests {
         assert_eq!(shown, ["0.01/60", "0.01/null", "0.1/60", "0.1/null"]);
         assert_eq!(points[1].callers.patience, None);
         assert_eq!(points[2].callers.mistake_rate, 0.1);
+    }
+
+    #[test]
+    fn a_range_stands_for_five_evenly_spaced_values() {
+        let v = parse_vary("callers.mistake_rate=0..0.2").unwrap();
+        let got: Vec<String> = v.values.iter().map(|x| x.to_string()).collect();
+        assert_eq!(got, ["0", "0.05", "0.1", "0.15", "0.2"]);
+    }
+
+    #[test]
+    fn a_branch_share_is_named_by_node_and_when() {
+        let v = parse_vary("nodes.hours.branches.closed=0,0.3").unwrap();
+        assert_eq!(
+            v.param,
+            Param::BranchShare {
+                path: "nodes.hours.branches.closed",
+                node: "hours",
+                when: "closed"
+            }
+        );
+        assert_eq!(v.param.short(), "nodes.hours.branches.closed");
+        assert!(parse_vary("nodes.hours.branches.closed=-1").is_err());
     }
 
     #[test]

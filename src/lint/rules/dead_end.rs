@@ -61,6 +61,10 @@ fn is_exit(ctx: &Context<'_>, id: NodeId) -> bool {
         // A menu with an option that leads nowhere is `missing-field`'s finding.
         NodeKind::Menu => node.options.is_empty() || node.options.iter().any(|o| o.to.is_none()),
         NodeKind::Input | NodeKind::Message => node.to.is_none(),
+        // A decision without branches is `missing-field`'s finding.
+        NodeKind::Decision => node.branches.is_empty(),
+        // The call continues in another file (joined with this one, the hand-off has a `to`).
+        NodeKind::Flow => node.to.is_none(),
     }
 }
 

@@ -52,7 +52,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let node = ctx.menu.node(id);
         if node.kind != NodeKind::Menu
             || Some(id) == entry
-            || ctx.depth_of(id).is_none()
+            // The first menu after the entry's messages or decisions (no key pressed yet) is
+            // the top of the menu: there is nowhere to go back to.
+            || ctx.depth_of(id).is_none_or(|d| d == 0)
             || node.options.is_empty()
         {
             continue;

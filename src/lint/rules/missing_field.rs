@@ -98,6 +98,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 missing.push("serves")
             }
             NodeKind::Transfer if node.queue.is_none() => missing.push("queue"),
+            NodeKind::Decision if node.branches.is_empty() => missing.push("branches"),
+            NodeKind::Flow if node.file.is_none() => missing.push("file"),
             _ => {}
         }
         if missing.is_empty() {
@@ -117,6 +119,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "digits" => "`digits: 8`",
                 "to" => "`to: main`",
                 "serves" => "`serves: [check_balance]`",
+                "branches" => {
+                    "`branches: [{ when: open, share: 0.8, to: main }, { when: closed, share: 0.2, to: closed }]`"
+                }
+                "file" => "`file: billing.yaml`",
                 _ => "`queue: general`",
             })
             .collect::<Vec<_>>()

@@ -2,8 +2,8 @@ use crate::declare_rule;
 use crate::diagnostic::Severity;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
-use crate::menu::NodeKind;
 use crate::menu::model::ErrorHandler;
+use crate::menu::{NodeId, NodeKind};
 use crate::source::{Span, Spanned};
 
 declare_rule! {
@@ -73,7 +73,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             ("silence", &node.on_no_input),
         ] {
             let (count, set_at) = retries(handler, node.retries.as_ref(), defaults.retries);
-            if count == 0 && !hands_to_a_person(ctx, handler) {
+            if count == 0 && !hands_to_a_person(ctx, id, handler) {
                 no_retry.push(name);
                 match set_at {
                     Some(at) if !zero_at.contains(&at) => zero_at.push(at),
@@ -146,23 +146,49 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether a handler's own `then` reaches a transfer node, through `message` nodes only: a
-/// caller who slips is handed to a person at once, which needs no retry.
-fn hands_to_a_person(ctx: &Context<'_>, handler: &Option<ErrorHandler>) -> bool {
-    let mut next = handler
+/// Whether a handler's own `then` reaches a transfer node, through `message` nodes, or
+/// through decisions whose every branch taken does so or comes back to the node (a platform's
+/// retry counter, such as a Connect `Loop`, is a decision that re-prompts): a caller who slips
+/// is handed to a person or prompted again, which needs no retry of the node's own.
+fn hands_to_a_person(ctx: &Context<'_>, node: NodeId, handler: &Option<ErrorHandler>) -> bool {
+    let Some(first) = handler
         .as_ref()
         .and_then(|h| h.then.as_ref())
-        .and_then(|t| ctx.menu.lookup(&t.value));
-    // A chain of messages longer than the menu is a loop.
-    for _ in 0..ctx.menu.nodes.len() {
-        let Some(id) = next else { return false };
-        match ctx.menu.node(id).kind {
-            NodeKind::Transfer => return true,
-            NodeKind::Message => next = ctx.to_of(id),
-            _ => return false,
-        }
+        .and_then(|t| ctx.menu.lookup(&t.value))
+    else {
+        return false;
+    };
+    let mut seen = vec![false; ctx.menu.nodes.len()];
+    helped(ctx, node, first, &mut seen, true)
+}
+
+fn helped(ctx: &Context<'_>, origin: NodeId, id: NodeId, seen: &mut [bool], first: bool) -> bool {
+    if id == origin && !first {
+        return true;
     }
-    false
+    if std::mem::replace(&mut seen[id.0], true) {
+        return false;
+    }
+    let node = ctx.menu.node(id);
+    match node.kind {
+        NodeKind::Transfer => true,
+        NodeKind::Message | NodeKind::Flow => ctx
+            .to_of(id)
+            .is_some_and(|next| helped(ctx, origin, next, seen, false)),
+        NodeKind::Decision => {
+            let taken: Vec<NodeId> = node
+                .branches
+                .iter()
+                .filter(|b| b.share_value() > 0.0)
+                .filter_map(|b| b.to.as_ref().and_then(|t| ctx.menu.lookup(&t.value)))
+                .collect();
+            !taken.is_empty()
+                && taken
+                    .into_iter()
+                    .all(|next| helped(ctx, origin, next, &mut seen.to_vec(), false))
+        }
+        _ => false,
+    }
 }
 
 /// `retries` precedence: handler, node, `defaults`; with where it is set on the node (`None`

@@ -82,7 +82,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 break;
             }
             at = match node.kind {
-                NodeKind::Input | NodeKind::Message => lookup(node.to.as_ref()),
+                NodeKind::Input | NodeKind::Message | NodeKind::Flow => lookup(node.to.as_ref()),
+                NodeKind::Decision => {
+                    crate::menu::routing::likeliest_branch(node).and_then(|b| lookup(b.to.as_ref()))
+                }
                 NodeKind::SelfService if !node.serves().any(|s| s == name) => {
                     lookup(node.to.as_ref())
                 }

@@ -77,7 +77,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 report("to", to, owner);
             }
         }
-        if let Some(to) = &node.to {
+        for branch in &node.branches {
+            if let Some(to) = &branch.to {
+                report("to", to, owner);
+            }
+        }
+        // A flow node's `to` is set only when its file is joined, to a node of that file.
+        if let Some(to) = node.to.as_ref().filter(|_| node.file.is_none()) {
             report("to", to, owner);
         }
         for handler in [&node.on_invalid, &node.on_no_input].into_iter().flatten() {

@@ -1,0 +1,462 @@
+//! Genesys Cloud Architect flows in Archy YAML: a flow-type key (`inboundCall`, ...) with
+//! `startUpRef`, `menus` and `tasks`.
+//!
+//! - a `menu`: its `audio` is `say`, each choice with a `dtmf` (`digit_1`, `digit_star`) an
+//!   option; `settingsMenu.menuSelectionTimeout` and `repeatCount` (on the menu, else the flow's)
+//!   are `timeout` and `retries`;
+//! - `menuTransferToAcd`: an option to a transfer to its `targetQueue`; `menuDisconnect`: to a
+//!   hangup; `menuSubMenu`: to the menu inside it; `menuJumpToMenu`: to the menu it names;
+//!   `menuTask`: to the task;
+//! - a task: read as a whole, by its last action that ends the call or leaves the task
+//!   (`transferToAcd`, `disconnect`, `jumpToMenu`, `jumpToTask`), with its `playAudio` prompts
+//!   as `say`; decisions inside a task are not read (listed as approximations);
+//! - `initialGreeting`: a message before the start-up menu.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::build::{Ids, Origin, Reader, blank, spoken};
+use super::{Imported, Platform};
+use crate::menu::model::{ErrorHandler, MenuOption, is_valid_key};
+use crate::menu::{Menu, Node, NodeKind};
+use crate::source::{SourceFile, Span, Spanned};
+use crate::yaml::Node as YamlNode;
+use crate::yaml::reader::LoadResult;
+
+/// The flow-type keys Archy files start with.
+const FLOW_TYPES: &[&str] = &[
+    "inboundCall",
+    "inQueueCall",
+    "outboundCall",
+    "secureCall",
+    "commonModule",
+];
+
+/// The flow's mapping, when the file is an Archy call flow.
+pub(super) fn flow<'a>(source: &SourceFile, root: &'a YamlNode) -> Option<&'a YamlNode> {
+    root.as_map()?.iter().find_map(|(k, v)| {
+        let key = k.as_text(source)?;
+        let has_start = v
+            .as_map()?
+            .iter()
+            .any(|(k2, _)| k2.as_text(source).as_deref() == Some("startUpRef"));
+        (FLOW_TYPES.contains(&key.as_str()) && has_start).then_some(v)
+    })
+}
+
+struct Builder<'a> {
+    r: Reader<'a>,
+    ids: Ids,
+    nodes: Vec<Node>,
+    origins: Vec<Origin>,
+    approximations: Vec<String>,
+    /// `refId` of menus and tasks -> node id.
+    refs: HashMap<String, String>,
+    timeout: Option<f64>,
+    repeat: Option<u32>,
+}
+
+pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Imported> {
+    let r = Reader {
+        source,
+        platform: "a Genesys Architect flow (Archy YAML)",
+    };
+    let Some(flow) = flow(source, root) else {
+        return Err(r.error(root.span, "no flow with `startUpRef` here"));
+    };
+    let lit_seconds = |n: Option<&YamlNode>| {
+        let lit = r.get(n?, "lit")?;
+        r.text(r.get(lit, "seconds"))?.parse::<f64>().ok()
+    };
+    let settings = r.get(flow, "settingsMenu");
+    let mut b = Builder {
+        timeout: lit_seconds(settings.and_then(|s| r.get(s, "menuSelectionTimeout")))
+            .filter(|t| crate::ranges::TIMEOUT.contains(*t)),
+        repeat: settings
+            .and_then(|s| r.get(s, "repeatCount"))
+            .and_then(|c| r.text(r.get(c, "lit")))
+            .and_then(|c| c.parse::<u32>().ok()),
+        r,
+        ids: Ids::default(),
+        nodes: Vec::new(),
+        origins: Vec::new(),
+        approximations: Vec::new(),
+        refs: HashMap::new(),
+    };
+    // Ids first, so that references resolve whatever the order.
+    for item in b.r.seq(b.r.get(flow, "menus")) {
+        if let Some(menu) = b.r.get(item, "menu") {
+            b.name_menu(menu);
+        }
+    }
+    for item in b.r.seq(b.r.get(flow, "tasks")) {
+        if let Some(task) = b.r.get(item, "task")
+            && let Some(reference) = b.r.text(b.r.get(task, "refId"))
+        {
+            let name =
+                b.r.text(b.r.get(task, "name"))
+                    .unwrap_or_else(|| reference.clone());
+            let id = b.ids.make(&name, "task");
+            b.refs.insert(reference, id);
+        }
+    }
+    for item in b.r.seq(b.r.get(flow, "menus")) {
+        if let Some(menu) = b.r.get(item, "menu") {
+            b.menu(menu);
+        }
+    }
+    for item in b.r.seq(b.r.get(flow, "tasks")) {
+        if let Some(task) = b.r.get(item, "task") {
+            b.task(task);
+        }
+    }
+    let start = b.r.spanned(b.r.get(flow, "startUpRef"));
+    let mut entry = start.map(|s| b.resolve(&s));
+    if let Some(greeting) = b.r.get(flow, "initialGreeting")
+        && let Some(text) = b.r.text(b.r.get(greeting, "tts"))
+        && let Some((say, duration)) = spoken(&text, false)
+    {
+        let id = b.ids.make("initial greeting", "greeting");
+        let mut node = blank(
+            Spanned::new(id.clone(), greeting.span),
+            NodeKind::Message,
+            greeting.span,
+        );
+        node.say = Some(Spanned::new(say, greeting.span));
+        node.duration = duration.map(|d| Spanned::new(d, greeting.span));
+        node.to = entry.take();
+        b.push(node, "Archy initialGreeting".to_string(), greeting.span);
+        entry = Some(Spanned::new(id, greeting.span));
+    }
+    let name = b.r.text(b.r.get(flow, "name"));
+    let mut menu = Menu::new(source.clone(), b.nodes, Span::new(0, 0));
+    menu.name = name.map(|n| Spanned::new(n, Span::new(0, 0)));
+    menu.entry = entry;
+    menu.imported_from = Some(Platform::Genesys.title());
+    Ok(Imported {
+        platform: Platform::Genesys,
+        menu,
+        origins: b.origins,
+        approximations: b.approximations,
+    })
+}
+
+impl<'a> Builder<'a> {
+    fn push(&mut self, node: Node, what: String, span: Span) {
+        self.nodes.push(node);
+        self.origins.push(Origin { what, span });
+    }
+
+    fn note(&mut self, id: &str, what: &str, note: impl Into<String>) {
+        self.approximations
+            .push(format!("`{id}` ({what}): {}", note.into()));
+    }
+
+    /// Gives a menu (and the menus inside its `menuSubMenu` choices) its id.
+    fn name_menu(&mut self, menu: &'a YamlNode) {
+        let name = self.r.text(self.r.get(menu, "name")).unwrap_or_default();
+        let id = self.ids.make(&name, "menu");
+        let reference = self
+            .r
+            .text(self.r.get(menu, "refId"))
+            .unwrap_or_else(|| name.clone());
+        self.refs.insert(reference, id);
+        for choice in self.r.seq(self.r.get(menu, "choices")) {
+            if let Some(sub) = self.r.get(choice, "menuSubMenu")
+                && let Some(inner) = self.r.get(sub, "menu")
+            {
+                self.name_menu(inner);
+            }
+        }
+    }
+
+    /// `/inboundCall/menus/menu[Main Menu_10]` or a bare `refId`: the node id it names (kept as
+    /// written when it names nothing, so that `unknown-target` reports it).
+    fn resolve(&self, reference: &Spanned<String>) -> Spanned<String> {
+        let inner = reference
+            .value
+            .rsplit_once('[')
+            .and_then(|(_, rest)| rest.strip_suffix(']'))
+            .unwrap_or(&reference.value);
+        let id = self
+            .refs
+            .get(inner)
+            .cloned()
+            .unwrap_or_else(|| reference.value.clone());
+        Spanned::new(id, reference.span)
+    }
+
+    fn menu(&mut self, menu: &'a YamlNode) {
+        let r = &self.r;
+        let name = r.text(r.get(menu, "name")).unwrap_or_default();
+        let reference = r.text(r.get(menu, "refId")).unwrap_or_else(|| name.clone());
+        let id = self
+            .refs
+            .get(&reference)
+            .cloned()
+            .unwrap_or_else(|| name.clone());
+        let name_span = r.get(menu, "name").map_or(menu.span, |n| n.span);
+        let mut node = blank(
+            Spanned::new(id.clone(), name_span),
+            NodeKind::Menu,
+            menu.span,
+        );
+        if let Some(text) = r.get(menu, "audio").and_then(|a| r.text(r.get(a, "tts")))
+            && let Some((say, duration)) = spoken(&text, false)
+        {
+            node.say = Some(Spanned::new(say, menu.span));
+            node.duration = duration.map(|d| Spanned::new(d, menu.span));
+        }
+        let settings = r.get(menu, "settingsMenu");
+        let own_timeout = settings
+            .and_then(|s| r.get(s, "menuSelectionTimeout"))
+            .and_then(|t| r.get(t, "lit"))
+            .and_then(|l| r.text(r.get(l, "seconds")))
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|t| crate::ranges::TIMEOUT.contains(*t));
+        let own_repeat = settings
+            .and_then(|s| r.get(s, "repeatCount"))
+            .and_then(|c| r.text(r.get(c, "lit")))
+            .and_then(|c| c.parse::<u32>().ok());
+        node.timeout = own_timeout
+            .or(self.timeout)
+            .map(|t| Spanned::new(t, menu.span));
+        node.retries = own_repeat
+            .or(self.repeat)
+            // At most the format's largest `retries`.
+            .map(|n| Spanned::new(n.min(20), menu.span));
+        let handler = ErrorHandler {
+            say: None,
+            retries: None,
+            then: None,
+            span: menu.span,
+        };
+        node.on_invalid = Some(handler.clone());
+        node.on_no_input = Some(handler);
+        let mut extra = Vec::new();
+        let mut notes = Vec::new();
+        for choice in self.r.seq(self.r.get(menu, "choices")) {
+            let Some((kind, body)) = choice.as_map().and_then(|m| m.first()) else {
+                continue;
+            };
+            let kind = kind.as_text(self.r.source).unwrap_or_default();
+            let Some(dtmf) = self.r.spanned(self.r.get(body, "dtmf")) else {
+                notes.push(format!(
+                    "a `{kind}` choice without `dtmf` (speech only): left out"
+                ));
+                continue;
+            };
+            let key = match dtmf.value.strip_prefix("digit_") {
+                Some("star") => "*".to_string(),
+                Some("pound") | Some("hash") => "#".to_string(),
+                Some(d) => d.to_string(),
+                None => dtmf.value.clone(),
+            };
+            if !is_valid_key(&key) {
+                notes.push(format!(
+                    "the choice key `{}` is not one key: left out",
+                    dtmf.value
+                ));
+                continue;
+            }
+            let choice_name = self
+                .r
+                .text(self.r.get(body, "name"))
+                .unwrap_or_else(|| kind.clone());
+            let to = match kind.as_str() {
+                "menuTransferToAcd" => {
+                    let tid = self.ids.make(&choice_name, "transfer");
+                    let mut t = blank(
+                        Spanned::new(tid.clone(), body.span),
+                        NodeKind::Transfer,
+                        body.span,
+                    );
+                    let queue = self
+                        .r
+                        .get(body, "targetQueue")
+                        .and_then(|q| self.r.get(q, "lit"))
+                        .and_then(|l| self.r.text(self.r.get(l, "name")))
+                        .unwrap_or_else(|| {
+                            notes.push(format!("`{choice_name}`: the queue is chosen at run time"));
+                            "dynamic".to_string()
+                        });
+                    t.queue = Some(Spanned::new(queue, body.span));
+                    if let Some(text) = self
+                        .r
+                        .get(body, "preTransferAudio")
+                        .and_then(|a| self.r.text(self.r.get(a, "tts")))
+                    {
+                        t.say = spoken(&text, false).map(|(s, _)| Spanned::new(s, body.span));
+                    }
+                    t.serves = Some(Spanned::new(
+                        vec![Spanned::new(tid.clone(), body.span)],
+                        body.span,
+                    ));
+                    extra.push((
+                        t,
+                        format!("Archy menuTransferToAcd {choice_name}"),
+                        body.span,
+                    ));
+                    Some(Spanned::new(tid, dtmf.span))
+                }
+                "menuDisconnect" => {
+                    let hid = self.ids.make(&choice_name, "hangup");
+                    let h = blank(
+                        Spanned::new(hid.clone(), body.span),
+                        NodeKind::Hangup,
+                        body.span,
+                    );
+                    extra.push((h, format!("Archy menuDisconnect {choice_name}"), body.span));
+                    Some(Spanned::new(hid, dtmf.span))
+                }
+                "menuSubMenu" => self.r.get(body, "menu").map(|inner| {
+                    let reference = self
+                        .r
+                        .text(self.r.get(inner, "refId"))
+                        .or_else(|| self.r.text(self.r.get(inner, "name")))
+                        .unwrap_or_default();
+                    self.menu(inner);
+                    Spanned::new(
+                        self.refs.get(&reference).cloned().unwrap_or(reference),
+                        dtmf.span,
+                    )
+                }),
+                "menuJumpToMenu" | "menuTask" => {
+                    let target = ["targetMenuRef", "targetTaskRef", "task", "targetMenu"]
+                        .iter()
+                        .find_map(|k| self.r.spanned(self.r.get(body, k)));
+                    if kind == "menuTask" && target.is_none() {
+                        // A task written inside the choice.
+                        if let Some(task) = self.r.get(body, "task") {
+                            let reference = self
+                                .r
+                                .text(self.r.get(task, "refId"))
+                                .unwrap_or_else(|| choice_name.clone());
+                            let tid = self.ids.make(&choice_name, "task");
+                            self.refs.insert(reference, tid.clone());
+                            self.task(task);
+                            Some(Spanned::new(tid, dtmf.span))
+                        } else {
+                            None
+                        }
+                    } else {
+                        target.map(|t| {
+                            let resolved = self.resolve(&t);
+                            Spanned::new(resolved.value, dtmf.span)
+                        })
+                    }
+                }
+                other => {
+                    notes.push(format!("the choice `{other}` is not read yet: left out"));
+                    continue;
+                }
+            };
+            node.options.push(MenuOption {
+                key: Some(Spanned::new(key, dtmf.span)),
+                say: None,
+                to,
+                traffic: None,
+                duration: None,
+                span: choice.span,
+            });
+        }
+        node.options_span = Some(menu.span);
+        for n in notes {
+            self.note(&id, "menu", n);
+        }
+        self.push(node, format!("Archy menu {name}"), menu.span);
+        for (n, what, span) in extra {
+            self.push(n, what, span);
+        }
+    }
+
+    /// A task, read as a whole by the action that ends it.
+    fn task(&mut self, task: &'a YamlNode) {
+        let r = &self.r;
+        let name = r.text(r.get(task, "name")).unwrap_or_default();
+        let reference = r.text(r.get(task, "refId")).unwrap_or_else(|| name.clone());
+        let id = self
+            .refs
+            .get(&reference)
+            .cloned()
+            .unwrap_or_else(|| name.clone());
+        let name_span = r.get(task, "name").map_or(task.span, |n| n.span);
+        let mut say = Vec::new();
+        let mut end: Option<(String, &YamlNode)> = None;
+        let mut skipped = Vec::new();
+        for action in r.seq(r.get(task, "actions")) {
+            let Some((kind, body)) = action.as_map().and_then(|m| m.first()) else {
+                continue;
+            };
+            let kind = kind.as_text(r.source).unwrap_or_default();
+            match kind.as_str() {
+                "playAudio" => {
+                    if let Some(text) = r.get(body, "audio").and_then(|a| r.text(r.get(a, "tts"))) {
+                        say.push(text);
+                    }
+                }
+                "transferToAcd" | "disconnect" | "jumpToMenu" | "jumpToTask" | "transferToFlow" => {
+                    end = Some((kind, body));
+                    break;
+                }
+                other => skipped.push(other.to_string()),
+            }
+        }
+        let mut node = blank(
+            Spanned::new(id.clone(), name_span),
+            NodeKind::Hangup,
+            task.span,
+        );
+        let text = say.join(" ");
+        if let Some((s, d)) = spoken(&text, false) {
+            node.say = Some(Spanned::new(s, task.span));
+            node.duration = d.map(|d| Spanned::new(d, task.span));
+        }
+        let mut notes = Vec::new();
+        if !skipped.is_empty() {
+            notes.push(format!("actions not read yet: {}", skipped.join(", ")));
+        }
+        match end {
+            Some((kind, body)) if kind == "transferToAcd" => {
+                node.kind = NodeKind::Transfer;
+                let queue = r
+                    .get(body, "targetQueue")
+                    .and_then(|q| r.get(q, "lit"))
+                    .and_then(|l| r.text(r.get(l, "name")))
+                    .unwrap_or_else(|| "dynamic".to_string());
+                node.queue = Some(Spanned::new(queue, body.span));
+                node.serves = Some(Spanned::new(
+                    vec![Spanned::new(id.clone(), body.span)],
+                    body.span,
+                ));
+            }
+            Some((kind, body)) if kind == "jumpToMenu" || kind == "jumpToTask" => {
+                let target = ["targetMenuRef", "targetTaskRef"]
+                    .iter()
+                    .find_map(|k| r.spanned(r.get(body, k)));
+                node.kind = NodeKind::Message;
+                node.to = target.map(|t| self.resolve(&t));
+            }
+            Some((kind, body)) if kind == "transferToFlow" => {
+                node.kind = NodeKind::Transfer;
+                node.queue = Some(Spanned::new("other flow".to_string(), body.span));
+                node.serves = Some(Spanned::new(
+                    vec![Spanned::new(id.clone(), body.span)],
+                    body.span,
+                ));
+                notes.push(
+                    "the call continues in another flow, not part of this import: a transfer"
+                        .to_string(),
+                );
+            }
+            Some(_) => {}
+            None => {
+                notes.push("the task ends without a transfer or disconnect: a hangup".to_string())
+            }
+        }
+        for n in notes {
+            self.note(&id, "task", n);
+        }
+        self.push(node, format!("Archy task {name}"), task.span);
+    }
+}

@@ -1,0 +1,96 @@
+//! Genesys Cloud Architect flows (Archy YAML): menus, choices and tasks imported, with findings
+//! at the flow file's own lines.
+
+mod common;
+
+use common::{ivr, root, scratch};
+
+const SMALL: &str = "tests/fixtures/import/genesys/small.yaml";
+const CORPUS: &str = "tests/fixtures/import/genesys/corpus/GenesysCloudBlueprints-simple-ivr-deploy-with-cx-as-code-blueprint__blueprint-SimpleFinancialIvr_v2-0.yaml";
+
+fn imported(path: &str) -> String {
+    let run = ivr(&["import", path]);
+    assert!(run.success(), "{path}: {}", run.stderr);
+    run.stdout
+}
+
+#[test]
+fn every_mapped_choice_and_task_imports() {
+    let _snapshots = common::snapshot_folder("import_genesys");
+    insta::assert_snapshot!("small", imported(SMALL));
+}
+
+#[test]
+fn the_corpus_flow_imports_lints_and_simulates() {
+    let _snapshots = common::snapshot_folder("import_genesys");
+    insta::assert_snapshot!("corpus", imported(CORPUS));
+    let lint = ivr(&["lint", CORPUS, "--format", "json"]).json();
+    let found: Vec<String> = lint["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["line"],
+                d["column"],
+                d["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    // The menu disconnects callers who run out of repeats: at the menu's `name` in the file.
+    insta::assert_snapshot!("corpus_lint", found.join("\n"));
+    let sim = ivr(&["sim", CORPUS, "--calls", "2000"]);
+    assert!(sim.success(), "{}", sim.stderr);
+}
+
+#[test]
+fn import_then_lint_and_sim_give_the_same_findings_and_figures() {
+    let dir = scratch();
+    for file in [root().join(SMALL), root().join(CORPUS)] {
+        let out = dir.path().join("out.yaml");
+        let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
+        assert!(ivr(&["import", file, "-o", out]).success());
+        let first = std::fs::read(out).unwrap();
+        assert!(ivr(&["import", file, "-o", out]).success());
+        assert_eq!(first, std::fs::read(out).unwrap(), "{file}");
+        let rules = |path: &str| {
+            let mut r: Vec<String> = ivr(&["lint", path, "--format", "json"]).json()["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| format!("{} {}", d["rule"], d["message"]))
+                .collect();
+            r.sort();
+            r
+        };
+        assert_eq!(rules(file), rules(out), "{file}");
+        let figures = |path: &str| {
+            let run = ivr(&["sim", path, "--exact", "--format", "json"]);
+            assert!(run.success(), "{path}: {}", run.stderr);
+            run.json()["overall"].clone()
+        };
+        assert_eq!(figures(file), figures(out), "{file}");
+    }
+}
+
+#[test]
+fn the_shared_corpus_copy_is_current() {
+    let shared = root().join("../shared/corpus/genesys-archy");
+    let Ok(entries) = std::fs::read_dir(&shared) else {
+        println!("note: ../shared/corpus is absent; the copy in tests/fixtures is tested alone");
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        let copy = root()
+            .join("tests/fixtures/import/genesys/corpus")
+            .join(path.file_name().unwrap());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&copy).unwrap_or_default(),
+            "{}",
+            path.display()
+        );
+    }
+}
