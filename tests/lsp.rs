@@ -394,3 +394,40 @@ fn configuration_and_intents_files_get_their_load_errors() {
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 1);
     lsp.shutdown();
 }
+
+/// A decision's branches name nodes too: references and rename follow them.
+#[test]
+fn rename_follows_a_decision_s_branches() {
+    let dir = scratch();
+    let path = dir.path().join("menu.yaml");
+    let uri = uri(&path);
+    let text = "menu: Hours
+entry: hours
+nodes:
+  hours:
+    type: decision
+    branches:
+      - { when: open, share: 0.8, to: desk }
+      - { when: closed, share: 0.2, to: closed }
+  desk:
+    type: transfer
+    queue: general
+  closed:
+    type: hangup
+    say: We are closed.
+";
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(&uri, text);
+    lsp.diagnostics(&uri);
+    let mut params = doc_at(&uri, 8, 3);
+    params["newName"] = json!("front_desk");
+    let edit = lsp.request("textDocument/rename", params);
+    assert_eq!(
+        edit["changes"][&uri],
+        json!([
+            { "range": range(6, 38, 42), "newText": "front_desk" },
+            { "range": range(8, 2, 6), "newText": "front_desk" },
+        ])
+    );
+    lsp.shutdown();
+}

@@ -93,7 +93,7 @@ impl OpenFile {
 }
 
 /// Every place the menu writes a node id: the nodes' keys, `entry`, `defaults.on_fail`, and
-/// each node's `to`, options' `to` and handlers' `then`.
+/// each node's `to`, options' and branches' `to` and handlers' `then`.
 fn occurrences(menu: &Menu) -> Vec<Occurrence> {
     let text = menu.source.text();
     let mut found = Vec::new();
@@ -117,6 +117,7 @@ fn occurrences(menu: &Menu) -> Vec<Occurrence> {
             .to
             .iter()
             .chain(node.options.iter().filter_map(|o| o.to.as_ref()))
+            .chain(node.branches.iter().filter_map(|b| b.to.as_ref()))
             .chain(
                 handlers
                     .into_iter()
