@@ -13,6 +13,7 @@
 //!   settings; [`schema`] describes the files;
 //! - the driver: [`commands`], one function per subcommand;
 //! - renderers: [`render`], one per output format;
+//! - the language server: `lsp` (behind the `cli` feature), for editors;
 //! - the command line: `cli` (behind the `cli` feature), which only maps flags to a command,
 //!   picks a renderer and an exit code.
 
@@ -30,6 +31,8 @@ pub mod generate;
 pub mod import;
 pub mod intents;
 pub mod lint;
+#[cfg(feature = "cli")]
+pub mod lsp;
 pub mod menu;
 pub mod queue;
 pub mod ranges;

@@ -27,6 +27,8 @@ const LAYERS: &[&[&str]] = &[
     // the driver, the renderers, the command line
     &["commands"],
     &["render"],
+    // the language server for editors, which the command line starts
+    &["lsp"],
     &["cli"],
 ];
 

@@ -17,6 +17,7 @@ mod compare;
 mod graph;
 mod import;
 mod lint;
+mod lsp;
 mod progress;
 mod report;
 mod rules;
@@ -54,6 +55,9 @@ pub enum Command {
     Rule(rules::RuleArgs),
     /// Print the JSON Schema of a file kind (for editor completion and checks) or of a JSON output.
     Schema(schema::SchemaArgs),
+    /// Serve editors on stdin and stdout: diagnostics as you type, hover, go to definition,
+    /// rename, completion (the Language Server Protocol).
+    Lsp(lsp::LspArgs),
 }
 
 /// Exit codes: 0 success, 1 findings (lint errors, failed gates), 2 the command could not
@@ -88,6 +92,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     ExitCode::from(code)
 }

@@ -15,6 +15,7 @@ pub mod browser;
 pub mod figures;
 pub mod generate;
 pub mod load;
+pub mod lsp;
 pub mod run;
 
 use std::path::{Path, PathBuf};

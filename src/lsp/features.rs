@@ -1,0 +1,390 @@
+//! What the server answers about an open file: hover, definitions, references, renames,
+//! completions, inlay hints and the outline. Each function reads an [`OpenFile`] and returns
+//! the protocol's type; none of them touches the disk.
+
+use std::collections::HashMap;
+
+use lsp_types::{
+    CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity,
+    DocumentSymbol, Hover, HoverContents, InlayHint, InlayHintLabel, Location, MarkupContent,
+    MarkupKind, NumberOrString, Position, SymbolKind, TextEdit, Uri, WorkspaceEdit,
+};
+
+use super::document::{Occurrence, OpenFile};
+use super::position::LineIndex;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::registry::RULES;
+use crate::lint::structural_errors;
+use crate::menu::analysis::Analysis;
+use crate::menu::graph::MenuGraph;
+use crate::menu::model::NodeId;
+use crate::sim::flow::{FlowNames, exact_flow, exact_flow_figures};
+use crate::sim::program::Program;
+
+/// The file's findings as the editor shows them: the primary label's range, the rule's name as
+/// the code, the help after the message.
+pub fn diagnostics(file: &OpenFile) -> Vec<LspDiagnostic> {
+    let index = LineIndex::new(&file.text);
+    let mut found: Vec<LspDiagnostic> =
+        file.diagnostics.iter().map(|d| to_lsp(&index, d)).collect();
+    // The linter gives no set order; the editor's problem list reads best in the text's.
+    found.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message))
+    });
+    found
+}
+
+fn to_lsp(index: &LineIndex<'_>, d: &Diagnostic) -> LspDiagnostic {
+    let range = d
+        .labels
+        .first()
+        .map(|l| index.range(l.span))
+        .unwrap_or_default();
+    let message = match &d.help {
+        Some(help) => format!("{}\nhelp: {help}", d.message),
+        None => d.message.clone(),
+    };
+    LspDiagnostic {
+        range,
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(d.code.clone())),
+        source: Some("ivr".to_string()),
+        message,
+        ..LspDiagnostic::default()
+    }
+}
+
+/// Hover on a node id (what the node is and how callers reach it) or on a rule's name in a
+/// suppression (the rule's documentation).
+pub fn hover(file: &OpenFile, position: Position) -> Option<Hover> {
+    let index = LineIndex::new(&file.text);
+    let offset = index.offset(position);
+    if let Some(occurrence) = file.occurrence_at(offset) {
+        let value = node_summary(file, &occurrence.id)?;
+        return Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range: Some(index.range(occurrence.span)),
+        });
+    }
+    let (word, span) = word_at(&file.text, offset)?;
+    let line_start = file.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = file.text[span.start..]
+        .find('\n')
+        .map_or(file.text.len(), |i| span.start + i);
+    if !file.text[line_start..line_end].contains("allow") {
+        return None;
+    }
+    let rule = RULES.iter().find(|r| r.name == word)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: format!("# {}\n\n{}", rule.name, rule.documentation()),
+        }),
+        range: Some(index.range(span)),
+    })
+}
+
+/// The rule-name-like word (letters, digits, `-`, `_`) around an offset.
+fn word_at(text: &str, offset: usize) -> Option<(&str, crate::source::Span)> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let offset = offset.min(text.len());
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word(c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .find(|&(_, c)| !is_word(c))
+        .map_or(text.len(), |(i, _)| offset + i);
+    (start < end).then(|| {
+        (
+            &text[start..end],
+            crate::source::Span::new(start, end - start),
+        )
+    })
+}
+
+/// A node's type, label, prompt and least inputs from `entry`, with the path that takes them.
+fn node_summary(file: &OpenFile, id: &str) -> Option<String> {
+    let menu = file.menu.as_ref()?;
+    let Some(node_id) = menu.lookup(id) else {
+        return Some(format!("`{id}`: no node has this id"));
+    };
+    let node = menu.node(node_id);
+    let mut text = format!("**{id}**: {}", node.kind.name());
+    if let Some(label) = &node.label {
+        text.push_str(&format!(" — {}", label.value));
+    }
+    text.push_str("\n\n");
+    let graph = MenuGraph::build(menu);
+    let analysis = Analysis::new(menu, &graph, file.intents.as_ref());
+    match analysis.depth_of(node_id) {
+        Some(inputs) => {
+            let path = path_names(&analysis, &graph, node_id);
+            text.push_str(&format!(
+                "{} from `entry`: {}",
+                inputs_text(inputs),
+                path.join(" → ")
+            ));
+        }
+        None => text.push_str("not reachable from `entry`"),
+    }
+    if let Some(calls) = calls_through(file, id) {
+        text.push_str(&format!("\n\n{calls}"));
+    }
+    if let Some(say) = &node.say {
+        let prompt: String = say.value.chars().take(200).collect();
+        text.push_str(&format!("\n\n> {prompt}"));
+    }
+    Some(text)
+}
+
+/// With traffic, the share of calls that reach the node and how those ending there end, from
+/// the exact solver (none for a menu the simulator refuses, or one too big to solve quickly).
+fn calls_through(file: &OpenFile, id: &str) -> Option<String> {
+    let menu = file.menu.as_ref()?;
+    let intents = file.intents.as_ref()?;
+    if !structural_errors(menu, Some(intents)).is_empty() {
+        return None;
+    }
+    let program = Program::compile(menu, intents);
+    let (overall, _) = exact_flow(&program)?;
+    let figures = exact_flow_figures(&program, &FlowNames::of(menu), &overall);
+    let node = figures.nodes.iter().find(|n| n.id == id)?;
+    let percent = |share: f64| format!("{:.1}%", share * 100.0);
+    let mut text = match node.reached {
+        Some(reached) => format!("With traffic: {} of calls reach it", percent(reached)),
+        None => "With traffic".to_string(),
+    };
+    let e = &node.ended;
+    let ends: Vec<String> = [
+        ("self-served", e.self_served),
+        ("to an agent", e.agent),
+        ("misrouted", e.misrouted),
+        ("unresolved", e.unresolved),
+        ("disconnected", e.disconnected),
+        ("abandoned", e.abandoned),
+        ("looped", e.looped),
+    ]
+    .into_iter()
+    .filter(|&(_, share)| share > 0.0005)
+    .map(|(outcome, share)| format!("{} {outcome}", percent(share)))
+    .collect();
+    if !ends.is_empty() {
+        text.push_str(&format!("; calls ending here: {}", ends.join(", ")));
+    }
+    Some(text)
+}
+
+fn path_names(analysis: &Analysis<'_>, graph: &MenuGraph, to: NodeId) -> Vec<String> {
+    let menu = analysis.menu;
+    let mut names: Vec<String> = analysis
+        .entry_id()
+        .map(|e| menu.node(e).id.value.clone())
+        .into_iter()
+        .collect();
+    for edge in analysis.least_path(to) {
+        if let Some((_, target)) = graph.graph.edge_endpoints(edge)
+            && let Some(node) = graph.node_of(target)
+        {
+            names.push(menu.node(node).id.value.clone());
+        }
+    }
+    names
+}
+
+fn inputs_text(inputs: u32) -> String {
+    if inputs == 1 {
+        "1 input".to_string()
+    } else {
+        format!("{inputs} inputs")
+    }
+}
+
+/// Where the node named at a position is defined.
+pub fn definition(file: &OpenFile, uri: &Uri, position: Position) -> Option<Location> {
+    let index = LineIndex::new(&file.text);
+    let occurrence = file.occurrence_at(index.offset(position))?;
+    let definition = file
+        .occurrences
+        .iter()
+        .find(|o| o.definition && o.id == occurrence.id)?;
+    Some(Location::new(uri.clone(), index.range(definition.span)))
+}
+
+/// Every place the node named at a position is written.
+pub fn references(
+    file: &OpenFile,
+    uri: &Uri,
+    position: Position,
+    include_declaration: bool,
+) -> Vec<Location> {
+    let index = LineIndex::new(&file.text);
+    same_id(file, index.offset(position))
+        .filter(|o| include_declaration || !o.definition)
+        .map(|o| Location::new(uri.clone(), index.range(o.span)))
+        .collect()
+}
+
+fn same_id(file: &OpenFile, offset: usize) -> impl Iterator<Item = &Occurrence> {
+    let id = file.occurrence_at(offset).map(|o| o.id.clone());
+    file.occurrences
+        .iter()
+        .filter(move |o| id.as_deref() == Some(o.id.as_str()))
+}
+
+/// Renames the node named at a position everywhere it is written. An id that would need
+/// quoting, or that another node already has, is refused with the reason.
+pub fn rename(
+    file: &OpenFile,
+    uri: &Uri,
+    position: Position,
+    new_name: &str,
+) -> Result<Option<WorkspaceEdit>, String> {
+    let valid = !new_name.is_empty()
+        && new_name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && !new_name.starts_with('-');
+    if !valid {
+        return Err(format!(
+            "`{new_name}` is not a plain node id: use letters, digits, `_` and `-`"
+        ));
+    }
+    if file.occurrences.iter().any(|o| o.id == new_name) {
+        return Err(format!("a node `{new_name}` is already named in this menu"));
+    }
+    let index = LineIndex::new(&file.text);
+    let edits: Vec<TextEdit> = same_id(file, index.offset(position))
+        .map(|o| TextEdit::new(index.range(o.span), new_name.to_string()))
+        .collect();
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }))
+}
+
+/// The fields whose value is a node id.
+const TARGET_FIELDS: [&str; 4] = ["to", "then", "on_fail", "entry"];
+
+/// Node ids, when the cursor is in the value of a target field (`to: bil|`).
+pub fn completion(file: &OpenFile, position: Position) -> Vec<CompletionItem> {
+    let index = LineIndex::new(&file.text);
+    let offset = index.offset(position);
+    let line_start = file.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &file.text[line_start..offset];
+    // The last `field:` before the cursor on this line, in block or flow style.
+    let field = before
+        .rsplit([',', '{', '-'])
+        .next()
+        .and_then(|part| part.split_once(':'))
+        .map(|(field, value)| (field.trim(), value));
+    let Some((field, value)) = field else {
+        return Vec::new();
+    };
+    if !TARGET_FIELDS.contains(&field) || value.contains(['}', ',']) {
+        return Vec::new();
+    }
+    let menu = file.menu.as_ref();
+    file.known_ids
+        .iter()
+        .map(|id| {
+            let detail = menu
+                .and_then(|m| m.lookup(id).map(|n| m.node(n)))
+                .map(|n| n.kind.name().to_string());
+            CompletionItem {
+                label: id.clone(),
+                kind: Some(CompletionItemKind::REFERENCE),
+                detail,
+                ..CompletionItem::default()
+            }
+        })
+        .collect()
+}
+
+/// "3 inputs" after each node's id: the least inputs from `entry` that reach it.
+pub fn inlay_hints(file: &OpenFile) -> Vec<InlayHint> {
+    let Some(menu) = &file.menu else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(&file.text);
+    let graph = MenuGraph::build(menu);
+    let analysis = Analysis::new(menu, &graph, file.intents.as_ref());
+    menu.node_ids()
+        .map(|id| {
+            let node = menu.node(id);
+            let label = analysis
+                .depth_of(id)
+                .map_or_else(|| "unreachable".to_string(), inputs_text);
+            // After the key's colon, when there is one.
+            let end = node.id.span.end();
+            let end = if file.text[end..].starts_with(['"', '\'']) {
+                end + 1
+            } else {
+                end
+            };
+            let after = if file.text[end..].starts_with(':') {
+                end + 1
+            } else {
+                end
+            };
+            InlayHint {
+                position: index.position(after),
+                label: InlayHintLabel::String(label),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: Some(false),
+                data: None,
+            }
+        })
+        .collect()
+}
+
+/// The outline: one symbol per node, its type as the detail.
+pub fn symbols(file: &OpenFile) -> Vec<DocumentSymbol> {
+    let Some(menu) = &file.menu else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(&file.text);
+    menu.nodes
+        .iter()
+        .map(|node| {
+            let range = index.range(node.span);
+            let selection = index.range(node.id.span);
+            // The protocol wants the selection inside the range; a node's span is its body.
+            let range = lsp_types::Range::new(
+                selection.start.min(range.start),
+                range.end.max(selection.end),
+            );
+            #[allow(deprecated, reason = "the protocol's struct still has the field")]
+            DocumentSymbol {
+                name: node.id.value.clone(),
+                detail: Some(node.kind.name().to_string()),
+                kind: if node.kind.takes_input() {
+                    SymbolKind::NAMESPACE
+                } else {
+                    SymbolKind::FUNCTION
+                },
+                tags: None,
+                deprecated: None,
+                range,
+                selection_range: selection,
+                children: None,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,327 @@
+//! `ivr lsp`: a language server on standard input and output.
+//!
+//! Synchronous on purpose: a menu is a few kilobytes and lints in milliseconds, so each message
+//! is answered before the next is read, and the editor's text is re-read whole on every change
+//! (full document sync). The server keeps each open file's text in memory and lints that, never
+//! the copy on disk; the traffic file a menu names and the nearest `.ivr.yaml` are read from
+//! disk.
+//!
+//! A message the server cannot understand gets an error response and the server carries on; a
+//! stream that is not the protocol at all ends it with a message on stderr, never a panic.
+
+mod document;
+mod features;
+mod position;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
+    Rename, Request as _,
+};
+use lsp_types::{
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
+    HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams, ReferenceParams,
+    RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    Uri,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use document::OpenFile;
+use position::LineIndex;
+
+/// Serves on stdin and stdout until the editor says `exit`. An error is a broken stream.
+pub fn serve() -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![":".to_string(), " ".to_string()]),
+            ..CompletionOptions::default()
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    };
+    let result = serde_json::json!({
+        "capabilities": capabilities,
+        "serverInfo": ServerInfo {
+            name: "ivr".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        },
+    });
+    let outcome = initialize(&connection, result).and_then(|()| Server::default().run(&connection));
+    // The writer thread ends when the connection's sender is dropped.
+    drop(connection);
+    let joined = io_threads
+        .join()
+        .map_err(|e| format!("the stream broke: {e}"));
+    outcome.and(joined)
+}
+
+fn initialize(connection: &Connection, result: Value) -> Result<(), String> {
+    let (id, _params) = connection
+        .initialize_start()
+        .map_err(|e| format!("the editor did not start the protocol: {e}"))?;
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| format!("the editor did not finish starting the protocol: {e}"))
+}
+
+#[derive(Default)]
+struct Server {
+    /// Open files by their URI as the editor wrote it.
+    files: HashMap<String, OpenFile>,
+}
+
+impl Server {
+    fn run(&mut self, connection: &Connection) -> Result<(), String> {
+        for message in &connection.receiver {
+            match message {
+                Message::Request(request) => {
+                    if connection
+                        .handle_shutdown(&request)
+                        .map_err(|e| format!("shutting down: {e}"))?
+                    {
+                        return Ok(());
+                    }
+                    let response = self.answer(request);
+                    send(connection, Message::Response(response))?;
+                }
+                Message::Notification(notification) => {
+                    if let Some(uri) = self.note(notification) {
+                        self.publish(connection, &uri)?;
+                    }
+                }
+                Message::Response(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a notification; returns the URI whose diagnostics changed.
+    fn note(&mut self, notification: Notification) -> Option<Uri> {
+        let method = notification.method.as_str();
+        match method {
+            DidOpenTextDocument::METHOD => {
+                let p: DidOpenTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                self.open(&p.text_document.uri, p.text_document.text);
+                Some(p.text_document.uri)
+            }
+            DidChangeTextDocument::METHOD => {
+                let p: DidChangeTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let key = p.text_document.uri.as_str().to_string();
+                let mut text = self
+                    .files
+                    .get(&key)
+                    .map(|f| f.text.clone())
+                    .unwrap_or_default();
+                for change in p.content_changes {
+                    match change.range {
+                        Some(range) => {
+                            let index = LineIndex::new(&text);
+                            let start = index.offset(range.start);
+                            let end = index.offset(range.end).max(start);
+                            text.replace_range(start..end, &change.text);
+                        }
+                        None => text = change.text,
+                    }
+                }
+                self.open(&p.text_document.uri, text);
+                Some(p.text_document.uri)
+            }
+            DidCloseTextDocument::METHOD => {
+                let p: DidCloseTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                self.files.remove(p.text_document.uri.as_str());
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn open(&mut self, uri: &Uri, text: String) {
+        let key = uri.as_str().to_string();
+        let previous = self
+            .files
+            .remove(&key)
+            .map(|f| f.known_ids)
+            .unwrap_or_default();
+        let path = file_path(uri.as_str());
+        self.files
+            .insert(key, OpenFile::read(&path, text, previous));
+    }
+
+    fn publish(&self, connection: &Connection, uri: &Uri) -> Result<(), String> {
+        let Some(file) = self.files.get(uri.as_str()) else {
+            return Ok(());
+        };
+        let params = PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics: features::diagnostics(file),
+            version: None,
+        };
+        send(
+            connection,
+            Message::Notification(Notification::new(
+                PublishDiagnostics::METHOD.to_string(),
+                params,
+            )),
+        )
+    }
+
+    fn answer(&self, request: Request) -> Response {
+        let id = request.id.clone();
+        let result = match request.method.as_str() {
+            HoverRequest::METHOD => self.with::<HoverParams, _>(request, |s, p| {
+                let t = p.text_document_position_params;
+                Ok(s.file(&t.text_document.uri)
+                    .and_then(|f| features::hover(f, t.position)))
+            }),
+            GotoDefinition::METHOD => self.with::<GotoDefinitionParams, _>(request, |s, p| {
+                let t = p.text_document_position_params;
+                let uri = t.text_document.uri;
+                Ok(s.file(&uri)
+                    .and_then(|f| features::definition(f, &uri, t.position))
+                    .map(GotoDefinitionResponse::Scalar))
+            }),
+            References::METHOD => self.with::<ReferenceParams, _>(request, |s, p| {
+                let t = p.text_document_position;
+                let uri = t.text_document.uri;
+                Ok(s.file(&uri).map(|f| {
+                    features::references(f, &uri, t.position, p.context.include_declaration)
+                }))
+            }),
+            Rename::METHOD => self.with::<RenameParams, _>(request, |s, p| {
+                let t = p.text_document_position;
+                let uri = t.text_document.uri;
+                match s.file(&uri) {
+                    Some(f) => features::rename(f, &uri, t.position, &p.new_name),
+                    None => Ok(None),
+                }
+            }),
+            Completion::METHOD => self.with::<CompletionParams, _>(request, |s, p| {
+                let t = p.text_document_position;
+                Ok(s.file(&t.text_document.uri)
+                    .map(|f| CompletionResponse::Array(features::completion(f, t.position))))
+            }),
+            InlayHintRequest::METHOD => self.with::<InlayHintParams, _>(request, |s, p| {
+                Ok(s.file(&p.text_document.uri).map(features::inlay_hints))
+            }),
+            DocumentSymbolRequest::METHOD => {
+                self.with::<DocumentSymbolParams, _>(request, |s, p| {
+                    Ok(s.file(&p.text_document.uri)
+                        .map(|f| DocumentSymbolResponse::Nested(features::symbols(f))))
+                })
+            }
+            other => Err((
+                ErrorCode::MethodNotFound,
+                format!("ivr lsp does not answer `{other}`"),
+            )),
+        };
+        match result {
+            Ok(value) => Response::new_ok(id, value),
+            Err((code, message)) => Response::new_err(id, code as i32, message),
+        }
+    }
+
+    /// Reads a request's parameters and answers with `f`; parameters of the wrong shape are an
+    /// `InvalidParams` error, a refusal (a rename to a taken id) a `RequestFailed` one.
+    fn with<P: DeserializeOwned, R: serde::Serialize>(
+        &self,
+        request: Request,
+        f: impl FnOnce(&Self, P) -> Result<R, String>,
+    ) -> Result<Value, (ErrorCode, String)> {
+        let params: P = serde_json::from_value(request.params).map_err(|e| {
+            (
+                ErrorCode::InvalidParams,
+                format!(
+                    "`{}` with parameters of the wrong shape: {e}",
+                    request.method
+                ),
+            )
+        })?;
+        let answer = f(self, params).map_err(|m| (ErrorCode::RequestFailed, m))?;
+        serde_json::to_value(answer).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+    }
+
+    fn file(&self, uri: &Uri) -> Option<&OpenFile> {
+        self.files.get(uri.as_str())
+    }
+}
+
+fn send(connection: &Connection, message: Message) -> Result<(), String> {
+    connection
+        .sender
+        .send(message)
+        .map_err(|_| "the editor closed the connection".to_string())
+}
+
+/// The path of a `file:` URI (percent-decoded); another scheme (an unsaved buffer) gives a
+/// path of its own that no file shares, so no traffic or configuration is found for it.
+fn file_path(uri: &str) -> PathBuf {
+    let Some(rest) = uri.strip_prefix("file://") else {
+        return PathBuf::from(uri.replace(['/', ':'], "_"));
+    };
+    // `file:///C:/menus` on Windows: the drive follows the third slash.
+    let rest = match rest.as_bytes() {
+        [b'/', _, b':', ..] => &rest[1..],
+        _ => rest,
+    };
+    PathBuf::from(percent_decode(rest))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris_become_paths() {
+        assert_eq!(
+            file_path("file:///home/ann/%E8%8F%9C%E5%8D%95/menu%20a.yaml"),
+            PathBuf::from("/home/ann/菜单/menu a.yaml")
+        );
+        assert_eq!(
+            file_path("file:///C:/menus/a.yaml"),
+            PathBuf::from("C:/menus/a.yaml")
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

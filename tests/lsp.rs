@@ -1,0 +1,433 @@
+//! `ivr lsp` driven over stdio by a small JSON-RPC client (tests/common/lsp.rs): one scripted
+//! conversation about a Chinese menu, where positions count UTF-16 code units (`𠮷` is two of
+//! them), then the protocol's edge cases.
+
+mod common;
+
+use common::lsp::{LspClient, frame, uri};
+use common::{scratch, write};
+use serde_json::{Value, json};
+
+/// A clean menu (no findings). Line 14 holds `𠮷`, outside the Basic Multilingual Plane: one
+/// code point, two UTF-16 units, four bytes.
+const MENU: &str = r#"menu: 测试热线
+entry: 主菜单
+defaults:
+  on_fail: 人工
+nodes:
+  主菜单:
+    say: 欢迎致电。
+    options:
+      - { key: 1, say: "查询账单请按1。", to: 账单, traffic: 0.6 }
+      - { key: 2, say: "投诉请按2。", to: 投诉, traffic: 0.1 }
+      - { key: 0, say: "人工服务请按0。", to: 人工, traffic: 0.3 }
+  账单:
+    say: 账单服务。
+    options:
+      - { key: 1, say: "𠮷祥余额查询请按1。", to: 余额, traffic: 0.9 }
+      - { key: "*", say: "返回上级请按星号键。", to: 主菜单, traffic: 0.1 }
+  余额:
+    type: self_service
+    say: 您的余额是一百元。
+    serves: [balance]
+  投诉:
+    type: transfer
+    complaint: true
+    queue: complaints
+  人工:
+    type: transfer
+    say: 正在为您转接。
+    queue: general
+"#;
+
+fn at(line: u32, character: u32) -> Value {
+    json!({ "line": line, "character": character })
+}
+
+fn range(line: u32, start: u32, end: u32) -> Value {
+    json!({ "start": at(line, start), "end": at(line, end) })
+}
+
+fn doc_at(uri: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": at(line, character) })
+}
+
+#[test]
+fn a_scripted_conversation_about_a_chinese_menu() {
+    let dir = scratch();
+    // The disk holds a broken copy: the server must lint the editor's text, not this.
+    let path = write(dir.path(), "热线.yaml", "menu: [unclosed\n");
+    let uri = uri(&path);
+    let (mut lsp, init) = LspClient::start(dir.path());
+
+    // initialize: full text sync and every feature announced.
+    let caps = &init["capabilities"];
+    assert_eq!(caps["textDocumentSync"], 1);
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert_eq!(caps["referencesProvider"], true);
+    assert_eq!(caps["renameProvider"], true);
+    assert_eq!(caps["inlayHintProvider"], true);
+    assert_eq!(caps["documentSymbolProvider"], true);
+    assert!(caps["completionProvider"].is_object());
+    assert_eq!(init["serverInfo"]["name"], "ivr");
+
+    // open: the clean text has no findings.
+    lsp.open(&uri, MENU);
+    assert_eq!(lsp.diagnostics(&uri), Vec::<Value>::new());
+
+    // change: a misspelt target is reported at its exact range, in UTF-16 units: `余额额`
+    // starts after 42 units on line 14 (41 code points, 60 bytes, because of `𠮷`); the node
+    // it meant is now unreachable. Findings come in the order of the text.
+    let broken = MENU.replace("to: 余额,", "to: 余额额,");
+    lsp.change(&uri, 2, &broken);
+    let diagnostics = lsp.diagnostics(&uri);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert_eq!(
+        codes,
+        [&json!("unknown-target"), &json!("unreachable-node")]
+    );
+    assert_eq!(diagnostics[1]["range"], range(16, 2, 4));
+    assert_eq!(diagnostics[1]["severity"], 2);
+    let d = &diagnostics[0];
+    assert_eq!(d["range"], range(14, 42, 45));
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["code"], "unknown-target");
+    assert_eq!(d["source"], "ivr");
+    assert_eq!(
+        d["message"],
+        "`to` names `余额额`, which is not a node\nhelp: did you mean `余额`?"
+    );
+
+    // change back: the finding goes away.
+    lsp.change(&uri, 3, MENU);
+    assert_eq!(lsp.diagnostics(&uri), Vec::<Value>::new());
+
+    // hover on `余额` in `to: 余额`: its type and the least inputs from entry, with the path.
+    let hover = lsp.request("textDocument/hover", doc_at(&uri, 14, 43));
+    assert_eq!(hover["range"], range(14, 42, 44));
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(
+        hover["contents"]["value"],
+        "**余额**: self_service\n\n2 inputs from `entry`: 主菜单 → 账单 → 余额\n\n> 您的余额是一百元。"
+    );
+    // Off any id (inside a prompt) there is nothing to say.
+    let nothing = lsp.request("textDocument/hover", doc_at(&uri, 6, 10));
+    assert_eq!(nothing, Value::Null);
+
+    // definition: from the target to the node's key.
+    let definition = lsp.request("textDocument/definition", doc_at(&uri, 14, 42));
+    assert_eq!(definition, json!({ "uri": uri, "range": range(16, 2, 4) }));
+
+    // references of `人工`: defaults.on_fail, the option's `to` and the key (not the prompt
+    // that says 人工服务).
+    let mut params = doc_at(&uri, 24, 3);
+    params["context"] = json!({ "includeDeclaration": true });
+    let references = lsp.request("textDocument/references", params.clone());
+    let ranges: Vec<&Value> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["range"])
+        .collect();
+    assert_eq!(
+        ranges,
+        [&range(3, 11, 13), &range(10, 39, 41), &range(24, 2, 4)]
+    );
+    params["context"] = json!({ "includeDeclaration": false });
+    let uses = lsp.request("textDocument/references", params);
+    assert_eq!(uses.as_array().unwrap().len(), 2);
+
+    // rename `账单` from its key: the key and the option that leads there, not the prompts.
+    let mut params = doc_at(&uri, 11, 2);
+    params["newName"] = json!("billing");
+    let edit = lsp.request("textDocument/rename", params);
+    assert_eq!(
+        edit["changes"][&uri],
+        json!([
+            { "range": range(8, 39, 41), "newText": "billing" },
+            { "range": range(11, 2, 4), "newText": "billing" },
+        ])
+    );
+    // A name another node has is refused with the reason.
+    let mut params = doc_at(&uri, 11, 2);
+    params["newName"] = json!("人工");
+    let refused = lsp.call("textDocument/rename", params);
+    assert_eq!(
+        refused["error"]["message"],
+        "a node `人工` is already named in this menu"
+    );
+
+    // completion after `to: ` offers the node ids with their types; after `say: ` nothing.
+    let completion = lsp.request("textDocument/completion", doc_at(&uri, 14, 42));
+    let items: Vec<(String, String)> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap().to_string(),
+                i["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("主菜单", "menu"),
+        ("账单", "menu"),
+        ("余额", "self_service"),
+        ("投诉", "transfer"),
+        ("人工", "transfer"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(items, expected);
+    let in_prompt = lsp.request("textDocument/completion", doc_at(&uri, 6, 9));
+    assert_eq!(in_prompt, json!([]));
+
+    // inlay hints: the least inputs after each node's key.
+    let hints = lsp.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": range(0, 0, 29) }),
+    );
+    let hints: Vec<(Value, Value)> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["position"].clone(), h["label"].clone()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            (at(5, 6), json!("0 inputs")),
+            (at(11, 5), json!("1 input")),
+            (at(16, 5), json!("2 inputs")),
+            (at(20, 5), json!("1 input")),
+            (at(24, 5), json!("1 input")),
+        ]
+    );
+
+    // document symbols: the node outline, with each node's type.
+    let symbols = lsp.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let outline: Vec<(Value, Value, Value)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].clone(),
+                s["detail"].clone(),
+                s["selectionRange"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            (json!("主菜单"), json!("menu"), range(5, 2, 5)),
+            (json!("账单"), json!("menu"), range(11, 2, 4)),
+            (json!("余额"), json!("self_service"), range(16, 2, 4)),
+            (json!("投诉"), json!("transfer"), range(20, 2, 4)),
+            (json!("人工"), json!("transfer"), range(24, 2, 4)),
+        ]
+    );
+
+    // shutdown and exit: exit code 0, nothing on stderr.
+    let (code, stderr) = lsp.shutdown();
+    assert_eq!(code, Some(0), "stderr: {stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn hover_on_a_rule_name_in_a_suppression_shows_its_documentation() {
+    let dir = scratch();
+    let path = dir.path().join("menu.yaml");
+    let uri = uri(&path);
+    let text = MENU.replace(
+        "  余额:\n",
+        "  余额: # ivr: allow(prompt-length) the balance is read out\n",
+    );
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(&uri, &text);
+    let diagnostics = lsp.diagnostics(&uri);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("unused-allow")]);
+    // `prompt-length` starts at character 19 of line 16 (`  余额: # ivr: allow(`).
+    let hover = lsp.request("textDocument/hover", doc_at(&uri, 16, 25));
+    assert_eq!(hover["range"], range(16, 19, 32));
+    let doc = hover["contents"]["value"].as_str().unwrap();
+    assert!(doc.starts_with("# prompt-length"), "{doc}");
+    assert!(doc.contains("## Why it matters"), "{doc}");
+    lsp.shutdown();
+}
+
+#[test]
+fn a_file_that_does_not_load_gets_its_input_error_and_completion_keeps_the_last_ids() {
+    let dir = scratch();
+    let path = dir.path().join("menu.yaml");
+    let uri = uri(&path);
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(&uri, MENU);
+    assert_eq!(lsp.diagnostics(&uri), Vec::<Value>::new());
+    // Half typed: a block `to:` with no value yet and a bad indentation below.
+    let typing = MENU.replace(
+        "    serves: [balance]\n",
+        "    serves: [balance]\n    to: \n  x\n",
+    );
+    lsp.change(&uri, 2, &typing);
+    let diagnostics = lsp.diagnostics(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "input-error");
+    let completion = lsp.request("textDocument/completion", doc_at(&uri, 20, 8));
+    let labels: Vec<&Value> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["label"])
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            &json!("主菜单"),
+            &json!("账单"),
+            &json!("余额"),
+            &json!("投诉"),
+            &json!("人工")
+        ]
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn bad_requests_get_errors_and_the_server_carries_on() {
+    let dir = scratch();
+    let path = dir.path().join("menu.yaml");
+    let uri = uri(&path);
+    let (mut lsp, _) = LspClient::start(dir.path());
+    // Parameters of the wrong shape: InvalidParams.
+    let bad = lsp.call("textDocument/hover", json!({ "position": "here" }));
+    assert_eq!(bad["error"]["code"], -32602);
+    // A method the server does not know: MethodNotFound.
+    let unknown = lsp.call("workspace/frobnicate", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    // A notification with bad parameters is ignored; a request about a file never opened
+    // answers null.
+    lsp.notify("textDocument/didOpen", json!({ "textDocument": 7 }));
+    let nothing = lsp.request("textDocument/hover", doc_at(&uri, 0, 0));
+    assert_eq!(nothing, Value::Null);
+    // Still serving.
+    lsp.open(&uri, MENU);
+    assert_eq!(lsp.diagnostics(&uri), Vec::<Value>::new());
+    let (code, stderr) = lsp.shutdown();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_stream_that_is_not_the_protocol_ends_the_server_with_a_message_not_a_panic() {
+    let dir = scratch();
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.write_raw(&frame("{{{{ not json"));
+    let (code, stderr) = lsp.finish();
+    assert_eq!(code, Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("ivr lsp stopped"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// With traffic, hover adds the share of calls that reach the node and how the calls ending
+/// there end: the exact solver's figures, the same `ivr sim --exact` reports.
+#[test]
+fn hover_with_traffic_gives_the_share_of_calls_as_ivr_sim_does() {
+    let menu = common::root().join("menus/tutorial.yaml");
+    let text = std::fs::read_to_string(&menu).unwrap();
+    let sim = common::sim_json(&[menu.to_str().unwrap(), "--exact"]);
+    let node = sim["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "order_status")
+        .unwrap();
+    let percent = |v: &Value| format!("{:.1}%", v.as_f64().unwrap() * 100.0);
+    let expected = format!(
+        "With traffic: {} of calls reach it; calls ending here: {} self-served",
+        percent(&node["reached"]),
+        percent(&node["ended"]["self_served"]),
+    );
+
+    let uri = uri(&menu);
+    let (mut lsp, _) = LspClient::start(common::root());
+    lsp.open(&uri, &text);
+    assert_eq!(lsp.diagnostics(&uri), Vec::<Value>::new());
+    let line = text.lines().position(|l| l == "  order_status:").unwrap() as u32;
+    let hover = lsp.request("textDocument/hover", doc_at(&uri, line, 4));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains(&expected), "{value}\nwanted: {expected}");
+    lsp.shutdown();
+}
+
+/// `.ivr.yaml` is checked as a configuration as you type; an intents file gets its load errors.
+#[test]
+fn configuration_and_intents_files_get_their_load_errors() {
+    let dir = scratch();
+    let config = uri(&dir.path().join(".ivr.yaml"));
+    let intents = uri(&dir.path().join("shop.intents.yaml"));
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(
+        &config,
+        "rules:\n  prompt-length: warning\nexclud: [old/**]\n",
+    );
+    let diagnostics = lsp.diagnostics(&config);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "input-error");
+    assert_eq!(diagnostics[0]["range"]["start"], at(2, 0));
+    lsp.change(
+        &config,
+        2,
+        "rules:\n  prompt-length: warning\nexclude: [old/**]\n",
+    );
+    assert_eq!(lsp.diagnostics(&config), Vec::<Value>::new());
+
+    lsp.open(&intents, "intents:\n  track_order: -3\n");
+    let diagnostics = lsp.diagnostics(&intents);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "input-error");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 1);
+    lsp.shutdown();
+}
+
+/// A decision's branches name nodes too: references and rename follow them.
+#[test]
+fn rename_follows_a_decision_s_branches() {
+    let dir = scratch();
+    let path = dir.path().join("menu.yaml");
+    let uri = uri(&path);
+    let text = "menu: Hours
+entry: hours
+nodes:
+  hours:
+    type: decision
+    branches:
+      - { when: open, share: 0.8, to: desk }
+      - { when: closed, share: 0.2, to: closed }
+  desk:
+    type: transfer
+    queue: general
+  closed:
+    type: hangup
+    say: We are closed.
+";
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(&uri, text);
+    lsp.diagnostics(&uri);
+    let mut params = doc_at(&uri, 8, 3);
+    params["newName"] = json!("front_desk");
+    let edit = lsp.request("textDocument/rename", params);
+    assert_eq!(
+        edit["changes"][&uri],
+        json!([
+            { "range": range(6, 38, 42), "newText": "front_desk" },
+            { "range": range(8, 2, 6), "newText": "front_desk" },
+        ])
+    );
+    lsp.shutdown();
+}
