@@ -282,7 +282,7 @@ fn flow_targets(menu: &crate::menu::Menu, problems: Vec<Diagnostic>) -> Vec<Diag
         .collect()
 }
 
-/// Walks a folder for `*.yaml` and `*.yml`, respecting `.gitignore`, hidden folders and the
+/// Walks a folder for `*.yaml` and `*.yml` (and the XML and `.conf` files flows come in), respecting `.gitignore`, hidden folders and the
 /// config's `exclude:` globs.
 fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
     let exclude = exclude_set(config)?;
@@ -296,7 +296,13 @@ fn walk(root: &Path, config: &Config, out: &mut Vec<Target>) -> LoadResult<()> {
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
-        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        // XML and `.conf` files are read too: VoiceXML, FreeSWITCH and Asterisk flows are told
+        // by content, and the others skipped.
+        let is_yaml = path.extension().is_some_and(|e| {
+            ["yaml", "yml", "xml", "vxml", "conf"]
+                .iter()
+                .any(|x| e == *x)
+        });
         if !is_yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }

@@ -17,9 +17,13 @@ use crate::yaml::{Node as YamlNode, Value};
 
 mod build;
 mod connect;
+mod sniff;
+mod vxml;
 pub mod write;
+mod xml;
 
 pub use build::Origin;
+pub use sniff::{Sniffed, sniff};
 
 /// A platform `ivr` imports from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,7 +76,16 @@ impl Platform {
 
     /// Whether `ivr` can import it yet.
     pub fn is_supported(self) -> bool {
-        matches!(self, Platform::Connect)
+        matches!(self, Platform::Connect | Platform::Vxml)
+    }
+
+    /// Whether its files are read as text of their own (XML, a dialplan) rather than through
+    /// the YAML layer.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Platform::Vxml | Platform::FreeSwitch | Platform::Asterisk
+        )
     }
 }
 
@@ -114,6 +127,23 @@ pub fn import(
 ) -> LoadResult<Imported> {
     match platform {
         Platform::Connect => connect::import(source, root),
+        other => Err(Box::new(
+            Diagnostic::input_error(
+                source,
+                Span::new(0, 0),
+                format!("ivr cannot import {} flows yet", other.title()),
+                "this file",
+            )
+            .with_help("docs/import.md lists the platforms ivr imports"),
+        )),
+    }
+}
+
+/// Imports a platform file that is not read through the YAML layer (XML, a dialplan), for a
+/// platform whose [`Platform::is_text`] holds. Malformed text is an input error at its line.
+pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<Imported> {
+    match platform {
+        Platform::Vxml => vxml::import(source),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,

@@ -2,8 +2,8 @@ use crate::declare_rule;
 use crate::diagnostic::Severity;
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
-use crate::menu::{NodeId, NodeKind};
 use crate::menu::model::ErrorHandler;
+use crate::menu::{NodeId, NodeKind};
 use crate::source::{Span, Spanned};
 
 declare_rule! {
