@@ -560,7 +560,12 @@ impl<'a, 'input> Builder<'a, 'input> {
     /// A block: a message (its prompts), then where its `<goto>`, `<exit>` or `<if>` lead.
     fn block(&mut self, el: XmlNode<'a, 'input>, id: String, next: Spanned<String>) {
         let span = tag_span(el);
-        let prompt = self.prompt(el, &id);
+        // The words of an `<if>`'s arms are its branches', not the block's.
+        let prompt = self.prompt_in(
+            el.children()
+                .filter(|c| !(c.is_element() && name(*c) == "if"))
+                .collect(),
+        );
         let decision = elements(el).find(|e| name(*e) == "if");
         let leave = leave_of(el);
         let silent = prompt.say.is_empty();
