@@ -17,6 +17,7 @@ use crate::yaml::{Node as YamlNode, Value};
 
 mod build;
 mod connect;
+mod genesys;
 mod sniff;
 mod vxml;
 pub mod write;
@@ -76,7 +77,7 @@ impl Platform {
 
     /// Whether `ivr` can import it yet.
     pub fn is_supported(self) -> bool {
-        matches!(self, Platform::Connect | Platform::Vxml)
+        matches!(self, Platform::Connect | Platform::Vxml | Platform::Genesys)
     }
 
     /// Whether its files are read as text of their own (XML, a dialplan) rather than through
@@ -114,6 +115,9 @@ pub fn detect(source: &SourceFile, root: &YamlNode) -> Option<Platform> {
     if (has("Version") && has("Actions")) || (has("modules") && has("start")) {
         return Some(Platform::Connect);
     }
+    if entries.iter().any(|(k, v)| genesys::is_flow(source, k, v)) {
+        return Some(Platform::Genesys);
+    }
     None
 }
 
@@ -127,6 +131,7 @@ pub fn import(
 ) -> LoadResult<Imported> {
     match platform {
         Platform::Connect => connect::import(source, root),
+        Platform::Genesys => genesys::import(source, root),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,
