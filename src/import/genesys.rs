@@ -546,10 +546,7 @@ impl Builder<'_> {
                                 | "setWrapupCode"
                                 | "setUUIData"
                         ) {
-                            self.note(
-                                &id,
-                                format!("`{other}` plays nothing here: passed over"),
-                            );
+                            self.note(&id, format!("`{other}` plays nothing here: passed over"));
                         }
                         blank(
                             Spanned::new(id.clone(), kind_span),

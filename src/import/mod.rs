@@ -17,6 +17,7 @@ use crate::yaml::{Node as YamlNode, Value};
 
 mod build;
 mod connect;
+mod freeswitch;
 mod genesys;
 mod sniff;
 mod vxml;
@@ -77,7 +78,10 @@ impl Platform {
 
     /// Whether `ivr` can import it yet.
     pub fn is_supported(self) -> bool {
-        matches!(self, Platform::Connect | Platform::Vxml | Platform::Genesys)
+        matches!(
+            self,
+            Platform::Connect | Platform::Vxml | Platform::Genesys | Platform::FreeSwitch
+        )
     }
 
     /// Whether its files are read as text of their own (XML, a dialplan) rather than through
@@ -149,6 +153,7 @@ pub fn import(
 pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<Imported> {
     match platform {
         Platform::Vxml => vxml::import(source),
+        Platform::FreeSwitch => freeswitch::import(source),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,
