@@ -15,6 +15,7 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::reader::LoadResult;
 use crate::yaml::{Node as YamlNode, Value};
 
+mod asterisk;
 mod build;
 mod connect;
 mod freeswitch;
@@ -80,7 +81,11 @@ impl Platform {
     pub fn is_supported(self) -> bool {
         matches!(
             self,
-            Platform::Connect | Platform::Vxml | Platform::Genesys | Platform::FreeSwitch
+            Platform::Connect
+                | Platform::Vxml
+                | Platform::Genesys
+                | Platform::FreeSwitch
+                | Platform::Asterisk
         )
     }
 
@@ -154,6 +159,7 @@ pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<I
     match platform {
         Platform::Vxml => vxml::import(source),
         Platform::FreeSwitch => freeswitch::import(source),
+        Platform::Asterisk => asterisk::import(source),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,
