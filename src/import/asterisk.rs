@@ -117,10 +117,10 @@ fn read(source: &SourceFile) -> Dialplan {
     let mut in_block_comment = false;
     let mut last_ext: Option<String> = None;
     let mut last_priority = 0;
-    for raw in text.split_inclusive('\n') {
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += raw.len();
-        let line_no = source.line_col(start).line;
+        let line_no = index + 1;
         let mut line = raw.trim_end_matches(['\n', '\r']).to_string();
         if in_block_comment {
             match line.find("--;") {
@@ -349,6 +349,8 @@ type At = (usize, usize, usize);
 
 struct Builder<'a> {
     plan: &'a Dialplan,
+    /// A context's name -> its index (the first of that name).
+    by_name: HashMap<&'a str, usize>,
     blocks: Vec<Vec<Vec<Block>>>,
     ids: Ids,
     made: HashMap<At, String>,
@@ -388,8 +390,13 @@ pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
             .with_help("ivr imports the IVR of a dialplan: a context that plays `Background` and waits with `WaitExten`"),
         ));
     };
+    let mut by_name = HashMap::new();
+    for (i, c) in plan.contexts.iter().enumerate() {
+        by_name.entry(c.name.as_str()).or_insert(i);
+    }
     let mut b = Builder {
         plan: &plan,
+        by_name,
         blocks,
         ids: Ids::default(),
         made: HashMap::new(),
@@ -511,10 +518,9 @@ impl Builder<'_> {
         }
         let ci = match ctx {
             Some(name) => self
-                .plan
-                .contexts
-                .iter()
-                .position(|c| c.name == name)
+                .by_name
+                .get(name)
+                .copied()
                 .ok_or_else(|| format!("the context `{name}` is not in this file"))?,
             None => ci,
         };
@@ -555,7 +561,7 @@ impl Builder<'_> {
                 return Some((scope[i], e));
             }
             for inc in &context.includes {
-                if let Some(c) = plan.contexts.iter().position(|c| &c.name == inc)
+                if let Some(&c) = self.by_name.get(inc.as_str())
                     && !scope.contains(&c)
                 {
                     scope.push(c);
@@ -803,7 +809,7 @@ impl Builder<'_> {
         let mut i = 0;
         while i < scope.len() && scope.len() < 50 {
             for inc in &plan.contexts[scope[i]].includes {
-                if let Some(c) = plan.contexts.iter().position(|c| &c.name == inc)
+                if let Some(&c) = self.by_name.get(inc.as_str())
                     && !scope.contains(&c)
                 {
                     scope.push(c);
