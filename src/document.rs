@@ -256,7 +256,7 @@ pub fn load_imported(
                 "this file",
             )
             .with_help(
-                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`) and VoiceXML (a `<vxml>` root); name the platform with `--from`",
+                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`), Genesys Archy flows (`inboundCall` with `startUpRef`), VoiceXML (a `<vxml>` root), FreeSWITCH IVR menus (`<menu>` elements) and Asterisk dialplans (`[context]` and `exten =>`); name the platform with `--from`",
             ),
         ));
     };
