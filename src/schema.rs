@@ -1,4 +1,5 @@
-//! JSON Schemas (draft 2020-12) of the menu and intents files, printed by `ivr schema`.
+//! JSON Schemas (draft 2020-12) of the menu and intents files, printed by `ivr schema`, and of
+//! the JSON outputs (`output`).
 //!
 //! They are for editors (yaml-language-server completes fields, shows these descriptions on hover
 //! and underlines mistakes as you type), so they stick to keywords that server understands:
@@ -14,6 +15,12 @@
 //! the model's own.
 
 use serde_json::{Map, Value, json};
+
+mod output;
+pub use output::{
+    COMPARE_OUTPUT_VERSION, LINT_OUTPUT_VERSION, SIM_OUTPUT_VERSION, compare_output, lint_output,
+    sim_output,
+};
 
 use crate::callers::CallerModel;
 use crate::menu::NodeKind;

@@ -589,3 +589,389 @@ fn config_schema_matches_the_config_loader() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The schemas of the outputs (`ivr schema sim-output`, `compare-output`, `lint-output`): real
+// outputs of every kind validate, and an output with a field renamed, dropped, added or retyped
+// does not.
+
+/// The output schema `ivr schema KIND` prints, checked to be the library's.
+fn output_schema(kind: &str) -> Value {
+    let printed: Value = serde_json::from_str(&ivr_schema(kind)).expect("JSON");
+    let library = match kind {
+        "sim-output" => ivr::schema::sim_output(),
+        "compare-output" => ivr::schema::compare_output(),
+        "lint-output" => ivr::schema::lint_output(),
+        _ => panic!("no output schema {kind}"),
+    };
+    assert_eq!(printed, library, "{kind}");
+    printed
+}
+
+/// The validation errors of an output, empty when it is valid.
+fn output_errors(schema: &Value, output: &Value) -> Vec<String> {
+    validator(schema)
+        .iter_errors(output)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// Runs `ivr ARGS`, which must exit with `code`, and checks its stdout against the schema.
+#[track_caller]
+fn assert_valid_output(schema: &Value, args: &[&str], code: i32) -> Value {
+    let run = ivr(args);
+    assert_eq!(
+        run.code,
+        Some(code),
+        "ivr {args:?}; stderr:\n{}",
+        run.stderr
+    );
+    let output = run.json();
+    let errors = output_errors(schema, &output);
+    assert!(
+        errors.is_empty(),
+        "ivr {args:?} does not match its schema:\n{}",
+        errors.join("\n")
+    );
+    output
+}
+
+#[test]
+fn output_schemas_are_valid_2020_12_and_versioned() {
+    for (kind, version) in [
+        ("sim-output", ivr::schema::SIM_OUTPUT_VERSION),
+        ("compare-output", ivr::schema::COMPARE_OUTPUT_VERSION),
+        ("lint-output", ivr::schema::LINT_OUTPUT_VERSION),
+    ] {
+        let schema = output_schema(kind);
+        if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+            panic!("{kind} schema is not valid 2020-12: {e}");
+        }
+        assert_eq!(schema["$id"], format!("urn:ivr:schema:{kind}:{version}"));
+        assert!(
+            schema["description"]
+                .as_str()
+                .is_some_and(|d| d.contains(&format!("output version {version}"))),
+            "{kind}: the description names the version"
+        );
+    }
+}
+
+/// Every field of an output is described (units live in the descriptions), and every object
+/// refuses fields it does not list, so a renamed field cannot slip through.
+#[test]
+fn output_schemas_describe_every_field_and_close_every_object() {
+    fn walk(schema: &Value, path: &str, problems: &mut Vec<String>) {
+        match schema {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    if map.get("additionalProperties") != Some(&Value::Bool(false)) {
+                        problems.push(format!("{path}: open object"));
+                    }
+                    for (name, prop) in props {
+                        if !prop.get("description").is_some_and(Value::is_string) {
+                            problems.push(format!("{path}/properties/{name}: undescribed"));
+                        }
+                    }
+                }
+                for (key, value) in map {
+                    walk(value, &format!("{path}/{key}"), problems);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}/{i}"), problems);
+                }
+            }
+            _ => {}
+        }
+    }
+    for kind in ["sim-output", "compare-output", "lint-output"] {
+        let mut problems = Vec::new();
+        walk(&output_schema(kind), "#", &mut problems);
+        assert!(problems.is_empty(), "{kind}: {problems:#?}");
+    }
+}
+
+#[test]
+fn sim_outputs_match_their_schema() {
+    let schema = output_schema("sim-output");
+    for menu in common::example_menus() {
+        let menu = menu.to_string_lossy().into_owned();
+        // Days of intervals (mobile-operator) or calls per hour (retail-bank) fill `queues`.
+        let sampled = [
+            "sim", &menu, "--calls", "400", "--seed", "3", "--days", "2", "--format", "json",
+        ];
+        let output = assert_valid_output(&schema, &sampled, 0);
+        if menu.contains("retail-bank") || menu.contains("mobile-operator") {
+            assert!(output["queues"].is_object(), "{menu}: queue figures");
+        }
+        let exact = ["sim", &menu, "--exact", "--format", "json"];
+        let output = assert_valid_output(&schema, &exact, 0);
+        if menu.contains("retail-bank") || menu.contains("mobile-operator") {
+            assert!(output["queues_exact"].is_object(), "{menu}: Erlang figures");
+        }
+        for flow in ["--by-intent", "--flow"] {
+            let args = [
+                "sim", &menu, "--calls", "300", "--seed", "1", "--days", "2", flow, "--format",
+                "json",
+            ];
+            assert_valid_output(&schema, &args, 0);
+        }
+    }
+    // A menu of the docs, whose traffic has queues.
+    let documented = "docs/examples/retail-bank-balance-by-agent.yaml";
+    for extra in [&["--calls", "400"][..], &["--exact"]] {
+        let args = [&["sim", documented, "--format", "json"][..], extra].concat();
+        let output = assert_valid_output(&schema, &args, 0);
+        assert!(output["queues"].is_object() || output["queues_exact"].is_object());
+    }
+    let day = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/mobile-operator.yaml",
+            "--days",
+            "2",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(day["queues"]["intervals"].is_array(), "a day's intervals");
+    let by_intent = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/tutorial.yaml",
+            "--calls",
+            "200",
+            "--by-intent",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let first = by_intent["intents"].as_object().expect("intents").values();
+    assert!(first.into_iter().all(|i| i["nodes"].is_array()));
+}
+
+#[test]
+fn gated_and_swept_sim_outputs_match_their_schema() {
+    let schema = output_schema("sim-output");
+    let checked = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/tutorial.yaml",
+            "--calls",
+            "300",
+            "--check",
+            "abandoned<=0.5",
+            "--check",
+            "time.p99<=1",
+            "--check",
+            "intent.complaint.time_to_agent.mean<=16",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    assert_eq!(checked["checks"].as_array().map(Vec::len), Some(3));
+    assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/tutorial.yaml",
+            "--exact",
+            "--check",
+            "abandoned<=0.5",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let sweep = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/tutorial.yaml",
+            "--calls",
+            "200",
+            "--vary",
+            "callers.mistake_rate=0.01,0.1",
+            "--vary",
+            "callers.patience=60,null",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(sweep.as_array().map(Vec::len), Some(4));
+    assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "menus/tutorial.yaml",
+            "--exact",
+            "--vary",
+            "callers.barge_in=true,false",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+}
+
+#[test]
+fn compare_outputs_match_their_schema() {
+    let schema = output_schema("compare-output");
+    for extra in [&["--calls", "500", "--seed", "2"][..], &["--exact"]] {
+        for (a, b) in [
+            ("menus/retail-bank.yaml", "docs/what-if/short-greeting.yaml"),
+            (
+                "menus/retail-bank.yaml",
+                "docs/what-if/no-adviser-option.yaml",
+            ),
+            ("menus/tutorial.yaml", "menus/tutorial.yaml"),
+        ] {
+            let mut args = vec!["compare", a, b, "--format", "json"];
+            args.extend(extra);
+            let output = assert_valid_output(&schema, &args, 0);
+            assert!(output["diff"]["intents"].is_object());
+        }
+    }
+}
+
+#[test]
+fn lint_outputs_match_their_schema() {
+    let schema = output_schema("lint-output");
+    for file in common::example_files() {
+        let file = file.to_string_lossy().into_owned();
+        let run = ivr(&["lint", &file, "--format", "json"]);
+        let errors = output_errors(&schema, &run.json());
+        assert!(errors.is_empty(), "{file}: {errors:#?}");
+    }
+    let bad = assert_valid_output(
+        &schema,
+        &["lint", "tests/fixtures/bad-menu.yaml", "--format", "json"],
+        1,
+    );
+    assert!(bad["diagnostics"].as_array().is_some_and(|d| d.len() > 10));
+    // A run that cannot be done still prints the shape, with `errors`.
+    let failed = assert_valid_output(
+        &schema,
+        &["lint", "no/such/menu.yaml", "--format", "json"],
+        2,
+    );
+    assert!(failed["errors"].is_array());
+}
+
+/// The schemas are strict: a renamed, dropped, added or retyped field in a real output fails.
+#[test]
+fn a_tampered_output_fails_its_schema() {
+    let sim = output_schema("sim-output");
+    let run = ivr(&[
+        "sim",
+        "menus/retail-bank.yaml",
+        "--calls",
+        "300",
+        "--format",
+        "json",
+    ]);
+    let output = run.json();
+    assert!(output_errors(&sim, &output).is_empty());
+    let tamper = |change: &dyn Fn(&mut Value)| {
+        let mut copy = output.clone();
+        change(&mut copy);
+        copy
+    };
+    let rename = |object: &mut Value, from: &str, to: &str| {
+        let map = object.as_object_mut().expect("an object");
+        let value = map.remove(from).expect("the field");
+        map.insert(to.to_string(), value);
+    };
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "a renamed top-level field",
+            tamper(&|o| rename(o, "calls", "n_calls")),
+        ),
+        (
+            "a renamed outcome",
+            tamper(&|o| rename(&mut o["overall"]["outcomes"], "self_served", "selfserved")),
+        ),
+        (
+            "a renamed figure inside an intent",
+            tamper(&|o| {
+                let intent = o["intents"].as_object_mut().unwrap().values_mut().next();
+                rename(&mut intent.unwrap()["time"], "mean", "mean_s");
+            }),
+        ),
+        (
+            "a dropped interval",
+            tamper(&|o| {
+                o["overall"]["time"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("p90_ci95");
+            }),
+        ),
+        (
+            "an added field",
+            tamper(&|o| o["overall"]["extra"] = Value::Bool(true)),
+        ),
+        (
+            "a share as a string",
+            tamper(&|o| o["overall"]["outcomes"]["agent"] = Value::from("12%")),
+        ),
+        (
+            "a renamed queue figure",
+            tamper(&|o| rename(&mut o["queues"]["overall"], "asa", "average_speed")),
+        ),
+        (
+            "a fractional key-press quantile",
+            tamper(&|o| o["overall"]["inputs"]["p50"] = Value::from(2.5)),
+        ),
+        (
+            "an interval of three numbers",
+            tamper(&|o| o["overall"]["time"]["mean_ci95"] = serde_json::json!([1.0, 2.0, 3.0])),
+        ),
+    ];
+    for (what, tampered) in cases {
+        assert!(
+            !output_errors(&sim, &tampered).is_empty(),
+            "{what}: still valid"
+        );
+    }
+
+    let compare = output_schema("compare-output");
+    let mut output = ivr(&[
+        "compare",
+        "menus/tutorial.yaml",
+        "menus/tutorial.yaml",
+        "--calls",
+        "200",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert!(output_errors(&compare, &output).is_empty());
+    rename(
+        &mut output["diff"]["overall"]["time"]["mean"],
+        "significant",
+        "sig",
+    );
+    assert!(
+        !output_errors(&compare, &output).is_empty(),
+        "a renamed difference field"
+    );
+
+    let lint = output_schema("lint-output");
+    let mut output = ivr(&["lint", "tests/fixtures/bad-menu.yaml", "--format", "json"]).json();
+    assert!(output_errors(&lint, &output).is_empty());
+    rename(&mut output["diagnostics"][0], "rule", "code");
+    assert!(
+        !output_errors(&lint, &output).is_empty(),
+        "a renamed finding field"
+    );
+}

@@ -27,6 +27,8 @@ pub enum CompareFormat {
     Human,
     Json,
     Csv,
+    /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
+    Markdown,
 }
 
 pub fn run(args: &CompareArgs) -> u8 {
@@ -42,6 +44,7 @@ pub fn run(args: &CompareArgs) -> u8 {
             CompareFormat::Human => compare_render::human(&report),
             CompareFormat::Json => compare_render::json(&report),
             CompareFormat::Csv => compare_render::csv(&report),
+            CompareFormat::Markdown => crate::render::markdown::compare(&report),
         }),
         Err(failure) => fail_all(&failure),
     }

@@ -52,7 +52,7 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Print one rule's documentation.
     Rule(rules::RuleArgs),
-    /// Print the JSON Schema of a file kind, for editor completion and checks.
+    /// Print the JSON Schema of a file kind (for editor completion and checks) or of a JSON output.
     Schema(schema::SchemaArgs),
 }
 

@@ -5,7 +5,7 @@ use crate::schema;
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which file kind.
+    /// Which file kind, or which command's `--format json` output.
     #[arg(value_enum, default_value_t = SchemaKind::Menu)]
     pub kind: SchemaKind,
 }
@@ -15,6 +15,12 @@ pub enum SchemaKind {
     Menu,
     Intents,
     Config,
+    /// What `ivr sim --format json` prints.
+    SimOutput,
+    /// What `ivr compare --format json` prints.
+    CompareOutput,
+    /// What `ivr lint --format json` prints.
+    LintOutput,
 }
 
 pub fn run(args: &SchemaArgs) -> u8 {
@@ -22,6 +28,9 @@ pub fn run(args: &SchemaArgs) -> u8 {
         SchemaKind::Menu => schema::menu(),
         SchemaKind::Intents => schema::intents(),
         SchemaKind::Config => schema::config(),
+        SchemaKind::SimOutput => schema::sim_output(),
+        SchemaKind::CompareOutput => schema::compare_output(),
+        SchemaKind::LintOutput => schema::lint_output(),
     };
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     print_stdout(&format!("{text}\n"))

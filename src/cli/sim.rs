@@ -4,6 +4,7 @@ use super::progress::Bar;
 use super::{PathArg, exit, fail_all, print_stderr, print_stdout};
 use crate::commands::sim::{FlowRequest, SimOutput, SimRequest, simulate};
 use crate::render::gates as gates_render;
+use crate::render::markdown;
 use crate::render::sim as sim_render;
 use crate::render::sweep as sweep_render;
 use crate::sim::gates::VerdictCounts;
@@ -54,6 +55,8 @@ pub enum SimFormat {
     Human,
     Json,
     Csv,
+    /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
+    Markdown,
 }
 
 pub fn run(args: &SimArgs) -> u8 {
@@ -87,6 +90,7 @@ pub fn run(args: &SimArgs) -> u8 {
             SimFormat::Json => sim_render::json(&report),
             SimFormat::Csv if args.flow || args.by_intent => sim_render::flow_csv(&report),
             SimFormat::Csv => sim_render::csv(&report),
+            SimFormat::Markdown => markdown::sim(&report),
         }),
         SimOutput::Gated { report, results } => {
             let lines = gates_render::human(&results, report.exact);
@@ -95,6 +99,7 @@ pub fn run(args: &SimArgs) -> u8 {
                     print_stdout(&format!("{}\n{lines}", sim_render::human(&report)))
                 }
                 SimFormat::Json => print_stdout(&gates_render::json(&report, &results)),
+                SimFormat::Markdown => print_stdout(&markdown::gates(&report, &results)),
                 SimFormat::Csv => {
                     let printed = print_stdout(&sim_render::csv(&report));
                     print_stderr(&lines);
@@ -113,6 +118,7 @@ pub fn run(args: &SimArgs) -> u8 {
             SimFormat::Human => sweep_render::human(&params, &rows),
             SimFormat::Json => sweep_render::json(&rows),
             SimFormat::Csv => sweep_render::csv(&params, &rows),
+            SimFormat::Markdown => markdown::sweep(&params, &rows),
         }),
     }
 }
