@@ -205,3 +205,28 @@ fn the_corpus_imports_lints_and_simulates_without_an_input_error() {
     }
     assert!(seen >= 1);
 }
+
+/// A real Archy export (MIT, see tests/fixtures/import/genesys/README.md).
+#[test]
+fn a_real_export_reads_its_queues_and_repeat_count() {
+    let path = common::root().join("tests/fixtures/import/genesys/SimpleFinancialIvr_v2-0.yaml");
+    let run = common::ivr(&["import", path.to_str().unwrap()]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("queue: \"Simple Financial 401K queue\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("queue: \"Simple Financial IRA queue\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("on_invalid: { retries: 3 }"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("timeout: 10"), "{}", run.stdout);
+}

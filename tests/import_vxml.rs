@@ -353,3 +353,33 @@ fn the_starter_traffic_names_the_leaves_and_sim_says_it_used_it() {
     assert!(run.stdout.contains("balance"), "{}", run.stdout);
     assert!(run.stdout.contains("agent"), "{}", run.stdout);
 }
+
+/// Two real documents (MIT, see tests/fixtures/import/vxml/README.md): the first hands over
+/// to the second by a `<goto>` to its file name.
+#[test]
+fn real_documents_hand_over_to_each_other() {
+    let dir = common::root().join("tests/fixtures/import/vxml");
+    let lint = ivr(&[
+        "lint",
+        dir.join("start.vxml").to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .json();
+    let rules: Vec<&str> = lint["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"unknown-target"), "{lint}");
+    assert!(!rules.contains(&"input-error"), "{lint}");
+    let sim = ivr(&[
+        "sim",
+        dir.join("start.vxml").to_str().unwrap(),
+        "--calls",
+        "2000",
+    ]);
+    assert!(sim.success(), "{}", sim.stderr);
+    assert!(sim.stdout.contains("say_goodbye"), "{}", sim.stdout);
+}
