@@ -199,6 +199,13 @@ nodes:
   done: { type: self_service, say: "Done.", serves: [reset_pin], to: main }
   bye: { type: hangup, say: "Goodbye.", duration: 1 }
   agent: { type: transfer, say: "Please hold.", queue: general, serves: ["*"], complaint: true }
+  hours:
+    type: decision
+    say: One moment.
+    branches:
+      - { when: open, share: 0.8, to: main }
+      - { when: closed, share: 0.2, to: bye }
+  elsewhere: { type: flow, say: "Transferring.", file: other.yaml, entry: start }
 "##;
 
 const EVERYTHING_INTENTS: &str = r#"
@@ -973,5 +980,44 @@ fn a_tampered_output_fails_its_schema() {
     assert!(
         !output_errors(&lint, &output).is_empty(),
         "a renamed finding field"
+    );
+}
+
+/// A decision's branch edges in `--flow` and a branch-share sweep match the sim output schema.
+#[test]
+fn decision_outputs_match_the_sim_output_schema() {
+    let schema = output_schema("sim-output");
+    let flow = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "tests/fixtures/flows/front.yaml",
+            "--exact",
+            "--flow",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert!(
+        flow["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "branch" && e["key"] == "closed"),
+        "{flow:#}"
+    );
+    assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "tests/fixtures/flows/hours.yaml",
+            "--exact",
+            "--format",
+            "json",
+            "--vary",
+            "nodes.hours.branches.closed=0,0.5",
+        ],
+        0,
     );
 }

@@ -95,14 +95,20 @@ pub fn sim_output() -> Value {
         closed(
             "With `--vary`: one point of the grid and its figures.",
             vec![
-                (
-                    "point",
-                    object(
-                        "The varied caller parameters and their values here.",
+                ("point", {
+                    let mut point = object(
+                        "The varied caller parameters (and decision branch shares) and their values here.",
                         point,
                         &Param::ALL.map(Param::path),
-                    ),
-                ),
+                    );
+                    point["patternProperties"] = json!({
+                        "^nodes\\..+\\.branches\\..+$": {
+                            "type": "number",
+                            "description": "A decision branch's share at this point (`nodes.NODE.branches.WHEN`).",
+                        },
+                    });
+                    point
+                }),
                 (
                     "result",
                     described_ref("report", "The figures at this point, as without `--vary`."),
@@ -583,11 +589,11 @@ fn edge_flow() -> Value {
             ),
             (
                 "kind",
-                json!({ "enum": ["option", "to", "invalid", "no_input"], "description": "An option, a node's `to`, or where retries run out after invalid keys or silence." }),
+                json!({ "enum": ["option", "branch", "to", "invalid", "no_input"], "description": "An option, a decision's branch, a node's `to`, or where retries run out after invalid keys or silence." }),
             ),
             (
                 "key",
-                json!({ "type": "string", "description": "The option's key (options only)." }),
+                json!({ "type": "string", "description": "The option's key, or the branch's `when` (options and branches only)." }),
             ),
             (
                 "n",
