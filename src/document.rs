@@ -142,6 +142,16 @@ fn cannot_read(name: &str, error: &std::io::Error) -> Box<Diagnostic> {
 
 /// Parses a source as a menu or an intents file.
 pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Document> {
+    // VoiceXML, FreeSWITCH XML and Asterisk dialplans are not YAML: told by their text first.
+    match crate::import::sniff(source) {
+        crate::import::Sniffed::Flow(platform) => {
+            return Ok(Document::Menu(Box::new(
+                crate::import::import_text(source, platform)?.menu,
+            )));
+        }
+        crate::import::Sniffed::NotAFlow => return Ok(Document::Other(source.clone())),
+        crate::import::Sniffed::Yaml => {}
+    }
     let root = parse_or_unwrap(source, limits).map_err(|error| match error {
         // Which mapping a repeated key is in says what it names, whatever the file turns out to be.
         YamlError::DuplicateKey(duplicate) if duplicate.is_in_root_key("nodes") => {
@@ -233,6 +243,15 @@ pub fn load_imported(
     limits: &Limits,
 ) -> LoadResult<crate::import::Imported> {
     let source = read_source(path, limits)?;
+    match (platform, crate::import::sniff(&source)) {
+        (Some(platform), _) if platform.is_text() => {
+            return crate::import::import_text(&source, platform);
+        }
+        (None, crate::import::Sniffed::Flow(platform)) => {
+            return crate::import::import_text(&source, platform);
+        }
+        _ => {}
+    }
     let root = parse_or_unwrap(&source, limits).map_err(Box::<Diagnostic>::from)?;
     let detected = crate::import::detect(&source, &root);
     let Some(platform) = platform.or(detected) else {
@@ -244,7 +263,7 @@ pub fn load_imported(
                 "this file",
             )
             .with_help(
-                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`) Twilio Studio flows (`states` and `initial_state`) and Archy YAML (`inboundCall` with `startUpRef`); name the platform with `--from`",
+                "ivr imports Amazon Connect flows (`Version` and `Actions`, or `modules`), Twilio Studio flows (`states` and `initial_state`), Genesys Archy flows (`inboundCall` with `startUpRef`), VoiceXML (a `<vxml>` root), FreeSWITCH IVR menus (`<menu>` elements) and Asterisk dialplans (`[context]` and `exten =>`); name the platform with `--from`",
             ),
         ));
     };

@@ -328,7 +328,8 @@ struct Walked {
     warnings: Vec<String>,
 }
 
-/// Walks a folder for `*.yaml` and `*.yml`, respecting `.gitignore`, hidden folders and the
+/// Walks a folder for `*.yaml` and `*.yml` (and the JSON, XML and `.conf` files platform flows
+/// come in), respecting `.gitignore`, hidden folders and the
 /// config's `exclude:` globs.
 ///
 /// Nothing is skipped silently: a folder that cannot be read is an `input-error` finding (its
@@ -364,10 +365,13 @@ fn walk(
             }
         };
         let path = entry.path();
-        // JSON too: a platform's flow export (Amazon Connect) is linted where it lies.
-        let is_yaml = path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
+        // JSON, XML and `.conf` too: platform flows (Amazon Connect, Twilio, VoiceXML,
+        // FreeSWITCH, Asterisk) are told by content and linted where they lie, the others skipped.
+        let is_yaml = path.extension().is_some_and(|e| {
+            ["yaml", "yml", "json", "xml", "vxml", "conf"]
+                .iter()
+                .any(|x| e == *x)
+        });
         let Some(file_type) = entry.file_type() else {
             continue;
         };

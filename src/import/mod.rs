@@ -18,13 +18,19 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::reader::LoadResult;
 use crate::yaml::{Node as YamlNode, Value};
 
+mod asterisk;
 mod build;
 mod connect;
+mod freeswitch;
 mod genesys;
+mod sniff;
 mod twilio;
+mod vxml;
 pub mod write;
+mod xml;
 
 pub use build::Origin;
+pub use sniff::{Sniffed, sniff};
 
 /// A platform `ivr` imports from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,7 +85,21 @@ impl Platform {
     pub fn is_supported(self) -> bool {
         matches!(
             self,
-            Platform::Connect | Platform::Twilio | Platform::Genesys
+            Platform::Connect
+                | Platform::Twilio
+                | Platform::Vxml
+                | Platform::Genesys
+                | Platform::FreeSwitch
+                | Platform::Asterisk
+        )
+    }
+
+    /// Whether its files are read as text of their own (XML, a dialplan) rather than through
+    /// the YAML layer.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Platform::Vxml | Platform::FreeSwitch | Platform::Asterisk
         )
     }
 }
@@ -162,6 +182,25 @@ pub fn import(
         Platform::Connect => connect::import(source, root),
         Platform::Twilio => twilio::import(source, root),
         Platform::Genesys => genesys::import(source, root),
+        other => Err(Box::new(
+            Diagnostic::input_error(
+                source,
+                Span::new(0, 0),
+                format!("ivr cannot import {} flows yet", other.title()),
+                "this file",
+            )
+            .with_help("docs/import.md lists the platforms ivr imports"),
+        )),
+    }
+}
+
+/// Imports a platform file that is not read through the YAML layer (XML, a dialplan), for a
+/// platform whose [`Platform::is_text`] holds. Malformed text is an input error at its line.
+pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<Imported> {
+    match platform {
+        Platform::Vxml => vxml::import(source),
+        Platform::FreeSwitch => freeswitch::import(source),
+        Platform::Asterisk => asterisk::import(source),
         other => Err(Box::new(
             Diagnostic::input_error(
                 source,
