@@ -73,6 +73,20 @@ pub fn did_you_mean<'c>(
         .map(|(_, _, c)| c)
 }
 
+/// A table cell: `text` made [`printable`] and cut to `width` characters, the last one `…`
+/// when it is longer.
+pub fn cell(text: &str, width: usize) -> String {
+    let text = printable(text);
+    if text.chars().count() <= width {
+        text.into_owned()
+    } else {
+        text.chars()
+            .take(width.saturating_sub(1))
+            .collect::<String>()
+            + "…"
+    }
+}
+
 /// `text` with every control character written as a visible escape (`\n`, `\r`, `\t`, `\e`,
 /// `\u{85}`), and the invisible characters that reorder text (bidirectional overrides) too.
 ///

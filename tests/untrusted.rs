@@ -115,6 +115,37 @@ fn names_cannot_inject_lines_or_terminal_codes() {
     }
 }
 
+/// Queue names from a traffic file and the menu's file name are escaped in the queue and
+/// staffing tables too (`ivr staff` printed both raw).
+#[test]
+fn queue_names_cannot_inject_lines_or_terminal_codes() {
+    let dir = common::scratch();
+    let name = "\\e[2J\\n::error::forged";
+    common::write(
+        dir.path(),
+        "menu\u{1b}[31m.yaml",
+        &format!(
+            "menu: \"\\e[31mForged\"\nentry: main\ntraffic: menu.intents.yaml\nnodes:\n  main:\n    say: For an agent, press 0.\n    options:\n      - {{ key: \"0\", say: \"For an agent, press 0.\", to: agent }}\n  agent: {{ type: transfer, queue: \"{name}\", serves: [\"*\"] }}\n"
+        ),
+    );
+    common::write(
+        dir.path(),
+        "menu.intents.yaml",
+        &format!(
+            "intents: {{ anything: 1 }}\narrivals: {{ calls_per_hour: 100 }}\nqueues:\n  \"{name}\": {{ agents: 5, handle_time: 120 }}\n"
+        ),
+    );
+    for args in [
+        &["staff", "menu\u{1b}[31m.yaml"][..],
+        &["sim", "menu\u{1b}[31m.yaml", "--calls", "2000"][..],
+    ] {
+        let run = Ivr::new(args).current_dir(dir.path()).run();
+        assert_eq!(run.code, Some(0), "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("\\e[2J"), "{args:?}: {}", run.stdout);
+        assert_inert(args[0], &run.stdout);
+    }
+}
+
 /// `traffic:` reads only a YAML file inside the menu's repository (links followed), never one
 /// in `.git`, and a refused file is never shown: `traffic: /proc/self/environ` or a link to a
 /// secret used to be read, and the error's snippet printed its first lines in the CI log.

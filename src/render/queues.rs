@@ -49,7 +49,7 @@ pub fn human(q: &QueueReport) -> String {
         let _ = writeln!(
             out,
             "  {:<20} {:>8} {:>8} {:<14} {:>7} {:>7} {:>8} {:>9} {:>7}",
-            truncate(name, 20),
+            crate::text::cell(name, 20),
             f.offered,
             pct(f.service_level.value),
             pct_interval(&f.service_level),
@@ -171,12 +171,4 @@ pub fn csv(q: &QueueReport) -> String {
         row(&mut out, "all", Some(i.start_minutes), &i.overall);
     }
     out
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
-    }
 }

@@ -282,7 +282,7 @@ pub fn human(report: &SimReport) -> String {
         let _ = write!(
             out,
             "  {:<22} {:>6}",
-            truncate(&crate::text::printable(name), 22),
+            crate::text::cell(name, 22),
             pct(intent.share)
         );
         if let Some(calls) = g.calls {
@@ -338,7 +338,7 @@ fn personas_table(out: &mut String, report: &SimReport) {
         let _ = write!(
             out,
             "  {:<22} {:>6}",
-            truncate(&crate::text::printable(name), 22),
+            crate::text::cell(name, 22),
             pct(group.share)
         );
         if let Some(calls) = g.calls {
@@ -369,12 +369,4 @@ fn line<Q: std::fmt::Display>(out: &mut String, name: &str, d: &Distribution<Q>,
             String::new()
         }
     );
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
-    }
 }

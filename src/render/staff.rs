@@ -34,7 +34,7 @@ fn row(out: &mut String, name: &str, q: &QueueStaffing) {
     let _ = writeln!(
         out,
         "  {:<20} {:>8.1} {:>7.2} {:>6} {figures} {:>7}  {}",
-        truncate(name, 20),
+        crate::text::cell(name, 20),
         q.calls_per_hour,
         q.erlangs,
         q.agents,
@@ -53,7 +53,7 @@ pub fn human(report: &StaffReport) -> String {
     let _ = writeln!(
         out,
         "{}: Erlang C/A per queue; target {:.0}% answered within {} s{cap}",
-        report.menu,
+        crate::text::printable(&report.menu),
         report.target * 100.0,
         report.answer_within
     );
@@ -106,12 +106,4 @@ pub fn human(report: &StaffReport) -> String {
             text.push('\n');
             text
         })
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
-    }
 }
