@@ -124,14 +124,14 @@ fn queue_names_cannot_inject_lines_or_terminal_codes() {
     common::write(
         dir.path(),
         "menu\u{1b}[31m.yaml",
-        &format!(
+        format!(
             "menu: \"\\e[31mForged\"\nentry: main\ntraffic: menu.intents.yaml\nnodes:\n  main:\n    say: For an agent, press 0.\n    options:\n      - {{ key: \"0\", say: \"For an agent, press 0.\", to: agent }}\n  agent: {{ type: transfer, queue: \"{name}\", serves: [\"*\"] }}\n"
         ),
     );
     common::write(
         dir.path(),
         "menu.intents.yaml",
-        &format!(
+        format!(
             "intents: {{ anything: 1 }}\narrivals: {{ calls_per_hour: 100 }}\nqueues:\n  \"{name}\": {{ agents: 5, handle_time: 120 }}\n"
         ),
     );
