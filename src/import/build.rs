@@ -28,33 +28,7 @@ pub struct Origin {
 
 /// A node of this type with no fields yet.
 pub fn blank(id: Spanned<String>, kind: NodeKind, span: Span) -> Node {
-    Node {
-        id,
-        kind,
-        kind_span: None,
-        say: None,
-        duration: None,
-        complaint: None,
-        label: None,
-        allow: None,
-        options: Vec::new(),
-        options_span: None,
-        on_invalid: None,
-        on_no_input: None,
-        timeout: None,
-        retries: None,
-        digits: None,
-        to: None,
-        serves: None,
-        queue: None,
-        branches: Vec::new(),
-        branches_span: None,
-        file: None,
-        flow_entry: None,
-        reject_rate: None,
-        accuracy: None,
-        span,
-    }
+    Node::blank(id, kind, span)
 }
 
 /// Hands out readable node ids (`snake_case`, unique within one import).

@@ -206,31 +206,8 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
     };
     let fields = r.fields(body, &shape)?;
     let mut node = Node {
-        id,
-        kind,
         kind_span,
-        say: None,
-        duration: None,
-        complaint: None,
-        label: None,
-        allow: None,
-        options: Vec::new(),
-        options_span: None,
-        on_invalid: None,
-        on_no_input: None,
-        timeout: None,
-        retries: None,
-        digits: None,
-        to: None,
-        serves: None,
-        queue: None,
-        branches: Vec::new(),
-        branches_span: None,
-        file: None,
-        flow_entry: None,
-        reject_rate: None,
-        accuracy: None,
-        span: r.value_span(body),
+        ..Node::blank(id, kind, r.value_span(body))
     };
     for f in &fields {
         match f.name {

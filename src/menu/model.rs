@@ -279,6 +279,37 @@ pub struct Node {
 }
 
 impl Node {
+    /// A node of this type with no fields yet (the loader and the importers fill them).
+    pub fn blank(id: Spanned<String>, kind: NodeKind, span: Span) -> Node {
+        Node {
+            id,
+            kind,
+            kind_span: None,
+            say: None,
+            duration: None,
+            complaint: None,
+            label: None,
+            allow: None,
+            options: Vec::new(),
+            options_span: None,
+            on_invalid: None,
+            on_no_input: None,
+            timeout: None,
+            retries: None,
+            digits: None,
+            to: None,
+            serves: None,
+            queue: None,
+            branches: Vec::new(),
+            branches_span: None,
+            file: None,
+            flow_entry: None,
+            reject_rate: None,
+            accuracy: None,
+            span,
+        }
+    }
+
     pub fn is_complaint(&self) -> bool {
         self.complaint.as_ref().is_some_and(|c| c.value)
     }
