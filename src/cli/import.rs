@@ -6,7 +6,7 @@ use crate::import::Platform;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The platform's flow export (Amazon Connect JSON, a Twilio Studio flow, Archy YAML).
+    /// The platform's flow export (Amazon Connect JSON, a Twilio Studio flow, Archy YAML, VoiceXML, FreeSWITCH XML, an Asterisk dialplan).
     pub file: PathArg,
     /// The platform, when telling it by content is not wanted.
     #[arg(long, value_parser = ["connect", "twilio", "genesys", "freeswitch", "asterisk", "vxml"])]

@@ -45,7 +45,7 @@ pub enum Command {
     Staff(staff::StaffArgs),
     /// Draw a menu as a diagram (Mermaid, Graphviz DOT or SVG), with where callers go on request.
     Graph(graph::GraphArgs),
-    /// Read a flow from Amazon Connect, Twilio Studio or Genesys Architect and write it as a menu file.
+    /// Read a flow from Amazon Connect, Twilio Studio, Genesys Architect, VoiceXML, FreeSWITCH or Asterisk and write it as a menu file.
     Import(import::ImportArgs),
     /// Write one self-contained HTML page about a menu: figures, flow diagram, findings, charts.
     Report(report::ReportArgs),
