@@ -128,25 +128,34 @@ pub enum QueueFigure {
 impl QueueFigure {
     /// Every queue figure, as written after `queue.NAME.` or `queues.`.
     pub fn all() -> Vec<(String, QueueFigure)> {
-        let mut all: Vec<(String, QueueFigure)> = [
-            ("service_level", QueueFigure::ServiceLevel),
-            ("answered", QueueFigure::Answered),
-            ("asa", QueueFigure::Asa),
-            ("p_wait", QueueFigure::PWait),
-            ("abandoned", QueueFigure::Abandoned),
-            ("occupancy", QueueFigure::Occupancy),
-        ]
-        .map(|(n, f)| (n.to_string(), f))
-        .into();
-        for s in Statistic::ALL {
-            all.push((format!("wait.{}", s.name()), QueueFigure::Wait(s)));
-        }
-        all
+        named(
+            &[
+                ("service_level", QueueFigure::ServiceLevel),
+                ("answered", QueueFigure::Answered),
+                ("asa", QueueFigure::Asa),
+                ("p_wait", QueueFigure::PWait),
+                ("abandoned", QueueFigure::Abandoned),
+                ("occupancy", QueueFigure::Occupancy),
+            ],
+            "wait",
+            QueueFigure::Wait,
+        )
     }
 
     fn is_share(self) -> bool {
         !matches!(self, QueueFigure::Asa | QueueFigure::Wait(_))
     }
+}
+
+/// The figures written as themselves, then `TIMED.mean`, `TIMED.p50`, ... for each statistic.
+fn named<F: Copy>(plain: &[(&str, F)], timed: &str, of: fn(Statistic) -> F) -> Vec<(String, F)> {
+    let mut all: Vec<(String, F)> = plain.iter().map(|&(n, f)| (n.to_string(), f)).collect();
+    all.extend(
+        Statistic::ALL
+            .into_iter()
+            .map(|s| (format!("{timed}.{}", s.name()), of(s))),
+    );
+    all
 }
 
 /// A figure of the calls through the queues, end to end.
@@ -165,20 +174,15 @@ pub enum EndToEndFigure {
 impl EndToEndFigure {
     /// Every end-to-end figure, as written.
     pub fn all() -> Vec<(String, EndToEndFigure)> {
-        let mut all: Vec<(String, EndToEndFigure)> = [
-            ("answered", EndToEndFigure::Answered),
-            ("abandoned_total", EndToEndFigure::AbandonedTotal),
-            ("transferred", EndToEndFigure::Transferred),
-        ]
-        .map(|(n, f)| (n.to_string(), f))
-        .into();
-        for s in Statistic::ALL {
-            all.push((
-                format!("time_to_answer.{}", s.name()),
-                EndToEndFigure::TimeToAnswer(s),
-            ));
-        }
-        all
+        named(
+            &[
+                ("answered", EndToEndFigure::Answered),
+                ("abandoned_total", EndToEndFigure::AbandonedTotal),
+                ("transferred", EndToEndFigure::Transferred),
+            ],
+            "time_to_answer",
+            EndToEndFigure::TimeToAnswer,
+        )
     }
 }
 
