@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::menus::WARNING_MENU;
 use common::{ivr, ivr_in, write};
 
 /// Rules reported in a JSON lint report.
@@ -13,25 +14,6 @@ fn rules(report: &serde_json::Value) -> Vec<String> {
         .map(|d| d["rule"].as_str().unwrap().to_string())
         .collect()
 }
-
-/// A menu that is clean except for one warning (`billing` has no way back).
-const WARNING_MENU: &str = r#"menu: Small
-entry: main
-defaults: { on_fail: agent }
-nodes:
-  main:
-    options:
-      - { key: "1", say: "For billing, press 1.", to: billing, traffic: 0.8 }
-      - { key: "2", say: "To complain, press 2.", to: complaints }
-      - { key: "0", say: "For an agent, press 0.", to: agent }
-  billing:
-    options:
-      - { key: "1", say: "Your balance, press 1.", to: balance }
-      - { key: "0", say: "An agent, press 0.", to: agent }
-  balance: { type: self_service, serves: [balance] }
-  complaints: { type: transfer, queue: complaints, complaint: true }
-  agent: { type: transfer, queue: general, serves: ["*"] }
-"#;
 
 /// A menu with one error (an unknown target).
 const ERROR_MENU: &str = r#"menu: Broken

@@ -16,6 +16,7 @@ pub mod figures;
 pub mod generate;
 pub mod load;
 pub mod lsp;
+pub mod menus;
 pub mod run;
 
 use std::path::{Path, PathBuf};
