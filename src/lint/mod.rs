@@ -6,6 +6,7 @@
 
 pub mod baseline;
 pub mod context;
+pub mod edits;
 mod paths;
 pub mod registry;
 pub mod report;

@@ -4,6 +4,7 @@
 
 /// How one language names a key: the words that ask for one, the small words that may come
 /// between (`the`, `la tecla`, `die Taste`), and its words for the keys.
+#[derive(Debug)]
 struct Language {
     /// Phrases that ask for a key, each a sequence of lower-case words (`appuyez sur`).
     verbs: &'static [&'static [&'static str]],
@@ -166,6 +167,88 @@ fn named_keys(say: &str) -> Vec<String> {
 /// The keys a prompt tells the caller to press, each with the words that name it
 /// (`press three`, `请按二`, `oprima el 2`).
 pub fn key_phrases(say: &str) -> Vec<(String, String)> {
+    key_mentions(say)
+        .into_iter()
+        .map(|m| (m.key, m.phrase))
+        .collect()
+}
+
+/// A key a prompt names, with where the word for the key is, so a fix can name another key in
+/// the same words (`press two` becomes `press three`, `请按2` becomes `请按3`).
+#[derive(Clone, Debug)]
+pub struct KeyMention {
+    pub key: String,
+    /// The words that name it (`press the pound key`).
+    pub phrase: String,
+    /// The bytes of the prompt that spell the key itself (`pound`, `2`, `二`).
+    pub token: std::ops::Range<usize>,
+    /// The language whose words were read (`None` for Chinese).
+    language: Option<&'static Language>,
+}
+
+impl KeyMention {
+    /// How the prompt would spell `key` in place of [`KeyMention::token`]: a digit for a
+    /// digit, a word for a word (capitalised like it), a Chinese numeral for a numeral; `None`
+    /// when `key` is not a telephone key.
+    pub fn respell(&self, say: &str, key: &str) -> Option<String> {
+        let old = say.get(self.token.clone())?;
+        let digit = match key {
+            "*" | "#" => None,
+            _ if key.len() == 1 && key.as_bytes()[0].is_ascii_digit() => {
+                Some(usize::from(key.as_bytes()[0] - b'0'))
+            }
+            _ => return None,
+        };
+        let Some(language) = self.language else {
+            return Some(chinese_spelling(old, key, digit));
+        };
+        let first = old.chars().next()?;
+        if first.is_ascii_digit() || first == '*' || first == '#' {
+            // A symbol or digit stays one; a star or hash said in words where a digit stood.
+            return Some(match (digit, key) {
+                (Some(_), _) => key.to_string(),
+                (None, "*") if first == '*' || first == '#' => key.to_string(),
+                (None, "*") => language.star[0].to_string(),
+                _ if first == '*' || first == '#' => key.to_string(),
+                _ => language.hash[0].to_string(),
+            });
+        }
+        let word = match (digit, key) {
+            (Some(d), _) => language.digits[d][0],
+            (None, "*") => language.star[0],
+            _ => language.hash[0],
+        };
+        Some(if first.is_uppercase() {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        } else {
+            word.to_string()
+        })
+    }
+}
+
+/// A key in the style of the Chinese token it replaces.
+fn chinese_spelling(old: &str, key: &str, digit: Option<usize>) -> String {
+    let first = old.chars().next().unwrap_or('1');
+    let full_width = ('０'..='９').contains(&first) || first == '＊' || first == '＃';
+    let numeral = CHINESE_DIGITS.contains(&first) || first == '星' || first == '井';
+    match digit {
+        Some(d) if numeral => CHINESE_DIGITS[d].to_string(),
+        Some(d) if full_width => char::from_u32('０' as u32 + d as u32)
+            .map(String::from)
+            .unwrap_or_else(|| key.to_string()),
+        Some(_) => key.to_string(),
+        None if numeral => (if key == "*" { "星" } else { "井" }).to_string(),
+        None if full_width => (if key == "*" { "＊" } else { "＃" }).to_string(),
+        None => key.to_string(),
+    }
+}
+
+/// The keys a prompt names, with where.
+pub fn key_mentions(say: &str) -> Vec<KeyMention> {
     let mut keys = Vec::new();
     worded_keys(say, &mut keys);
     chinese_keys(say, &mut keys);
@@ -175,6 +258,8 @@ pub fn key_phrases(say: &str) -> Vec<(String, String)> {
 /// One word of a prompt, and whether punctuation (or the end) follows it.
 struct Word<'a> {
     text: &'a str,
+    /// Its first byte in the prompt.
+    start: usize,
     lower: String,
     ends_clause: bool,
 }
@@ -210,6 +295,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
         if let Some(s) = start.take() {
             out.push(Word {
                 text: &text[s..i],
+                start: s,
                 lower: text[s..i].to_lowercase(),
                 ends_clause: false,
             });
@@ -228,7 +314,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
 }
 
 /// Keys named in words, in any of [`LANGUAGES`]: a verb, the language's small words, a key.
-fn worded_keys(text: &str, keys: &mut Vec<(String, String)>) {
+fn worded_keys(text: &str, keys: &mut Vec<KeyMention>) {
     let words = words(text);
     let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
     // Words already in a phrase (the `tecla` of `pulse la tecla 2`) start none of their own.
@@ -262,7 +348,12 @@ fn worded_keys(text: &str, keys: &mut Vec<(String, String)>) {
             }
             let end = if next == Some("key") { at + 1 } else { at };
             let phrase: Vec<&str> = words[i..=end].iter().map(|w| w.text).collect();
-            keys.push((key, phrase.join(" ")));
+            keys.push(KeyMention {
+                key,
+                phrase: phrase.join(" "),
+                token: word.start..word.start + word.text.len(),
+                language: Some(language),
+            });
             free_from = end + 1;
             break;
         }
@@ -296,8 +387,20 @@ fn digit(c: char) -> Option<char> {
     }
 }
 
-fn chinese_keys(text: &str, keys: &mut Vec<(String, String)>) {
+fn chinese_keys(text: &str, keys: &mut Vec<KeyMention>) {
     let chars: Vec<char> = text.chars().collect();
+    // Byte offset of each char (and of the end).
+    let offsets: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let mention = |key: String, from: usize, to: usize, token: std::ops::Range<usize>| KeyMention {
+        key,
+        phrase: chars[from..to].iter().collect(),
+        token: offsets[token.start]..offsets[token.end],
+        language: None,
+    };
     for (i, &c) in chars.iter().enumerate() {
         let rest = &chars[i + 1..];
         if c == '按' {
@@ -334,7 +437,8 @@ fn chinese_keys(text: &str, keys: &mut Vec<(String, String)>) {
                 if rest[j + len..].starts_with(&['号', '键']) {
                     to += 2;
                 }
-                keys.push((key, chars[from..to].iter().collect()));
+                let token = i + 1 + j..i + 1 + j + len;
+                keys.push(mention(key, from, to, token));
             }
         } else if c == '号' && rest.first() == Some(&'键') && (i == 0 || chars[i - 1] != '按') {
             // `星号键` / `*号键` / `井号键` / `#号键` named without a preceding 按.
@@ -348,7 +452,7 @@ fn chinese_keys(text: &str, keys: &mut Vec<(String, String)>) {
                 '井' | '#' | '＃' => "#",
                 _ => continue,
             };
-            keys.push((key.into(), chars[i - 1..i + 2].iter().collect()));
+            keys.push(mention(key.into(), i - 1, i + 2, i - 1..i));
         }
     }
 }
