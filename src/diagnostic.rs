@@ -106,6 +106,16 @@ impl Fix {
         }
     }
 
+    /// A fix that changes what callers hear or press: applied only with `--unsafe-fixes`, and
+    /// only when simulating the menu shows callers are not worse off.
+    pub fn unsafe_fix(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Unsafe,
+            edits,
+        }
+    }
+
     /// The text with the edits made; `None` when two edits overlap or one is out of the text
     /// or off a character boundary.
     pub fn apply(&self, text: &str) -> Option<String> {

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, print_stderr, print_stdout, render_style};
 use crate::commands::baseline::apply_baseline;
-use crate::commands::fix::fix_paths;
+use crate::commands::fix::{FileFix, fix_paths};
 use crate::commands::lint::{LintRequest, StdinFile, lint_paths};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::lint::Summary;
@@ -69,6 +69,11 @@ pub struct LintArgs {
     /// something to fix).
     #[arg(long)]
     pub diff: bool,
+    /// With --fix or --diff: the unsafe fixes too (they change what callers hear or press),
+    /// each written only when simulating the menu's traffic before and after shows no
+    /// headline figure got significantly worse.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -165,11 +170,21 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
         force_exclude: args.force_exclude,
         stdin,
     };
+    let applicability = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return Err(Box::new(Diagnostic::usage_error(
+            "`--unsafe-fixes` says which fixes `--fix` or `--diff` apply; add one of them",
+        )));
+    }
     if args.diff {
-        return diff(&request);
+        return diff(&request, applicability);
     }
     if args.fix {
-        fix(&request)?;
+        fix(&request, applicability)?;
     }
     let mut report = lint_paths(&request)?;
     for warning in &report.warnings {
@@ -213,10 +228,11 @@ fn lint(args: &LintArgs) -> Result<u8, Box<Diagnostic>> {
 }
 
 /// `--diff`: every file's fixes as one unified diff on stdout; nothing is written.
-fn diff(request: &LintRequest) -> Result<u8, Box<Diagnostic>> {
-    let fixes = fix_paths(request, Applicability::Safe)?;
+fn diff(request: &LintRequest, applicability: Applicability) -> Result<u8, Box<Diagnostic>> {
+    let fixes = fix_paths(request, applicability)?;
     let mut text = String::new();
     for file in &fixes {
+        print_checked(file);
         if let Some(why) = &file.refused {
             print_stderr(&format!(
                 "note: not fixing {}: the fixed file would not load: {}\n",
@@ -244,8 +260,9 @@ fn diff(request: &LintRequest) -> Result<u8, Box<Diagnostic>> {
 
 /// `--fix`: writes each file its fixes changed (only files that still load), says so on
 /// stderr.
-fn fix(request: &LintRequest) -> Result<(), Box<Diagnostic>> {
-    for file in fix_paths(request, Applicability::Safe)? {
+fn fix(request: &LintRequest, applicability: Applicability) -> Result<(), Box<Diagnostic>> {
+    for file in fix_paths(request, applicability)? {
+        print_checked(&file);
         if let Some(why) = &file.refused {
             print_stderr(&format!(
                 "note: not fixing {}: the fixed file would not load: {}\n",
@@ -270,6 +287,32 @@ fn fix(request: &LintRequest) -> Result<(), Box<Diagnostic>> {
         ));
     }
     Ok(())
+}
+
+/// What the simulation check said of each unsafe fix: what a written one changed, why one
+/// was not written.
+fn print_checked(file: &FileFix) {
+    if file.refused.is_some() {
+        return;
+    }
+    for fix in &file.checked {
+        let line = match &fix.outcome {
+            Ok(changes) => format!(
+                "note: {}: {} ({}): {changes}\n",
+                crate::text::printable(&file.path),
+                crate::text::printable(&fix.what()),
+                crate::text::printable(&fix.title)
+            ),
+            Err(why) => format!(
+                "note: {}: not applying the unsafe fix of {} ({}): {}\n",
+                crate::text::printable(&file.path),
+                crate::text::printable(&fix.what()),
+                crate::text::printable(&fix.title),
+                crate::text::printable(why)
+            ),
+        };
+        print_stderr(&line);
+    }
 }
 
 fn exit_code(summary: Summary, deny_warnings: bool) -> u8 {

@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod compare;
 pub mod fix;
+pub mod fix_check;
 pub mod import;
 pub mod lint;
 pub mod report;

@@ -108,6 +108,12 @@ impl Finding {
         self
     }
 
+    /// Adds the fix, when there is one.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
     pub fn at_most(mut self, severity: Severity) -> Self {
         self.at_most = Some(severity);
         self

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod exact;
 pub mod flow;
 pub mod gates;
+pub mod headline;
 pub mod program;
 pub mod queue_compare;
 pub mod queues;

@@ -1,7 +1,10 @@
 use crate::declare_rule;
+use crate::diagnostic::{Edit, Fix};
 use crate::lint::context::Context;
+use crate::lint::edits::value_span;
 use crate::lint::rule::Finding;
-use crate::menu::keys::key_phrases;
+use crate::menu::keys::key_mentions;
+use crate::source::{SourceFile, Spanned};
 
 declare_rule! {
     /// ## What it checks
@@ -58,6 +61,12 @@ declare_rule! {
     /// - { key: "3", say: "For billing, press 3.", to: billing }
     /// ```
     ///
+    /// ## Fix
+    ///
+    /// Unsafe (it changes what callers hear): the prompt names the option's key in the words
+    /// it used for the wrong one (`press two` becomes `press three`, `请按2` becomes `请按3`).
+    /// It is offered when the prompt is written as it reads (no escapes, on one line).
+    ///
     /// ## Options
     ///
     /// None.
@@ -79,10 +88,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if !option.has_valid_key() {
                 continue;
             }
-            let named = key_phrases(&say.value);
-            let Some((wrong, phrase)) = named.iter().find(|(k, _)| *k != key.value) else {
+            let named = key_mentions(&say.value);
+            let Some(mention) = named.iter().find(|m| m.key != key.value) else {
                 continue;
             };
+            let (wrong, phrase) = (&mention.key, &mention.phrase);
             out.push(
                 Finding::new(
                     say.span,
@@ -97,8 +107,20 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "make the prompt name key {}, or change the key to {wrong}",
                     key.value
                 ))
-                .node(node.id.value.clone()),
+                .node(node.id.value.clone())
+                .with_fix(name_the_key(&ctx.menu.source, say, &key.value)),
             );
         }
     }
+}
+
+/// The fix: every key the prompt names that is not `key` becomes `key`, spelt as the prompt
+/// spelt the wrong one.
+pub(crate) fn name_the_key(source: &SourceFile, say: &Spanned<String>, key: &str) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for mention in key_mentions(&say.value).iter().filter(|m| m.key != key) {
+        let span = value_span(source, say, mention.token.clone())?;
+        edits.push(Edit::replace(span, mention.respell(&say.value, key)?));
+    }
+    (!edits.is_empty()).then(|| Fix::unsafe_fix(format!("make the prompt name key {key}"), edits))
 }
