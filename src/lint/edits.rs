@@ -46,6 +46,34 @@ pub fn rekey(source: &SourceFile, key: &Spanned<String>, new: &str) -> Option<Ed
     ))
 }
 
+/// `text` as a YAML scalar in a flow mapping: bare when it reads back as the same string
+/// (letters, digits, `_`, `-`, not a number, boolean or null), else double-quoted.
+pub fn scalar(text: &str) -> String {
+    let bare = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if bare {
+        return text.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Whether a line holds nothing but blanks or a comment.
 fn is_blank_or_comment(line: &str) -> bool {
     let t = line.trim_start();

@@ -9,6 +9,10 @@
 //! - big enough to matter: more than [`SHARE_MARGIN`] of calls for a share, more than
 //!   [`TIME_MARGIN`] for a time. Without a margin the exact solver would refuse a back option
 //!   that costs a caller who listens to the end a twentieth of a second.
+//!
+//! And a time is not worse when more callers are helped (containment plus agent up, beyond
+//! noise and the margin): a re-prompt keeps on the line callers who used to be cut off after
+//! one slip, and the minutes it takes to help them are what helping them costs, not a loss.
 
 use super::compare::{Difference, ScopeDiff};
 use super::engine::Outcome;
@@ -126,6 +130,14 @@ impl HeadlineChange {
 /// How each headline figure moved from A to B. `exact`: the differences come from the exact
 /// solver, so every one is free of noise.
 pub fn headline_changes(diff: &ScopeDiff, exact: bool) -> Vec<HeadlineChange> {
+    let helped = [Headline::Containment, Headline::Agent].map(|f| f.difference(diff));
+    let gain: f64 = helped.iter().flatten().filter_map(|d| d.diff).sum();
+    let more_helped = gain > SHARE_MARGIN
+        && (exact
+            || helped
+                .iter()
+                .flatten()
+                .any(|d| d.significant && d.diff.is_some_and(|v| v > 0.0)));
     Headline::ALL
         .into_iter()
         .filter_map(|figure| {
@@ -136,10 +148,11 @@ pub fn headline_changes(diff: &ScopeDiff, exact: bool) -> Vec<HeadlineChange> {
             } else {
                 -value
             };
+            let excused = figure.is_time() && more_helped;
             Some(HeadlineChange {
                 figure,
                 diff: value,
-                worse: toward_worse > figure.margin() && (exact || d.significant),
+                worse: toward_worse > figure.margin() && (exact || d.significant) && !excused,
             })
         })
         .collect()

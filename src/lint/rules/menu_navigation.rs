@@ -1,5 +1,7 @@
 use crate::declare_rule;
+use crate::diagnostic::Fix;
 use crate::lint::context::Context;
+use crate::lint::edits::{add_item, scalar};
 use crate::lint::rule::Finding;
 use crate::menu::NodeKind;
 
@@ -33,6 +35,13 @@ declare_rule! {
     ///     - { key: "1", say: "Your balance, press 1.", to: balance }
     ///     - { key: "*", say: "To go back, press star.", to: main }
     /// ```
+    ///
+    /// ## Fix
+    ///
+    /// Unsafe (callers hear one more option): a back option is added as the menu's last
+    /// option, `{ key: "*", say: "To go back, press star.", to: PARENT }` (with `#` when `*`
+    /// is taken; no fix when both are), leading to the menu's first parent or else to `entry`.
+    /// The prompt is in English: translate it if the menu is not.
     ///
     /// ## Options
     ///
@@ -93,7 +102,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .help(format!(
             "add an option such as {{ key: \"*\", say: \"To go back, press star.\", to: {target} }}"
         ))
-        .node(node.id.value.clone());
+        .node(node.id.value.clone())
+        .with_fix(back_option(ctx, node, &target));
         // The keys callers expect to go back, when they lead elsewhere.
         for option in &node.options {
             if let (Some(key), Some(d)) = (&option.key, ctx.destination(option))
@@ -117,4 +127,22 @@ fn or_list(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
+}
+
+/// The fix: a back option to `target` under the first of `*` and `#` the menu leaves free.
+fn back_option(ctx: &Context<'_>, node: &crate::menu::Node, target: &str) -> Option<Fix> {
+    let taken = |key: &str| node.options.iter().any(|o| o.key_text() == key);
+    let (key, word) = [("*", "star"), ("#", "hash")]
+        .into_iter()
+        .find(|(key, _)| !taken(key))?;
+    let item = format!(
+        "{{ key: \"{key}\", say: \"To go back, press {word}.\", to: {} }}",
+        scalar(target)
+    );
+    let starts: Vec<usize> = node.options.iter().map(|o| o.span.start).collect();
+    let edit = add_item(&ctx.menu.source, node.options_span?, &starts, &item)?;
+    Some(Fix::unsafe_fix(
+        format!("add a back option: key {key} to `{target}`"),
+        vec![edit],
+    ))
 }

@@ -1,10 +1,12 @@
 use crate::callers::CallerModel;
 use crate::callers::listening::{listening_cost, option_weights};
 use crate::declare_rule;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Edit, Fix, Severity, apply_edits};
 use crate::lint::context::Context;
+use crate::lint::edits::{block_items, rekey, reorder_items, value_span};
 use crate::lint::rule::Finding;
 use crate::menu::duration::seconds;
+use crate::menu::keys::key_mentions;
 use crate::menu::{NodeId, NodeKind};
 
 declare_rule! {
@@ -60,6 +62,16 @@ declare_rule! {
     ///     - { key: "1", say: "For your balance, press 1.", to: balance, traffic: 0.60 }
     ///     - { key: "2", say: "For lost cards, press 2.", to: lost, traffic: 0.05 }
     /// ```
+    ///
+    /// ## Fix
+    ///
+    /// Unsafe (callers hear the options in a new order and press new keys): the options move
+    /// into the order that saves the most time (the popularity order, or the time-optimal one
+    /// when it saves more), each with its comments, and are renumbered as the help says: the
+    /// key and the prompt's words for it change together (`press two` becomes `press one`),
+    /// while `0`, `*`, `#` keep their keys and places. It is offered when the options are
+    /// written one per line (`- { key: ... }` or `- key: ...`), their prompts as they read (no
+    /// escapes), and the menu's own `say` names no key that changes.
     ///
     /// ## Options
     ///
@@ -234,6 +246,17 @@ fn check_menu(
             overall(smith_saved)
         ));
     }
+    let best = if keys(&smith) != keys(&popular) && smith_saved > saved + 1e-9 {
+        &smith
+    } else {
+        &popular
+    };
+    let fix = reorder_fix(ctx, node, best, &ordinary).map(|edit| {
+        Fix::unsafe_fix(
+            format!("announce the options in the order {}", keys(best)),
+            vec![edit],
+        )
+    });
     Some(
         Finding::new(
             e.key.as_ref().map_or(e.span, |k| k.span),
@@ -249,8 +272,77 @@ fn check_menu(
         )
         .with_label(l.key.as_ref().map_or(l.span, |k| k.span), format!("{} of callers, announced late", pct(late)))
         .help(help)
-        .node(node.id.value.clone()),
+        .node(node.id.value.clone())
+        .with_fix(fix),
     )
+}
+
+/// The one edit that rewrites the menu's options in `order`, renumbered: each option's lines
+/// move whole, with its key and the prompt's words for the key changed when its key does.
+fn reorder_fix(
+    ctx: &Context<'_>,
+    node: &crate::menu::Node,
+    order: &Order,
+    ordinary: &[usize],
+) -> Option<Edit> {
+    let source = &ctx.menu.source;
+    let starts: Vec<usize> = node.options.iter().map(|o| o.span.start).collect();
+    let items = block_items(source, &starts)?;
+    let new_keys = renumbered(node, order, ordinary);
+    // The key each option gets: the one of the place it moves to.
+    let mut key_of: Vec<&str> = node.options.iter().map(|o| o.key_text()).collect();
+    for (&k, &key) in order.iter().zip(&new_keys) {
+        key_of[k] = key;
+    }
+    let changing: Vec<&str> = node
+        .options
+        .iter()
+        .zip(&key_of)
+        .filter(|(o, new)| o.key_text() != **new)
+        .map(|(o, _)| o.key_text())
+        .collect();
+    // A menu prompt that lists the keys ("press 1 for billing, 2 for ...") would need
+    // rewriting as a whole: no fix.
+    if let Some(say) = &node.say
+        && key_mentions(&say.value)
+            .iter()
+            .any(|m| changing.contains(&m.key.as_str()))
+    {
+        return None;
+    }
+    let mut texts = Vec::with_capacity(items.len());
+    for ((option, item), &new) in node.options.iter().zip(&items).zip(&key_of) {
+        let mut edits: Vec<Edit> = Vec::new();
+        if option.key_text() != new {
+            let key = option.key.as_ref()?;
+            edits.push(rekey(source, key, new)?);
+            if let Some(say) = &option.say {
+                for mention in key_mentions(&say.value)
+                    .iter()
+                    .filter(|m| m.key == key.value)
+                {
+                    let span = value_span(source, say, mention.token.clone())?;
+                    edits.push(Edit::replace(span, mention.respell(&say.value, new)?));
+                }
+            }
+        }
+        // The edits, moved into the item's own text.
+        let mut local = Vec::with_capacity(edits.len());
+        for edit in edits {
+            if edit.span.start < item.start || edit.span.end() > item.end {
+                return None;
+            }
+            local.push(Edit::replace(
+                crate::source::Span::new(edit.span.start - item.start, edit.span.len),
+                edit.replacement,
+            ));
+        }
+        texts.push(apply_edits(
+            source.text().get(item.start..item.end)?,
+            local.iter(),
+        )?);
+    }
+    reorder_items(source, &items, &texts, order)
 }
 
 /// An order as the help gives it: the keys in the new order and, when options move, the keys

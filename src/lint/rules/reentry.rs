@@ -1,6 +1,7 @@
 use crate::declare_rule;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Edit, Fix, Severity};
 use crate::lint::context::Context;
+use crate::lint::edits::{add_field, scalar};
 use crate::lint::rule::Finding;
 use crate::menu::model::ErrorHandler;
 use crate::menu::{NodeId, NodeKind};
@@ -44,6 +45,16 @@ declare_rule! {
     ///     on_invalid: { say: "Sorry, that is not an option." }
     /// ```
     ///
+    /// ## Fix
+    ///
+    /// Unsafe (callers who slip hear a new prompt): the node gets the re-prompt handlers it
+    /// lacks. A missing `on_invalid` or `on_no_input` is added as
+    /// `{ say: "Sorry, that is not an option.", retries: 2 }` (or `"Sorry, I did not hear
+    /// anything."`); an existing one gets `retries: 2` (its `retries: 0` becomes 2). When
+    /// callers who run out of retries are disconnected or hung up on and the menu has a general
+    /// agent (a transfer serving `"*"`), the handler's `then` sends them there. Setting
+    /// `defaults` once may be the tidier repair; the fix only touches the node.
+    ///
     /// ## Options
     ///
     /// None.
@@ -63,17 +74,25 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if !node.kind.takes_input() {
             continue;
         }
+        let mut repairs: Vec<Repair<'_>> = Vec::new();
         let mut no_retry = Vec::new();
         let mut zero_at: Vec<Span> = Vec::new();
         let mut zero_in_defaults = false;
         let mut disconnects = Vec::new();
         let mut hangs_up = Vec::new();
-        for (name, handler) in [
-            ("an invalid key", &node.on_invalid),
-            ("silence", &node.on_no_input),
+        for (name, field, handler) in [
+            ("an invalid key", "on_invalid", &node.on_invalid),
+            ("silence", "on_no_input", &node.on_no_input),
         ] {
+            let mut repair = Repair {
+                field,
+                handler,
+                retry: false,
+                send: false,
+            };
             let (count, set_at) = retries(handler, node.retries.as_ref(), defaults.retries);
             if count == 0 && !hands_to_a_person(ctx, id, handler) {
+                repair.retry = true;
                 no_retry.push(name);
                 match set_at {
                     Some(at) if !zero_at.contains(&at) => zero_at.push(at),
@@ -86,15 +105,20 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .and_then(|h| h.then.as_ref())
                 .or(defaults.on_fail.as_ref())
             {
-                None => disconnects.push(name),
+                None => {
+                    disconnects.push(name);
+                    repair.send = true;
+                }
                 Some(t) => {
                     if let Some(target) = ctx.menu.lookup(&t.value)
                         && ctx.menu.node(target).kind == NodeKind::Hangup
                     {
                         hangs_up.push(name);
+                        repair.send = true;
                     }
                 }
             }
+            repairs.push(repair);
         }
         let mut problems = Vec::new();
         let mut help = Vec::new();
@@ -142,8 +166,79 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if no_retry.is_empty() {
             finding = finding.at_most(Severity::Warning);
         }
-        out.push(finding);
+        out.push(finding.with_fix(reprompt_fix(ctx, node, &repairs)));
     }
+}
+
+/// What one handler of a node lacks.
+struct Repair<'a> {
+    /// `on_invalid` or `on_no_input`.
+    field: &'static str,
+    handler: &'a Option<ErrorHandler>,
+    /// It re-prompts no time.
+    retry: bool,
+    /// Callers who run out of retries are disconnected or hung up on.
+    send: bool,
+}
+
+/// The fix: the handlers added or given `retries: 2`, and a `then` to the general agent
+/// where callers were disconnected or hung up on (when the menu has one).
+fn reprompt_fix(ctx: &Context<'_>, node: &crate::menu::Node, repairs: &[Repair<'_>]) -> Option<Fix> {
+    let source = &ctx.menu.source;
+    let agent = ctx
+        .menu
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Transfer && n.serves_everyone())
+        .map(|n| scalar(&n.id.value));
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut done = Vec::new();
+    for repair in repairs {
+        let send = repair.send.then_some(agent.as_deref()).flatten();
+        if !repair.retry && send.is_none() {
+            continue;
+        }
+        match repair.handler {
+            None => {
+                let say = if repair.field == "on_invalid" {
+                    "Sorry, that is not an option."
+                } else {
+                    "Sorry, I did not hear anything."
+                };
+                let mut fields = format!("say: \"{say}\", retries: 2");
+                if let Some(agent) = send {
+                    fields.push_str(&format!(", then: {agent}"));
+                }
+                edits.push(add_field(
+                    source,
+                    node.id.span,
+                    &format!("{}: {{ {fields} }}", repair.field),
+                )?);
+                done.push(format!("add `{}`", repair.field));
+            }
+            Some(handler) => {
+                if repair.retry {
+                    match &handler.retries {
+                        Some(r) => edits.push(Edit::replace(r.span, "2")),
+                        None => edits.push(add_field(source, handler.span, "retries: 2")?),
+                    }
+                    done.push(format!("re-prompt in `{}`", repair.field));
+                }
+                if let Some(agent) = send {
+                    match &handler.then {
+                        Some(then) => edits.push(Edit::replace(then.span, agent)),
+                        None => edits.push(add_field(
+                            source,
+                            handler.span,
+                            &format!("then: {agent}"),
+                        )?),
+                    }
+                    done.push(format!("send `{}` failures to {agent}", repair.field));
+                }
+            }
+        }
+    }
+    (!edits.is_empty()).then(|| Fix::unsafe_fix(done.join(", "), edits))
 }
 
 /// Whether a handler's own `then` reaches a transfer node, through `message` nodes, or
