@@ -53,7 +53,10 @@ pub fn scalar(text: &str) -> String {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        && text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
         && !matches!(
             text.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"

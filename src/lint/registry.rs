@@ -23,6 +23,7 @@ pub static RULES: &[&Rule] = &[
     &unreachable_node::UNREACHABLE_NODE,
     &dead_end::DEAD_END,
     &missing_field::MISSING_FIELD,
+    &numeric_id::NUMERIC_ID,
     &prompt_key_mismatch::PROMPT_KEY_MISMATCH,
     &unannounced_option::UNANNOUNCED_OPTION,
     &confusable_options::CONFUSABLE_OPTIONS,

@@ -374,6 +374,14 @@ impl Menu {
         }
     }
 
+    /// Whether this text of the file (a node id, a `to`) is written unquoted and YAML reads it
+    /// as a number (`1`, `0123`, `1.5`): `ivr` keeps the text as written, other YAML tools
+    /// turn it into a number. Never for an imported flow export.
+    pub fn written_as_number(&self, text: &Spanned<String>) -> bool {
+        let raw = self.source.slice(text.span);
+        self.imported_from.is_none() && raw == text.value && crate::yaml::reads_as_number(raw)
+    }
+
     /// The node with this id, if any.
     pub fn lookup(&self, id: &str) -> Option<NodeId> {
         self.by_id.get(id).copied()

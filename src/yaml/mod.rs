@@ -28,6 +28,7 @@ use crate::source::{SourceFile, Span};
 pub use duplicates::{DuplicateKey, PathStep};
 pub use hints::bare_hash_key;
 pub use limits::Limits;
+pub use scalars::reads_as_number;
 pub use tree::{Node, Value};
 
 /// Why a file is not a YAML tree we can load.

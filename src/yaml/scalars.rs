@@ -29,6 +29,11 @@ pub(super) fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option
     Value::Str(text.into_owned())
 }
 
+/// Whether YAML reads this plain (unquoted) text as a number: `1`, `0123`, `1.5`, `0x1F`.
+pub fn reads_as_number(text: &str) -> bool {
+    matches!(resolve_plain(text), Some(Value::Int(_) | Value::Float(_)))
+}
+
 /// A plain scalar's value by the core schema, or `None` for a string.
 fn resolve_plain(text: &str) -> Option<Value> {
     match text.as_bytes().first() {

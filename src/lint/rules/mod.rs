@@ -11,6 +11,7 @@ pub mod invalid_key;
 pub mod invalid_suppression;
 pub mod menu_navigation;
 pub mod missing_field;
+pub mod numeric_id;
 pub mod popular_first;
 pub mod prompt_key_mismatch;
 pub mod prompt_length;

@@ -183,7 +183,11 @@ struct Repair<'a> {
 
 /// The fix: the handlers added or given `retries: 2`, and a `then` to the general agent
 /// where callers were disconnected or hung up on (when the menu has one).
-fn reprompt_fix(ctx: &Context<'_>, node: &crate::menu::Node, repairs: &[Repair<'_>]) -> Option<Fix> {
+fn reprompt_fix(
+    ctx: &Context<'_>,
+    node: &crate::menu::Node,
+    repairs: &[Repair<'_>],
+) -> Option<Fix> {
     let source = &ctx.menu.source;
     let agent = ctx
         .menu
@@ -227,11 +231,9 @@ fn reprompt_fix(ctx: &Context<'_>, node: &crate::menu::Node, repairs: &[Repair<'
                 if let Some(agent) = send {
                     match &handler.then {
                         Some(then) => edits.push(Edit::replace(then.span, agent)),
-                        None => edits.push(add_field(
-                            source,
-                            handler.span,
-                            &format!("then: {agent}"),
-                        )?),
+                        None => {
+                            edits.push(add_field(source, handler.span, &format!("then: {agent}"))?)
+                        }
                     }
                     done.push(format!("send `{}` failures to {agent}", repair.field));
                 }
