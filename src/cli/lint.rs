@@ -290,26 +290,38 @@ fn fix(request: &LintRequest, applicability: Applicability) -> Result<(), Box<Di
 }
 
 /// What the simulation check said of each unsafe fix: what a written one changed, why one
-/// was not written.
+/// was not written. Fixes refused for the same reason (a menu that cannot be simulated) make
+/// one note.
 fn print_checked(file: &FileFix) {
     if file.refused.is_some() {
         return;
     }
+    let path = crate::text::printable(&file.path);
+    let mut refused: Vec<(&str, Vec<String>)> = Vec::new();
     for fix in &file.checked {
-        let line = match &fix.outcome {
-            Ok(changes) => format!(
-                "note: {}: {} ({}): {changes}\n",
-                crate::text::printable(&file.path),
-                crate::text::printable(&fix.what()),
-                crate::text::printable(&fix.title)
+        let what = format!(
+            "{} ({})",
+            crate::text::printable(&fix.what()),
+            crate::text::printable(&fix.title)
+        );
+        match &fix.outcome {
+            Ok(changes) => print_stderr(&format!("note: {path}: {what}: {changes}\n")),
+            Err(why) => match refused.iter_mut().find(|(w, _)| *w == why.as_str()) {
+                Some((_, fixes)) => fixes.push(what),
+                None => refused.push((why.as_str(), vec![what])),
+            },
+        }
+    }
+    for (why, fixes) in refused {
+        let why = crate::text::printable(why);
+        let line = match fixes.as_slice() {
+            [one] => format!("note: {path}: not applying the unsafe fix of {one}: {why}\n"),
+            [first, rest @ ..] => format!(
+                "note: {path}: not applying {} unsafe fixes ({first} and {} more): {why}\n",
+                fixes.len(),
+                rest.len()
             ),
-            Err(why) => format!(
-                "note: {}: not applying the unsafe fix of {} ({}): {}\n",
-                crate::text::printable(&file.path),
-                crate::text::printable(&fix.what()),
-                crate::text::printable(&fix.title),
-                crate::text::printable(why)
-            ),
+            [] => continue,
         };
         print_stderr(&line);
     }

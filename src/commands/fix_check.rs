@@ -55,7 +55,11 @@ impl Verdict {
                     .filter(|c| c.worse)
                     .map(HeadlineChange::describe)
                     .collect();
-                Some(format!("callers would be worse off: {}", worse.join(", ")))
+                Some(format!(
+                    "callers would be worse off: {} (all changes: {})",
+                    worse.join(", "),
+                    Verdict::summary(changes)
+                ))
             }
             Verdict::Unchecked(why) => {
                 Some(format!("it could not be checked by simulation: {why}"))
