@@ -204,3 +204,24 @@ fn json_and_sarif_carry_the_fix() {
     let results = &sarif["runs"][0]["results"];
     insta::assert_json_snapshot!(results[at(results, "ruleId")]["fixes"]);
 }
+
+#[test]
+fn quotes_numeric_looking_ids_where_defined_and_named() {
+    let (text, fix) = fixed_file(
+        r#"# Numbered the way the old platform numbered its blocks.
+menu: 'Numbered'
+entry: 0100   # the main menu
+defaults: { on_fail: agent }
+nodes:
+  0100:
+    options:
+      - { key: "1", say: 'Billing, press 1.', to: 2.50 }
+      - { key: "0", say: "An agent, press 0.", to: agent }
+  2.50: { type: self_service, serves: [pay_bill] }   # was block 2.5
+  agent: { type: transfer, queue: general, serves: ["*"] }
+"#
+        .to_string(),
+    );
+    assert_eq!(fix.code, Some(0));
+    insta::assert_snapshot!(text);
+}

@@ -513,6 +513,40 @@ mod tests {
     }
 
     #[test]
+    fn a_mention_is_respelt_in_the_prompts_own_words() {
+        let respelt = |say: &str, key: &str| {
+            let mention = &super::key_mentions(say)[0];
+            let mut out = say.to_string();
+            out.replace_range(mention.token.clone(), &mention.respell(say, key).unwrap());
+            out
+        };
+        assert_eq!(
+            respelt("For billing, press 3.", "2"),
+            "For billing, press 2."
+        );
+        assert_eq!(
+            respelt("For billing, press Three.", "2"),
+            "For billing, press Two."
+        );
+        assert_eq!(
+            respelt("To go back, press star.", "#"),
+            "To go back, press hash."
+        );
+        assert_eq!(respelt("Press 4 for help.", "*"), "Press star for help.");
+        assert_eq!(
+            respelt("Para ventas, oprima el dos.", "3"),
+            "Para ventas, oprima el tres."
+        );
+        assert_eq!(
+            respelt("Für Rechnungen drücken Sie die 2.", "5"),
+            "Für Rechnungen drücken Sie die 5."
+        );
+        assert_eq!(respelt("查询话费请按二", "4"), "查询话费请按四");
+        assert_eq!(respelt("查询请按１", "2"), "查询请按２");
+        assert_eq!(respelt("重听请按井号键", "*"), "重听请按星号键");
+    }
+
+    #[test]
     fn recognises_keys_in_spanish_portuguese_french_and_german() {
         for (say, keys) in [
             // Spanish
