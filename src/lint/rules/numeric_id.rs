@@ -69,12 +69,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             uses.extend(handler.then.iter());
         }
     }
+    // Only the uses written as numbers matter: few, so one pass over all uses, then a
+    // lookup per node (a big menu has tens of thousands of both).
+    let mut bare_uses: std::collections::HashMap<&str, Vec<&Spanned<String>>> =
+        std::collections::HashMap::new();
+    for u in uses.into_iter().filter(|u| menu.written_as_number(u)) {
+        bare_uses.entry(u.value.as_str()).or_default().push(u);
+    }
     for node in &menu.nodes {
         let id = &node.id.value;
-        let bare: Vec<&&Spanned<String>> = uses
-            .iter()
-            .filter(|u| u.value == *id && menu.written_as_number(u))
-            .collect();
+        let bare = bare_uses.get(id.as_str()).cloned().unwrap_or_default();
         let defined_bare = menu.written_as_number(&node.id);
         if !defined_bare && bare.is_empty() {
             continue;

@@ -69,6 +69,13 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let defaults = &ctx.menu.defaults;
+    // Where the fix sends callers who run out of retries: the first general agent.
+    let agent = ctx
+        .menu
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Transfer && n.serves_everyone())
+        .map(|n| scalar(&n.id.value));
     for id in ctx.menu.node_ids() {
         let node = ctx.menu.node(id);
         if !node.kind.takes_input() {
@@ -166,7 +173,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if no_retry.is_empty() {
             finding = finding.at_most(Severity::Warning);
         }
-        out.push(finding.with_fix(reprompt_fix(ctx, node, &repairs)));
+        out.push(finding.with_fix(reprompt_fix(ctx, node, &repairs, agent.as_deref())));
     }
 }
 
@@ -187,18 +194,13 @@ fn reprompt_fix(
     ctx: &Context<'_>,
     node: &crate::menu::Node,
     repairs: &[Repair<'_>],
+    agent: Option<&str>,
 ) -> Option<Fix> {
     let source = &ctx.menu.source;
-    let agent = ctx
-        .menu
-        .nodes
-        .iter()
-        .find(|n| n.kind == NodeKind::Transfer && n.serves_everyone())
-        .map(|n| scalar(&n.id.value));
     let mut edits: Vec<Edit> = Vec::new();
     let mut done = Vec::new();
     for repair in repairs {
-        let send = repair.send.then_some(agent.as_deref()).flatten();
+        let send = repair.send.then_some(agent).flatten();
         if !repair.retry && send.is_none() {
             continue;
         }
