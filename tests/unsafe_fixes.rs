@@ -328,3 +328,33 @@ fn the_bad_demo_menu_gets_its_safe_fixes_and_keeps_its_behaviour() {
     );
     assert_eq!(again.code, Some(0));
 }
+
+#[test]
+fn a_menu_without_traffic_gets_no_unsafe_fix() {
+    // Nothing to simulate, so nothing can show callers are not worse off.
+    let dir = scratch();
+    let input = menu(
+        r#"  main:
+    options:
+      - { key: "1", say: "For your balance, press 2.", to: balance }
+      - { key: "0", say: "For an agent, press 0.", to: agent }
+"#,
+    )
+    .replace("traffic: menu.intents.yaml\n", "");
+    write(dir.path(), "menu.yaml", &input);
+    let fix = ivr_in(
+        dir.path(),
+        &["lint", "menu.yaml", "--fix", "--unsafe-fixes"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("menu.yaml")).unwrap(),
+        input
+    );
+    assert!(
+        fix.stderr
+            .contains("not applying the unsafe fix of prompt-key-mismatch on `main`")
+            && fix.stderr.contains("no traffic to simulate"),
+        "{}",
+        fix.stderr
+    );
+}
