@@ -152,6 +152,9 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
         crate::import::Sniffed::NotAFlow => return Ok(Document::Other(source.clone())),
         crate::import::Sniffed::Yaml => {}
     }
+    if let Some(error) = json_template(source) {
+        return Err(error);
+    }
     let root = parse_or_unwrap(source, limits).map_err(|error| match error {
         // Which mapping a repeated key is in says what it names, whatever the file turns out to be.
         YamlError::DuplicateKey(duplicate) if duplicate.is_in_root_key("nodes") => {
@@ -252,6 +255,9 @@ pub fn load_imported(
         }
         _ => {}
     }
+    if let Some(error) = json_template(&source) {
+        return Err(error);
+    }
     let root = parse_or_unwrap(&source, limits).map_err(Box::<Diagnostic>::from)?;
     let detected = crate::import::detect(&source, &root);
     let Some(platform) = platform.or(detected) else {
@@ -268,6 +274,17 @@ pub fn load_imported(
         ));
     };
     crate::import::import(&source, &root, platform)
+}
+
+/// A deploy-time template (`{{next}}`, `${ jsonencode(x) }`) where a JSON file, or the object a
+/// JavaScript wrapper holds, needs a value: the YAML reader would take it for something else
+/// or stop at it with a message about brackets.
+fn json_template(source: &Arc<SourceFile>) -> Option<Box<Diagnostic>> {
+    let text = source.text();
+    crate::import::outside_json_strings(source, text).or_else(|| {
+        let inner = crate::import::unwrap_script(text)?;
+        crate::import::outside_json_strings(source, &inner)
+    })
 }
 
 /// The file's YAML tree; for a flow wrapped in JavaScript (`const flow = {...}`), the tree of

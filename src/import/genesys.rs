@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::build::{Ids, Origin, Reader, blank, spoken};
-use super::{Imported, Platform};
+use super::{Imported, Platform, templates};
 use crate::menu::model::{ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
 use crate::source::{SourceFile, Span, Spanned};
@@ -64,6 +64,8 @@ pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Im
     let Some(flow) = flow(source, root) else {
         return Err(r.error(root.span, "no flow with `startUpRef` here"));
     };
+    templates::unquoted_in_yaml(source, root)?;
+    unsubstituted(&r, flow)?;
     let lit_seconds = |n: Option<&YamlNode>| {
         let lit = r.get(n?, "lit")?;
         r.text(r.get(lit, "seconds"))?.parse::<f64>().ok()
@@ -139,6 +141,46 @@ pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Im
         origins: b.origins,
         approximations: b.approximations,
     })
+}
+
+/// The first deploy-time template (an Archy substitution `{{name}}`, ...) in a place the flow's
+/// structure depends on: a menu's or task's name or `refId`, a reference to one, a choice's
+/// `dtmf`, a number. Templates in prompts and queue names are kept as words.
+fn unsubstituted(r: &Reader<'_>, flow: &YamlNode) -> LoadResult<()> {
+    // (key, the key of the mapping it is in, value), in file order; iterative, as a file may
+    // nest deeply. A list's items take the list's key.
+    let mut stack: Vec<(String, String, &YamlNode)> = vec![(String::new(), String::new(), flow)];
+    while let Some((key, parent, node)) = stack.pop() {
+        match &node.value {
+            crate::yaml::Value::Map(entries) => {
+                for (k, v) in entries.iter().rev() {
+                    let child = k.as_text(r.source).unwrap_or_default();
+                    stack.push((child, key.clone(), v));
+                }
+            }
+            crate::yaml::Value::Seq(items) => {
+                for item in items.iter().rev() {
+                    stack.push((key.clone(), parent.clone(), item));
+                }
+            }
+            _ => {
+                let structural = matches!(
+                    key.as_str(),
+                    "refId" | "startUpRef" | "dtmf" | "targetMenuRef" | "targetTaskRef" | "seconds"
+                ) || (key == "name" && matches!(parent.as_str(), "menu" | "task"))
+                    || (key == "lit" && parent == "repeatCount");
+                if structural && let Some(value) = r.spanned(Some(node)) {
+                    templates::structural(
+                        r.source,
+                        Platform::Genesys,
+                        &value,
+                        &format!("`{key}` is part of the flow's structure"),
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<'a> Builder<'a> {

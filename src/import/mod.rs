@@ -24,6 +24,7 @@ mod connect;
 mod freeswitch;
 mod genesys;
 mod sniff;
+mod templates;
 mod twilio;
 mod vxml;
 pub mod write;
@@ -31,6 +32,7 @@ mod xml;
 
 pub use build::Origin;
 pub use sniff::{Sniffed, sniff};
+pub use templates::outside_json_strings;
 
 /// A platform `ivr` imports from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -178,7 +180,7 @@ pub fn import(
     root: &YamlNode,
     platform: Platform,
 ) -> LoadResult<Imported> {
-    match platform {
+    let imported = match platform {
         Platform::Connect => connect::import(source, root),
         Platform::Twilio => twilio::import(source, root),
         Platform::Genesys => genesys::import(source, root),
@@ -191,13 +193,22 @@ pub fn import(
             )
             .with_help("docs/import.md lists the platforms ivr imports"),
         )),
-    }
+    };
+    imported.map(with_templates_listed)
+}
+
+/// The import with the deploy-time templates it kept as words (in prompts, queue names) added
+/// to its approximations.
+fn with_templates_listed(mut imported: Imported) -> Imported {
+    let notes = templates::kept_as_words(&imported.menu, imported.platform);
+    imported.approximations.extend(notes);
+    imported
 }
 
 /// Imports a platform file that is not read through the YAML layer (XML, a dialplan), for a
 /// platform whose [`Platform::is_text`] holds. Malformed text is an input error at its line.
 pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<Imported> {
-    match platform {
+    let imported = match platform {
         Platform::Vxml => vxml::import(source),
         Platform::FreeSwitch => freeswitch::import(source),
         Platform::Asterisk => asterisk::import(source),
@@ -210,7 +221,8 @@ pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<I
             )
             .with_help("docs/import.md lists the platforms ivr imports"),
         )),
-    }
+    };
+    imported.map(with_templates_listed)
 }
 
 /// The starter intents file of an imported menu: one intent per transfer and self-service
