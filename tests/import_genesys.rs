@@ -48,7 +48,11 @@ fn the_corpus_flow_imports_lints_and_simulates() {
 #[test]
 fn import_then_lint_and_sim_give_the_same_findings_and_figures() {
     let dir = scratch();
-    for file in [root().join(SMALL), root().join(DECISIONS), root().join(CORPUS)] {
+    for file in [
+        root().join(SMALL),
+        root().join(DECISIONS),
+        root().join(CORPUS),
+    ] {
         let out = dir.path().join("out.yaml");
         let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
         assert!(ivr(&["import", file, "-o", out]).success());

@@ -206,7 +206,10 @@ fn unsubstituted(
         check(start, "the flow's start names its first block")?;
     }
     for action in actions {
-        check(&action.ident, "it is the block's identifier, which transitions name")?;
+        check(
+            &action.ident,
+            "it is the block's identifier, which transitions name",
+        )?;
         for to in action
             .next
             .iter()

@@ -481,7 +481,16 @@ impl<'a> Builder<'a> {
                 _ => match self.outputs(&kind, body) {
                     Some(outputs) => {
                         self.skipped(&skipped, notes);
-                        self.decision(&kind, body, outputs, &actions[at + 1..], step, &say, after, notes);
+                        self.decision(
+                            &kind,
+                            body,
+                            outputs,
+                            &actions[at + 1..],
+                            step,
+                            &say,
+                            after,
+                            notes,
+                        );
                         return;
                     }
                     None => skipped.push(kind),
@@ -571,7 +580,11 @@ impl<'a> Builder<'a> {
     /// `outputs` of a `decision` (`yes`, `no`), of `evaluateScheduleGroup` (`open`, `closed`,
     /// `holiday`, `emergency`) or of a data action (`success`, `failure`, ...), and the cases
     /// of a `switch` (`case 1`, ..., `default`). `None`: the action does not branch.
-    fn outputs(&self, kind: &str, body: &'a YamlNode) -> Option<Vec<(String, &'a [YamlNode], Span)>> {
+    fn outputs(
+        &self,
+        kind: &str,
+        body: &'a YamlNode,
+    ) -> Option<Vec<(String, &'a [YamlNode], Span)>> {
         let r = &self.r;
         let actions_of = |n: &'a YamlNode| r.seq(r.get(n, "actions"));
         if kind == "switch" {
@@ -614,7 +627,9 @@ impl<'a> Builder<'a> {
         notes: &mut Vec<String>,
     ) {
         let r = &self.r;
-        let name = r.text(r.get(body, "name")).unwrap_or_else(|| kind.to_string());
+        let name = r
+            .text(r.get(body, "name"))
+            .unwrap_or_else(|| kind.to_string());
         let base = step.id.value.clone();
         // Where the outputs lead when their actions run out: the actions after this one, built
         // after the outputs so that the nodes come in the file's order.
@@ -658,13 +673,21 @@ impl<'a> Builder<'a> {
                 ending
                     .get_or_insert_with(|| {
                         let id = self.ids.make(&format!("{base} end"), "end");
-                        let node = blank(Spanned::new(id.clone(), step.span), NodeKind::Hangup, step.span);
+                        let node = blank(
+                            Spanned::new(id.clone(), step.span),
+                            NodeKind::Hangup,
+                            step.span,
+                        );
                         self.push(node, format!("{} (the task ends)", step.what), step.span);
                         Spanned::new(id, step.span)
                     })
                     .clone()
             });
-            let share = if failure(&label) && any_normal { 0.0 } else { 1.0 };
+            let share = if failure(&label) && any_normal {
+                0.0
+            } else {
+                1.0
+            };
             node.branches.push(Branch {
                 when: Some(Spanned::new(label, span)),
                 share: Some(Spanned::new(share, span)),

@@ -226,25 +226,35 @@ pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<I
 }
 
 /// The starter intents file of an imported menu: one intent per transfer and self-service
-/// node (named after it, equal shares; one placeholder intent when there is none), to be
-/// replaced with real call-reason shares.
+/// node a caller can reach from the entry (named after it, equal shares; one placeholder intent
+/// when there is none), to be replaced with real call-reason shares. Nodes no caller reaches
+/// get no intent: `unreachable-node` reports them at their own place in the flow, and an intent
+/// for them would only add a finding about a traffic file the user never wrote.
 pub fn starter_intents(menu: &Menu) -> String {
     let mut out = String::from(
-        "# Starter traffic written by `ivr import`: one intent per transfer and self-service node,\n\
-         # all with the same share. The shares are placeholders: replace them with the real shares\n\
-         # of your call reasons.\n",
+        "# Starter traffic written by `ivr import`: one intent per transfer and self-service node\n\
+         # a caller can reach, all with the same share. The shares are placeholders: replace them\n\
+         # with the real shares of your call reasons.\n",
     );
+    let reachable = crate::menu::graph::MenuGraph::build(menu).reachable_from_entry();
     let names: Vec<&str> = menu
         .nodes
         .iter()
-        .flat_map(|n| n.serves())
+        .enumerate()
+        .filter(|(index, _)| reachable.get(*index).copied().unwrap_or(false))
+        .flat_map(|(_, n)| n.serves())
         .filter(|s| *s != "*")
         .collect();
     let mut seen = std::collections::HashSet::new();
     if names.is_empty() {
-        // Nothing serves anyone: one placeholder intent, so the flow can still be run.
-        out.push_str("# The flow has no transfer or self-service node: one placeholder intent.\n");
-        out.push_str("intents:\n  caller: { share: 1 }\n");
+        // Nothing a caller reaches serves anyone: one placeholder intent, so the flow can still
+        // be run.
+        out.push_str(
+            "# No transfer or self-service node can be reached in the flow: one placeholder intent.\n",
+        );
+        out.push_str(&format!(
+            "intents:\n  {PLACEHOLDER_INTENT}: {{ share: 1 }}\n"
+        ));
         return out;
     }
     out.push_str("intents:\n");
@@ -255,3 +265,7 @@ pub fn starter_intents(menu: &Menu) -> String {
     }
     out
 }
+
+/// The one intent of the starter traffic of a flow in which no transfer or self-service node
+/// can be reached.
+pub const PLACEHOLDER_INTENT: &str = "caller";

@@ -48,10 +48,7 @@ fn template_at(text: &str, at: usize, platform: Option<Platform>) -> Option<usiz
         return (!name.is_empty() && close <= 200 && !liquid).then_some(close + 4);
     }
     if let Some(inner) = line.strip_prefix("${") {
-        let channel_variables = matches!(
-            platform,
-            Some(Platform::Asterisk | Platform::FreeSwitch)
-        );
+        let channel_variables = matches!(platform, Some(Platform::Asterisk | Platform::FreeSwitch));
         if channel_variables || text[..at].ends_with('$') {
             return None;
         }

@@ -120,7 +120,10 @@ fn unsubstituted(
         check(initial, "`initial_state` names the first state")?;
     }
     for state in states {
-        check(&state.name, "it is the state's name, which transitions name")?;
+        check(
+            &state.name,
+            "it is the state's name, which transitions name",
+        )?;
         for transition in &state.transitions {
             if let Some(next) = &transition.next {
                 check(next, "`next` names the state a transition goes to")?;
