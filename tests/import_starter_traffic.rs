@@ -64,7 +64,7 @@ fn findings_on_starter_traffic_point_into_the_flow() {
     assert!(
         diagnostics
             .iter()
-            .any(|d| d["rule"] == "unreachable-node" && d["line"] == 21),
+            .any(|d| d["rule"] == "unreachable-node" && d["line"] == 18),
         "{json:#}"
     );
 }
