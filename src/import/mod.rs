@@ -23,6 +23,7 @@ mod build;
 mod connect;
 mod freeswitch;
 mod genesys;
+mod phrases;
 mod sniff;
 mod templates;
 mod twilio;
@@ -208,9 +209,19 @@ fn with_templates_listed(mut imported: Imported) -> Imported {
 /// Imports a platform file that is not read through the YAML layer (XML, a dialplan), for a
 /// platform whose [`Platform::is_text`] holds. Malformed text is an input error at its line.
 pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<Imported> {
+    import_text_with(source, platform, &[])
+}
+
+/// [`import_text`], with the files a FreeSWITCH menu's `phrase:` prompts may be defined in
+/// (language files holding `<macro>` elements); other platforms ignore them.
+pub fn import_text_with(
+    source: &Arc<SourceFile>,
+    platform: Platform,
+    phrase_files: &[Arc<SourceFile>],
+) -> LoadResult<Imported> {
     let imported = match platform {
         Platform::Vxml => vxml::import(source),
-        Platform::FreeSwitch => freeswitch::import(source),
+        Platform::FreeSwitch => freeswitch::import(source, &phrases::Phrases::read(phrase_files)),
         Platform::Asterisk => asterisk::import(source),
         other => Err(Box::new(
             Diagnostic::input_error(
