@@ -19,7 +19,7 @@ use roxmltree::Node as XmlNode;
 use super::build::{AUDIO_SECONDS, Ids, Origin, audio_name, blank};
 use super::phrases::Phrases;
 use super::xml::{self, attribute, elements, name, tag_span};
-use super::{Imported, Platform};
+use super::{Imported, Platform, templates};
 use crate::diagnostic::Diagnostic;
 use crate::menu::model::{ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
@@ -28,7 +28,17 @@ use crate::yaml::reader::LoadResult;
 
 pub(super) fn import(source: &Arc<SourceFile>, phrases: &Phrases) -> LoadResult<Imported> {
     let text = source.text();
-    let doc = xml::parse(source, text, "FreeSWITCH")?;
+    let doc = xml::parse(source, text, "FreeSWITCH").map_err(|error| {
+        let at = error.labels.first().map_or(0, |l| l.span.start);
+        templates::stopped_at(
+            source,
+            at,
+            Platform::FreeSwitch,
+            "XML does not allow it there",
+        )
+        .unwrap_or(error)
+    })?;
+    unsubstituted(source, doc.root_element())?;
     let menus: Vec<XmlNode<'_, '_>> = doc
         .root_element()
         .descendants()
@@ -296,6 +306,48 @@ fn exec_app(
             n
         }
     }
+}
+
+/// The first deploy-time template in an attribute the menus' structure depends on: a menu's
+/// name, an entry's digits or action, the menu a `menu-sub` names, a number. Templates in
+/// prompts and in what an application is given (`transfer {{ext}} XML default`) are kept as
+/// words; `${var}` and `$${var}` are FreeSWITCH's own variables.
+fn unsubstituted(source: &Arc<SourceFile>, root: XmlNode<'_, '_>) -> LoadResult<()> {
+    let number = "FreeSWITCH needs a number there";
+    templates::in_xml_attributes(
+        source,
+        Platform::FreeSwitch,
+        root,
+        &[
+            (
+                "menu",
+                "name",
+                "it is the menu's name, which `menu-sub` entries name",
+            ),
+            ("entry", "digits", "it is the key the entry answers to"),
+            ("entry", "action", "it says what the entry does"),
+            ("menu", "timeout", number),
+            ("menu", "inter-digit-timeout", number),
+            ("menu", "max-failures", number),
+            ("menu", "max-timeouts", number),
+            ("menu", "digit-len", number),
+        ],
+    )?;
+    for entry in root
+        .descendants()
+        .filter(|e| e.is_element() && name(*e) == "entry")
+        .filter(|e| e.attribute("action") == Some("menu-sub"))
+    {
+        if let Some(param) = attribute(entry, "param") {
+            templates::structural(
+                source,
+                Platform::FreeSwitch,
+                &param,
+                "it names the menu `menu-sub` goes to",
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// A sound as `say`: `say:` text as it is; a `phrase:` macro as what it plays when a language

@@ -163,6 +163,44 @@ pub fn outside_json_strings(source: &Arc<SourceFile>, text: &str) -> Option<Box<
     None
 }
 
+/// The first deploy-time template in an attribute of an XML element that the flow's structure
+/// depends on: `attributes` lists the element names (`*`: any) and attribute names, with what
+/// each is. Templates in other attributes and in text are kept as words.
+pub(super) fn in_xml_attributes(
+    source: &Arc<SourceFile>,
+    platform: Platform,
+    root: roxmltree::Node<'_, '_>,
+    attributes: &[(&str, &str, &str)],
+) -> LoadResult<()> {
+    for element in root.descendants().filter(roxmltree::Node::is_element) {
+        let tag = element.tag_name().name();
+        for (on, attribute, what) in attributes {
+            if (*on == "*" || *on == tag)
+                && let Some(value) = super::xml::attribute(element, attribute)
+            {
+                structural(source, platform, &value, what)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The template error for a file that does not parse because of a template on the line where
+/// parsing stopped (`<<queueId>>` in XML, where `<` opens a tag): `None` when the line holds
+/// none.
+pub(super) fn stopped_at(
+    source: &Arc<SourceFile>,
+    offset: usize,
+    platform: Platform,
+    what: &str,
+) -> Option<Box<Diagnostic>> {
+    let line = source.line_range(source.line_of(offset.min(source.text().len())));
+    let text = &source.text()[line.clone()];
+    let range = find(text, Some(platform))?;
+    let span = Span::new(line.start + range.start, range.len());
+    Some(error(source, span, &text[range], what))
+}
+
 /// An input error for a template YAML reads as something else: an unquoted `{{greeting}}` is a
 /// mapping inside a mapping to YAML, not the words it stands for.
 pub(super) fn unquoted_in_yaml(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<()> {
