@@ -495,6 +495,13 @@ fn node_of(
         }
         "DisconnectParticipant" | "EndFlowExecution" => blank(id, NodeKind::Hangup, span),
         other => {
+            if other == "InvokeFlowModule" {
+                // A module is a flow of its own, exported apart: the call comes back from it.
+                let module = text_param("FlowModuleId").map_or("?".to_string(), |m| audio_name(&m));
+                notes.push(format!(
+                    "the flow module `{module}` runs here and comes back: what it does inside is not part of the import"
+                ));
+            }
             // Every way out, once per target and label.
             let mut ways: Vec<(String, Spanned<String>, bool)> = Vec::new();
             for (operands, to) in &action.conditions {
