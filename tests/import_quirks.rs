@@ -23,9 +23,12 @@ const FREESWITCH: &str = r#"<include>
 
 const ASTERISK: &str = "[ivr]\nexten => s,1,Background(welcome)\n same => n,WaitExten(5)\nexten => 1,1,Queue(sales)\nexten => 2,1,Goto(help,s,1)\nexten => i,1,Playback(invalid)\n same => n,Goto(s,1)\n\n[help]\nexten => s,1,Playback(help)\n same => n,Hangup()\n";
 
-/// One small flow per platform, as (file name, text); the VoiceXML one with the document it
-/// hands calls to.
-fn flows() -> Vec<(&'static str, String, Vec<(&'static str, String)>)> {
+/// Files written beside a flow, as (file name, text).
+type Companions = Vec<(&'static str, String)>;
+
+/// One small flow per platform, as (file name, text, companions); the VoiceXML one with the
+/// document it hands calls to.
+fn flows() -> Vec<(&'static str, String, Companions)> {
     let fixture = |path: &str| {
         std::fs::read_to_string(root().join("tests/fixtures/import").join(path)).unwrap()
     };

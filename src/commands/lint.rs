@@ -398,8 +398,8 @@ struct Walked {
 }
 
 /// Walks a folder for `*.yaml` and `*.yml` (and the JSON, XML and `.conf` files platform flows
-/// come in), respecting `.gitignore`, hidden folders and the
-/// config's `exclude:` globs.
+/// come in, and the `.js` and extensionless files they may hide in), respecting `.gitignore`,
+/// hidden folders and the config's `exclude:` globs.
 ///
 /// Nothing is skipped silently: a folder that cannot be read is an `input-error` finding (its
 /// menus would otherwise pass unlinted); a symbolic link named like a menu is linted when it

@@ -2,8 +2,10 @@
 //! menu model, with every node's span in the platform's own file, so that lint findings point at
 //! the export's lines.
 //!
-//! Importers so far: Amazon Connect (`connect`), Twilio Studio (`twilio`) and Genesys Cloud
-//! Architect's Archy YAML (`genesys`).
+//! Importers: Amazon Connect (`connect`), Twilio Studio (`twilio`), Genesys Cloud Architect's
+//! Archy YAML (`genesys`), VoiceXML (`vxml`), FreeSWITCH (`freeswitch`, with the phrase macros
+//! of its language files, `phrases`) and Asterisk (`asterisk`). Deploy-time templates in any of
+//! them are handled in one place (`templates`).
 //!
 //! An importer is a function from a platform file's spanned tree to an [`Imported`]: the menu,
 //! where each node came from (for `ivr import`'s comments) and what could not be expressed
