@@ -26,6 +26,9 @@ use crate::yaml::{Node as YamlNode, Value};
 /// The help every template error gives.
 const HELP: &str = "render the file with one deployment's values (the step your deploy tool runs before it publishes the flow) and lint that; a template is kept as text only where it is words, such as a prompt";
 
+/// The most bytes a template may take.
+const WINDOW: usize = 512;
+
 /// The first deploy-time template in `text`, as a byte range; `platform` says which syntaxes
 /// are its own run-time variables rather than templates (`None`: any of the three is one).
 pub(super) fn find(text: &str, platform: Option<Platform>) -> Option<Range<usize>> {
@@ -36,7 +39,17 @@ pub(super) fn find(text: &str, platform: Option<Platform>) -> Option<Range<usize
 
 /// The length of a template starting at byte `at`, if one does.
 fn template_at(text: &str, at: usize, platform: Option<Platform>) -> Option<usize> {
-    let rest = &text[at..];
+    let opening = text.as_bytes().get(at..at + 2)?;
+    if !matches!(opening, b"{{" | b"${" | b"<<") {
+        return None;
+    }
+    // A template is short and on one line: look no further than a window, so that a file of
+    // one long line (minified JSON) is not read again from every brace.
+    let mut end = (at + WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let rest = &text[at..end];
     let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
     if let Some(inner) = line.strip_prefix("{{") {
         let close = inner.find("}}")?;
