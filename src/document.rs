@@ -145,12 +145,16 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
     // VoiceXML, FreeSWITCH XML and Asterisk dialplans are not YAML: told by their text first.
     match crate::import::sniff(source) {
         crate::import::Sniffed::Flow(platform) => {
+            let phrases = phrase_files(source, platform, limits);
             return Ok(Document::Menu(Box::new(
-                crate::import::import_text(source, platform)?.menu,
+                crate::import::import_text_with(source, platform, &phrases)?.menu,
             )));
         }
         crate::import::Sniffed::NotAFlow => return Ok(Document::Other(source.clone())),
         crate::import::Sniffed::Yaml => {}
+    }
+    if let Some(error) = json_template(source) {
+        return Err(error);
     }
     let root = parse_or_unwrap(source, limits).map_err(|error| match error {
         // Which mapping a repeated key is in says what it names, whatever the file turns out to be.
@@ -244,13 +248,16 @@ pub fn load_imported(
 ) -> LoadResult<crate::import::Imported> {
     let source = read_source(path, limits)?;
     match (platform, crate::import::sniff(&source)) {
-        (Some(platform), _) if platform.is_text() => {
-            return crate::import::import_text(&source, platform);
-        }
-        (None, crate::import::Sniffed::Flow(platform)) => {
-            return crate::import::import_text(&source, platform);
+        (Some(platform), _) | (None, crate::import::Sniffed::Flow(platform))
+            if platform.is_text() =>
+        {
+            let phrases = phrase_files(&source, platform, limits);
+            return crate::import::import_text_with(&source, platform, &phrases);
         }
         _ => {}
+    }
+    if let Some(error) = json_template(&source) {
+        return Err(error);
     }
     let root = parse_or_unwrap(&source, limits).map_err(Box::<Diagnostic>::from)?;
     let detected = crate::import::detect(&source, &root);
@@ -268,6 +275,76 @@ pub fn load_imported(
         ));
     };
     crate::import::import(&source, &root, platform)
+}
+
+/// Most language files read for one FreeSWITCH menu file's phrase macros.
+const MAX_PHRASE_FILES: usize = 200;
+
+/// The language files a FreeSWITCH menu file's `phrase:` prompts may be defined in: the XML
+/// files beside it and those under the `lang` folder of the configuration it is in (`../lang`,
+/// as in FreeSWITCH's own `conf/ivr_menus` and `conf/lang`), that hold `<macro>` elements, in
+/// name order. Only files inside the menu's repository are read; none for other platforms.
+fn phrase_files(
+    source: &Arc<SourceFile>,
+    platform: crate::import::Platform,
+    limits: &Limits,
+) -> Vec<Arc<SourceFile>> {
+    if platform != crate::import::Platform::FreeSwitch {
+        return Vec::new();
+    }
+    let menu_path = source.path();
+    let folder = match menu_path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut found = Vec::new();
+    let mut folders = vec![(folder.clone(), 0usize), (folder.join("../lang"), 1)];
+    while let Some((dir, depth)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+        entries.sort();
+        for path in entries {
+            if found.len() >= MAX_PHRASE_FILES {
+                break;
+            }
+            if path.is_dir() {
+                // Beside the menu only its own folder; under `lang`, a few levels down.
+                if depth > 0 && depth < 4 {
+                    folders.push((path, depth + 1));
+                }
+                continue;
+            }
+            let xml = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+            if !xml
+                || path == menu_path
+                || outside_repository(menu_path, &path, "a phrase file").is_some()
+            {
+                continue;
+            }
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+        .iter()
+        .filter_map(|path| read_source(path, limits).ok())
+        .filter(|file| file.text().contains("<macro"))
+        .collect()
+}
+
+/// A deploy-time template (`{{next}}`, `${ jsonencode(x) }`) where a JSON file, or the object a
+/// JavaScript wrapper holds, needs a value: the YAML reader would take it for something else
+/// or stop at it with a message about brackets.
+fn json_template(source: &Arc<SourceFile>) -> Option<Box<Diagnostic>> {
+    let text = source.text();
+    crate::import::outside_json_strings(source, text).or_else(|| {
+        let inner = crate::import::unwrap_script(text)?;
+        crate::import::outside_json_strings(source, &inner)
+    })
 }
 
 /// The file's YAML tree; for a flow wrapped in JavaScript (`const flow = {...}`), the tree of

@@ -161,3 +161,82 @@ fn the_corpus_imports_lints_and_simulates_without_an_input_error() {
     let report = ivr_in(dir.path(), &["lint", ".", "--format", "json"]).json();
     assert_eq!(report["files"], menus, "{report}");
 }
+
+const PHRASES: &str = r#"<include>
+  <macro name="support_menu" pause="100">
+    <input pattern="(.*)">
+      <match>
+        <action function="play-file" data="ivr/ivr-for_voicemail.wav"/>
+        <action function="play-file" data="silence_stream://500"/>
+        <action function="speak-text" data="press one"/>
+        <action function="phrase" data="go_back"/>
+      </match>
+    </input>
+  </macro>
+  <macro name="go_back">
+    <input pattern="(.*)"><match><action function="play-file" data="ivr/ivr-star_to_go_back.wav"/></match></input>
+  </macro>
+</include>
+"#;
+
+#[test]
+fn phrase_macros_are_read_from_the_language_files() {
+    // FreeSWITCH's own layout, in a repository: menus in conf/ivr_menus, macros under
+    // conf/lang (files outside the menu's repository are never read).
+    let dir = scratch();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(dir.path(), "conf/ivr_menus/main.xml", IVR);
+    write(dir.path(), "conf/lang/en/demo/demo-ivr.xml", PHRASES);
+    let menu_dir = dir.path().join("conf/ivr_menus");
+    let run = ivr_in(&menu_dir, &["import", "main.xml"]);
+    assert!(run.success(), "{}", run.stderr);
+    let support = run.stdout.split("  support:\n").nth(1).unwrap();
+    // Two sound files of 3 s, half a second of silence and "press one" (0.8 s at the default
+    // speaking rate).
+    assert!(
+        support.contains(
+            "say: \"[ivr-for_voicemail.wav] press one [ivr-star_to_go_back.wav]\"\n    duration: 7.3"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "the phrase macro `support_menu` (demo-ivr.xml:2) plays 2 sound files: 3 s each"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The menu file linted and simulated directly gives what its import gives.
+    let out = ivr_in(&menu_dir, &["import", "main.xml", "-o", "main.yaml"]);
+    assert!(out.success(), "{}", out.stderr);
+    let figures = |path: &str| {
+        let run = ivr_in(&menu_dir, &["sim", path, "--exact", "--format", "json"]);
+        assert!(run.success(), "{path}: {}", run.stderr);
+        run.json()["overall"].clone()
+    };
+    assert_eq!(figures("main.xml"), figures("main.yaml"));
+}
+
+#[test]
+fn a_phrase_file_beside_the_menu_is_read_and_a_missing_macro_is_listed() {
+    let dir = scratch();
+    write(dir.path(), "phrases.xml", PHRASES);
+    let beside = imported_in(dir.path(), "main.xml", IVR);
+    assert!(beside.contains("press one"), "{beside}");
+    let alone = imported("main.xml", IVR);
+    assert!(alone.contains("say: \"[support_menu]\""), "{alone}");
+    assert!(
+        alone.contains(
+            "the phrase macro `support_menu` is defined in no language file beside the menu"
+        ),
+        "{alone}"
+    );
+}
+
+fn imported_in(dir: &std::path::Path, name: &str, text: &str) -> String {
+    write(dir, name, text);
+    let run = ivr_in(dir, &["import", name]);
+    assert!(run.success(), "{}", run.stderr);
+    run.stdout
+}

@@ -6,6 +6,7 @@ mod common;
 use common::{ivr, root, scratch};
 
 const SMALL: &str = "tests/fixtures/import/genesys/small.yaml";
+const DECISIONS: &str = "tests/fixtures/import/genesys/decisions.yaml";
 const CORPUS: &str = "tests/fixtures/import/genesys/corpus/GenesysCloudBlueprints-simple-ivr-deploy-with-cx-as-code-blueprint__blueprint-SimpleFinancialIvr_v2-0.yaml";
 
 fn imported(path: &str) -> String {
@@ -47,7 +48,11 @@ fn the_corpus_flow_imports_lints_and_simulates() {
 #[test]
 fn import_then_lint_and_sim_give_the_same_findings_and_figures() {
     let dir = scratch();
-    for file in [root().join(SMALL), root().join(CORPUS)] {
+    for file in [
+        root().join(SMALL),
+        root().join(DECISIONS),
+        root().join(CORPUS),
+    ] {
         let out = dir.path().join("out.yaml");
         let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
         assert!(ivr(&["import", file, "-o", out]).success());
@@ -72,6 +77,39 @@ fn import_then_lint_and_sim_give_the_same_findings_and_figures() {
         };
         assert_eq!(figures(file), figures(out), "{file}");
     }
+}
+
+#[test]
+fn decisions_inside_tasks_are_decision_nodes() {
+    // `decision` (yes / no), `switch` (its cases and default) and `evaluateScheduleGroup`
+    // (open / closed / holiday): one branch per output, each output's actions followed by the
+    // actions after the branching one; an output with no actions goes straight on.
+    let _snapshots = common::snapshot_folder("import_genesys");
+    let yaml = imported(DECISIONS);
+    insta::assert_snapshot!("decisions", yaml);
+    let menu = common::load::menu(&yaml);
+    let billing = menu.lookup("billing").expect("the task's node");
+    let billing = &menu.nodes[billing.0];
+    assert_eq!(billing.kind, ivr::menu::NodeKind::Decision);
+    let whens: Vec<&str> = billing
+        .branches
+        .iter()
+        .map(|b| b.when.as_ref().unwrap().value.as_str())
+        .collect();
+    assert_eq!(whens, ["yes", "no"]);
+    let sim = ivr(&["sim", DECISIONS, "--exact", "--format", "json"]);
+    assert!(sim.success(), "{}", sim.stderr);
+    // Findings about a decision point at the action in the flow file.
+    let lint = ivr(&["lint", DECISIONS, "--format", "json"]);
+    assert!(
+        !lint.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "input-error"),
+        "{}",
+        lint.stdout
+    );
 }
 
 #[test]

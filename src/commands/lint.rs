@@ -185,6 +185,40 @@ fn lint_file(
         Some(bytes) => source_from_bytes(&name, bytes.clone(), limits),
         None => read_source(&target.path, limits),
     };
+    // A walked `.js` file or a file without an extension is linted only when it holds a
+    // platform's flow; anything else (a script, a licence, a binary) is skipped quietly.
+    let walked_maybe = !target.named && target.stdin.is_none() && maybe_flow_file(&target.path);
+    if walked_maybe {
+        let flow = source.ok().and_then(|source| {
+            let is_js = target.path.extension().is_some_and(|e| e == "js");
+            if is_js && crate::import::unwrap_script(source.text()).is_none() {
+                return None;
+            }
+            match load_document(&source, limits) {
+                Ok(Document::Menu(menu)) if menu.imported_from.is_some() => Some(Ok(menu)),
+                Err(error) if looks_like_flow(source.text()) => Some(Err(error)),
+                _ => None,
+            }
+        });
+        return match flow {
+            None => result,
+            Some(Err(error)) => {
+                result.files.push(name);
+                result.diagnostics.push(*error);
+                result
+            }
+            Some(Ok(menu)) => lint_loaded(
+                result,
+                name,
+                *menu,
+                target,
+                configs,
+                rules,
+                fixed_intents,
+                limits,
+            ),
+        };
+    }
     // A walked file with nothing in it is no more a menu than a workflow file is; named, it is
     // an input error (below).
     if let Ok(source) = &source
@@ -233,6 +267,37 @@ fn lint_file(
         }
         Ok(Document::Menu(menu)) => menu,
     };
+    lint_loaded(
+        result,
+        name,
+        *menu,
+        target,
+        configs,
+        rules,
+        fixed_intents,
+        limits,
+    )
+}
+
+/// Whether a walked file is one a platform's flow may hide in without its usual extension: a
+/// JavaScript file (a Twilio Studio flow in `module.exports = {...}`) or a file with no
+/// extension (a Connect export saved as it was downloaded).
+fn maybe_flow_file(path: &Path) -> bool {
+    path.extension().is_none_or(|e| e == "js")
+}
+
+/// Lints a menu read from a target, with its traffic and the files its flow nodes reach.
+#[allow(clippy::too_many_arguments)]
+fn lint_loaded(
+    mut result: FileResult,
+    name: String,
+    menu: crate::menu::Menu,
+    target: &Target,
+    configs: &ConfigCache,
+    rules: &RuleChoice,
+    fixed_intents: Option<&Intents>,
+    limits: &Limits,
+) -> FileResult {
     result.files.push(name);
     let config = configs.for_path(&target.path).unwrap_or_default();
     let settings = rules.apply(&config.lint);
@@ -287,7 +352,11 @@ fn lint_file(
                 .filter(|d| d.node.as_deref().is_none_or(|n| menu.lookup(n).is_some())),
         );
     }
-    result.diagnostics.extend(found);
+    result.diagnostics.extend(
+        found
+            .into_iter()
+            .map(|d| crate::commands::sim::onto_flow(&menu, d)),
+    );
     result
         .diagnostics
         .extend(flow_targets(&menu, flows.problems));
@@ -329,8 +398,8 @@ struct Walked {
 }
 
 /// Walks a folder for `*.yaml` and `*.yml` (and the JSON, XML and `.conf` files platform flows
-/// come in), respecting `.gitignore`, hidden folders and the
-/// config's `exclude:` globs.
+/// come in, and the `.js` and extensionless files they may hide in), respecting `.gitignore`,
+/// hidden folders and the config's `exclude:` globs.
 ///
 /// Nothing is skipped silently: a folder that cannot be read is an `input-error` finding (its
 /// menus would otherwise pass unlinted); a symbolic link named like a menu is linted when it
@@ -371,7 +440,7 @@ fn walk(
             ["yaml", "yml", "json", "xml", "vxml", "conf"]
                 .iter()
                 .any(|x| e == *x)
-        });
+        }) || maybe_flow_file(path);
         let Some(file_type) = entry.file_type() else {
             continue;
         };

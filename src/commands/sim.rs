@@ -257,8 +257,7 @@ pub(crate) fn intents_for(
 /// transfer and self-service node, equal shares.
 pub(crate) fn starter_traffic(menu: &Menu) -> Result<Intents, Failure> {
     let text = crate::import::starter_intents(menu);
-    let source =
-        crate::source::SourceFile::new(format!("{} (starter traffic)", menu.source.name()), text);
+    let source = crate::source::SourceFile::new(starter_name(menu), text);
     match crate::document::load_document(&source, &Limits::DEFAULT)? {
         crate::document::Document::Intents(intents) => Ok(*intents),
         _ => Err(Diagnostic::file_error(
@@ -268,6 +267,38 @@ pub(crate) fn starter_traffic(menu: &Menu) -> Result<Intents, Failure> {
         .with_help("pass `--intents FILE`")
         .into()),
     }
+}
+
+/// A finding about the starter traffic of an imported flow (no reachable transfer serves its
+/// placeholder intent), moved from that traffic, which is no file of the user's, to the start
+/// of the flow in the platform's file, with a help saying what the traffic is. Findings
+/// elsewhere are returned as they are.
+pub(crate) fn onto_flow(menu: &Menu, mut diagnostic: Diagnostic) -> Diagnostic {
+    let starter = starter_name(menu);
+    if diagnostic.path != starter {
+        return diagnostic;
+    }
+    let span = menu
+        .entry
+        .as_ref()
+        .map(|entry| {
+            menu.lookup(&entry.value)
+                .map_or(entry.span, |id| menu.node(id).id.span)
+        })
+        .unwrap_or(crate::source::Span::new(0, 0));
+    diagnostic.path = menu.source.name();
+    diagnostic.source = Some(menu.source.clone());
+    diagnostic.labels = vec![crate::diagnostic::Label::new(span, "the flow starts here")];
+    diagnostic.fix = None;
+    diagnostic.help = Some(
+        "the flow was linted on the starter traffic ivr makes for it (one intent per transfer or self-service node a caller can reach, equal shares); here a caller reaches none, so every call ends unserved. Pass `--intents FILE` with your call reasons, or check where the flow hands calls to people".to_string(),
+    );
+    diagnostic
+}
+
+/// The name the starter traffic of an imported flow goes by in messages.
+fn starter_name(menu: &Menu) -> String {
+    format!("{} (starter traffic)", menu.source.name())
 }
 
 /// The note `ivr sim` prints when it runs an imported flow on its starter traffic.

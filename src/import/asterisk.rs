@@ -108,6 +108,53 @@ struct Dialplan {
     notes: Vec<String>,
 }
 
+/// The first deploy-time template (`{{ext}}`, `<<queueId>>`) in a place the dialplan's structure
+/// depends on: a context's or an extension's name, where a `Goto` goes, how long `WaitExten`
+/// waits, how many digits `Read` takes. Templates in sound files and queue names are kept as
+/// words; `${VAR}` is Asterisk's own variable.
+fn unsubstituted(source: &Arc<SourceFile>, plan: &Dialplan) -> LoadResult<()> {
+    let check = |value: &str, span: Span, what: &str| {
+        super::templates::structural(
+            source,
+            Platform::Asterisk,
+            &Spanned::new(value.to_string(), span),
+            what,
+        )
+    };
+    for context in &plan.contexts {
+        check(
+            &context.name,
+            context.span,
+            "it is a context's name, which `Goto` and `include` name",
+        )?;
+        for extension in &context.extensions {
+            for step in &extension.steps {
+                check(
+                    &extension.name,
+                    step.span,
+                    "it is an extension's name: the key a caller presses, or what `Goto` names",
+                )?;
+                match step.app.as_str() {
+                    "goto" | "gotoif" | "gotoiftime" => {
+                        check(&step.args, step.span, "it says where the call goes")?;
+                    }
+                    "waitexten" => check(
+                        &step.args,
+                        step.span,
+                        "`WaitExten` needs a number of seconds",
+                    )?,
+                    "read" => {
+                        let digits = step.args.split(',').nth(2).unwrap_or("");
+                        check(digits, step.span, "`Read` needs a number of digits")?;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads the contexts, extensions and priorities. Never fails: a line it cannot read is noted.
 fn read(source: &SourceFile) -> Dialplan {
     let text = source.text();
@@ -363,6 +410,7 @@ struct Builder<'a> {
 
 pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
     let plan = read(source);
+    unsubstituted(source, &plan)?;
     let blocks: Vec<Vec<Vec<Block>>> = plan
         .contexts
         .iter()

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::build::{AUDIO_SECONDS, Ids, Origin, Reader, audio_name, blank, spoken};
-use super::{Imported, Platform};
+use super::{Imported, Platform, templates};
 use crate::menu::model::{Branch, ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
 use crate::source::{SourceFile, Span, Spanned};
@@ -50,6 +50,7 @@ pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Im
     } else {
         (older_export(&r, root)?, r.spanned(r.get(root, "start")))
     };
+    unsubstituted(&r, &actions, start.as_ref())?;
     Ok(map(source, &actions, start))
 }
 
@@ -188,6 +189,55 @@ fn older_export<'a>(r: &Reader<'a>, root: &'a YamlNode) -> LoadResult<Vec<Action
         });
     }
     Ok(actions)
+}
+
+/// The first deploy-time template in a place the flow's structure depends on: a block's
+/// identifier, where a transition goes, a condition's digit, a number or a switch of a block.
+/// Templates in prompts and queue names are kept as words.
+fn unsubstituted(
+    r: &Reader<'_>,
+    actions: &[Action<'_>],
+    start: Option<&Spanned<String>>,
+) -> LoadResult<()> {
+    let check = |value: &Spanned<String>, what: &str| {
+        templates::structural(r.source, Platform::Connect, value, what)
+    };
+    if let Some(start) = start {
+        check(start, "the flow's start names its first block")?;
+    }
+    for action in actions {
+        check(
+            &action.ident,
+            "it is the block's identifier, which transitions name",
+        )?;
+        for to in action
+            .next
+            .iter()
+            .chain(action.conditions.iter().map(|(_, to)| to))
+            .chain(action.errors.iter().map(|(_, to)| to))
+        {
+            check(to, "a transition names the block it goes to with it")?;
+        }
+        for operand in action.conditions.iter().flat_map(|(operands, _)| operands) {
+            check(operand, "a condition's value is the key a caller presses")?;
+        }
+        for (name, value) in &action.params {
+            let numeric = [
+                "InputTimeLimitSeconds",
+                "Timeout",
+                "MaximumLength",
+                "MaxDigits",
+                "LoopCount",
+                "StoreInput",
+            ];
+            if numeric.contains(&name.as_str())
+                && let Some(value) = r.spanned(Some(value))
+            {
+                check(&value, &format!("`{name}` needs a value ivr can read"))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Builds the menu from the actions.
@@ -445,6 +495,13 @@ fn node_of(
         }
         "DisconnectParticipant" | "EndFlowExecution" => blank(id, NodeKind::Hangup, span),
         other => {
+            if other == "InvokeFlowModule" {
+                // A module is a flow of its own, exported apart: the call comes back from it.
+                let module = text_param("FlowModuleId").map_or("?".to_string(), |m| audio_name(&m));
+                notes.push(format!(
+                    "the flow module `{module}` runs here and comes back: what it does inside is not part of the import"
+                ));
+            }
             // Every way out, once per target and label.
             let mut ways: Vec<(String, Spanned<String>, bool)> = Vec::new();
             for (operands, to) in &action.conditions {

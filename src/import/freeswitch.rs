@@ -17,17 +17,28 @@ use std::sync::Arc;
 use roxmltree::Node as XmlNode;
 
 use super::build::{AUDIO_SECONDS, Ids, Origin, audio_name, blank};
+use super::phrases::Phrases;
 use super::xml::{self, attribute, elements, name, tag_span};
-use super::{Imported, Platform};
+use super::{Imported, Platform, templates};
 use crate::diagnostic::Diagnostic;
 use crate::menu::model::{ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
 use crate::source::{SourceFile, Span, Spanned};
 use crate::yaml::reader::LoadResult;
 
-pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
+pub(super) fn import(source: &Arc<SourceFile>, phrases: &Phrases) -> LoadResult<Imported> {
     let text = source.text();
-    let doc = xml::parse(source, text, "FreeSWITCH")?;
+    let doc = xml::parse(source, text, "FreeSWITCH").map_err(|error| {
+        let at = error.labels.first().map_or(0, |l| l.span.start);
+        templates::stopped_at(
+            source,
+            at,
+            Platform::FreeSwitch,
+            "XML does not allow it there",
+        )
+        .unwrap_or(error)
+    })?;
+    unsubstituted(source, doc.root_element())?;
     let menus: Vec<XmlNode<'_, '_>> = doc
         .root_element()
         .descendants()
@@ -72,7 +83,7 @@ pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
         let id_span = attribute(*m, "name").map_or(span, |a| a.span);
         let mut node = blank(Spanned::new(id.clone(), id_span), NodeKind::Menu, span);
         if let Some(greet) = attribute(*m, "greet-long").or_else(|| attribute(*m, "greet-short")) {
-            let (say, duration) = sound(&greet.value, &mut notes);
+            let (say, duration) = sound(&greet.value, phrases, &mut notes);
             node.say = Some(Spanned::new(say, greet.span));
             node.duration = duration.map(|d| Spanned::new(d, greet.span));
         }
@@ -83,7 +94,7 @@ pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
             .filter(|t| crate::ranges::TIMEOUT.contains(*t));
         node.timeout = timeout.map(|t| Spanned::new(t, span));
         let invalid_say = attribute(*m, "invalid-sound").map(|s| {
-            let (say, _) = sound(&s.value, &mut Vec::new());
+            let (say, _) = sound(&s.value, phrases, &mut Vec::new());
             Spanned::new(say, s.span)
         });
         node.on_invalid = Some(handler(*m, "max-failures", invalid_say, &mut notes));
@@ -129,7 +140,7 @@ pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
                 "menu-play-sound" | "menu-playback" => {
                     let leaf = own(&mut ids);
                     let mut n = blank(Spanned::new(leaf.clone(), espan), NodeKind::Message, espan);
-                    let (say, duration) = sound(&param, &mut notes);
+                    let (say, duration) = sound(&param, phrases, &mut notes);
                     n.say = Some(Spanned::new(say, espan));
                     n.duration = duration.map(|d| Spanned::new(d, espan));
                     n.to = Some(Spanned::new(id.clone(), espan));
@@ -138,7 +149,9 @@ pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
                 }
                 "menu-exec-app" | "menu-call-transfer" => {
                     let leaf = own(&mut ids);
-                    after.push(exec_app(action, &param, &leaf, id, espan, &mut notes));
+                    after.push(exec_app(
+                        action, &param, &leaf, id, espan, phrases, &mut notes,
+                    ));
                     Spanned::new(leaf, espan)
                 }
                 other => {
@@ -233,6 +246,7 @@ fn exec_app(
     id: &str,
     menu: &str,
     span: Span,
+    phrases: &Phrases,
     notes: &mut Vec<String>,
 ) -> Node {
     let (app, args) = match param.split_once(char::is_whitespace) {
@@ -249,7 +263,7 @@ fn exec_app(
         "hangup" => blank(own, NodeKind::Hangup, span),
         "playback" => {
             let mut n = blank(own, NodeKind::Message, span);
-            let (say, duration) = sound(&args, notes);
+            let (say, duration) = sound(&args, phrases, notes);
             n.say = Some(Spanned::new(say, span));
             n.duration = duration.map(|d| Spanned::new(d, span));
             n.to = Some(Spanned::new(menu.to_string(), span));
@@ -294,16 +308,69 @@ fn exec_app(
     }
 }
 
-/// A sound as `say`: `say:` text as it is; a `phrase:` macro or a sound file as `[name]`
-/// lasting a few seconds (noted).
-fn sound(value: &str, notes: &mut Vec<String>) -> (String, Option<f64>) {
+/// The first deploy-time template in an attribute the menus' structure depends on: a menu's
+/// name, an entry's digits or action, the menu a `menu-sub` names, a number. Templates in
+/// prompts and in what an application is given (`transfer {{ext}} XML default`) are kept as
+/// words; `${var}` and `$${var}` are FreeSWITCH's own variables.
+fn unsubstituted(source: &Arc<SourceFile>, root: XmlNode<'_, '_>) -> LoadResult<()> {
+    let number = "FreeSWITCH needs a number there";
+    templates::in_xml_attributes(
+        source,
+        Platform::FreeSwitch,
+        root,
+        &[
+            (
+                "menu",
+                "name",
+                "it is the menu's name, which `menu-sub` entries name",
+            ),
+            ("entry", "digits", "it is the key the entry answers to"),
+            ("entry", "action", "it says what the entry does"),
+            ("menu", "timeout", number),
+            ("menu", "inter-digit-timeout", number),
+            ("menu", "max-failures", number),
+            ("menu", "max-timeouts", number),
+            ("menu", "digit-len", number),
+        ],
+    )?;
+    for entry in root
+        .descendants()
+        .filter(|e| e.is_element() && name(*e) == "entry")
+        .filter(|e| e.attribute("action") == Some("menu-sub"))
+    {
+        if let Some(param) = attribute(entry, "param") {
+            templates::structural(
+                source,
+                Platform::FreeSwitch,
+                &param,
+                "it names the menu `menu-sub` goes to",
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A sound as `say`: `say:` text as it is; a `phrase:` macro as what it plays when a language
+/// file beside the menu defines it, else as `[name]`; a sound file as `[name]`; sounds last a
+/// few seconds each (noted).
+fn sound(value: &str, phrases: &Phrases, notes: &mut Vec<String>) -> (String, Option<f64>) {
     let value = value.trim();
     if let Some(text) = value.strip_prefix("say:") {
         return (text.split_whitespace().collect::<Vec<_>>().join(" "), None);
     }
+    if let Some(macro_name) = value.strip_prefix("phrase:")
+        && let Some(played) = phrases.played(macro_name)
+        && !played.say.is_empty()
+    {
+        notes.push(format!(
+            "the phrase macro `{macro_name}` ({}) plays {} sound files: {AUDIO_SECONDS} s each",
+            played.place, played.sounds
+        ));
+        return (played.say, Some(played.duration));
+    }
     if let Some(macro_name) = value.strip_prefix("phrase:") {
         notes.push(format!(
-            "the phrase macro `{macro_name}` is not read: {AUDIO_SECONDS} s"
+            "the phrase macro `{macro_name}` is defined in no language file beside the menu: {AUDIO_SECONDS} s"
         ));
         return (format!("[{macro_name}]"), Some(AUDIO_SECONDS));
     }

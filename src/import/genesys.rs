@@ -7,17 +7,19 @@
 //! - `menuTransferToAcd`: an option to a transfer to its `targetQueue`; `menuDisconnect`: to a
 //!   hangup; `menuSubMenu`: to the menu inside it; `menuJumpToMenu`: to the menu it names;
 //!   `menuTask`: to the task;
-//! - a task: read as a whole, by its last action that ends the call or leaves the task
-//!   (`transferToAcd`, `disconnect`, `jumpToMenu`, `jumpToTask`), with its `playAudio` prompts
-//!   as `say`; decisions inside a task are not read (listed as approximations);
+//! - a task: its actions in order, `playAudio` prompts as the `say` of the node they lead to;
+//!   an action that ends the call or leaves the task (`transferToAcd`, `disconnect`,
+//!   `jumpToMenu`, `jumpToTask`, `transferToFlow`) makes a node; an action with outputs
+//!   (`decision`, `switch`, `evaluateScheduleGroup`, data actions) a `decision` node, one branch
+//!   per output, equal shares (listed as approximations);
 //! - `initialGreeting`: a message before the start-up menu.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::build::{Ids, Origin, Reader, blank, spoken};
-use super::{Imported, Platform};
-use crate::menu::model::{ErrorHandler, MenuOption, is_valid_key};
+use super::{Imported, Platform, templates};
+use crate::menu::model::{Branch, ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
 use crate::source::{SourceFile, Span, Spanned};
 use crate::yaml::Node as YamlNode;
@@ -44,6 +46,13 @@ pub(super) fn flow<'a>(source: &SourceFile, root: &'a YamlNode) -> Option<&'a Ya
     })
 }
 
+/// The node a run of actions starts with: its id, span and provenance.
+struct Step {
+    id: Spanned<String>,
+    span: Span,
+    what: String,
+}
+
 struct Builder<'a> {
     r: Reader<'a>,
     ids: Ids,
@@ -64,6 +73,8 @@ pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Im
     let Some(flow) = flow(source, root) else {
         return Err(r.error(root.span, "no flow with `startUpRef` here"));
     };
+    templates::unquoted_in_yaml(source, root)?;
+    unsubstituted(&r, flow)?;
     let lit_seconds = |n: Option<&YamlNode>| {
         let lit = r.get(n?, "lit")?;
         r.text(r.get(lit, "seconds"))?.parse::<f64>().ok()
@@ -139,6 +150,46 @@ pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Im
         origins: b.origins,
         approximations: b.approximations,
     })
+}
+
+/// The first deploy-time template (an Archy substitution `{{name}}`, ...) in a place the flow's
+/// structure depends on: a menu's or task's name or `refId`, a reference to one, a choice's
+/// `dtmf`, a number. Templates in prompts and queue names are kept as words.
+fn unsubstituted(r: &Reader<'_>, flow: &YamlNode) -> LoadResult<()> {
+    // (key, the key of the mapping it is in, value), in file order; iterative, as a file may
+    // nest deeply. A list's items take the list's key.
+    let mut stack: Vec<(String, String, &YamlNode)> = vec![(String::new(), String::new(), flow)];
+    while let Some((key, parent, node)) = stack.pop() {
+        match &node.value {
+            crate::yaml::Value::Map(entries) => {
+                for (k, v) in entries.iter().rev() {
+                    let child = k.as_text(r.source).unwrap_or_default();
+                    stack.push((child, key.clone(), v));
+                }
+            }
+            crate::yaml::Value::Seq(items) => {
+                for item in items.iter().rev() {
+                    stack.push((key.clone(), parent.clone(), item));
+                }
+            }
+            _ => {
+                let structural = matches!(
+                    key.as_str(),
+                    "refId" | "startUpRef" | "dtmf" | "targetMenuRef" | "targetTaskRef" | "seconds"
+                ) || (key == "name" && matches!(parent.as_str(), "menu" | "task"))
+                    || (key == "lit" && parent == "repeatCount");
+                if structural && let Some(value) = r.spanned(Some(node)) {
+                    templates::structural(
+                        r.source,
+                        Platform::Genesys,
+                        &value,
+                        &format!("`{key}` is part of the flow's structure"),
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<'a> Builder<'a> {
@@ -370,7 +421,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A task, read as a whole by the action that ends it.
+    /// A task: its actions in order. Prompts gather into the `say` of the node they lead to;
+    /// the action that ends the call or leaves the task (`transferToAcd`, `disconnect`,
+    /// `jumpToMenu`, `jumpToTask`, `transferToFlow`) makes the node; an action with outputs
+    /// (`decision`, `switch`, `evaluateScheduleGroup`, data lookups) makes a `decision` node, one
+    /// branch per output, each output's actions followed by the actions after it.
     fn task(&mut self, task: &'a YamlNode) {
         let r = &self.r;
         let name = r.text(r.get(task, "name")).unwrap_or_default();
@@ -381,10 +436,32 @@ impl<'a> Builder<'a> {
             .cloned()
             .unwrap_or_else(|| name.clone());
         let name_span = r.get(task, "name").map_or(task.span, |n| n.span);
+        let actions = r.seq(r.get(task, "actions"));
+        let mut notes = Vec::new();
+        let step = Step {
+            id: Spanned::new(id.clone(), name_span),
+            span: task.span,
+            what: format!("Archy task {name}"),
+        };
+        self.actions(actions, step, None, &mut notes);
+        for n in notes {
+            self.note(&id, "task", n);
+        }
+    }
+
+    /// The nodes of a run of a task's actions, the first taking `step`'s id; `after` is where
+    /// the call goes when the actions run out (`None`: the task ends there).
+    fn actions(
+        &mut self,
+        actions: &'a [YamlNode],
+        step: Step,
+        after: Option<&Spanned<String>>,
+        notes: &mut Vec<String>,
+    ) {
+        let r = &self.r;
         let mut say = Vec::new();
-        let mut end: Option<(String, &YamlNode)> = None;
         let mut skipped = Vec::new();
-        for action in r.seq(r.get(task, "actions")) {
+        for (at, action) in actions.iter().enumerate() {
             let Some((kind, body)) = action.as_map().and_then(|m| m.first()) else {
                 continue;
             };
@@ -396,28 +473,73 @@ impl<'a> Builder<'a> {
                     }
                 }
                 "transferToAcd" | "disconnect" | "jumpToMenu" | "jumpToTask" | "transferToFlow" => {
-                    end = Some((kind, body));
-                    break;
+                    self.skipped(&skipped, notes);
+                    let node = self.ending(&kind, body, &step, &say, notes);
+                    self.push(node, step.what, step.span);
+                    return;
                 }
-                other => skipped.push(other.to_string()),
+                _ => match self.outputs(&kind, body) {
+                    Some(outputs) => {
+                        self.skipped(&skipped, notes);
+                        self.decision(
+                            &kind,
+                            body,
+                            outputs,
+                            &actions[at + 1..],
+                            step,
+                            &say,
+                            after,
+                            notes,
+                        );
+                        return;
+                    }
+                    None => skipped.push(kind),
+                },
             }
         }
-        let mut node = blank(
-            Spanned::new(id.clone(), name_span),
-            NodeKind::Hangup,
-            task.span,
-        );
-        let text = say.join(" ");
-        if let Some((s, d)) = spoken(&text, false) {
-            node.say = Some(Spanned::new(s, task.span));
-            node.duration = d.map(|d| Spanned::new(d, task.span));
+        self.skipped(&skipped, notes);
+        let mut node = blank(step.id.clone(), NodeKind::Hangup, step.span);
+        self.say(&mut node, &say, step.span);
+        match after {
+            Some(after) => {
+                node.kind = NodeKind::Message;
+                node.to = Some(after.clone());
+            }
+            None => {
+                notes.push("the task ends without a transfer or disconnect: a hangup".to_string())
+            }
         }
-        let mut notes = Vec::new();
+        self.push(node, step.what, step.span);
+    }
+
+    fn skipped(&self, skipped: &[String], notes: &mut Vec<String>) {
         if !skipped.is_empty() {
             notes.push(format!("actions not read yet: {}", skipped.join(", ")));
         }
-        match end {
-            Some((kind, body)) if kind == "transferToAcd" => {
+    }
+
+    fn say(&self, node: &mut Node, say: &[String], span: Span) {
+        if let Some((s, d)) = spoken(&say.join(" "), false) {
+            node.say = Some(Spanned::new(s, span));
+            node.duration = d.map(|d| Spanned::new(d, span));
+        }
+    }
+
+    /// The node of an action that ends the call or leaves the task.
+    fn ending(
+        &self,
+        kind: &str,
+        body: &'a YamlNode,
+        step: &Step,
+        say: &[String],
+        notes: &mut Vec<String>,
+    ) -> Node {
+        let r = &self.r;
+        let id = &step.id.value;
+        let mut node = blank(step.id.clone(), NodeKind::Hangup, step.span);
+        self.say(&mut node, say, step.span);
+        match kind {
+            "transferToAcd" => {
                 node.kind = NodeKind::Transfer;
                 let queue = r
                     .get(body, "targetQueue")
@@ -430,14 +552,14 @@ impl<'a> Builder<'a> {
                     body.span,
                 ));
             }
-            Some((kind, body)) if kind == "jumpToMenu" || kind == "jumpToTask" => {
+            "jumpToMenu" | "jumpToTask" => {
                 let target = ["targetMenuRef", "targetTaskRef"]
                     .iter()
                     .find_map(|k| r.spanned(r.get(body, k)));
                 node.kind = NodeKind::Message;
                 node.to = target.map(|t| self.resolve(&t));
             }
-            Some((kind, body)) if kind == "transferToFlow" => {
+            "transferToFlow" => {
                 node.kind = NodeKind::Transfer;
                 node.queue = Some(Spanned::new("other flow".to_string(), body.span));
                 node.serves = Some(Spanned::new(
@@ -449,14 +571,138 @@ impl<'a> Builder<'a> {
                         .to_string(),
                 );
             }
-            Some(_) => {}
-            None => {
-                notes.push("the task ends without a transfer or disconnect: a hangup".to_string())
+            _ => {}
+        }
+        node
+    }
+
+    /// The ways out of an action the flow takes at run time, as (label, actions): the
+    /// `outputs` of a `decision` (`yes`, `no`), of `evaluateScheduleGroup` (`open`, `closed`,
+    /// `holiday`, `emergency`) or of a data action (`success`, `failure`, ...), and the cases
+    /// of a `switch` (`case 1`, ..., `default`). `None`: the action does not branch.
+    fn outputs(
+        &self,
+        kind: &str,
+        body: &'a YamlNode,
+    ) -> Option<Vec<(String, &'a [YamlNode], Span)>> {
+        let r = &self.r;
+        let actions_of = |n: &'a YamlNode| r.seq(r.get(n, "actions"));
+        if kind == "switch" {
+            let evaluate = r.get(body, "evaluate")?;
+            let how = &evaluate.as_map()?.first()?.1;
+            let mut ways = Vec::new();
+            for (n, case) in r.seq(r.get(how, "possibilities")).iter().enumerate() {
+                let case = r.get(case, "case").unwrap_or(case);
+                let label = r
+                    .text(r.get(case, "name"))
+                    .unwrap_or_else(|| format!("case {}", n + 1));
+                ways.push((label, actions_of(case), case.span));
             }
+            if let Some(default) = r.get(how, "default") {
+                ways.push(("default".to_string(), actions_of(default), default.span));
+            }
+            return (!ways.is_empty()).then_some(ways);
         }
-        for n in notes {
-            self.note(&id, "task", n);
+        let outputs = r.get(body, "outputs")?.as_map()?;
+        let ways: Vec<_> = outputs
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_text(r.source)?, actions_of(v), k.span)))
+            .collect();
+        (!ways.is_empty()).then_some(ways)
+    }
+
+    /// A `decision` node for an action with outputs: one branch per output, equal shares
+    /// (failures and timeouts at share 0 beside others, so their paths stay reachable); each
+    /// output's actions lead on to the actions after the branching one.
+    #[allow(clippy::too_many_arguments)]
+    fn decision(
+        &mut self,
+        kind: &str,
+        body: &'a YamlNode,
+        outputs: Vec<(String, &'a [YamlNode], Span)>,
+        rest: &'a [YamlNode],
+        step: Step,
+        say: &[String],
+        after: Option<&Spanned<String>>,
+        notes: &mut Vec<String>,
+    ) {
+        let r = &self.r;
+        let name = r
+            .text(r.get(body, "name"))
+            .unwrap_or_else(|| kind.to_string());
+        let base = step.id.value.clone();
+        // Where the outputs lead when their actions run out: the actions after this one, built
+        // after the outputs so that the nodes come in the file's order.
+        let rest_step = (!rest.is_empty()).then(|| {
+            let id = self.ids.make(&format!("{base} after {name}"), "step");
+            let span = rest.first().map_or(body.span, |a| a.span);
+            Step {
+                id: Spanned::new(id, span),
+                span,
+                what: format!("{} (after {name})", step.what),
+            }
+        });
+        let next = rest_step.as_ref().map(|s| s.id.clone()).or(after.cloned());
+        // The decision's place, taken now so that it comes before its outputs.
+        let place = self.nodes.len();
+        self.push(
+            blank(step.id.clone(), NodeKind::Decision, step.span),
+            String::new(),
+            body.span,
+        );
+        let mut node = blank(step.id.clone(), NodeKind::Decision, step.span);
+        self.say(&mut node, say, step.span);
+        let failure = |label: &str| matches!(label, "failure" | "timeout" | "error");
+        let any_normal = outputs.iter().any(|(label, _, _)| !failure(label));
+        let mut ending = None;
+        for (label, actions, span) in outputs {
+            let to = if actions.is_empty() {
+                next.clone()
+            } else {
+                let id = self.ids.make(&format!("{base} {label}"), "step");
+                let id = Spanned::new(id, span);
+                let then = Step {
+                    id: id.clone(),
+                    span,
+                    what: format!("Archy {kind} {name}: {label}"),
+                };
+                self.actions(actions, then, next.as_ref(), notes);
+                Some(id)
+            };
+            let to = to.unwrap_or_else(|| {
+                ending
+                    .get_or_insert_with(|| {
+                        let id = self.ids.make(&format!("{base} end"), "end");
+                        let node = blank(
+                            Spanned::new(id.clone(), step.span),
+                            NodeKind::Hangup,
+                            step.span,
+                        );
+                        self.push(node, format!("{} (the task ends)", step.what), step.span);
+                        Spanned::new(id, step.span)
+                    })
+                    .clone()
+            });
+            let share = if failure(&label) && any_normal {
+                0.0
+            } else {
+                1.0
+            };
+            node.branches.push(Branch {
+                when: Some(Spanned::new(label, span)),
+                share: Some(Spanned::new(share, span)),
+                to: Some(Spanned::new(to.value, span)),
+                span,
+            });
         }
-        self.push(node, format!("Archy task {name}"), task.span);
+        node.branches_span = Some(body.span);
+        notes.push(format!(
+            "`{name}` ({kind}) is decided at run time: a decision with equal shares"
+        ));
+        self.nodes[place] = node;
+        self.origins[place].what = format!("{} ({kind} {name})", step.what);
+        if let Some(then) = rest_step {
+            self.actions(rest, then, after, notes);
+        }
     }
 }

@@ -2,8 +2,10 @@
 //! menu model, with every node's span in the platform's own file, so that lint findings point at
 //! the export's lines.
 //!
-//! Importers so far: Amazon Connect (`connect`), Twilio Studio (`twilio`) and Genesys Cloud
-//! Architect's Archy YAML (`genesys`).
+//! Importers: Amazon Connect (`connect`), Twilio Studio (`twilio`), Genesys Cloud Architect's
+//! Archy YAML (`genesys`), VoiceXML (`vxml`), FreeSWITCH (`freeswitch`, with the phrase macros
+//! of its language files, `phrases`) and Asterisk (`asterisk`). Deploy-time templates in any of
+//! them are handled in one place (`templates`).
 //!
 //! An importer is a function from a platform file's spanned tree to an [`Imported`]: the menu,
 //! where each node came from (for `ivr import`'s comments) and what could not be expressed
@@ -23,7 +25,9 @@ mod build;
 mod connect;
 mod freeswitch;
 mod genesys;
+mod phrases;
 mod sniff;
+mod templates;
 mod twilio;
 mod vxml;
 pub mod write;
@@ -31,6 +35,7 @@ mod xml;
 
 pub use build::Origin;
 pub use sniff::{Sniffed, sniff};
+pub use templates::outside_json_strings;
 
 /// A platform `ivr` imports from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -178,7 +183,7 @@ pub fn import(
     root: &YamlNode,
     platform: Platform,
 ) -> LoadResult<Imported> {
-    match platform {
+    let imported = match platform {
         Platform::Connect => connect::import(source, root),
         Platform::Twilio => twilio::import(source, root),
         Platform::Genesys => genesys::import(source, root),
@@ -191,15 +196,34 @@ pub fn import(
             )
             .with_help("docs/import.md lists the platforms ivr imports"),
         )),
-    }
+    };
+    imported.map(with_templates_listed)
+}
+
+/// The import with the deploy-time templates it kept as words (in prompts, queue names) added
+/// to its approximations.
+fn with_templates_listed(mut imported: Imported) -> Imported {
+    let notes = templates::kept_as_words(&imported.menu, imported.platform);
+    imported.approximations.extend(notes);
+    imported
 }
 
 /// Imports a platform file that is not read through the YAML layer (XML, a dialplan), for a
 /// platform whose [`Platform::is_text`] holds. Malformed text is an input error at its line.
 pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<Imported> {
-    match platform {
+    import_text_with(source, platform, &[])
+}
+
+/// [`import_text`], with the files a FreeSWITCH menu's `phrase:` prompts may be defined in
+/// (language files holding `<macro>` elements); other platforms ignore them.
+pub fn import_text_with(
+    source: &Arc<SourceFile>,
+    platform: Platform,
+    phrase_files: &[Arc<SourceFile>],
+) -> LoadResult<Imported> {
+    let imported = match platform {
         Platform::Vxml => vxml::import(source),
-        Platform::FreeSwitch => freeswitch::import(source),
+        Platform::FreeSwitch => freeswitch::import(source, &phrases::Phrases::read(phrase_files)),
         Platform::Asterisk => asterisk::import(source),
         other => Err(Box::new(
             Diagnostic::input_error(
@@ -210,29 +234,40 @@ pub fn import_text(source: &Arc<SourceFile>, platform: Platform) -> LoadResult<I
             )
             .with_help("docs/import.md lists the platforms ivr imports"),
         )),
-    }
+    };
+    imported.map(with_templates_listed)
 }
 
 /// The starter intents file of an imported menu: one intent per transfer and self-service
-/// node (named after it, equal shares; one placeholder intent when there is none), to be
-/// replaced with real call-reason shares.
+/// node a caller can reach from the entry (named after it, equal shares; one placeholder intent
+/// when there is none), to be replaced with real call-reason shares. Nodes no caller reaches
+/// get no intent: `unreachable-node` reports them at their own place in the flow, and an intent
+/// for them would only add a finding about a traffic file the user never wrote.
 pub fn starter_intents(menu: &Menu) -> String {
     let mut out = String::from(
-        "# Starter traffic written by `ivr import`: one intent per transfer and self-service node,\n\
-         # all with the same share. The shares are placeholders: replace them with the real shares\n\
-         # of your call reasons.\n",
+        "# Starter traffic written by `ivr import`: one intent per transfer and self-service node\n\
+         # a caller can reach, all with the same share. The shares are placeholders: replace them\n\
+         # with the real shares of your call reasons.\n",
     );
+    let reachable = crate::menu::graph::MenuGraph::build(menu).reachable_from_entry();
     let names: Vec<&str> = menu
         .nodes
         .iter()
-        .flat_map(|n| n.serves())
+        .enumerate()
+        .filter(|(index, _)| reachable.get(*index).copied().unwrap_or(false))
+        .flat_map(|(_, n)| n.serves())
         .filter(|s| *s != "*")
         .collect();
     let mut seen = std::collections::HashSet::new();
     if names.is_empty() {
-        // Nothing serves anyone: one placeholder intent, so the flow can still be run.
-        out.push_str("# The flow has no transfer or self-service node: one placeholder intent.\n");
-        out.push_str("intents:\n  caller: { share: 1 }\n");
+        // Nothing a caller reaches serves anyone: one placeholder intent, so the flow can still
+        // be run.
+        out.push_str(
+            "# No transfer or self-service node can be reached in the flow: one placeholder intent.\n",
+        );
+        out.push_str(&format!(
+            "intents:\n  {PLACEHOLDER_INTENT}: {{ share: 1 }}\n"
+        ));
         return out;
     }
     out.push_str("intents:\n");
@@ -243,3 +278,7 @@ pub fn starter_intents(menu: &Menu) -> String {
     }
     out
 }
+
+/// The one intent of the starter traffic of a flow in which no transfer or self-service node
+/// can be reached.
+pub const PLACEHOLDER_INTENT: &str = "caller";

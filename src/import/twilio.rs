@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::build::{AUDIO_SECONDS, Ids, Origin, Reader, audio_name, blank, spoken};
-use super::{Imported, Platform};
+use super::{Imported, Platform, templates};
 use crate::menu::model::{Branch, ErrorHandler, MenuOption, is_valid_key};
 use crate::menu::{Menu, Node, NodeKind};
 use crate::source::{SourceFile, Span, Spanned};
@@ -100,7 +100,57 @@ pub(super) fn import(source: &Arc<SourceFile>, root: &YamlNode) -> LoadResult<Im
         });
     }
     let initial = r.spanned(r.get(def, "initial_state"));
+    unsubstituted(&r, &states, initial.as_ref())?;
     Ok(map(&r, &states, initial))
+}
+
+/// The first deploy-time template in a place the flow's structure depends on: a state's name,
+/// where a transition goes, a digit a split compares with, a number. Templates in prompts and
+/// queue names are kept as words; Studio's own Liquid variables (`{{widgets.x.Digits}}`) are no
+/// templates.
+fn unsubstituted(
+    r: &Reader<'_>,
+    states: &[State<'_>],
+    initial: Option<&Spanned<String>>,
+) -> LoadResult<()> {
+    let check = |value: &Spanned<String>, what: &str| {
+        templates::structural(r.source, Platform::Twilio, value, what)
+    };
+    if let Some(initial) = initial {
+        check(initial, "`initial_state` names the first state")?;
+    }
+    for state in states {
+        check(
+            &state.name,
+            "it is the state's name, which transitions name",
+        )?;
+        for transition in &state.transitions {
+            if let Some(next) = &transition.next {
+                check(next, "`next` names the state a transition goes to")?;
+            }
+        }
+        let Some(props) = state.properties else {
+            continue;
+        };
+        for name in ["number_of_digits", "timeout", "finish_on_key", "loop"] {
+            if let Some(value) = r.spanned(r.get(props, name)) {
+                check(&value, &format!("`{name}` needs a value ivr can read"))?;
+            }
+        }
+        let on_digits = r
+            .text(r.get(props, "input"))
+            .is_some_and(|input| input.contains("Digits"));
+        if state.kind == "split-based-on" && on_digits {
+            for transition in &state.transitions {
+                for condition in transition.conditions {
+                    if let Some(value) = r.spanned(r.get(condition, "value")) {
+                        check(&value, "a condition on the digits compares them with it")?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn map(r: &Reader<'_>, states: &[State<'_>], initial: Option<Spanned<String>>) -> Imported {

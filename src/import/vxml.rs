@@ -20,7 +20,7 @@ use roxmltree::Node as XmlNode;
 
 use super::build::{AUDIO_SECONDS, Ids, Origin, audio_name, blank};
 use super::xml::{self, attribute, elements, name, tag_span};
-use super::{Imported, Platform};
+use super::{Imported, Platform, templates};
 use crate::diagnostic::Diagnostic;
 use crate::menu::duration::seconds;
 use crate::menu::model::{Branch, ErrorHandler, MenuOption, Speech, is_valid_key};
@@ -69,7 +69,27 @@ const SETUP: &[&str] = &[
 
 pub(super) fn import(source: &Arc<SourceFile>) -> LoadResult<Imported> {
     let text = source.text();
-    let doc = xml::parse(source, text, "VoiceXML")?;
+    let doc = xml::parse(source, text, "VoiceXML").map_err(|error| {
+        let at = error.labels.first().map_or(0, |l| l.span.start);
+        templates::stopped_at(source, at, Platform::Vxml, "XML does not allow it there")
+            .unwrap_or(error)
+    })?;
+    // Templates in the dialogs' ids, keys, targets and numbers stop the import; in prompts
+    // they are kept as words.
+    templates::in_xml_attributes(
+        source,
+        Platform::Vxml,
+        doc.root_element(),
+        &[
+            ("*", "id", "it is a dialog's name, which `next` names"),
+            ("*", "dtmf", "it is the key a caller presses"),
+            ("*", "next", "it names where the call goes"),
+            ("*", "nextitem", "it names where the call goes"),
+            ("*", "timeout", "VoiceXML needs a time there"),
+            ("*", "count", "VoiceXML needs a number there"),
+            ("field", "type", "it says what the field collects"),
+        ],
+    )?;
     let root = doc.root_element();
     if name(root) != "vxml" {
         return Err(Box::new(
