@@ -10,11 +10,12 @@
 mod common;
 
 use common::figures::{
-    Hand, Outcome, Program, SimReport, assert_agree, assert_hand, exact, sampled,
+    Hand, Outcome, Program, RunOptions, SimReport, assert_agree, assert_hand, exact, sampled,
 };
 use common::load::{self, INTENTS_NAME, program, rendered};
 use common::{example_menus, ivr, scratch, write};
 use ivr::intents::Persona;
+use ivr::sim::flow;
 use ivr::source::{Span, Spanned};
 use proptest::prelude::*;
 
@@ -402,6 +403,11 @@ fn a_gate_on_a_caller_group_passes_or_fails_on_its_figures() {
 /// The example's traffic with three caller groups using every addition, and the first intent
 /// confused with the last node of the menu.
 fn with_every_addition(path: &std::path::Path) -> Program {
+    every_addition(path).1
+}
+
+/// The example menu and its program with every addition (see [`with_every_addition`]).
+fn every_addition(path: &std::path::Path) -> (ivr::menu::Menu, Program) {
     let menu = load::menu_file(path);
     let traffic = menu.traffic.as_ref().expect("the menu names its traffic");
     let intents_path = path.parent().unwrap().join(&traffic.value);
@@ -441,7 +447,8 @@ fn with_every_addition(path: &std::path::Path) -> Program {
             Spanned::new(1.0, Span::default()),
         )];
     }
-    load::compile(&menu, &intents)
+    let program = load::compile(&menu, &intents);
+    (menu, program)
 }
 
 #[test]
@@ -457,6 +464,59 @@ fn monte_carlo_agrees_with_exact_with_every_addition_on_every_example_menu() {
             4.0,
             &format!("{} with every addition", path.display()),
         );
+    }
+}
+
+#[test]
+fn the_exact_share_of_calls_reaching_each_node_follows_the_confusions() {
+    // x's callers: 0.8 go straight to `a`; 0.2 head for `c` through `sub` (the hand figures of
+    // the declared confusion above). Nobody reaches `b`.
+    let intents = format!(
+        "intents:\n  x: {{ share: 1, confused_with: {{ c: 0.2 }} }}\n  y: 0\n  z: 0\ncallers: {{ {PERFECT} }}\n"
+    );
+    let program = program(TWO_LEVELS, &intents);
+    let (overall, _) = flow::exact_flow(&program).expect("the visits settle");
+    let reached = overall.reached.expect("reach shares with confusions");
+    for (got, want) in reached.iter().zip([1.0, 0.2, 0.8, 0.0, 0.2]) {
+        close(*got, want, "reached");
+    }
+}
+
+#[test]
+fn monte_carlo_reach_agrees_with_exact_with_every_addition_on_every_example_menu() {
+    for (i, path) in example_menus().iter().enumerate() {
+        let (menu, program) = every_addition(path);
+        let names = flow::FlowNames::of(&menu);
+        let (exact, _) = flow::exact_flow(&program).expect("the visits settle");
+        let exact = flow::exact_flow_figures(&program, &names, &exact);
+        let calls = 100_000;
+        let options = RunOptions {
+            calls,
+            seed: 70 + i as u64,
+            threads: 0,
+        };
+        let (_, tallies) = flow::run_with_flow(&program, options, false, &|_| {});
+        let sampled = flow::monte_carlo_flow(&program, &names, &tallies[0]);
+        let mut compared = 0;
+        for (e, m) in exact.nodes.iter().zip(&sampled.nodes) {
+            assert_eq!(e.id, m.id);
+            let want = e
+                .reached
+                .unwrap_or_else(|| panic!("{}: no reach share", e.id));
+            let got = m.reached.unwrap();
+            // The binomial standard error of the exact share, at least that of one call.
+            let se = (want.max(1.0 / calls as f64) * (1.0 - want).max(1.0 / calls as f64)
+                / calls as f64)
+                .sqrt();
+            assert!(
+                (got - want).abs() <= 4.0 * se,
+                "{} {}: Monte Carlo reached {got}, exact {want}",
+                path.display(),
+                e.id
+            );
+            compared += 1;
+        }
+        assert!(compared >= 5, "{}: only {compared} nodes", path.display());
     }
 }
 
