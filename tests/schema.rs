@@ -918,6 +918,11 @@ fn compare_outputs_match_their_schema() {
                 "docs/what-if/no-adviser-option.yaml",
             ),
             ("menus/tutorial.yaml", "menus/tutorial.yaml"),
+            // Confusions and caller groups against a speech node.
+            (
+                "docs/calibration/nine-options.yaml",
+                "docs/calibration/speech-front.yaml",
+            ),
         ] {
             let mut args = vec!["compare", a, b, "--format", "json"];
             args.extend(extra);

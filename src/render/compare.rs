@@ -105,6 +105,67 @@ pub(crate) fn figure_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<Figure
             d.time_to_agent.mean,
         ),
     ]);
+    rows.extend(extra_rows(a, b, d));
+    rows
+}
+
+/// The figures a comparison shows only when a menu uses them: the confused share (when the
+/// callers can be confused) and what speech nodes heard (when a menu has one). A menu without
+/// them counts as 0.
+pub(crate) fn extra_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<FigureRow> {
+    let mut rows = Vec::new();
+    if let Some(diff) = d.confused {
+        rows.push(FigureRow {
+            name: "confused".to_string(),
+            unit: Unit::Share,
+            a: Some(a.confused.unwrap_or(0.0)),
+            b: Some(b.confused.unwrap_or(0.0)),
+            diff,
+        });
+    }
+    if let Some(speech) = &d.speech {
+        let heard = |f: &Figures| f.speech.unwrap_or_default();
+        let (x, y) = (heard(a), heard(b));
+        rows.extend(
+            [
+                (
+                    "speech_attempts",
+                    Unit::Inputs,
+                    x.attempts,
+                    y.attempts,
+                    speech.attempts,
+                ),
+                (
+                    "speech_recognised",
+                    Unit::Share,
+                    x.recognised,
+                    y.recognised,
+                    speech.recognised,
+                ),
+                (
+                    "speech_rejected",
+                    Unit::Share,
+                    x.rejected,
+                    y.rejected,
+                    speech.rejected,
+                ),
+                (
+                    "speech_misrecognised",
+                    Unit::Share,
+                    x.misrecognised,
+                    y.misrecognised,
+                    speech.misrecognised,
+                ),
+            ]
+            .map(|(name, unit, a, b, diff)| FigureRow {
+                name: name.to_string(),
+                unit,
+                a: Some(a),
+                b: Some(b),
+                diff,
+            }),
+        );
+    }
     rows
 }
 
@@ -259,6 +320,26 @@ fn scope_rows(out: &mut String, a: &Figures, b: &Figures, d: &ScopeDiff) {
             "  {:<18} {:>9.1} {:>9.1} {:>11}  {}",
             "to agent mean (s)", x.mean, y.mean, text, ci
         );
+    }
+    for row in extra_rows(a, b, d) {
+        let (x, y) = (row.a.unwrap_or(0.0), row.b.unwrap_or(0.0));
+        // The speech figures in the words of `ivr sim`'s speech line.
+        let name = match row.name.as_str() {
+            "speech_attempts" => "spoken attempts",
+            "speech_recognised" => "recognised",
+            "speech_rejected" => "asked to repeat",
+            "speech_misrecognised" => "misrecognised",
+            other => other,
+        };
+        let (x, y, (text, ci)) = match row.unit {
+            Unit::Share => (cell_pct(x), cell_pct(y), diff_text(&row.diff, 100.0, 2)),
+            _ => (
+                format!("{x:.2}"),
+                format!("{y:.2}"),
+                diff_text(&row.diff, 1.0, 2),
+            ),
+        };
+        let _ = writeln!(out, "  {name:<18} {x:>9} {y:>9} {text:>11}  {ci}");
     }
 }
 

@@ -28,6 +28,11 @@ fn label(row: &FigureRow) -> String {
         "time_p90" => "90th percentile time (s)".to_string(),
         "time_p99" => "99th percentile time (s)".to_string(),
         "time_to_agent_mean" => "Mean time to an agent (s)".to_string(),
+        "confused" => "Followed a confusion (share of calls)".to_string(),
+        "speech_attempts" => "Spoken attempts per call".to_string(),
+        "speech_recognised" => "Speech attempts recognised".to_string(),
+        "speech_rejected" => "Speech attempts asked to repeat".to_string(),
+        "speech_misrecognised" => "Speech attempts misrecognised".to_string(),
         outcome => format!("{outcome} (share of calls)"),
     }
 }
@@ -91,8 +96,8 @@ fn differences_table(out: &mut String, id: &str, rows: &[FigureRow], exact: bool
     out.push_str("</tbody></table>\n");
 }
 
-/// Per intent: its share and the differences of the outcomes the cards show and of its mean
-/// time (sortable).
+/// Per intent: its share and the differences of the outcomes the cards show, of its mean time
+/// and (when callers can be confused) of its confused share (sortable).
 fn intents_table(out: &mut String, page: &ComparePage) {
     let report = &page.report;
     let shown = [
@@ -105,7 +110,12 @@ fn intents_table(out: &mut String, page: &ComparePage) {
     for o in shown {
         let _ = write!(out, "<th>{} B − A</th>", o.name());
     }
-    out.push_str("<th>mean time B − A</th></tr></thead><tbody>\n");
+    out.push_str("<th>mean time B − A</th>");
+    let confusable = report.diff.overall.confused.is_some();
+    if confusable {
+        out.push_str("<th>confused B − A</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
     let b_of: std::collections::HashMap<&str, _> = report
         .b
         .intents
@@ -123,10 +133,11 @@ fn intents_table(out: &mut String, page: &ComparePage) {
             a.share,
             a.share * 100.0
         );
-        for row in figure_rows(&a.figures, &b.figures, d)
-            .iter()
-            .filter(|r| shown.iter().any(|o| o.name() == r.name) || r.name == "time_mean")
-        {
+        for row in figure_rows(&a.figures, &b.figures, d).iter().filter(|r| {
+            shown.iter().any(|o| o.name() == r.name)
+                || r.name == "time_mean"
+                || r.name == "confused"
+        }) {
             let (diff, ci) = diff_cells(&row.diff, row.unit);
             let (class, star) = mark(&row.diff);
             let _ = write!(

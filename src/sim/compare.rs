@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
-use super::report::{PerOutcome, SimReport};
+use super::report::{PerOutcome, SimReport, SpeechFigures};
 use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, run_blocks};
 use crate::stats::bootstrap::{group_count, group_of, quantile_differences};
 use crate::stats::{
@@ -78,6 +78,8 @@ pub struct PairedIntent {
     pub outcomes: [DiffSums; 7],
     pub inputs: DiffSums,
     pub time: DiffSums,
+    /// Whether the call followed a confusion (0/1 indicators).
+    pub confused: DiffSums,
 }
 
 impl PairedIntent {
@@ -87,6 +89,7 @@ impl PairedIntent {
         }
         self.inputs.merge(&other.inputs);
         self.time.merge(&other.time);
+        self.confused.merge(&other.confused);
     }
 
     fn record(&mut self, a: &Call, b: &Call) {
@@ -98,6 +101,8 @@ impl PairedIntent {
             .record(i64::from(b.inputs) - i64::from(a.inputs));
         self.time
             .record(micros_difference(to_micros(b.time), to_micros(a.time)));
+        self.confused
+            .record(i64::from(b.confused) - i64::from(a.confused));
     }
 }
 
@@ -257,6 +262,42 @@ pub struct ScopeDiff {
     /// Seconds to reach a person, over the calls that reach one in each menu (B's mean minus
     /// A's; null when either menu has no such call).
     pub time_to_agent: QuantityDiff,
+    /// The share of calls that followed a confusion (when either menu's callers can be
+    /// confused; a menu whose callers cannot be counts as 0). Paired like the outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confused: Option<Difference>,
+    /// What speech nodes heard (when either menu has one; a menu without counts as no
+    /// attempts). The shares are of attempts, which differ in number between the menus, so
+    /// they carry no interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<SpeechDiff>,
+}
+
+/// Differences of the speech figures (B minus A).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SpeechDiff {
+    /// Spoken attempts per call.
+    pub attempts: Difference,
+    pub recognised: Difference,
+    pub rejected: Difference,
+    pub misrecognised: Difference,
+}
+
+impl SpeechDiff {
+    /// From the two menus' figures; `None` when neither has a speech node.
+    pub fn of(a: Option<&SpeechFigures>, b: Option<&SpeechFigures>) -> Option<SpeechDiff> {
+        if a.is_none() && b.is_none() {
+            return None;
+        }
+        let none = SpeechFigures::default();
+        let (a, b) = (a.unwrap_or(&none), b.unwrap_or(&none));
+        Some(SpeechDiff {
+            attempts: Difference::exact(a.attempts, b.attempts),
+            recognised: Difference::exact(a.recognised, b.recognised),
+            rejected: Difference::exact(a.rejected, b.rejected),
+            misrecognised: Difference::exact(a.misrecognised, b.misrecognised),
+        })
+    }
 }
 
 impl ScopeDiff {
@@ -276,6 +317,8 @@ impl ScopeDiff {
                 mean: Some(Difference::NULL),
                 ..QuantityDiff::default()
             },
+            confused: None,
+            speech: None,
         }
     }
 }
@@ -329,8 +372,30 @@ pub struct CompareReport {
     pub diff: Diff,
 }
 
-fn scope_from_paired(p: &PairedIntent, a: &IntentTally, b: &IntentTally) -> ScopeDiff {
+/// What a pair of tallies reports beside the outcomes: whether either menu's callers can be
+/// confused, and whether either menu has a speech node.
+#[derive(Clone, Copy)]
+struct Extras {
+    confusable: bool,
+    speech: bool,
+}
+
+fn scope_from_paired(
+    p: &PairedIntent,
+    a: &IntentTally,
+    b: &IntentTally,
+    extras: Extras,
+) -> ScopeDiff {
+    let heard = |t: &IntentTally| {
+        let calls = t.calls();
+        SpeechFigures::of(t.speech.map(|c| c as f64), calls as f64)
+    };
     ScopeDiff {
+        confused: extras.confusable.then(|| Difference::share(&p.confused)),
+        speech: extras
+            .speech
+            .then(|| SpeechDiff::of(Some(&heard(a)), Some(&heard(b))))
+            .flatten(),
         calls: Some(p.time.n),
         outcomes: PerOutcome::from_fn(|o| Difference::share(&p.outcomes[o as usize])),
         inputs: QuantityDiff {
@@ -362,8 +427,12 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
     for p in &tally.paired {
         all.merge(p);
     }
+    let extras = Extras {
+        confusable: tally.a.confusable || tally.b.confusable,
+        speech: tally.a.speech || tally.b.speech,
+    };
     let (a, b) = (tally.a.overall(), tally.b.overall());
-    let mut overall = scope_from_paired(&all, &a, &b);
+    let mut overall = scope_from_paired(&all, &a, &b, extras);
     let time_cis = quantile_differences(&tally.time_groups, &LEVELS, tally.seed, midpoint_seconds);
     let inputs_cis = quantile_differences(&tally.inputs_groups, &LEVELS, tally.seed, |b| b as f64);
     let [t50, t90, t99] = [0, 1, 2].map(|k| {
@@ -397,7 +466,7 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
                     .paired
                     .iter()
                     .zip(tally.a.intents.iter().zip(&tally.b.intents))
-                    .map(|(p, (a, b))| scope_from_paired(p, a, b)),
+                    .map(|(p, (a, b))| scope_from_paired(p, a, b, extras)),
             )
             .collect(),
         queues: None,
@@ -424,6 +493,9 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
             }),
             ..QuantityDiff::default()
         },
+        confused: (x.confused.is_some() || y.confused.is_some())
+            .then(|| Difference::exact(x.confused.unwrap_or(0.0), y.confused.unwrap_or(0.0))),
+        speech: SpeechDiff::of(x.speech.as_ref(), y.speech.as_ref()),
     };
     let b_of: std::collections::HashMap<&str, _> =
         b.intents.iter().map(|(n, f)| (n.as_str(), f)).collect();
