@@ -244,3 +244,138 @@ fn the_vary_and_compare_pages_have_the_confused_share() {
     );
     assert!(table_text(&html, "intent-differences").contains("confused B − A"));
 }
+
+/// One option serves x, the other hangs up: a caller's slip (`mistake_rate`) is the share
+/// left unresolved, exactly.
+const ONE_OR_BYE: &str = r#"
+menu: One or bye
+entry: m
+nodes:
+  m:
+    say: For one press 1. To leave press 2.
+    options:
+      - { key: "1", say: "One", to: done }
+      - { key: "2", say: "Bye", to: bye }
+  done: { type: self_service, serves: [x] }
+  bye: { type: hangup }
+"#;
+
+const TWO_GROUPS: &str = "intents:\n  x: 1\ncallers:\n  - { name: regular, share: 3, mistake_rate: 0.01, invalid_rate: 0, no_input_rate: 0, patience: null }\n  - { name: first_time, share: 1, mistake_rate: 0.3, invalid_rate: 0, no_input_rate: 0, patience: null }\n";
+
+#[test]
+fn checks_are_decided_at_every_point_of_a_sweep() {
+    let _snapshots = common::snapshot_folder("callers_v2");
+    let dir = scratch();
+    let menu = common::write(dir.path(), "menu.yaml", ONE_OR_BYE);
+    let intents = common::write(dir.path(), "menu.intents.yaml", TWO_GROUPS);
+    let (menu, intents) = (menu.to_str().unwrap(), intents.to_str().unwrap());
+    let sweep = |check: &str, format: &str| {
+        ivr(&[
+            "sim",
+            menu,
+            "--intents",
+            intents,
+            "--exact",
+            "--vary",
+            "callers.mistake_rate=0.05,0.1,0.2",
+            "--check",
+            check,
+            "--format",
+            format,
+        ])
+    };
+    // The varied rate applies to both groups: first-time callers leave unresolved 0.05, 0.1
+    // and 0.2 of their calls. The last point fails, so the sweep exits 1.
+    let run = sweep("persona.first_time.unresolved<=0.1", "human");
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let checks = run
+        .stdout
+        .split("\n\n")
+        .skip(2)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    insta::assert_snapshot!("sweep_checks_human", checks);
+    // Every point passes: exit 0.
+    assert_eq!(
+        sweep("persona.regular.unresolved<=0.2", "human").code,
+        Some(0)
+    );
+    // JSON: each point carries its checks.
+    let run = sweep("persona.first_time.unresolved<=0.1", "json");
+    assert_eq!(run.code, Some(1));
+    let verdicts: Vec<(f64, String)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let check = &p["checks"][0];
+            assert_eq!(check["expr"], "persona.first_time.unresolved <= 0.1");
+            (
+                check["value"].as_f64().unwrap(),
+                check["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for ((value, verdict), (want, want_verdict)) in
+        verdicts
+            .iter()
+            .zip([(0.05, "pass"), (0.1, "pass"), (0.2, "fail")])
+    {
+        assert!((value - want).abs() < 1e-9, "{value}, by hand {want}");
+        assert_eq!(verdict, want_verdict);
+    }
+    // CSV: the sweep's rows on stdout as without a check, the verdicts on stderr.
+    let run = sweep("persona.first_time.unresolved<=0.1", "csv");
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout.starts_with("callers.mistake_rate,self_served"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("1 check at 3 points: 2 passed, 1 failed, 0 inconclusive"),
+        "{}",
+        run.stderr
+    );
+    // Markdown: a table of verdicts after the sweep.
+    let run = sweep("persona.first_time.unresolved<=0.1", "markdown");
+    assert!(
+        run.stdout.contains("| 0.2 | fail 0.2000 |"),
+        "{}",
+        run.stdout
+    );
+    // A group the traffic does not name is refused before anything runs.
+    let run = sweep("persona.first.unresolved<=0.1", "human");
+    assert!(run.failure(2).contains("did you mean `first_time`?"));
+}
+
+#[test]
+fn a_persona_abandonment_check_at_each_point_of_a_monte_carlo_sweep() {
+    let run = ivr(&[
+        "sim",
+        NINE,
+        "--calls",
+        "20000",
+        "--vary",
+        "callers.confusion=0..0.3",
+        "--check",
+        "persona.first_time.abandoned<=0.1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let points = run.json();
+    let points = points.as_array().unwrap();
+    assert_eq!(points.len(), 5);
+    for point in points {
+        let check = &point["checks"][0];
+        let group = &point["result"]["personas"]["first_time"];
+        // The check reads the group's own figure and its interval.
+        assert_eq!(check["value"], group["outcomes"]["abandoned"]);
+        assert_eq!(check["ci95"], group["outcomes_ci95"]["abandoned"]);
+        assert_eq!(check["calls"], group["calls"]);
+        assert_eq!(check["verdict"], "pass");
+    }
+}

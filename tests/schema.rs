@@ -873,6 +873,25 @@ fn gated_and_swept_sim_outputs_match_their_schema() {
         0,
     );
     assert_eq!(sweep.as_array().map(Vec::len), Some(4));
+    // Checks decided at each point, on a caller group.
+    let checked = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "docs/calibration/nine-options.yaml",
+            "--exact",
+            "--vary",
+            "callers.confusion=0,0.3",
+            "--check",
+            "persona.first_time.abandoned<=0.1",
+            "--check",
+            "confused<=0.2",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    assert!(checked[1]["checks"].as_array().is_some_and(|c| c.len() == 2));
     assert_valid_output(
         &schema,
         &[

@@ -671,6 +671,41 @@ pub fn sweep(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     finish(out)
 }
 
+/// `ivr sim --vary --check --format markdown`: the sweep, then a row per point with each
+/// check's verdict and figure.
+pub fn sweep_checks(
+    params: &[Param],
+    rows: &[(Point, SimReport)],
+    checks: &[Vec<GateResult>],
+) -> String {
+    let mut out = sweep(params, rows);
+    let Some(first) = checks.first() else {
+        return out;
+    };
+    let _ = writeln!(out, "#### Checks at each point\n");
+    let mut header: Vec<String> = params.iter().map(|p| p.path().to_string()).collect();
+    header.extend(first.iter().map(|r| cell(&r.expr)));
+    let right = vec![false; header.len()];
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .zip(checks)
+        .map(|((point, _), results)| {
+            let mut row: Vec<String> = point.values.iter().map(|(_, v)| v.to_string()).collect();
+            row.extend(results.iter().map(|r| {
+                let digits = r.digits;
+                match r.value {
+                    Some(v) => format!("{} {v:.digits$}", r.verdict.name()),
+                    None => r.verdict.name().to_string(),
+                }
+            }));
+            row
+        })
+        .collect();
+    table(&mut out, &header, &right, &body);
+    let _ = writeln!(out, "{}", super::gates::sweep_summary(checks));
+    finish(out)
+}
+
 /// `+1.20 pp` and its interval `[+0.50, +1.90]`, and whether it is significant.
 fn difference(d: &Difference, scale: f64, digits: usize, unit: &str) -> [String; 3] {
     match d.diff {

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::render::sim as sim_report;
+use crate::sim::gates::GateResult;
 use crate::sim::queues::{QueueFigures, QueueReport};
 use crate::sim::report::SimReport;
 use crate::sim::sweep::{Param, Point};
@@ -269,14 +270,24 @@ fn csv_field(text: &str) -> String {
 /// Serialised straight from the reports: building a JSON tree of every point first took
 /// gigabytes for 1,000 points of 1,000 intents.
 pub fn json(rows: &[(Point, SimReport)]) -> String {
+    json_with_checks(rows, &[])
+}
+
+/// The list of [`json`], each point with the verdicts of `--check` at it (`checks`, as
+/// `ivr sim --check --format json` gives them) when there are checks.
+pub fn json_with_checks(rows: &[(Point, SimReport)], checks: &[Vec<GateResult>]) -> String {
     #[derive(serde::Serialize)]
     struct Row<'a> {
         point: serde_json::Map<String, serde_json::Value>,
         result: &'a SimReport,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        checks: Option<&'a [GateResult]>,
     }
     let list: Vec<Row> = rows
         .iter()
-        .map(|(point, report)| Row {
+        .enumerate()
+        .map(|(i, (point, report))| Row {
+            checks: checks.get(i).map(Vec::as_slice),
             point: point
                 .values
                 .iter()

@@ -117,7 +117,7 @@ pub fn sim_output() -> Value {
     });
     defs.insert(
         "sweepPoint".into(),
-        closed(
+        object(
             "With `--vary`: one point of the grid and its figures.",
             vec![
                 ("point", point_object),
@@ -125,7 +125,16 @@ pub fn sim_output() -> Value {
                     "result",
                     described_ref("report", "The figures at this point, as without `--vary`."),
                 ),
+                (
+                    "checks",
+                    json!({
+                        "type": "array",
+                        "description": "With `--check`: each check decided at this point, in the order given.",
+                        "items": { "$ref": "#/$defs/check" },
+                    }),
+                ),
             ],
+            &["checks"],
         ),
     );
     json!({
