@@ -891,7 +891,11 @@ fn gated_and_swept_sim_outputs_match_their_schema() {
         ],
         1,
     );
-    assert!(checked[1]["checks"].as_array().is_some_and(|c| c.len() == 2));
+    assert!(
+        checked[1]["checks"]
+            .as_array()
+            .is_some_and(|c| c.len() == 2)
+    );
     assert_valid_output(
         &schema,
         &[
