@@ -243,6 +243,9 @@ fn the_vary_and_compare_pages_have_the_confused_share() {
         "{overall}"
     );
     assert!(table_text(&html, "intent-differences").contains("confused B − A"));
+    let groups = table_text(&html, "group-differences");
+    assert!(groups.contains(" caller group share of calls "), "{groups}");
+    assert!(groups.contains(" first_time 40.0% "), "{groups}");
 }
 
 /// One option serves x, the other hangs up: a caller's slip (`mistake_rate`) is the share
@@ -378,4 +381,73 @@ fn a_persona_abandonment_check_at_each_point_of_a_monte_carlo_sweep() {
         assert_eq!(check["calls"], group["calls"]);
         assert_eq!(check["verdict"], "pass");
     }
+}
+
+#[test]
+fn a_check_on_the_confused_share() {
+    let check = |menu: &str, check: &str| ivr(&["sim", menu, "--exact", "--check", check]);
+    // 2.1% of the calls to the nine-option menu follow a confusion.
+    let pass = check(NINE, "confused<=0.05");
+    assert_eq!(pass.code, Some(0), "{}", pass.stdout);
+    assert!(
+        pass.stdout.contains("confused <= 0.05  0.0212  pass"),
+        "{}",
+        pass.stdout
+    );
+    assert_eq!(check(NINE, "confused<=0.01").code, Some(1));
+    // Callers who cannot be confused have no such share: the check cannot pass.
+    let none = check("menus/tutorial.yaml", "confused<=0.05");
+    assert_eq!(none.code, Some(1));
+    assert!(
+        none.stdout
+            .contains("the callers of this traffic cannot be confused"),
+        "{}",
+        none.stdout
+    );
+}
+
+#[test]
+fn compare_gives_the_differences_of_each_caller_group() {
+    let four = "docs/calibration/four-options.yaml";
+    // Exact: each group's B minus A.
+    let exact = ivr(&["compare", NINE, four, "--exact", "--format", "json"]).json();
+    for group in ["regular", "first_time"] {
+        let (a, b) = (
+            &exact["a"]["personas"][group],
+            &exact["b"]["personas"][group],
+        );
+        let d = &exact["diff"]["personas"][group];
+        for outcome in ["self_served", "misrouted", "unresolved"] {
+            let want =
+                b["outcomes"][outcome].as_f64().unwrap() - a["outcomes"][outcome].as_f64().unwrap();
+            let got = d["outcomes"][outcome]["diff"].as_f64().unwrap();
+            assert!((got - want).abs() < 1e-12, "{group} {outcome}");
+        }
+        let want = b["confused"].as_f64().unwrap() - a["confused"].as_f64().unwrap();
+        assert!((d["confused"]["diff"].as_f64().unwrap() - want).abs() < 1e-12);
+    }
+    // Monte Carlo: paired within the group, over the group's calls.
+    let run = ivr(&[
+        "compare", NINE, four, "--calls", "20000", "--seed", "5", "--format", "json",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let json = run.json();
+    let d = &json["diff"]["personas"]["first_time"];
+    assert_eq!(d["calls"], json["a"]["personas"]["first_time"]["calls"]);
+    // First-time callers go wrong far less often with four options (docs/simulation.md).
+    assert_eq!(d["outcomes"]["misrouted"]["significant"], true);
+    assert!(d["outcomes"]["misrouted"]["ci95"][1].as_f64().unwrap() < 0.0);
+    // Human, markdown and CSV name the groups.
+    let human = stdout(&["compare", NINE, four, "--exact"]);
+    assert!(human.contains("\n  group first_time (40.0%)"), "{human}");
+    let markdown = stdout(&["compare", NINE, four, "--exact", "--format", "markdown"]);
+    assert!(
+        markdown.contains("#### Caller group `first_time` (40.0% of calls)"),
+        "{markdown}"
+    );
+    let csv = stdout(&["compare", NINE, four, "--exact", "--format", "csv"]);
+    assert!(
+        csv.lines().any(|l| l.starts_with("persona:first_time,")),
+        "{csv}"
+    );
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::sim::compare::{CompareReport, Difference, ScopeDiff};
 use crate::sim::engine::Outcome;
-use crate::sim::report::Figures;
+use crate::sim::report::{Figures, IntentFigures};
 
 pub fn json(report: &CompareReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
@@ -232,8 +232,28 @@ pub fn csv(report: &CompareReport) -> String {
             row(&mut out, name, &a.figures, &b.figures, d);
         }
     }
+    for (name, a, b, d) in groups(report) {
+        row(
+            &mut out,
+            &format!("persona:{name}"),
+            &a.figures,
+            &b.figures,
+            d,
+        );
+    }
     out.push_str(&super::queue_compare::csv(report));
     out
+}
+
+/// Each caller group in both menus' reports, with its differences (the intents file's order).
+pub(crate) fn groups(
+    report: &CompareReport,
+) -> impl Iterator<Item = (&str, &IntentFigures, &IntentFigures, &ScopeDiff)> {
+    report.diff.personas.iter().filter_map(|(name, d)| {
+        let a = report.a.personas.iter().find(|(n, _)| n == name)?;
+        let b = report.b.personas.iter().find(|(n, _)| n == name)?;
+        Some((name.as_str(), &a.1, &b.1, d))
+    })
 }
 
 /// Six decimals at most, without trailing zeros.
@@ -410,6 +430,18 @@ pub fn human(report: &CompareReport) -> String {
         header(
             &mut out,
             &format!("{} ({:.1}%)", crate::text::printable(name), a.share * 100.0),
+        );
+        scope_rows(&mut out, &a.figures, &b.figures, d);
+    }
+    for (name, a, b, d) in groups(report) {
+        out.push('\n');
+        header(
+            &mut out,
+            &format!(
+                "group {} ({:.1}%)",
+                crate::text::printable(name),
+                a.share * 100.0
+            ),
         );
         scope_rows(&mut out, &a.figures, &b.figures, d);
     }

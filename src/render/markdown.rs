@@ -851,6 +851,16 @@ pub fn compare(report: &CompareReport) -> String {
         );
         compare_table(&mut out, &a.figures, &b.figures, d, exact);
     }
+    for (name, a, b, d) in super::compare::groups(report) {
+        let _ = writeln!(
+            out,
+            "#### Caller group {} ({} of calls{})\n",
+            code(name),
+            pct(a.share),
+            calls(d.calls)
+        );
+        compare_table(&mut out, &a.figures, &b.figures, d, exact);
+    }
     compare_queues(&mut out, report);
     finish(out)
 }

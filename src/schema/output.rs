@@ -347,8 +347,16 @@ pub fn compare_output() -> Value {
                         }),
                     ),
                     ("queues", described_ref("queueDiff", "The queue figures' differences, when the traffic file has `arrivals` and `queues` (not with `--exact`).")),
+                    (
+                        "personas",
+                        json!({
+                            "type": "object",
+                            "description": "Per caller group, keyed by name, in the intents file's order, when it names groups (paired calls share their group).",
+                            "additionalProperties": { "$ref": "#/$defs/scopeDiff" },
+                        }),
+                    ),
                 ],
-                &["queues"],
+                &["queues", "personas"],
             ),
         },
         "$defs": defs,

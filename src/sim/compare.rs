@@ -115,6 +115,9 @@ pub struct PairTally {
     pub a: Tally,
     pub b: Tally,
     pub paired: Vec<PairedIntent>,
+    /// Per caller group (empty when the traffic names none): paired calls share their group,
+    /// drawn from the same random numbers.
+    pub paired_personas: Vec<PairedIntent>,
     /// Per group of calls (see [`crate::stats::bootstrap`]): the overall time and inputs
     /// histograms of A and B.
     pub time_groups: Vec<[TimeHistogram; 2]>,
@@ -131,6 +134,7 @@ impl PairTally {
             a: Tally::for_program(a),
             b: Tally::for_program(b),
             paired: vec![PairedIntent::default(); intents],
+            paired_personas: vec![PairedIntent::default(); Tally::for_program(a).personas.len()],
             time_groups: vec![Default::default(); groups],
             inputs_groups: vec![Default::default(); groups],
             seed: options.seed,
@@ -141,6 +145,9 @@ impl PairTally {
         self.a = self.a.merge(other.a);
         self.b = self.b.merge(other.b);
         for (x, y) in self.paired.iter_mut().zip(&other.paired) {
+            x.merge(y);
+        }
+        for (x, y) in self.paired_personas.iter_mut().zip(&other.paired_personas) {
             x.merge(y);
         }
         for (x, y) in self.time_groups.iter_mut().zip(&other.time_groups) {
@@ -171,6 +178,11 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
             tally.a.add(intent, &call_a);
             tally.b.add(intent, &call_b);
             tally.paired[intent].record(&call_a, &call_b);
+            if call_a.persona == call_b.persona
+                && let Some(p) = tally.paired_personas.get_mut(usize::from(call_a.persona))
+            {
+                p.record(&call_a, &call_b);
+            }
             let g = group_of(block * BLOCK + i, options.calls);
             tally.time_groups[g][0].record(to_micros(call_a.time));
             tally.time_groups[g][1].record(to_micros(call_b.time));
@@ -362,6 +374,12 @@ pub struct Diff {
     /// The queue figures' differences, when the traffic file has arrivals and queues.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queues: Option<super::queue_compare::QueueDiff>,
+    /// Per caller group, in the intents file's order, when it names groups.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "super::report::ordered_map"
+    )]
+    pub personas: Vec<(String, ScopeDiff)>,
 }
 
 /// The compare report: both sim reports and the differences (B minus A).
@@ -470,6 +488,14 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
             )
             .collect(),
         queues: None,
+        personas: tally
+            .a
+            .personas
+            .iter()
+            .zip(&tally.b.personas)
+            .zip(&tally.paired_personas)
+            .map(|(((name, a), (_, b)), p)| (name.clone(), scope_from_paired(p, a, b, extras)))
+            .collect(),
     }
 }
 
@@ -510,10 +536,20 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
             (name.clone(), d)
         })
         .collect();
+    let personas = a
+        .personas
+        .iter()
+        .map(|(name, fa)| {
+            let fb = b.personas.iter().find(|(n, _)| n == name);
+            let d = fb.map_or_else(ScopeDiff::null, |(_, fb)| scope(&fa.figures, &fb.figures));
+            (name.clone(), d)
+        })
+        .collect();
     Diff {
         overall: scope(&a.overall, &b.overall),
         intents,
         queues: None,
+        personas,
     }
 }
 
