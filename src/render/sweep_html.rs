@@ -102,10 +102,13 @@ const FIGURES: [Figure; 8] = [
     },
 ];
 
+/// Whether a point's figures have an extra figure at all.
+type Present = fn(&Figures) -> bool;
+
 /// Figures drawn only when some point has them: the confused share (callers who can be
 /// confused) and what speech nodes heard (a menu with a speech node). A point whose callers
 /// cannot be confused has nobody confused.
-const EXTRA_FIGURES: [(Figure, fn(&Figures) -> bool); 3] = [
+const EXTRA_FIGURES: [(Figure, Present); 3] = [
     (
         Figure {
             name: "confused",
