@@ -451,3 +451,64 @@ fn compare_gives_the_differences_of_each_caller_group() {
         "{csv}"
     );
 }
+
+#[test]
+fn checks_on_what_speech_nodes_heard() {
+    // Exact: of the attempts, 0.9 are not rejected and 0.1 of those misrecognised: 0.09.
+    let exact = |check: &str| ivr(&["sim", SPEECH, "--exact", "--check", check]);
+    let pass = exact("speech.misrecognised<=0.1");
+    assert_eq!(pass.code, Some(0), "{}", pass.stdout);
+    assert!(
+        pass.stdout
+            .contains("speech.misrecognised <= 0.1  0.0900  pass"),
+        "{}",
+        pass.stdout
+    );
+    assert_eq!(exact("speech.recognised>=0.9").code, Some(1));
+    // Monte Carlo: the interval is Wilson's over the attempts counted, of a group too.
+    let run = ivr(&[
+        "sim",
+        SPEECH,
+        "--calls",
+        "20000",
+        "--check",
+        "persona.first_time.speech.rejected<=0.2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json = run.json();
+    let check = &json["checks"][0];
+    let group = &json["personas"]["first_time"];
+    assert_eq!(check["value"], group["speech"]["rejected"]);
+    let attempts = check["calls"].as_f64().unwrap();
+    let calls = group["calls"].as_f64().unwrap();
+    let per_call = group["speech"]["attempts"].as_f64().unwrap();
+    assert!(
+        (attempts - calls * per_call).abs() < 1e-6,
+        "{attempts} attempts"
+    );
+    let (lo, hi) = (
+        check["ci95"][0].as_f64().unwrap(),
+        check["ci95"][1].as_f64().unwrap(),
+    );
+    // About 9,000 attempts: an interval near 0.013 wide, holding the sample's share, within 4
+    // standard errors of the 0.1 asked to repeat.
+    let value = check["value"].as_f64().unwrap();
+    assert!(lo < value && value < hi && hi - lo < 0.02, "[{lo}, {hi}]");
+    assert!((value - 0.1).abs() < 4.0 * (hi - lo) / 3.92, "{value}");
+    // A menu without a speech node has nothing to check.
+    let none = ivr(&[
+        "sim",
+        "menus/tutorial.yaml",
+        "--exact",
+        "--check",
+        "speech.recognised>=0.8",
+    ]);
+    assert_eq!(none.code, Some(1));
+    assert!(
+        none.stdout.contains("the menu has no speech node"),
+        "{}",
+        none.stdout
+    );
+}
