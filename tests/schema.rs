@@ -873,6 +873,29 @@ fn gated_and_swept_sim_outputs_match_their_schema() {
         0,
     );
     assert_eq!(sweep.as_array().map(Vec::len), Some(4));
+    // Checks decided at each point, on a caller group.
+    let checked = assert_valid_output(
+        &schema,
+        &[
+            "sim",
+            "docs/calibration/nine-options.yaml",
+            "--exact",
+            "--vary",
+            "callers.confusion=0,0.3",
+            "--check",
+            "persona.first_time.abandoned<=0.1",
+            "--check",
+            "confused<=0.2",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    assert!(
+        checked[1]["checks"]
+            .as_array()
+            .is_some_and(|c| c.len() == 2)
+    );
     assert_valid_output(
         &schema,
         &[
@@ -918,6 +941,11 @@ fn compare_outputs_match_their_schema() {
                 "docs/what-if/no-adviser-option.yaml",
             ),
             ("menus/tutorial.yaml", "menus/tutorial.yaml"),
+            // Confusions and caller groups against a speech node.
+            (
+                "docs/calibration/nine-options.yaml",
+                "docs/calibration/speech-front.yaml",
+            ),
         ] {
             let mut args = vec!["compare", a, b, "--format", "json"];
             args.extend(extra);

@@ -10,11 +10,12 @@
 mod common;
 
 use common::figures::{
-    Hand, Outcome, Program, SimReport, assert_agree, assert_hand, exact, sampled,
+    Hand, Outcome, Program, RunOptions, SimReport, assert_agree, assert_hand, exact, sampled,
 };
 use common::load::{self, INTENTS_NAME, program, rendered};
 use common::{example_menus, ivr, scratch, write};
 use ivr::intents::Persona;
+use ivr::sim::flow;
 use ivr::source::{Span, Spanned};
 use proptest::prelude::*;
 
@@ -108,6 +109,77 @@ fn a_declared_confusion_toward_the_intended_option_changes_nothing() {
         "confusion toward the intended option",
     );
     close(report.overall.confused.unwrap(), 0.0, "confused");
+}
+
+/// Option 3 serves x; options 2 and 1 lead to `c` through a menu each (one input more), and
+/// option 4 (with `direct`) straight to `c`. Listed 3, 2, 1: announced in that order.
+fn ties(direct: bool) -> String {
+    format!(
+        r#"
+menu: Ties
+entry: m
+speech: {{ words_per_minute: 60 }}
+defaults: {{ reaction_time: 1 }}
+nodes:
+  m:
+    say: Main
+    options:
+      - {{ key: "3", say: "Three", to: a }}
+      - {{ key: "2", say: "Two", to: p }}
+      - {{ key: "1", say: "One", to: q }}{}
+  p: {{ say: P, options: [{{ key: "1", say: "One", to: c }}] }}
+  q: {{ say: Q, options: [{{ key: "1", say: "One", to: c }}] }}
+  a: {{ type: self_service, serves: [x] }}
+  c: {{ type: transfer, queue: general, serves: [z] }}
+"#,
+        if direct {
+            "\n      - { key: \"4\", say: \"Four\", to: c }"
+        } else {
+            ""
+        }
+    )
+}
+
+#[test]
+fn a_declared_confusion_takes_the_shortest_way_first_announced_and_misroutes_at_a_transfer() {
+    let intents = format!(
+        "intents:\n  x: {{ share: 1, confused_with: {{ c: 0.2 }} }}\n  z: 0\ncallers: {{ {PERFECT} }}\n"
+    );
+    // 2 and 1 both reach `c` in one more input: the tie goes to 2, announced first (listed
+    // before 1 whatever the keys). 0.8 press 3 ("Main Three", 2 s, + 1 s); 0.2 press 2 ("Main
+    // Three Two", 3 s, + 1 s), then 1 at `p` ("P One", 2 s, + 1 s), and `c`, a transfer
+    // that does not serve x: misrouted after 7 s.
+    //   self_served 0.8, misrouted 0.2, inputs 1.2, time 0.8*3 + 0.2*7 = 3.8
+    let (program, _) = check_menu(
+        &ties(false),
+        &intents,
+        &Hand {
+            outcomes: &[(Outcome::SelfServed, 0.8), (Outcome::Misrouted, 0.2)],
+            inputs: 1.2,
+            time: 3.8,
+            time_to_agent: Some(7.0),
+        },
+        "confusion, a tie",
+    );
+    let (flow, _) = flow::exact_flow(&program).unwrap();
+    let reached = flow.reached.unwrap();
+    // Nodes in file order: m, p, q, a, c.
+    close(reached[1], 0.2, "p reached");
+    close(reached[2], 0.0, "q reached");
+    // Option 4 reaches `c` itself (no input after it): it wins over 2. Listening to all four
+    // options ("Main Three Two One Four", 5 s, + 1 s).
+    //   self_served 0.8, misrouted 0.2, inputs 1, time 0.8*3 + 0.2*6 = 3.6
+    check_menu(
+        &ties(true),
+        &intents,
+        &Hand {
+            outcomes: &[(Outcome::SelfServed, 0.8), (Outcome::Misrouted, 0.2)],
+            inputs: 1.0,
+            time: 3.6,
+            time_to_agent: Some(6.0),
+        },
+        "confusion, the shortest way",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +363,24 @@ fn callers_use_only_announced_options_and_some_try_zero() {
         },
         "unannounced options used",
     );
+    // The menu's own `say` may announce a key: "press 2" there makes option 2 announced, and
+    // callers who use only announced options take it (7 + 4 + 2 = 13 s, + 1 s).
+    let announced =
+        HIDDEN_ZERO.replace("say: Main menu", "say: Main menu. For other things press 2");
+    let intents = format!(
+        "intents:\n  x: 0\n  y: 1\ncallers: {{ {PERFECT}, use_unannounced: false, zero_out: 0.6 }}\n"
+    );
+    check_menu(
+        &announced,
+        &intents,
+        &Hand {
+            outcomes: &[(Outcome::SelfServed, 1.0)],
+            inputs: 1.0,
+            time: 14.0,
+            time_to_agent: None,
+        },
+        "announced by the menu's prompt",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,6 +492,11 @@ fn a_gate_on_a_caller_group_passes_or_fails_on_its_figures() {
 /// The example's traffic with three caller groups using every addition, and the first intent
 /// confused with the last node of the menu.
 fn with_every_addition(path: &std::path::Path) -> Program {
+    every_addition(path).1
+}
+
+/// The example menu and its program with every addition (see [`with_every_addition`]).
+fn every_addition(path: &std::path::Path) -> (ivr::menu::Menu, Program) {
     let menu = load::menu_file(path);
     let traffic = menu.traffic.as_ref().expect("the menu names its traffic");
     let intents_path = path.parent().unwrap().join(&traffic.value);
@@ -441,12 +536,21 @@ fn with_every_addition(path: &std::path::Path) -> Program {
             Spanned::new(1.0, Span::default()),
         )];
     }
-    load::compile(&menu, &intents)
+    let program = load::compile(&menu, &intents);
+    (menu, program)
+}
+
+/// The example menus, and the calibration menus of the docs (nine options, four options, and a
+/// speech front end).
+fn every_menu() -> Vec<std::path::PathBuf> {
+    let calibration = ["nine-options", "four-options", "speech-front"]
+        .map(|m| common::root().join(format!("docs/calibration/{m}.yaml")));
+    example_menus().into_iter().chain(calibration).collect()
 }
 
 #[test]
 fn monte_carlo_agrees_with_exact_with_every_addition_on_every_example_menu() {
-    for (i, path) in example_menus().iter().enumerate() {
+    for (i, path) in every_menu().iter().enumerate() {
         let program = with_every_addition(path);
         assert!(program.can_confuse() && program.personas.len() == 3);
         let report = exact(&program);
@@ -457,6 +561,59 @@ fn monte_carlo_agrees_with_exact_with_every_addition_on_every_example_menu() {
             4.0,
             &format!("{} with every addition", path.display()),
         );
+    }
+}
+
+#[test]
+fn the_exact_share_of_calls_reaching_each_node_follows_the_confusions() {
+    // x's callers: 0.8 go straight to `a`; 0.2 head for `c` through `sub` (the hand figures of
+    // the declared confusion above). Nobody reaches `b`.
+    let intents = format!(
+        "intents:\n  x: {{ share: 1, confused_with: {{ c: 0.2 }} }}\n  y: 0\n  z: 0\ncallers: {{ {PERFECT} }}\n"
+    );
+    let program = program(TWO_LEVELS, &intents);
+    let (overall, _) = flow::exact_flow(&program).expect("the visits settle");
+    let reached = overall.reached.expect("reach shares with confusions");
+    for (got, want) in reached.iter().zip([1.0, 0.2, 0.8, 0.0, 0.2]) {
+        close(*got, want, "reached");
+    }
+}
+
+#[test]
+fn monte_carlo_reach_agrees_with_exact_with_every_addition_on_every_example_menu() {
+    for (i, path) in every_menu().iter().enumerate() {
+        let (menu, program) = every_addition(path);
+        let names = flow::FlowNames::of(&menu);
+        let (exact, _) = flow::exact_flow(&program).expect("the visits settle");
+        let exact = flow::exact_flow_figures(&program, &names, &exact);
+        let calls = 100_000;
+        let options = RunOptions {
+            calls,
+            seed: 70 + i as u64,
+            threads: 0,
+        };
+        let (_, tallies) = flow::run_with_flow(&program, options, false, &|_| {});
+        let sampled = flow::monte_carlo_flow(&program, &names, &tallies[0]);
+        let mut compared = 0;
+        for (e, m) in exact.nodes.iter().zip(&sampled.nodes) {
+            assert_eq!(e.id, m.id);
+            let want = e
+                .reached
+                .unwrap_or_else(|| panic!("{}: no reach share", e.id));
+            let got = m.reached.unwrap();
+            // The binomial standard error of the exact share, at least that of one call.
+            let se = (want.max(1.0 / calls as f64) * (1.0 - want).max(1.0 / calls as f64)
+                / calls as f64)
+                .sqrt();
+            assert!(
+                (got - want).abs() <= 4.0 * se,
+                "{} {}: Monte Carlo reached {got}, exact {want}",
+                path.display(),
+                e.id
+            );
+            compared += 1;
+        }
+        assert!(compared >= 5, "{}: only {compared} nodes", path.display());
     }
 }
 
@@ -515,6 +672,43 @@ proptest! {
             prop_assert!((sum - 1.0).abs() < 1e-9, "outcomes add up to {}", sum);
             let confused = figures.confused.unwrap();
             prop_assert!((0.0..=1.0 + 1e-12).contains(&confused));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn speech_shares_stay_in_0_1_and_sum_to_1(
+        reject in 0.0f64..=1.0,
+        accuracy in 0.0f64..=1.0,
+        silence in 0.0f64..0.5,
+        weights in proptest::collection::vec(0u32..5, 3),
+    ) {
+        prop_assume!(weights.iter().any(|&w| w > 0));
+        let menu = SPEECH_FRONT
+            .replace("reject_rate: 0.2", &format!("reject_rate: {reject}"))
+            .replace("accuracy: 0.75", &format!("accuracy: {accuracy}"));
+        let intents = format!(
+            "intents:\n  x: {}\n  y: {}\n  z: {}\ncallers: {{ mistake_rate: 0, invalid_rate: 0, no_input_rate: {silence}, patience: null }}\n",
+            weights[0], weights[1], weights[2]
+        );
+        let report = exact(&program(&menu, &intents));
+        let scopes = std::iter::once(&report.overall)
+            .chain(report.intents.iter().filter(|(_, i)| i.share > 0.0).map(|(_, i)| &i.figures));
+        for figures in scopes {
+            let sum: f64 = Outcome::ALL.iter().map(|&o| figures.outcomes.get(o)).sum();
+            prop_assert!((sum - 1.0).abs() < 1e-9, "outcomes add up to {}", sum);
+            let heard = figures.speech.unwrap();
+            let shares = [heard.recognised, heard.rejected, heard.misrecognised];
+            prop_assert!(shares.iter().all(|s| (0.0..=1.0 + 1e-12).contains(s)), "{:?}", shares);
+            prop_assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{:?}", shares);
+            prop_assert!(heard.attempts >= 1.0 - silence - 1e-9, "{}", heard.attempts);
         }
     }
 }
@@ -684,6 +878,55 @@ fn a_speech_node_recognises_rejects_and_misrecognises() {
         4.0,
         "speech, an unnamed intent",
     );
+}
+
+/// A speech node with the built-in `reject_rate` (0.1), `accuracy` (0.9) and `speak_time`
+/// (3 s), no retries, and one intent named in its routes.
+const SPEECH_DEFAULTS: &str = r#"
+menu: Speech defaults
+entry: front
+speech: { words_per_minute: 60 }
+defaults: { reaction_time: 1, retries: 0, timeout: 4, on_fail: agent }
+nodes:
+  front:
+    type: speech
+    say: Tell me why
+    routes: { x: a, "*": other }
+  a: { type: self_service, serves: [x] }
+  other: { type: self_service, serves: [z] }
+  agent: { type: transfer, queue: general, serves: ["*"] }
+"#;
+
+#[test]
+fn a_speech_node_hears_silence_first_and_misrecognises_toward_the_star_route() {
+    let intents = "intents:\n  x: 1\n  z: 0\ncallers: { mistake_rate: 0, invalid_rate: 0, no_input_rate: 0.2, patience: null }\n";
+    // 0.2 say nothing: the prompt (3 s) and the timeout (4 s), no retry: `on_fail`, the agent.
+    // 0.8 speak (3 s + 3 s, one input): 0.1 of them are asked to repeat, no retry: the agent;
+    // of the rest 0.9 reach x's route and 0.1 are misrecognised. No other intent is named in
+    // the routes, so they go to `"*"`, `other`, which does not serve x: unresolved.
+    //   agent 0.2 + 0.08 = 0.28, self_served 0.8*0.9*0.9 = 0.648, unresolved 0.072
+    //   inputs 0.8, time 0.2*7 + 0.8*6 = 6.2, time to agent (0.2*7 + 0.08*6) / 0.28
+    let (_, report) = check_menu(
+        SPEECH_DEFAULTS,
+        intents,
+        &Hand {
+            outcomes: &[
+                (Outcome::Agent, 0.28),
+                (Outcome::SelfServed, 0.648),
+                (Outcome::Unresolved, 0.072),
+            ],
+            inputs: 0.8,
+            time: 6.2,
+            time_to_agent: Some((0.2 * 7.0 + 0.08 * 6.0) / 0.28),
+        },
+        "speech defaults",
+    );
+    // Silence is no spoken attempt: 0.8 a call, 0.81 / 0.1 / 0.09 of them.
+    let heard = report.overall.speech.expect("speech figures");
+    close(heard.attempts, 0.8, "attempts");
+    close(heard.recognised, 0.81, "recognised");
+    close(heard.rejected, 0.1, "rejected");
+    close(heard.misrecognised, 0.09, "misrecognised");
 }
 
 #[test]

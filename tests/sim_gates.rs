@@ -439,15 +439,6 @@ fn usage_errors_exit_2() {
             &["--exact", "--check", "intent.balance.inputs.p50 <= 2"],
             "is a quantile",
         ),
-        (
-            &[
-                "--vary",
-                "callers.patience=60",
-                "--check",
-                "abandoned <= 0.1",
-            ],
-            "cannot be combined with --vary",
-        ),
     ];
     for (args, message) in cases {
         let mut all = vec!["sim", SMALL, "--calls", "100"];

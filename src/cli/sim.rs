@@ -11,6 +11,7 @@ use crate::render::sim as sim_render;
 use crate::render::sweep as sweep_render;
 use crate::render::sweep_html;
 use crate::sim::gates::VerdictCounts;
+use crate::sim::sweep::Point;
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -139,23 +140,59 @@ pub fn run(args: &SimArgs) -> u8 {
                 exit::FINDINGS
             }
         }
-        SimOutput::Sweep { params, rows } if args.format == SimFormat::Html => {
-            let page = sweep_html::page(&result.subject, &params, &rows, env!("CARGO_PKG_VERSION"));
-            let path = args
-                .output
-                .clone()
-                .unwrap_or_else(|| page_beside(&args.menu, "vary"));
-            if let Err(failure) = write_report(&path, &page, args.force) {
-                return fail_all(&failure);
+        SimOutput::Sweep {
+            params,
+            rows,
+            checks,
+        } => {
+            let points: Vec<&Point> = rows.iter().map(|(p, _)| p).collect();
+            let lines = gates_render::sweep_human(&params, &points, &checks);
+            let printed = match args.format {
+                SimFormat::Html => {
+                    let page = sweep_html::page(
+                        &result.subject,
+                        &params,
+                        &rows,
+                        env!("CARGO_PKG_VERSION"),
+                    );
+                    let path = args
+                        .output
+                        .clone()
+                        .unwrap_or_else(|| page_beside(&args.menu, "vary"));
+                    if let Err(failure) = write_report(&path, &page, args.force) {
+                        return fail_all(&failure);
+                    }
+                    eprintln!("wrote {}", path.display());
+                    // The page has no place for them: the checks go beside it.
+                    print_stderr(&lines);
+                    exit::SUCCESS
+                }
+                SimFormat::Human => {
+                    let table = sweep_render::human(&params, &rows);
+                    if checks.is_empty() {
+                        print_stdout(&table)
+                    } else {
+                        print_stdout(&format!("{table}\n{lines}"))
+                    }
+                }
+                SimFormat::Json => print_stdout(&sweep_render::json_with_checks(&rows, &checks)),
+                SimFormat::Csv => {
+                    let printed = print_stdout(&sweep_render::csv(&params, &rows));
+                    print_stderr(&lines);
+                    printed
+                }
+                SimFormat::Markdown => {
+                    print_stdout(&markdown::sweep_checks(&params, &rows, &checks))
+                }
+            };
+            let all: Vec<_> = checks.into_iter().flatten().collect();
+            if printed != exit::SUCCESS {
+                printed
+            } else if VerdictCounts::of(&all).all_passed() {
+                exit::SUCCESS
+            } else {
+                exit::FINDINGS
             }
-            eprintln!("wrote {}", path.display());
-            exit::SUCCESS
         }
-        SimOutput::Sweep { params, rows } => print_stdout(&match args.format {
-            SimFormat::Human | SimFormat::Html => sweep_render::human(&params, &rows),
-            SimFormat::Json => sweep_render::json(&rows),
-            SimFormat::Csv => sweep_render::csv(&params, &rows),
-            SimFormat::Markdown => markdown::sweep(&params, &rows),
-        }),
     }
 }

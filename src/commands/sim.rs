@@ -75,6 +75,9 @@ pub enum SimOutput {
     Sweep {
         params: Vec<Param>,
         rows: Vec<(Point, SimReport)>,
+        /// With `--check`: the verdicts of the checks at each point, in the rows' order
+        /// (empty without `--check`).
+        checks: Vec<Vec<GateResult>>,
     },
 }
 
@@ -130,15 +133,6 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
             parse_vary(text).map_err(|e| Failure::from(usage(&format!("--vary `{text}`"), e)))
         })
         .collect::<Result<Vec<Vary>, _>>()?;
-    if !varies.is_empty() && !request.gates.is_empty() {
-        return Err(Diagnostic::usage_error(
-            "--check cannot be combined with --vary: a sweep explores how the figures move, a gate decides on one menu and one set of callers",
-        )
-        .with_help(
-            "run the gate without --vary (at the callers of the intents file), or read the sweep's figures",
-        )
-        .into());
-    }
     let (menu, intents) = load_for_simulation(&request.menu, request.intents.as_deref())?;
     let subject = Subject::of(&menu, &intents, request.intents.as_deref());
     if !varies.is_empty() {
@@ -151,11 +145,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     }
     let starter = starter_note(&menu, request.intents.is_some());
     let program = Program::compile(&menu, &intents);
-    let personas: Vec<String> = if program.persona_mix.is_empty() {
-        Vec::new()
-    } else {
-        program.personas.iter().map(|p| p.name.clone()).collect()
-    };
+    let personas = persona_names(&program);
     let plan = QueuePlan::compile(&menu, &intents);
     let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
     let gates = gather_gates(request, &program.intent_names, queue_names, &personas)?;
@@ -192,6 +182,15 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
         notes: starter.into_iter().collect(),
         subject,
     })
+}
+
+/// The caller groups a check may name (none when the file names none).
+fn persona_names(program: &Program) -> Vec<String> {
+    if program.persona_mix.is_empty() {
+        Vec::new()
+    } else {
+        program.personas.iter().map(|p| p.name.clone()).collect()
+    }
 }
 
 /// A menu and the intents it runs, ready to simulate: both read, and no structural errors.
@@ -661,8 +660,24 @@ fn sweep(
             .into());
         }
     }
+    // `--check` is decided at every point (the groups, intents and queues a check may name
+    // are the same at each); a config's checks are not: a sweep explores, and CI gates one menu.
+    let gates = if request.gates.is_empty() {
+        Vec::new()
+    } else {
+        let program = Program::compile(menu, intents);
+        let plan = QueuePlan::compile(menu, intents);
+        let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
+        gather_gates(
+            request,
+            &program.intent_names,
+            queue_names,
+            &persona_names(&program),
+        )?
+    };
     let mut notes = Vec::new();
-    if (request.config.is_some() || Config::find_for(&request.menu).is_some())
+    if request.gates.is_empty()
+        && (request.config.is_some() || Config::find_for(&request.menu).is_some())
         && let Some((config, path)) = find_config(request)?
         && !config.checks.is_empty()
     {
@@ -672,6 +687,7 @@ fn sweep(
         ));
     }
     let mut rows = Vec::with_capacity(points.len());
+    let mut checks = Vec::new();
     for point in points {
         // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
         let mut varied = intents.clone();
@@ -725,12 +741,16 @@ fn sweep(
             ));
             f
         })?;
+        if !gates.is_empty() {
+            checks.push(gates.iter().map(|g| evaluate(g, &report)).collect());
+        }
         rows.push((point, report));
     }
     Ok((
         SimOutput::Sweep {
             params: varies.iter().map(|v| v.param.clone()).collect(),
             rows,
+            checks,
         },
         notes,
     ))

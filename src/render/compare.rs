@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::sim::compare::{CompareReport, Difference, ScopeDiff};
 use crate::sim::engine::Outcome;
-use crate::sim::report::Figures;
+use crate::sim::report::{Figures, IntentFigures};
 
 pub fn json(report: &CompareReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
@@ -105,6 +105,67 @@ pub(crate) fn figure_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<Figure
             d.time_to_agent.mean,
         ),
     ]);
+    rows.extend(extra_rows(a, b, d));
+    rows
+}
+
+/// The figures a comparison shows only when a menu uses them: the confused share (when the
+/// callers can be confused) and what speech nodes heard (when a menu has one). A menu without
+/// them counts as 0.
+pub(crate) fn extra_rows(a: &Figures, b: &Figures, d: &ScopeDiff) -> Vec<FigureRow> {
+    let mut rows = Vec::new();
+    if let Some(diff) = d.confused {
+        rows.push(FigureRow {
+            name: "confused".to_string(),
+            unit: Unit::Share,
+            a: Some(a.confused.unwrap_or(0.0)),
+            b: Some(b.confused.unwrap_or(0.0)),
+            diff,
+        });
+    }
+    if let Some(speech) = &d.speech {
+        let heard = |f: &Figures| f.speech.unwrap_or_default();
+        let (x, y) = (heard(a), heard(b));
+        rows.extend(
+            [
+                (
+                    "speech_attempts",
+                    Unit::Inputs,
+                    x.attempts,
+                    y.attempts,
+                    speech.attempts,
+                ),
+                (
+                    "speech_recognised",
+                    Unit::Share,
+                    x.recognised,
+                    y.recognised,
+                    speech.recognised,
+                ),
+                (
+                    "speech_rejected",
+                    Unit::Share,
+                    x.rejected,
+                    y.rejected,
+                    speech.rejected,
+                ),
+                (
+                    "speech_misrecognised",
+                    Unit::Share,
+                    x.misrecognised,
+                    y.misrecognised,
+                    speech.misrecognised,
+                ),
+            ]
+            .map(|(name, unit, a, b, diff)| FigureRow {
+                name: name.to_string(),
+                unit,
+                a: Some(a),
+                b: Some(b),
+                diff,
+            }),
+        );
+    }
     rows
 }
 
@@ -171,8 +232,28 @@ pub fn csv(report: &CompareReport) -> String {
             row(&mut out, name, &a.figures, &b.figures, d);
         }
     }
+    for (name, a, b, d) in groups(report) {
+        row(
+            &mut out,
+            &format!("persona:{name}"),
+            &a.figures,
+            &b.figures,
+            d,
+        );
+    }
     out.push_str(&super::queue_compare::csv(report));
     out
+}
+
+/// Each caller group in both menus' reports, with its differences (the intents file's order).
+pub(crate) fn groups(
+    report: &CompareReport,
+) -> impl Iterator<Item = (&str, &IntentFigures, &IntentFigures, &ScopeDiff)> {
+    report.diff.personas.iter().filter_map(|(name, d)| {
+        let a = report.a.personas.iter().find(|(n, _)| n == name)?;
+        let b = report.b.personas.iter().find(|(n, _)| n == name)?;
+        Some((name.as_str(), &a.1, &b.1, d))
+    })
 }
 
 /// Six decimals at most, without trailing zeros.
@@ -260,6 +341,26 @@ fn scope_rows(out: &mut String, a: &Figures, b: &Figures, d: &ScopeDiff) {
             "to agent mean (s)", x.mean, y.mean, text, ci
         );
     }
+    for row in extra_rows(a, b, d) {
+        let (x, y) = (row.a.unwrap_or(0.0), row.b.unwrap_or(0.0));
+        // The speech figures in the words of `ivr sim`'s speech line.
+        let name = match row.name.as_str() {
+            "speech_attempts" => "spoken attempts",
+            "speech_recognised" => "recognised",
+            "speech_rejected" => "asked to repeat",
+            "speech_misrecognised" => "misrecognised",
+            other => other,
+        };
+        let (x, y, (text, ci)) = match row.unit {
+            Unit::Share => (cell_pct(x), cell_pct(y), diff_text(&row.diff, 100.0, 2)),
+            _ => (
+                format!("{x:.2}"),
+                format!("{y:.2}"),
+                diff_text(&row.diff, 1.0, 2),
+            ),
+        };
+        let _ = writeln!(out, "  {name:<18} {x:>9} {y:>9} {text:>11}  {ci}");
+    }
 }
 
 /// The human report: overall, then each intent (largest share first).
@@ -329,6 +430,18 @@ pub fn human(report: &CompareReport) -> String {
         header(
             &mut out,
             &format!("{} ({:.1}%)", crate::text::printable(name), a.share * 100.0),
+        );
+        scope_rows(&mut out, &a.figures, &b.figures, d);
+    }
+    for (name, a, b, d) in groups(report) {
+        out.push('\n');
+        header(
+            &mut out,
+            &format!(
+                "group {} ({:.1}%)",
+                crate::text::printable(name),
+                a.share * 100.0
+            ),
         );
         scope_rows(&mut out, &a.figures, &b.figures, d);
     }

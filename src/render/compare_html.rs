@@ -15,9 +15,10 @@ use super::html::{
 use super::svg::{SvgOptions, escape, svg};
 use crate::commands::compare::ComparePage;
 use crate::menu::graph::MenuGraph;
-use crate::sim::compare::Difference;
+use crate::sim::compare::{Difference, ScopeDiff};
 use crate::sim::engine::Outcome;
 use crate::sim::flow::{EdgeKey, FlowChange};
+use crate::sim::report::IntentFigures;
 
 /// A figure's name as people read it.
 fn label(row: &FigureRow) -> String {
@@ -28,6 +29,11 @@ fn label(row: &FigureRow) -> String {
         "time_p90" => "90th percentile time (s)".to_string(),
         "time_p99" => "99th percentile time (s)".to_string(),
         "time_to_agent_mean" => "Mean time to an agent (s)".to_string(),
+        "confused" => "Followed a confusion (share of calls)".to_string(),
+        "speech_attempts" => "Spoken attempts per call".to_string(),
+        "speech_recognised" => "Speech attempts recognised".to_string(),
+        "speech_rejected" => "Speech attempts asked to repeat".to_string(),
+        "speech_misrecognised" => "Speech attempts misrecognised".to_string(),
         outcome => format!("{outcome} (share of calls)"),
     }
 }
@@ -91,9 +97,45 @@ fn differences_table(out: &mut String, id: &str, rows: &[FigureRow], exact: bool
     out.push_str("</tbody></table>\n");
 }
 
-/// Per intent: its share and the differences of the outcomes the cards show and of its mean
-/// time (sortable).
+/// Per intent: its share and the differences of the outcomes the cards show, of its mean time
+/// and (when callers can be confused) of its confused share (sortable).
 fn intents_table(out: &mut String, page: &ComparePage) {
+    let report = &page.report;
+    let b_of: std::collections::HashMap<&str, _> = report
+        .b
+        .intents
+        .iter()
+        .map(|(n, f)| (n.as_str(), f))
+        .collect();
+    let scopes = report
+        .a
+        .intents
+        .iter()
+        .zip(&report.diff.intents)
+        .filter_map(|((name, a), (_, d))| Some((name.as_str(), a, *b_of.get(name.as_str())?, d)));
+    scopes_table(out, page, "intent-differences", "intent", scopes);
+}
+
+/// The same for each caller group, when the traffic names groups.
+fn groups_table(out: &mut String, page: &ComparePage) {
+    if page.report.diff.personas.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<h3>Per caller group (click a heading to sort; hover a cell for its interval)</h3>\n",
+    );
+    let scopes = super::compare::groups(&page.report);
+    scopes_table(out, page, "group-differences", "caller group", scopes);
+}
+
+/// One row per scope (intent or caller group): its share and its differences.
+fn scopes_table<'r>(
+    out: &mut String,
+    page: &ComparePage,
+    id: &str,
+    what: &str,
+    scopes: impl Iterator<Item = (&'r str, &'r IntentFigures, &'r IntentFigures, &'r ScopeDiff)>,
+) {
     let report = &page.report;
     let shown = [
         Outcome::SelfServed,
@@ -101,21 +143,20 @@ fn intents_table(out: &mut String, page: &ComparePage) {
         Outcome::Misrouted,
         Outcome::Abandoned,
     ];
-    out.push_str("<table class=\"sortable\" id=\"intent-differences\"><thead><tr><th>intent</th><th>share of calls</th>");
+    let _ = write!(
+        out,
+        "<table class=\"sortable\" id=\"{id}\"><thead><tr><th>{what}</th><th>share of calls</th>"
+    );
     for o in shown {
         let _ = write!(out, "<th>{} B − A</th>", o.name());
     }
-    out.push_str("<th>mean time B − A</th></tr></thead><tbody>\n");
-    let b_of: std::collections::HashMap<&str, _> = report
-        .b
-        .intents
-        .iter()
-        .map(|(n, f)| (n.as_str(), f))
-        .collect();
-    for ((name, a), (_, d)) in report.a.intents.iter().zip(&report.diff.intents) {
-        let Some(b) = b_of.get(name.as_str()) else {
-            continue;
-        };
+    out.push_str("<th>mean time B − A</th>");
+    let confusable = report.diff.overall.confused.is_some();
+    if confusable {
+        out.push_str("<th>confused B − A</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for (name, a, b, d) in scopes {
         let _ = write!(
             out,
             "<tr><td>{}</td><td data-sort=\"{}\">{:.1}%</td>",
@@ -123,10 +164,11 @@ fn intents_table(out: &mut String, page: &ComparePage) {
             a.share,
             a.share * 100.0
         );
-        for row in figure_rows(&a.figures, &b.figures, d)
-            .iter()
-            .filter(|r| shown.iter().any(|o| o.name() == r.name) || r.name == "time_mean")
-        {
+        for row in figure_rows(&a.figures, &b.figures, d).iter().filter(|r| {
+            shown.iter().any(|o| o.name() == r.name)
+                || r.name == "time_mean"
+                || r.name == "confused"
+        }) {
             let (diff, ci) = diff_cells(&row.diff, row.unit);
             let (class, star) = mark(&row.diff);
             let _ = write!(
@@ -252,6 +294,7 @@ pub fn page(page: &ComparePage, version: &str) -> String {
     differences_table(&mut out, "overall-differences", &rows, exact);
     out.push_str("<h3>Per intent (click a heading to sort; hover a cell for its interval)</h3>\n");
     intents_table(&mut out, page);
+    groups_table(&mut out, page);
     let menu = &page.menu_b;
     let graph = MenuGraph::build(menu);
     let collapse = (menu.nodes.len() > COLLAPSE_NODES).then_some(COLLAPSE_DEPTH);

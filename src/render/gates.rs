@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::sim::gates::{GateResult, VerdictCounts};
 use crate::sim::report::SimReport;
+use crate::sim::sweep::{Param, Point};
 
 /// One line per check (figure, value, interval, verdict), then the summary line.
 pub fn human(results: &[GateResult], exact: bool) -> String {
@@ -80,4 +81,88 @@ pub fn json(report: &SimReport, results: &[GateResult]) -> String {
         );
     }
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// The checks of a sweep (`--vary` with `--check`): a row per point, its values then each
+/// check's verdict and figure, then the summary line over every point.
+pub fn sweep_human(params: &[Param], points: &[&Point], checks: &[Vec<GateResult>]) -> String {
+    let Some(first) = checks.first() else {
+        return String::new();
+    };
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(checks.len() + 1);
+    let mut header: Vec<String> = params.iter().map(|p| p.short().into_owned()).collect();
+    header.extend(
+        first
+            .iter()
+            .map(|r| crate::text::printable(&r.expr).into_owned()),
+    );
+    rows.push(header);
+    for (point, results) in points.iter().zip(checks) {
+        let mut row: Vec<String> = point.values.iter().map(|(_, v)| v.to_string()).collect();
+        row.extend(results.iter().map(|r| {
+            let digits = r.digits;
+            match r.value {
+                Some(v) => format!("{} {v:.digits$}", r.verdict.name()),
+                None => r.verdict.name().to_string(),
+            }
+        }));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            let _ = write!(line, "  {cell:<width$}");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    // Why a check is inconclusive, once per point and check.
+    let mut notes = String::new();
+    for (point, results) in points.iter().zip(checks) {
+        for r in results {
+            if let Some(note) = &r.note {
+                let at: Vec<String> = point
+                    .values
+                    .iter()
+                    .map(|(p, v)| format!("{}={v}", p.short()))
+                    .collect();
+                let _ = writeln!(
+                    notes,
+                    "  at {}: {} is {}: {}",
+                    at.join(", "),
+                    crate::text::printable(&r.expr),
+                    r.verdict.name(),
+                    crate::text::printable(note)
+                );
+            }
+        }
+    }
+    if !notes.is_empty() {
+        out.push('\n');
+        out.push_str(&notes);
+    }
+    out.push('\n');
+    out.push_str(&sweep_summary(checks));
+    out.push('\n');
+    out
+}
+
+/// `2 checks at 5 points: 8 passed, 2 failed, 0 inconclusive`.
+pub fn sweep_summary(checks: &[Vec<GateResult>]) -> String {
+    let all: Vec<GateResult> = checks.iter().flatten().cloned().collect();
+    let t = VerdictCounts::of(&all);
+    let n = checks.first().map_or(0, Vec::len);
+    let points = checks.len();
+    format!(
+        "{n} check{} at {points} point{}: {} passed, {} failed, {} inconclusive",
+        if n == 1 { "" } else { "s" },
+        if points == 1 { "" } else { "s" },
+        t.passed,
+        t.failed,
+        t.inconclusive
+    )
 }

@@ -13,7 +13,7 @@ use crate::commands::report::{MARKER, ReportData};
 use crate::diagnostic::Diagnostic;
 use crate::menu::graph::MenuGraph;
 use crate::sim::engine::Outcome;
-use crate::sim::report::{Distribution, Figures};
+use crate::sim::report::{Distribution, Figures, IntentFigures, SimReport};
 use crate::stats::Interval;
 
 use super::draw::percent;
@@ -269,28 +269,80 @@ fn time_chart(title: &str, quantiles: &[f64]) -> String {
     out
 }
 
-/// The intent table: share and outcome shares (which add up to 100% on every row).
+/// The intent table: share and outcome shares (which add up to 100% on every row), the mean
+/// time, and the confused share when the callers can be confused.
 fn intent_table(data: &ReportData) -> String {
-    let mut out = String::from(
-        "<table class=\"sortable\" id=\"intents\"><thead><tr><th>intent</th><th>share of calls</th>",
+    scope_table("intents", "intent", &data.sim.intents, &data.sim)
+}
+
+/// A table of scopes (intents or caller groups), one row each.
+fn scope_table(
+    id: &str,
+    what: &str,
+    scopes: &[(String, IntentFigures)],
+    sim: &SimReport,
+) -> String {
+    let confusable = sim.overall.confused.is_some();
+    let mut out = format!(
+        "<table class=\"sortable\" id=\"{id}\"><thead><tr><th>{what}</th><th>share of calls</th>"
     );
     for o in Outcome::ALL {
         let _ = write!(out, "<th>{}</th>", o.name());
     }
-    out.push_str("<th>mean time (s)</th></tr></thead><tbody>\n");
-    for (name, intent) in &data.sim.intents {
+    out.push_str("<th>mean time (s)</th>");
+    if confusable {
+        out.push_str("<th>confused</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for (name, scope) in scopes {
         let _ = write!(
             out,
             "<tr><td>{}</td><td data-sort=\"{}\">{}</td>",
             escape(name),
-            intent.share,
-            percent(intent.share)
+            scope.share,
+            percent(scope.share)
         );
         for o in Outcome::ALL {
-            let v = intent.figures.outcomes.get(o);
+            let v = scope.figures.outcomes.get(o);
             let _ = write!(out, "<td data-sort=\"{v}\">{:.1}%</td>", v * 100.0);
         }
-        let _ = writeln!(out, "<td>{:.1}</td></tr>", intent.figures.time.mean);
+        let _ = write!(out, "<td>{:.1}</td>", scope.figures.time.mean);
+        if confusable {
+            let v = scope.figures.confused.unwrap_or(0.0);
+            let _ = write!(out, "<td data-sort=\"{v}\">{:.1}%</td>", v * 100.0);
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    out
+}
+
+/// What the speech nodes heard, overall and per intent: spoken attempts per call and how they
+/// ended (empty without a speech node).
+fn speech_table(sim: &SimReport) -> String {
+    if sim.overall.speech.is_none() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h3>Speech nodes (click a heading to sort)</h3>\n<table class=\"sortable\" id=\"speech\"><thead><tr><th>scope</th><th>spoken attempts per call</th><th>recognised</th><th>asked to repeat</th><th>misrecognised</th></tr></thead><tbody>\n",
+    );
+    let scopes = std::iter::once(("all calls", &sim.overall))
+        .chain(sim.intents.iter().map(|(n, i)| (n.as_str(), &i.figures)));
+    for (name, figures) in scopes {
+        let Some(heard) = figures.speech else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td data-sort=\"{}\">{:.2}</td>",
+            escape(name),
+            heard.attempts,
+            heard.attempts
+        );
+        for v in [heard.recognised, heard.rejected, heard.misrecognised] {
+            let _ = write!(out, "<td data-sort=\"{v}\">{:.1}%</td>", v * 100.0);
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
     out
@@ -437,6 +489,16 @@ pub fn report(data: &ReportData, version: &str) -> String {
     ));
     out.push_str("</div>\n<h3>Per intent (click a heading to sort)</h3>\n");
     out.push_str(&intent_table(data));
+    if !sim.personas.is_empty() {
+        out.push_str("<h3>Per caller group (click a heading to sort)</h3>\n");
+        out.push_str(&scope_table(
+            "caller-groups",
+            "caller group",
+            &sim.personas,
+            sim,
+        ));
+    }
+    out.push_str(&speech_table(sim));
     out.push_str("</section>\n");
     page_end(&mut out);
     out

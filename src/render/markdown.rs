@@ -244,6 +244,25 @@ fn figures_tables(out: &mut String, f: &Figures, exact: bool) {
     }
     rows.insert(0, row);
     table(out, &header, &right, &rows);
+
+    if let Some(heard) = &f.speech {
+        // The attempts at speech nodes, as `ivr sim`'s speech line gives them.
+        let rows = vec![
+            vec![
+                "spoken attempts per call".to_string(),
+                format!("{:.2}", heard.attempts),
+            ],
+            vec!["recognised".to_string(), pct(heard.recognised)],
+            vec!["asked to repeat".to_string(), pct(heard.rejected)],
+            vec!["misrecognised".to_string(), pct(heard.misrecognised)],
+        ];
+        table(
+            out,
+            &strings(["speech nodes", "value"]),
+            &[false, true],
+            &rows,
+        );
+    }
 }
 
 /// Every intent (or caller group), in the intents file's order: share, calls, every outcome
@@ -587,6 +606,19 @@ pub fn sweep(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     }
     header.extend(strings(["inputs", "time (s)", "time p90 (s)"]));
     right.extend([true, true, true]);
+    // The confused share when the callers can be confused, what speech nodes heard when the
+    // menu has one.
+    // At any point: a sweep of `callers.confusion` from 0 has no confused share at its first.
+    let confusable = rows.iter().any(|(_, r)| r.overall.confused.is_some());
+    let speech = rows.iter().any(|(_, r)| r.overall.speech.is_some());
+    if confusable {
+        header.push("confused".to_string());
+        right.push(true);
+    }
+    if speech {
+        header.extend(strings(["recognised", "asked to repeat", "misrecognised"]));
+        right.extend([true, true, true]);
+    }
     let with_ci = |value: String, ci: String| {
         if exact || ci.is_empty() {
             value
@@ -619,10 +651,58 @@ pub fn sweep(params: &[Param], rows: &[(Point, SimReport)]) -> String {
                 interval_text(f.time.mean_ci95, 1.0, 1, false),
             ));
             row.push(quantile(f.time.p90, f.time.p90_ci95, 1));
+            if confusable {
+                // A point whose callers cannot be confused has nobody confused.
+                row.push(
+                    f.confused
+                        .map_or(pct(0.0), |c| with_ci(pct(c), interval_pct(f.confused_ci95))),
+                );
+            }
+            if speech {
+                match &f.speech {
+                    Some(h) => row.extend([h.recognised, h.rejected, h.misrecognised].map(pct)),
+                    None => row.extend(strings(["-", "-", "-"])),
+                }
+            }
             row
         })
         .collect();
     table(&mut out, &header, &right, &body);
+    finish(out)
+}
+
+/// `ivr sim --vary --check --format markdown`: the sweep, then a row per point with each
+/// check's verdict and figure.
+pub fn sweep_checks(
+    params: &[Param],
+    rows: &[(Point, SimReport)],
+    checks: &[Vec<GateResult>],
+) -> String {
+    let mut out = sweep(params, rows);
+    let Some(first) = checks.first() else {
+        return out;
+    };
+    let _ = writeln!(out, "#### Checks at each point\n");
+    let mut header: Vec<String> = params.iter().map(|p| p.path().to_string()).collect();
+    header.extend(first.iter().map(|r| cell(&r.expr)));
+    let right = vec![false; header.len()];
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .zip(checks)
+        .map(|((point, _), results)| {
+            let mut row: Vec<String> = point.values.iter().map(|(_, v)| v.to_string()).collect();
+            row.extend(results.iter().map(|r| {
+                let digits = r.digits;
+                match r.value {
+                    Some(v) => format!("{} {v:.digits$}", r.verdict.name()),
+                    None => r.verdict.name().to_string(),
+                }
+            }));
+            row
+        })
+        .collect();
+    table(&mut out, &header, &right, &body);
+    let _ = writeln!(out, "{}", super::gates::sweep_summary(checks));
     finish(out)
 }
 
@@ -705,6 +785,23 @@ fn compare_table(out: &mut String, a: &Figures, b: &Figures, d: &ScopeDiff, exac
             difference(&or_null(d.time_to_agent.mean), 1.0, 1, ""),
         );
     }
+    for row in super::compare::extra_rows(a, b, d) {
+        let (x, y) = (row.a.unwrap_or(0.0), row.b.unwrap_or(0.0));
+        match row.unit {
+            super::compare::Unit::Share => push(
+                format!("{} (%)", row.name.replace('_', " ")),
+                pct(x),
+                pct(y),
+                difference(&row.diff, 100.0, 2, " pp"),
+            ),
+            _ => push(
+                "speech attempts, per call".into(),
+                format!("{x:.2}"),
+                format!("{y:.2}"),
+                difference(&row.diff, 1.0, 2, ""),
+            ),
+        }
+    }
     table(out, &header, &right, &rows);
 }
 
@@ -748,6 +845,16 @@ pub fn compare(report: &CompareReport) -> String {
         let _ = writeln!(
             out,
             "#### Intent {} ({} of calls{})\n",
+            code(name),
+            pct(a.share),
+            calls(d.calls)
+        );
+        compare_table(&mut out, &a.figures, &b.figures, d, exact);
+    }
+    for (name, a, b, d) in super::compare::groups(report) {
+        let _ = writeln!(
+            out,
+            "#### Caller group {} ({} of calls{})\n",
             code(name),
             pct(a.share),
             calls(d.calls)

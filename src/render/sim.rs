@@ -16,11 +16,30 @@ pub fn json(report: &SimReport) -> String {
 /// (scope `persona:NAME`) when the intents file names groups. A `confused` column ends each
 /// row when the callers can be confused.
 pub fn csv(report: &SimReport) -> String {
-    let confusable = report.overall.confused.is_some();
+    let columns = CsvColumns {
+        confused: report.overall.confused.is_some(),
+        speech: report.overall.speech.is_some(),
+    };
+    csv_with(report, columns)
+}
+
+/// The columns a CSV ends with beyond version 1's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsvColumns {
+    /// `confused` (0 where the callers cannot be confused).
+    pub confused: bool,
+    /// The four speech figures (empty where the menu has no speech node).
+    pub speech: bool,
+}
+
+/// The CSV with the given closing columns: a sweep gives every point the columns of any point,
+/// so that its rows line up under one header.
+pub fn csv_with(report: &SimReport, columns: CsvColumns) -> String {
+    let confusable = columns.confused;
     let mut out = String::from(
         "scope,share,self_served,agent,misrouted,unresolved,disconnected,abandoned,looped,inputs_mean,inputs_p50,inputs_p90,inputs_p99,time_mean,time_p50,time_p90,time_p99,calls,calls_to_agent,time_to_agent_mean,time_to_agent_p50,time_to_agent_p90,time_to_agent_p99",
     );
-    let speech = report.overall.speech.is_some();
+    let speech = columns.speech;
     if confusable {
         out.push_str(",confused");
     }
@@ -51,7 +70,7 @@ pub fn csv(report: &SimReport) -> String {
             None => cells.extend(std::iter::repeat_n(String::new(), 4)),
         }
         if confusable {
-            cells.push(f.confused.map_or(String::new(), num));
+            cells.push(num(f.confused.unwrap_or(0.0)));
         }
         if speech {
             match &f.speech {

@@ -3,12 +3,14 @@
 use std::fmt::Write;
 
 use crate::render::sim as sim_report;
+use crate::sim::gates::GateResult;
 use crate::sim::queues::{QueueFigures, QueueReport};
 use crate::sim::report::SimReport;
 use crate::sim::sweep::{Param, Point};
 
 /// A human table: the point's values, then the overall self_served, agent, misrouted and
-/// abandoned shares, the mean inputs, the mean time and the time p90.
+/// abandoned shares, the mean inputs, the mean time and the time p90; the confused share when
+/// the callers can be confused, and what speech nodes heard when the menu has one.
 pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     let mut out = String::new();
     let Some((_, first)) = rows.first() else {
@@ -41,6 +43,15 @@ pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
         ]
         .map(str::to_string),
     );
+    // At any point: a sweep of `callers.confusion` from 0 has no confused share at its first.
+    let confusable = rows.iter().any(|(_, r)| r.overall.confused.is_some());
+    let speech = rows.iter().any(|(_, r)| r.overall.speech.is_some());
+    if confusable {
+        header.push("confused".to_string());
+    }
+    if speech {
+        header.extend(["recognised", "asked to repeat", "misrecognised"].map(str::to_string));
+    }
     // Queue columns: all queues together, then (when there are several) each queue whose
     // agents are varied.
     let queues = first.queues.as_ref();
@@ -74,6 +85,15 @@ pub fn human(params: &[Param], rows: &[(Point, SimReport)]) -> String {
             format!("{:.1}", f.time.mean),
             f.time.p90.map_or("-".to_string(), |v| format!("{v:.1}")),
         ]);
+        if confusable {
+            row.push(pct(f.confused.unwrap_or(0.0)));
+        }
+        if speech {
+            match &f.speech {
+                Some(h) => row.extend([h.recognised, h.rejected, h.misrecognised].map(pct)),
+                None => row.extend((0..3).map(|_| "-".to_string())),
+            }
+        }
         if queues.is_some() {
             match &report.queues {
                 Some(q) => {
@@ -131,7 +151,13 @@ pub fn csv(params: &[Param], rows: &[(Point, SimReport)]) -> String {
         return out;
     };
     let after_scope_and_share = |line: &str| line.splitn(3, ',').nth(2).unwrap_or("").to_string();
-    let sim_header = sim_report::csv(first);
+    // The closing columns of any point, at every point: a sweep of `callers.confusion` from 0
+    // has no confused share at its first point.
+    let columns = sim_report::CsvColumns {
+        confused: rows.iter().any(|(_, r)| r.overall.confused.is_some()),
+        speech: rows.iter().any(|(_, r)| r.overall.speech.is_some()),
+    };
+    let sim_header = sim_report::csv_with(first, columns);
     let mut header: Vec<String> = params.iter().map(|p| csv_field(&p.path())).collect();
     header.push(after_scope_and_share(
         sim_header.lines().next().unwrap_or(""),
@@ -146,7 +172,7 @@ pub fn csv(params: &[Param], rows: &[(Point, SimReport)]) -> String {
     out.push_str(&header.join(","));
     out.push('\n');
     for (point, report) in rows {
-        let sim = sim_report::csv(report);
+        let sim = sim_report::csv_with(report, columns);
         let mut cells: Vec<String> = point
             .values
             .iter()
@@ -244,14 +270,24 @@ fn csv_field(text: &str) -> String {
 /// Serialised straight from the reports: building a JSON tree of every point first took
 /// gigabytes for 1,000 points of 1,000 intents.
 pub fn json(rows: &[(Point, SimReport)]) -> String {
+    json_with_checks(rows, &[])
+}
+
+/// The list of [`json`], each point with the verdicts of `--check` at it (`checks`, as
+/// `ivr sim --check --format json` gives them) when there are checks.
+pub fn json_with_checks(rows: &[(Point, SimReport)], checks: &[Vec<GateResult>]) -> String {
     #[derive(serde::Serialize)]
     struct Row<'a> {
         point: serde_json::Map<String, serde_json::Value>,
         result: &'a SimReport,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        checks: Option<&'a [GateResult]>,
     }
     let list: Vec<Row> = rows
         .iter()
-        .map(|(point, report)| Row {
+        .enumerate()
+        .map(|(i, (point, report))| Row {
+            checks: checks.get(i).map(Vec::as_slice),
             point: point
                 .values
                 .iter()

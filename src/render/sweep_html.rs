@@ -102,6 +102,57 @@ const FIGURES: [Figure; 8] = [
     },
 ];
 
+/// Whether a point's figures have an extra figure at all.
+type Present = fn(&Figures) -> bool;
+
+/// Figures drawn only when some point has them: the confused share (callers who can be
+/// confused) and what speech nodes heard (a menu with a speech node). A point whose callers
+/// cannot be confused has nobody confused.
+const EXTRA_FIGURES: [(Figure, Present); 3] = [
+    (
+        Figure {
+            name: "confused",
+            title: "Followed a confusion",
+            scale: 100.0,
+            digits: 1,
+            unit: "%",
+            of: |f| Some((f.confused.unwrap_or(0.0), f.confused_ci95)),
+        },
+        |f| f.confused.is_some(),
+    ),
+    (
+        Figure {
+            name: "speech.recognised",
+            title: "Speech attempts recognised",
+            scale: 100.0,
+            digits: 1,
+            unit: "%",
+            of: |f| f.speech.map(|s| (s.recognised, None)),
+        },
+        |f| f.speech.is_some(),
+    ),
+    (
+        Figure {
+            name: "speech.misrecognised",
+            title: "Speech attempts misrecognised",
+            scale: 100.0,
+            digits: 1,
+            unit: "%",
+            of: |f| f.speech.map(|s| (s.misrecognised, None)),
+        },
+        |f| f.speech.is_some(),
+    ),
+];
+
+/// The figures of this sweep: every common one, and the extra ones some point has.
+fn figures_of(rows: &[(Point, SimReport)]) -> Vec<&'static Figure> {
+    let extra = EXTRA_FIGURES
+        .iter()
+        .filter(|(_, present)| rows.iter().any(|(_, r)| present(&r.overall)))
+        .map(|(figure, _)| figure);
+    FIGURES.iter().chain(extra).collect()
+}
+
 /// The x axis (the first parameter's values, in the order given) and, for each row, its tick
 /// and its line (the other parameters' values); with the lines' names.
 fn axes(
@@ -222,7 +273,8 @@ pub fn page(
             ""
         }
     );
-    for figure in &FIGURES {
+    let figures = figures_of(rows);
+    for &figure in &figures {
         let mut series: Vec<Series> = lines
             .iter()
             .map(|name| Series {
@@ -255,7 +307,7 @@ pub fn page(
     for p in params {
         let _ = write!(out, "<th>{}</th>", p.short());
     }
-    for figure in &FIGURES {
+    for figure in &figures {
         let _ = write!(out, "<th>{}</th>", figure.title);
     }
     out.push_str("</tr></thead><tbody>\n");
@@ -264,7 +316,7 @@ pub fn page(
         for (_, v) in &point.values {
             let _ = write!(out, "<td>{v}</td>");
         }
-        for figure in &FIGURES {
+        for figure in &figures {
             out.push_str(&cell(figure, &report.overall));
         }
         out.push_str("</tr>\n");

@@ -117,7 +117,7 @@ pub fn sim_output() -> Value {
     });
     defs.insert(
         "sweepPoint".into(),
-        closed(
+        object(
             "With `--vary`: one point of the grid and its figures.",
             vec![
                 ("point", point_object),
@@ -125,7 +125,16 @@ pub fn sim_output() -> Value {
                     "result",
                     described_ref("report", "The figures at this point, as without `--vary`."),
                 ),
+                (
+                    "checks",
+                    json!({
+                        "type": "array",
+                        "description": "With `--check`: each check decided at this point, in the order given.",
+                        "items": { "$ref": "#/$defs/check" },
+                    }),
+                ),
             ],
+            &["checks"],
         ),
     );
     json!({
@@ -184,7 +193,7 @@ pub fn compare_output() -> Value {
     );
     defs.insert(
         "scopeDiff".into(),
-        closed(
+        object(
             "The differences of the whole traffic or of one intent.",
             vec![
                 (
@@ -204,7 +213,24 @@ pub fn compare_output() -> Value {
                     "time_to_agent",
                     described_ref("quantityDiff", "Seconds per call to reach a person, over the calls that reach one in each menu (Welch's interval: they are not the same calls)."),
                 ),
+                (
+                    "confused",
+                    described_ref("difference", "When either menu's callers can be confused: the difference of the share of calls that picked a wrong category at some menu (0 for a menu whose callers cannot be), paired like the outcomes."),
+                ),
+                (
+                    "speech",
+                    closed(
+                        "When either menu has a speech node: differences of its figures (a menu without one counts as no attempts). The shares are of attempts, whose number differs between the menus: no interval.",
+                        vec![
+                            ("attempts", described_ref("difference", "Spoken attempts per call.")),
+                            ("recognised", described_ref("difference", "Share of the attempts routed to the caller's own intent's node.")),
+                            ("rejected", described_ref("difference", "Share of the attempts asked to repeat.")),
+                            ("misrecognised", described_ref("difference", "Share of the attempts routed to another intent's node.")),
+                        ],
+                    ),
+                ),
             ],
+            &["confused", "speech"],
         ),
     );
     let queue_diff = |d: &str| described_ref("difference", d);
@@ -321,8 +347,16 @@ pub fn compare_output() -> Value {
                         }),
                     ),
                     ("queues", described_ref("queueDiff", "The queue figures' differences, when the traffic file has `arrivals` and `queues` (not with `--exact`).")),
+                    (
+                        "personas",
+                        json!({
+                            "type": "object",
+                            "description": "Per caller group, keyed by name, in the intents file's order, when it names groups (paired calls share their group).",
+                            "additionalProperties": { "$ref": "#/$defs/scopeDiff" },
+                        }),
+                    ),
                 ],
-                &["queues"],
+                &["queues", "personas"],
             ),
         },
         "$defs": defs,

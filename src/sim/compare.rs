@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
-use super::report::{PerOutcome, SimReport};
+use super::report::{PerOutcome, SimReport, SpeechFigures};
 use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, run_blocks};
 use crate::stats::bootstrap::{group_count, group_of, quantile_differences};
 use crate::stats::{
@@ -78,6 +78,8 @@ pub struct PairedIntent {
     pub outcomes: [DiffSums; 7],
     pub inputs: DiffSums,
     pub time: DiffSums,
+    /// Whether the call followed a confusion (0/1 indicators).
+    pub confused: DiffSums,
 }
 
 impl PairedIntent {
@@ -87,6 +89,7 @@ impl PairedIntent {
         }
         self.inputs.merge(&other.inputs);
         self.time.merge(&other.time);
+        self.confused.merge(&other.confused);
     }
 
     fn record(&mut self, a: &Call, b: &Call) {
@@ -98,6 +101,8 @@ impl PairedIntent {
             .record(i64::from(b.inputs) - i64::from(a.inputs));
         self.time
             .record(micros_difference(to_micros(b.time), to_micros(a.time)));
+        self.confused
+            .record(i64::from(b.confused) - i64::from(a.confused));
     }
 }
 
@@ -110,6 +115,9 @@ pub struct PairTally {
     pub a: Tally,
     pub b: Tally,
     pub paired: Vec<PairedIntent>,
+    /// Per caller group (empty when the traffic names none): paired calls share their group,
+    /// drawn from the same random numbers.
+    pub paired_personas: Vec<PairedIntent>,
     /// Per group of calls (see [`crate::stats::bootstrap`]): the overall time and inputs
     /// histograms of A and B.
     pub time_groups: Vec<[TimeHistogram; 2]>,
@@ -126,6 +134,7 @@ impl PairTally {
             a: Tally::for_program(a),
             b: Tally::for_program(b),
             paired: vec![PairedIntent::default(); intents],
+            paired_personas: vec![PairedIntent::default(); Tally::for_program(a).personas.len()],
             time_groups: vec![Default::default(); groups],
             inputs_groups: vec![Default::default(); groups],
             seed: options.seed,
@@ -136,6 +145,9 @@ impl PairTally {
         self.a = self.a.merge(other.a);
         self.b = self.b.merge(other.b);
         for (x, y) in self.paired.iter_mut().zip(&other.paired) {
+            x.merge(y);
+        }
+        for (x, y) in self.paired_personas.iter_mut().zip(&other.paired_personas) {
             x.merge(y);
         }
         for (x, y) in self.time_groups.iter_mut().zip(&other.time_groups) {
@@ -166,6 +178,11 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
             tally.a.add(intent, &call_a);
             tally.b.add(intent, &call_b);
             tally.paired[intent].record(&call_a, &call_b);
+            if call_a.persona == call_b.persona
+                && let Some(p) = tally.paired_personas.get_mut(usize::from(call_a.persona))
+            {
+                p.record(&call_a, &call_b);
+            }
             let g = group_of(block * BLOCK + i, options.calls);
             tally.time_groups[g][0].record(to_micros(call_a.time));
             tally.time_groups[g][1].record(to_micros(call_b.time));
@@ -257,6 +274,42 @@ pub struct ScopeDiff {
     /// Seconds to reach a person, over the calls that reach one in each menu (B's mean minus
     /// A's; null when either menu has no such call).
     pub time_to_agent: QuantityDiff,
+    /// The share of calls that followed a confusion (when either menu's callers can be
+    /// confused; a menu whose callers cannot be counts as 0). Paired like the outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confused: Option<Difference>,
+    /// What speech nodes heard (when either menu has one; a menu without counts as no
+    /// attempts). The shares are of attempts, which differ in number between the menus, so
+    /// they carry no interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<SpeechDiff>,
+}
+
+/// Differences of the speech figures (B minus A).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SpeechDiff {
+    /// Spoken attempts per call.
+    pub attempts: Difference,
+    pub recognised: Difference,
+    pub rejected: Difference,
+    pub misrecognised: Difference,
+}
+
+impl SpeechDiff {
+    /// From the two menus' figures; `None` when neither has a speech node.
+    pub fn of(a: Option<&SpeechFigures>, b: Option<&SpeechFigures>) -> Option<SpeechDiff> {
+        if a.is_none() && b.is_none() {
+            return None;
+        }
+        let none = SpeechFigures::default();
+        let (a, b) = (a.unwrap_or(&none), b.unwrap_or(&none));
+        Some(SpeechDiff {
+            attempts: Difference::exact(a.attempts, b.attempts),
+            recognised: Difference::exact(a.recognised, b.recognised),
+            rejected: Difference::exact(a.rejected, b.rejected),
+            misrecognised: Difference::exact(a.misrecognised, b.misrecognised),
+        })
+    }
 }
 
 impl ScopeDiff {
@@ -276,6 +329,8 @@ impl ScopeDiff {
                 mean: Some(Difference::NULL),
                 ..QuantityDiff::default()
             },
+            confused: None,
+            speech: None,
         }
     }
 }
@@ -319,6 +374,12 @@ pub struct Diff {
     /// The queue figures' differences, when the traffic file has arrivals and queues.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queues: Option<super::queue_compare::QueueDiff>,
+    /// Per caller group, in the intents file's order, when it names groups.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "super::report::ordered_map"
+    )]
+    pub personas: Vec<(String, ScopeDiff)>,
 }
 
 /// The compare report: both sim reports and the differences (B minus A).
@@ -329,8 +390,30 @@ pub struct CompareReport {
     pub diff: Diff,
 }
 
-fn scope_from_paired(p: &PairedIntent, a: &IntentTally, b: &IntentTally) -> ScopeDiff {
+/// What a pair of tallies reports beside the outcomes: whether either menu's callers can be
+/// confused, and whether either menu has a speech node.
+#[derive(Clone, Copy)]
+struct Extras {
+    confusable: bool,
+    speech: bool,
+}
+
+fn scope_from_paired(
+    p: &PairedIntent,
+    a: &IntentTally,
+    b: &IntentTally,
+    extras: Extras,
+) -> ScopeDiff {
+    let heard = |t: &IntentTally| {
+        let calls = t.calls();
+        SpeechFigures::of(t.speech.map(|c| c as f64), calls as f64)
+    };
     ScopeDiff {
+        confused: extras.confusable.then(|| Difference::share(&p.confused)),
+        speech: extras
+            .speech
+            .then(|| SpeechDiff::of(Some(&heard(a)), Some(&heard(b))))
+            .flatten(),
         calls: Some(p.time.n),
         outcomes: PerOutcome::from_fn(|o| Difference::share(&p.outcomes[o as usize])),
         inputs: QuantityDiff {
@@ -362,8 +445,12 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
     for p in &tally.paired {
         all.merge(p);
     }
+    let extras = Extras {
+        confusable: tally.a.confusable || tally.b.confusable,
+        speech: tally.a.speech || tally.b.speech,
+    };
     let (a, b) = (tally.a.overall(), tally.b.overall());
-    let mut overall = scope_from_paired(&all, &a, &b);
+    let mut overall = scope_from_paired(&all, &a, &b, extras);
     let time_cis = quantile_differences(&tally.time_groups, &LEVELS, tally.seed, midpoint_seconds);
     let inputs_cis = quantile_differences(&tally.inputs_groups, &LEVELS, tally.seed, |b| b as f64);
     let [t50, t90, t99] = [0, 1, 2].map(|k| {
@@ -397,10 +484,18 @@ pub fn monte_carlo_diff(names: &[String], tally: &PairTally) -> Diff {
                     .paired
                     .iter()
                     .zip(tally.a.intents.iter().zip(&tally.b.intents))
-                    .map(|(p, (a, b))| scope_from_paired(p, a, b)),
+                    .map(|(p, (a, b))| scope_from_paired(p, a, b, extras)),
             )
             .collect(),
         queues: None,
+        personas: tally
+            .a
+            .personas
+            .iter()
+            .zip(&tally.b.personas)
+            .zip(&tally.paired_personas)
+            .map(|(((name, a), (_, b)), p)| (name.clone(), scope_from_paired(p, a, b, extras)))
+            .collect(),
     }
 }
 
@@ -424,6 +519,9 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
             }),
             ..QuantityDiff::default()
         },
+        confused: (x.confused.is_some() || y.confused.is_some())
+            .then(|| Difference::exact(x.confused.unwrap_or(0.0), y.confused.unwrap_or(0.0))),
+        speech: SpeechDiff::of(x.speech.as_ref(), y.speech.as_ref()),
     };
     let b_of: std::collections::HashMap<&str, _> =
         b.intents.iter().map(|(n, f)| (n.as_str(), f)).collect();
@@ -438,10 +536,20 @@ pub fn exact_diff(a: &SimReport, b: &SimReport) -> Diff {
             (name.clone(), d)
         })
         .collect();
+    let personas = a
+        .personas
+        .iter()
+        .map(|(name, fa)| {
+            let fb = b.personas.iter().find(|(n, _)| n == name);
+            let d = fb.map_or_else(ScopeDiff::null, |(_, fb)| scope(&fa.figures, &fb.figures));
+            (name.clone(), d)
+        })
+        .collect();
     Diff {
         overall: scope(&a.overall, &b.overall),
         intents,
         queues: None,
+        personas,
     }
 }
 

@@ -459,15 +459,19 @@ impl ExactFlow {
 /// loops would take minutes, and its reach shares are then left out of the exact report.
 pub const MAX_REACH_WORK: u64 = 50_000_000;
 
-/// Solves the forward equations: expected arrivals at each visit from one call, where a visit
-/// to `absorbing` ends the walk (so its figure is the chance of ever getting there).
+/// Solves the forward equations: expected arrivals at each caller state from one call, where
+/// arriving at node `absorbing` (in any of its `nodes`-strided states: whatever the caller is
+/// heading for) ends the walk, so the figures of that node's states add up to the chance of
+/// ever getting there.
 fn forward(
     entry: u32,
     order: &[u32],
     incoming: &[Vec<(u32, f64)>],
-    absorbing: Option<u32>,
+    absorbing: Option<(u32, usize)>,
     work: &mut u64,
 ) -> Option<Vec<f64>> {
+    let absorbs =
+        |u: u32| absorbing.is_some_and(|(node, nodes)| u as usize % nodes == node as usize);
     let mut m = vec![0.0f64; incoming.len()];
     let per_sweep: u64 = order
         .iter()
@@ -479,7 +483,7 @@ fn forward(
         for &v in order {
             let mut new = if v == entry { 1.0 } else { 0.0 };
             for &(u, p) in &incoming[v as usize] {
-                if Some(u) != absorbing {
+                if !absorbs(u) {
                     new += m[u as usize] * p;
                 }
             }
@@ -512,7 +516,7 @@ pub fn exact_intent_flow(program: &Program, intent: usize) -> Option<ExactFlow> 
 
 /// The exact flow of one intent's callers of one group. With confusions declared, a caller
 /// state is a node and where the caller is heading; the figures add the states of each node
-/// (and leave out the reach shares, which are not sums over states).
+/// (the reach shares stop at the first arrival in any state of the node).
 fn exact_group_flow(program: &Program, who: Who) -> Option<ExactFlow> {
     let nodes = program.nodes.len();
     let n = nodes * program.modes();
@@ -552,14 +556,22 @@ fn exact_group_flow(program: &Program, who: Who) -> Option<ExactFlow> {
     }
     let mut work = u64::MAX;
     let m = forward(program.entry, &order, &incoming, None, &mut work)?;
+    // The chance of ever reaching a node: with confusions a node has one state per goal the
+    // caller may be heading for, and the walk stops at the first arrival in any of them.
     let mut reach_work = MAX_REACH_WORK;
     let mut reached = vec![0.0; nodes];
-    if n != nodes {
-        flow.reached = None;
-    }
-    for &t in order.iter().take_while(|_| n == nodes) {
-        match forward(program.entry, &order, &incoming, Some(t), &mut reach_work) {
-            Some(r) => reached[t as usize] = r[t as usize].min(1.0),
+    let mut done = vec![false; nodes];
+    for &s in &order {
+        let t = s as usize % nodes;
+        if std::mem::replace(&mut done[t], true) {
+            continue;
+        }
+        let absorbing = Some((t as u32, nodes));
+        match forward(program.entry, &order, &incoming, absorbing, &mut reach_work) {
+            Some(r) => {
+                let first: f64 = (t..n).step_by(nodes).map(|state| r[state]).sum();
+                reached[t] = first.min(1.0);
+            }
             None => {
                 flow.reached = None;
                 break;

@@ -111,7 +111,17 @@ pub enum Figure {
     EndToEnd(EndToEndFigure),
     /// The share of calls that followed a confusion (when the callers can be confused).
     Confused,
+    /// A share of the spoken attempts at speech nodes: recognised (0), asked to repeat (1),
+    /// misrecognised (2).
+    Speech(u8),
 }
+
+/// The speech shares a check names, in [`Figure::Speech`]'s order.
+const SPEECH_SHARES: [&str; 3] = [
+    "speech.recognised",
+    "speech.rejected",
+    "speech.misrecognised",
+];
 
 /// A figure of a queue, as `ivr sim` reports it per queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,6 +209,9 @@ impl Figure {
             }
         }
         all.push(("confused".to_string(), Figure::Confused));
+        for (i, name) in SPEECH_SHARES.iter().enumerate() {
+            all.push((name.to_string(), Figure::Speech(i as u8)));
+        }
         all
     }
 
@@ -235,7 +248,11 @@ impl Figure {
     /// Decimals worth printing.
     pub fn digits(self) -> usize {
         match self {
-            Figure::Share(_) | Figure::Shares(_) | Figure::WithinToAgent(_) | Figure::Confused => 4,
+            Figure::Share(_)
+            | Figure::Shares(_)
+            | Figure::WithinToAgent(_)
+            | Figure::Confused
+            | Figure::Speech(_) => 4,
             Figure::Stat(Quantity::Inputs, Statistic::Mean) => 3,
             Figure::Stat(Quantity::Inputs, _) => 0,
             Figure::Stat(_, _) => 2,
@@ -350,7 +367,7 @@ pub fn parse_with_queues(
     };
     let share_name = match figure {
         Figure::Share(o) => Some(o.name().to_string()),
-        Figure::Shares(_) | Figure::WithinToAgent(_) | Figure::Confused => {
+        Figure::Shares(_) | Figure::WithinToAgent(_) | Figure::Confused | Figure::Speech(_) => {
             Some(figure_text.to_string())
         }
         Figure::Queue(q) if q.is_share() => Some(figure_text.to_string()),
@@ -864,6 +881,22 @@ fn measure(check: &Gate, f: &Figures) -> Result<Measured, String> {
                     "no confused share: the callers of this traffic cannot be confused (no `confused_with`, no `confusion`)"
                         .to_string(),
                 );
+            }
+        },
+        Figure::Speech(k) => match &f.speech {
+            Some(heard) => {
+                let k = usize::from(k);
+                let value = [heard.recognised, heard.rejected, heard.misrecognised][k];
+                match heard.counted {
+                    Some(counts) => {
+                        let attempts = counts.iter().sum::<u64>();
+                        (Some(value), wilson(counts[k], attempts), Some(attempts))
+                    }
+                    None => (Some(value), None, None),
+                }
+            }
+            None => {
+                return Err("no speech figures: the menu has no speech node".to_string());
             }
         },
         Figure::Stat(Quantity::TimeToAgent, s) => match &f.time_to_agent {

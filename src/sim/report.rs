@@ -129,6 +129,10 @@ pub struct SpeechFigures {
     pub recognised: f64,
     pub rejected: f64,
     pub misrecognised: f64,
+    /// The attempts counted by Monte Carlo (recognised, rejected, misrecognised), behind the
+    /// intervals of checks on these shares (`None` when exact; not an output field).
+    #[serde(skip)]
+    pub counted: Option<[u64; 3]>,
 }
 
 impl SpeechFigures {
@@ -141,6 +145,7 @@ impl SpeechFigures {
             recognised: share(counts[0]),
             rejected: share(counts[1]),
             misrecognised: share(counts[2]),
+            counted: None,
         }
     }
 }
@@ -206,10 +211,10 @@ const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
 pub fn figures_of(tally: &IntentTally, confusable: bool, speech: bool) -> Figures {
     let mut f = figures(tally);
     if speech {
-        f.speech = Some(SpeechFigures::of(
-            tally.speech.map(|c| c as f64),
-            tally.calls() as f64,
-        ));
+        f.speech = Some(SpeechFigures {
+            counted: Some(tally.speech),
+            ..SpeechFigures::of(tally.speech.map(|c| c as f64), tally.calls() as f64)
+        });
     }
     if confusable {
         let n = tally.calls();

@@ -162,6 +162,23 @@ pub fn assert_agree(mc: &(SimReport, Tally), exact: &SimReport, k: f64, what: &s
                 standard_error(m.confused_ci95, binomial.max(1e-9)),
             );
         }
+        // What speech nodes heard: shares of the spoken attempts, binomial over their number.
+        assert_eq!(
+            m.speech.is_some(),
+            e.speech.is_some(),
+            "{what}, {scope}: speech"
+        );
+        if let (Some(got), Some(want)) = (m.speech, e.speech) {
+            let attempts = t.speech.iter().sum::<u64>().max(1) as f64;
+            for (name, g, p) in [
+                ("recognised", got.recognised, want.recognised),
+                ("asked to repeat", got.rejected, want.rejected),
+                ("misrecognised", got.misrecognised, want.misrecognised),
+            ] {
+                let binomial = (p * (1.0 - p) / attempts).sqrt();
+                check(name, g, p, Some(binomial.max(1.0 / attempts)));
+            }
+        }
         if calls >= MEAN_MIN_CALLS {
             check(
                 "inputs",
