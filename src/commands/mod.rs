@@ -12,6 +12,7 @@ pub mod import;
 pub mod lint;
 pub mod report;
 mod repository;
+pub mod shard;
 pub mod sim;
 pub mod staff;
 
