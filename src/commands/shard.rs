@@ -28,7 +28,7 @@ use crate::sim::report::monte_carlo_report;
 use crate::sim::run::{RunOptions, run};
 use crate::sim::shard::{
     MergeError, PARTIAL_FORMAT, PARTIAL_VERSION, Partial, RunSettings, Shape, Shard, Tallies,
-    combine, fingerprint, read,
+    check_together, combine, fingerprint, read,
 };
 use crate::yaml::Limits;
 
@@ -236,6 +236,7 @@ pub fn merge(request: &MergeRequest) -> Result<Merged, Failure> {
         let source = crate::document::read_source(path, &limits)?;
         partials.push((source.name(), read(&source)?));
     }
+    check_together(&partials).map_err(merge_error)?;
     let Some((first_file, first)) = partials.first() else {
         return Err(Diagnostic::usage_error("no partial results to merge").into());
     };

@@ -162,9 +162,15 @@ impl Partial {
 
 /// Reads a partial result, with an error at the line and column where the text goes wrong.
 pub fn read(source: &Arc<SourceFile>) -> Result<Partial, Box<Diagnostic>> {
-    let at = |e: &serde_json::Error| {
-        let offset = source.offset_of(e.line(), e.column());
-        Span::new(offset, offset)
+    let at = |e: &serde_json::Error| Span::new(source.offset_of(e.line(), e.column()), 0);
+    // The position is the diagnostic's; the message need not repeat it.
+    let message = |e: &serde_json::Error| {
+        let text = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        format!(
+            "cannot read the partial result: {}",
+            text.strip_suffix(&position).unwrap_or(&text)
+        )
     };
     // The header first, so that a file of another kind or version says so rather than naming
     // the first field it does not know.
@@ -182,14 +188,8 @@ pub fn read(source: &Arc<SourceFile>) -> Result<Partial, Box<Diagnostic>> {
             .with_help("`ivr merge` reads what `ivr sim --shard I/N --format partial` writes"),
         )
     };
-    let header: Header = serde_json::from_str(source.text()).map_err(|e| {
-        Box::new(Diagnostic::input_error(
-            source,
-            at(&e),
-            format!("cannot read the partial result: {e}"),
-            "here",
-        ))
-    })?;
+    let header: Header = serde_json::from_str(source.text())
+        .map_err(|e| Box::new(Diagnostic::input_error(source, at(&e), message(&e), "here")))?;
     if header.format.as_ref().and_then(|f| f.as_str()) != Some(PARTIAL_FORMAT) {
         return Err(not_partial());
     }
@@ -205,14 +205,8 @@ pub fn read(source: &Arc<SourceFile>) -> Result<Partial, Box<Diagnostic>> {
             .with_help("run every shard and the merge with the same version of ivr"),
         ));
     }
-    serde_json::from_str(source.text()).map_err(|e| {
-        Box::new(Diagnostic::input_error(
-            source,
-            at(&e),
-            format!("cannot read the partial result: {e}"),
-            "here",
-        ))
-    })
+    serde_json::from_str(source.text())
+        .map_err(|e| Box::new(Diagnostic::input_error(source, at(&e), message(&e), "here")))
 }
 
 /// FNV-1a, 64 bits, over each part with its length: a stable fingerprint (the same in every
@@ -269,9 +263,9 @@ pub struct Shape {
     pub points: usize,
 }
 
-/// Checks that the partials are the shards of one run, each exactly once, and adds up their
-/// tallies. `files` names each partial for the errors.
-pub fn combine(partials: &[(String, Partial)], shape: &Shape) -> Result<Tallies, MergeError> {
+/// Checks that the partials are the shards of one run, each exactly once: the same version of
+/// `ivr`, settings, fingerprint and number of shards. Each partial is named by its file.
+pub fn check_together(partials: &[(String, Partial)]) -> Result<(), MergeError> {
     let Some((first_file, first)) = partials.first() else {
         return Err(MergeError::new("", "no partial results to merge"));
     };
@@ -368,10 +362,15 @@ pub fn combine(partials: &[(String, Partial)], shape: &Shape) -> Result<Tallies,
         )
         .help("merge the partial results of every shard, 0 to N-1"));
     }
+    Ok(())
+}
+
+/// Adds up the tallies of partials that [`check_together`] accepted, checking each against
+/// the run's `shape`.
+pub fn combine(partials: &[(String, Partial)], shape: &Shape) -> Result<Tallies, MergeError> {
     let mut total: Option<Tallies> = None;
-    let mut points = vec![false; shape.points];
     for (file, p) in partials {
-        check(file, p, shape, &mut points)?;
+        check(file, p, shape)?;
         total = Some(match (total, p.tallies.clone()) {
             (None, t) => t,
             (Some(Tallies::Sim { tally, flows }), Tallies::Sim { tally: t, flows: f }) => {
@@ -405,7 +404,7 @@ pub fn combine(partials: &[(String, Partial)], shape: &Shape) -> Result<Tallies,
 /// Checks one partial's tallies against the run: the shape the menus give, the calls its
 /// shard holds, and counts that add up (so that no later sum can overflow: every count is at
 /// most the run's calls, at most [`super::run::MAX_CALLS`]).
-fn check(file: &str, p: &Partial, shape: &Shape, points: &mut [bool]) -> Result<(), MergeError> {
+fn check(file: &str, p: &Partial, shape: &Shape) -> Result<(), MergeError> {
     let bad = |what: String| {
         MergeError::new(file, format!("the tallies do not fit the run: {what}"))
             .help("the file was changed or damaged after the shard wrote it: run the shard again")
@@ -487,9 +486,8 @@ fn check(file: &str, p: &Partial, shape: &Shape, points: &mut [bool]) -> Result<
                     shape.points
                 )));
             }
-            for (i, tally) in mine {
+            for (_, tally) in mine {
                 check_tally(tally, shape, p.run.calls).map_err(bad)?;
-                points[*i] = true;
             }
         }
     }
