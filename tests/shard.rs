@@ -358,3 +358,41 @@ fn what_cannot_be_sharded_is_a_usage_error() {
     }
     insta::assert_snapshot!(all);
 }
+
+#[test]
+fn partial_results_of_every_kind_follow_their_schema() {
+    let printed = ivr(&["schema", "partial"]);
+    assert!(printed.success(), "{}", printed.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();
+    assert_eq!(schema, ivr::schema::partial());
+    jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
+    assert_eq!(
+        schema["$id"],
+        format!("urn:ivr:schema:partial:{}", ivr::sim::shard::PARTIAL_VERSION)
+    );
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let partial = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--format", "partial"]);
+        let run = ivr(&all);
+        assert!(run.success(), "{}", run.stderr);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    for args in [
+        &["sim", SPEECH, "--calls", "3000", "--by-intent"][..],
+        // A shard with no block of calls: empty flows.
+        &["sim", SPEECH, "--calls", "3000", "--shard", "0/2"],
+        &["compare", SLOW, FAST, "--calls", "3000"],
+        &["sim", SPEECH, "--calls", "500", "--vary", "callers.patience=30,60"],
+    ] {
+        let value = partial(args);
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    // A renamed field is refused.
+    let mut renamed = partial(&["sim", SPEECH, "--calls", "100"]);
+    let run = renamed["run"].as_object_mut().unwrap();
+    let calls = run.remove("calls").unwrap();
+    run.insert("n_calls".into(), calls);
+    assert!(!validator.is_valid(&renamed));
+}
