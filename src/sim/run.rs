@@ -218,23 +218,11 @@ impl RunOptions {
 
 /// Runs `calls` calls and returns the tally; `progress` hears of every finished block (calls).
 pub fn run(program: &Program, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Tally {
-    run_range(program, options, 0..blocks(options.calls), progress)
-}
-
-/// Runs blocks `blocks` of a run of `options.calls` calls (a shard's share: see
-/// [`super::shard`]); the tally is the one [`run`] would have of those blocks' calls.
-pub fn run_range(
-    program: &Program,
-    options: RunOptions,
-    blocks: std::ops::Range<u64>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Tally {
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
         return Tally::for_program(program);
     };
-    run_block_range(
+    run_blocks(
         options,
-        blocks,
         || Tally::for_program(program),
         |tally, block, count| {
             run_block(program, &pick, options.seed, block, count, tally);
@@ -339,6 +327,31 @@ mod tests {
         let expected = vec![(0, BLOCK), (1, BLOCK), (2, BLOCK), (3, 5)];
         assert_eq!(blocks_seen(1), expected);
         assert_eq!(blocks_seen(3), expected);
+        // A range of blocks (a shard's) runs those blocks with the counts they have in the
+        // whole run, and a range past the last block runs nothing.
+        let options = RunOptions {
+            calls,
+            seed: 7,
+            threads: 2,
+        };
+        let ranged = |range| {
+            let mut seen = run_block_range(
+                options,
+                range,
+                Vec::new,
+                |tally: &mut Vec<(u64, u64)>, block, count| tally.push((block, count)),
+                |mut a, b| {
+                    a.extend(b);
+                    a
+                },
+            );
+            seen.sort_unstable();
+            seen
+        };
+        assert_eq!(ranged(2..4), expected[2..].to_vec());
+        assert_eq!(ranged(0..1), expected[..1].to_vec());
+        assert_eq!(ranged(3..9), expected[3..].to_vec());
+        assert!(ranged(5..9).is_empty());
         let none = RunOptions {
             calls: 0,
             seed: 7,
