@@ -368,7 +368,10 @@ fn partial_results_of_every_kind_follow_their_schema() {
     jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
     assert_eq!(
         schema["$id"],
-        format!("urn:ivr:schema:partial:{}", ivr::sim::shard::PARTIAL_VERSION)
+        format!(
+            "urn:ivr:schema:partial:{}",
+            ivr::sim::shard::PARTIAL_VERSION
+        )
     );
     let validator = jsonschema::draft202012::new(&schema).unwrap();
     let partial = |args: &[&str]| {
@@ -383,10 +386,20 @@ fn partial_results_of_every_kind_follow_their_schema() {
         // A shard with no block of calls: empty flows.
         &["sim", SPEECH, "--calls", "3000", "--shard", "0/2"],
         &["compare", SLOW, FAST, "--calls", "3000"],
-        &["sim", SPEECH, "--calls", "500", "--vary", "callers.patience=30,60"],
+        &[
+            "sim",
+            SPEECH,
+            "--calls",
+            "500",
+            "--vary",
+            "callers.patience=30,60",
+        ],
     ] {
         let value = partial(args);
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
     }
     // A renamed field is refused.

@@ -87,7 +87,7 @@ pub fn run(args: &MergeArgs) -> u8 {
                 page: args.output.clone(),
                 force: args.force,
             };
-            output.print(result, &menu)
+            output.print(*result, &menu)
         }
         Merged::Compare(report) => {
             let format = match args.format {

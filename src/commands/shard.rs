@@ -218,11 +218,11 @@ pub struct MergeRequest {
 #[derive(Clone, Debug)]
 pub enum Merged {
     Sim {
-        result: SimResult,
+        result: Box<SimResult>,
         /// The menu file, as the shards named it.
         menu: PathBuf,
     },
-    Compare(CompareReport),
+    Compare(Box<CompareReport>),
 }
 
 /// `ivr merge`: the partial results of every shard of one run, put back together.
@@ -368,13 +368,13 @@ fn merge_sim(
         SimOutput::Gated { report, results }
     };
     Ok(Merged::Sim {
-        result: SimResult {
+        result: Box::new(SimResult {
             output,
             notes: starter_note(&menu, request.intents.is_some())
                 .into_iter()
                 .collect(),
             subject: Subject::of(&menu, &intents, request.intents.as_deref()),
-        },
+        }),
         menu: request.menu.clone(),
     })
 }
@@ -413,14 +413,14 @@ fn merge_vary(partials: &[(String, Partial)], request: &SimRequest) -> Result<Me
         rows.push((point, report));
     }
     Ok(Merged::Sim {
-        result: SimResult {
+        result: Box::new(SimResult {
             output: SimOutput::Sweep {
                 params: varies.iter().map(|v| v.param.clone()).collect(),
                 rows,
             },
             notes: sweep_notes(request)?,
             subject: Subject::of(&menu, &intents, request.intents.as_deref()),
-        },
+        }),
         menu: request.menu.clone(),
     })
 }
@@ -458,10 +458,10 @@ fn merge_compare(
         }));
     };
     let (name_a, name_b) = (menu_a.source.name(), menu_b.source.name());
-    Ok(Merged::Compare(pair_report(
+    Ok(Merged::Compare(Box::new(pair_report(
         (&name_a, &a),
         (&name_b, &b),
         options,
         &tally,
-    )))
+    ))))
 }
