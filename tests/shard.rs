@@ -409,3 +409,37 @@ fn partial_results_of_every_kind_follow_their_schema() {
     run.insert("n_calls".into(), calls);
     assert!(!validator.is_valid(&renamed));
 }
+
+#[test]
+fn a_merged_sweep_draws_the_same_page_and_a_merged_comparison_draws_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = [
+        "sim",
+        SPEECH,
+        "--calls",
+        "2000",
+        "--vary",
+        "callers.patience=30,60,90",
+    ];
+    let files = shards(dir.path(), &run, 2, "1");
+    let (whole_page, merged_page) = (
+        dir.path().join("whole.html"),
+        dir.path().join("merged.html"),
+    );
+    let w = whole_page.display().to_string();
+    assert!(ivr(&strs(&with(&run, &["--format", "html", "-o", &w]))).success());
+    let m = merged_page.display().to_string();
+    merged(&files, &["--format", "html", "-o", &m]);
+    assert_eq!(
+        std::fs::read_to_string(&merged_page).unwrap(),
+        std::fs::read_to_string(&whole_page).unwrap()
+    );
+    let compare = ["compare", SLOW, FAST, "--calls", "2000"];
+    let files = shards(dir.path(), &compare, 1, "1");
+    let file = files[0].display().to_string();
+    let stderr = ivr(&["merge", &file, "--format", "html"]).failure(2);
+    assert!(
+        stderr.contains("--format html of merged `ivr compare` shards is not available"),
+        "{stderr}"
+    );
+}

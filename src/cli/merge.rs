@@ -14,8 +14,8 @@ pub struct MergeArgs {
     #[arg(required = true, value_name = "PARTIAL")]
     pub partials: Vec<PathArg>,
     /// Output format: the formats of the command the shards ran.
-    #[arg(long, value_enum, default_value_t = SimFormat::Human)]
-    pub format: SimFormat,
+    #[arg(long, value_enum, default_value_t = MergeFormat::Human)]
+    pub format: MergeFormat,
     /// A gate on the merged figures, as for `ivr sim` (may repeat). Without it, the `checks:`
     /// of the config are used.
     #[arg(long = "check", value_name = "EXPR")]
@@ -37,14 +37,34 @@ pub struct MergeArgs {
     pub force: bool,
 }
 
-pub fn run(args: &MergeArgs) -> u8 {
-    if args.format == SimFormat::Partial {
-        return fail(
-            &Diagnostic::usage_error("ivr merge writes the run's output, not a partial result")
-                .with_help("choose --format human, json, csv, markdown or html"),
-        );
+/// The formats of `ivr sim` and `ivr compare` (a merge writes the run's output, never a
+/// partial result).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MergeFormat {
+    Human,
+    Json,
+    Csv,
+    /// Of a sweep's shards: its page of charts, written to a file (`-o`).
+    Html,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+}
+
+impl MergeFormat {
+    fn sim(self) -> SimFormat {
+        match self {
+            MergeFormat::Human => SimFormat::Human,
+            MergeFormat::Json => SimFormat::Json,
+            MergeFormat::Csv => SimFormat::Csv,
+            MergeFormat::Html => SimFormat::Html,
+            MergeFormat::Markdown => SimFormat::Markdown,
+        }
     }
-    if args.format != SimFormat::Html && (args.output.is_some() || args.force) {
+}
+
+pub fn run(args: &MergeArgs) -> u8 {
+    let format = args.format.sim();
+    if format != SimFormat::Html && (args.output.is_some() || args.force) {
         return fail(
             &Diagnostic::usage_error("-o and --force are for --format html, which writes a file")
                 .with_help("the other formats print on standard output"),
@@ -56,7 +76,7 @@ pub fn run(args: &MergeArgs) -> u8 {
         config: args.config.clone(),
         flow: if args.by_intent {
             FlowRequest::ByIntent
-        } else if args.format == SimFormat::Json || args.flow {
+        } else if format == SimFormat::Json || args.flow {
             FlowRequest::Overall
         } else {
             FlowRequest::None
@@ -77,11 +97,11 @@ pub fn run(args: &MergeArgs) -> u8 {
     match merged {
         Merged::Sim { result, menu } => {
             let sweep = matches!(result.output, crate::commands::sim::SimOutput::Sweep { .. });
-            if args.format == SimFormat::Html && !sweep {
+            if format == SimFormat::Html && !sweep {
                 return html_needs_sweep();
             }
             let output = Output {
-                format: args.format,
+                format,
                 flow: args.flow,
                 by_intent: args.by_intent,
                 page: args.output.clone(),
@@ -91,10 +111,10 @@ pub fn run(args: &MergeArgs) -> u8 {
         }
         Merged::Compare(report) => {
             let format = match args.format {
-                SimFormat::Json => CompareFormat::Json,
-                SimFormat::Csv => CompareFormat::Csv,
-                SimFormat::Markdown => CompareFormat::Markdown,
-                SimFormat::Html => {
+                MergeFormat::Json => CompareFormat::Json,
+                MergeFormat::Csv => CompareFormat::Csv,
+                MergeFormat::Markdown => CompareFormat::Markdown,
+                MergeFormat::Html => {
                     return fail(
                         &Diagnostic::usage_error(
                             "--format html of merged `ivr compare` shards is not available: the page needs both menus' flow, which shards do not keep",
@@ -102,7 +122,7 @@ pub fn run(args: &MergeArgs) -> u8 {
                         .with_help("merge to --format json, or run `ivr compare --format html` on one machine"),
                     );
                 }
-                SimFormat::Human | SimFormat::Partial => CompareFormat::Human,
+                MergeFormat::Human => CompareFormat::Human,
             };
             super::compare::print(&report, format)
         }
