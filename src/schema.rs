@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 mod output;
 pub use output::{
     COMPARE_OUTPUT_VERSION, LINT_OUTPUT_VERSION, SIM_OUTPUT_VERSION, compare_output, lint_output,
-    sim_output,
+    partial, sim_output,
 };
 
 use crate::callers::CallerModel;

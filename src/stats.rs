@@ -10,6 +10,8 @@
 pub mod bootstrap;
 mod intervals;
 
+use serde::{Deserialize, Serialize};
+
 pub use intervals::{
     Interval, MEAN_CALLS, Sign, calls_for_quantile, mean_interval, order_statistic_ranks,
     paired_share_difference, t_quantile, unseen_share, wilson,
@@ -33,6 +35,8 @@ pub trait Buckets {
     fn bucket(value: u64) -> usize;
     /// The values a bucket holds: `[low, high)`.
     fn range(index: usize) -> (u64, u64);
+    /// How many buckets there are: a histogram read from a file uses no bucket at or above it.
+    fn count() -> usize;
 }
 
 /// One bucket per value: exact counts of small non-negative integers (inputs per call).
@@ -47,6 +51,13 @@ impl Buckets for EachValue {
     fn range(index: usize) -> (u64, u64) {
         (index as u64, index as u64 + 1)
     }
+
+    fn count() -> usize {
+        // Counted values are inputs per call: a call makes at most a few hundred visits, each
+        // with at most a few dozen inputs (retries are at most 20), far below 2^16. The bound
+        // keeps a histogram read from a file (and what merging widens it to) small.
+        1 << 16
+    }
 }
 
 /// Times in microseconds, bucketed log-linearly by whole milliseconds (see the module comment).
@@ -60,6 +71,10 @@ impl Buckets for LogMillis {
 
     fn range(index: usize) -> (u64, u64) {
         bucket_range(index)
+    }
+
+    fn count() -> usize {
+        bucket(u64::MAX / 1000) + 1
     }
 }
 
@@ -264,10 +279,13 @@ impl Histogram<EachValue> {
 }
 
 /// Exact sums of a quantity recorded in microseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sums {
     pub n: u64,
+    #[serde(with = "decimal")]
     pub sum: u128,
+    #[serde(with = "decimal")]
     pub sum_sq: u128,
 }
 
@@ -282,7 +300,9 @@ impl Sums {
 
     pub fn merge(&mut self, other: &Sums) {
         self.n += other.n;
-        self.sum += other.sum;
+        // Saturates like the sum of squares: sums read from partial results are only checked
+        // against the calls, not against the times.
+        self.sum = self.sum.saturating_add(other.sum);
         self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
     }
 
@@ -293,6 +313,95 @@ impl Sums {
         // and n < 2^64), so this conversion cannot lose anything a sum of squares still holds.
         let sum = i128::try_from(self.sum).unwrap_or(i128::MAX);
         mean_interval(self.n, sum, self.sum_sq, scale, Sign::NonNegative)
+    }
+}
+
+/// A histogram as a partial result stores it: the first used bucket and the counts from there.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistogramParts {
+    first: usize,
+    counts: Vec<u64>,
+}
+
+impl<B> Serialize for Histogram<B> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        HistogramParts {
+            first: if self.counts.is_empty() {
+                0
+            } else {
+                self.first
+            },
+            counts: self.counts.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de, B: Buckets> Deserialize<'de> for Histogram<B> {
+    /// Refuses what recording could never make: a zero count at either end, or buckets past
+    /// the last one (whose edges would not fit in a `u64`).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let parts = HistogramParts::deserialize(d)?;
+        if parts
+            .counts
+            .iter()
+            .try_fold(0u64, |total, &c| total.checked_add(c))
+            .is_none()
+        {
+            return Err(D::Error::custom("a histogram's counts add up past 2^64"));
+        }
+        if parts.counts.is_empty() {
+            return Ok(Histogram {
+                first: 0,
+                counts: Vec::new(),
+                buckets: std::marker::PhantomData,
+            });
+        }
+        if parts.counts.first() == Some(&0) || parts.counts.last() == Some(&0) {
+            return Err(D::Error::custom(
+                "a histogram's first and last counts are never 0",
+            ));
+        }
+        if parts
+            .first
+            .checked_add(parts.counts.len())
+            .is_none_or(|end| end > B::count())
+        {
+            return Err(D::Error::custom(format!(
+                "a histogram has {} buckets: `first` plus the number of counts is past them",
+                B::count()
+            )));
+        }
+        Ok(Histogram {
+            first: parts.first,
+            counts: parts.counts,
+            buckets: std::marker::PhantomData,
+        })
+    }
+}
+
+/// Exact integers wider than 64 bits (sums and sums of squares) as decimal strings: many JSON
+/// readers keep only 53 bits of a number.
+pub mod decimal {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<T: std::fmt::Display, S: Serializer>(
+        value: &T,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
+    where
+        T: std::str::FromStr,
+        D: Deserializer<'de>,
+    {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map_err(|_| D::Error::custom(format!("`{text}` is not a whole number in range")))
     }
 }
 
@@ -434,6 +543,37 @@ mod tests {
         assert_eq!(merged.sums().sum, 2 * 5050);
         assert_eq!(IntHistogram::default().quantile(0.5), None);
         assert_eq!(TimeHistogram::default().quantile_interval(0.5), None);
+    }
+
+    /// A histogram read from a partial result is one recording could have made.
+    #[test]
+    fn histograms_round_trip_and_refuse_what_recording_never_makes() {
+        let mut h = TimeHistogram::default();
+        for micros in [5_000u64, 7_000, 300_000_000] {
+            h.record(micros);
+        }
+        let text = serde_json::to_string(&h).unwrap();
+        assert_eq!(serde_json::from_str::<TimeHistogram>(&text).unwrap(), h);
+        let empty: IntHistogram = serde_json::from_str(r#"{"first": 9, "counts": []}"#).unwrap();
+        assert_eq!(empty, IntHistogram::default());
+        for bad in [
+            r#"{"first": 0, "counts": [0, 1]}"#,
+            r#"{"first": 0, "counts": [1, 0]}"#,
+            r#"{"first": 65536, "counts": [1]}"#,
+            r#"{"first": 18446744073709551615, "counts": [1]}"#,
+            r#"{"first": 0, "counts": [18446744073709551615, 1]}"#,
+            r#"{"first": 0, "counts": [1], "extra": 1}"#,
+        ] {
+            assert!(serde_json::from_str::<IntHistogram>(bad).is_err(), "{bad}");
+        }
+        let past_the_last = format!(r#"{{"first": {}, "counts": [1]}}"#, LogMillis::count());
+        assert!(serde_json::from_str::<TimeHistogram>(&past_the_last).is_err());
+        let sums: Sums = serde_json::from_str(
+            r#"{"n": 2, "sum": "340282366920938463463374607431768211455", "sum_sq": "0"}"#,
+        )
+        .unwrap();
+        assert_eq!(sums.sum, u128::MAX);
+        assert!(serde_json::from_str::<Sums>(r#"{"n": 2, "sum": 5, "sum_sq": "0"}"#).is_err());
     }
 
     /// A histogram stores the buckets between its lowest and highest value only: calls of

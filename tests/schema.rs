@@ -667,6 +667,7 @@ fn output_schema(kind: &str) -> Value {
         "sim-output" => ivr::schema::sim_output(),
         "compare-output" => ivr::schema::compare_output(),
         "lint-output" => ivr::schema::lint_output(),
+        "partial" => ivr::schema::partial(),
         _ => panic!("no output schema {kind}"),
     };
     assert_eq!(printed, library, "{kind}");
@@ -751,7 +752,7 @@ fn output_schemas_describe_every_field_and_close_every_object() {
             _ => {}
         }
     }
-    for kind in ["sim-output", "compare-output", "lint-output"] {
+    for kind in ["sim-output", "compare-output", "lint-output", "partial"] {
         let mut problems = Vec::new();
         walk(&output_schema(kind), "#", &mut problems);
         assert!(problems.is_empty(), "{kind}: {problems:#?}");

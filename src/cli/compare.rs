@@ -3,9 +3,11 @@ use clap::{Args, ValueEnum};
 use super::{PathArg, exit, fail, fail_all, print_stdout};
 use crate::commands::compare::{CompareRequest, compare, compare_page, default_output};
 use crate::commands::report::write_report;
+use crate::commands::shard::compare_partial;
 use crate::diagnostic::Diagnostic;
 use crate::render::compare as compare_render;
 use crate::render::compare_html;
+use crate::sim::compare::CompareReport;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -34,6 +36,10 @@ pub struct CompareArgs {
     /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
     #[arg(long)]
     pub force: bool,
+    /// Simulate only shard I of N (I from 0 to N-1): its share of the blocks of calls. Needs
+    /// `--format partial`; `ivr merge` puts the shards back together, exactly.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -45,6 +51,8 @@ pub enum CompareFormat {
     Html,
     /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
     Markdown,
+    /// The exact tallies of a shard (`--shard I/N`), as versioned JSON for `ivr merge`.
+    Partial,
 }
 
 pub fn run(args: &CompareArgs) -> u8 {
@@ -56,6 +64,11 @@ pub fn run(args: &CompareArgs) -> u8 {
         exact: args.exact,
         days: args.days,
     };
+    let shard =
+        match super::sim::shard_of(args.shard.as_deref(), args.format == CompareFormat::Partial) {
+            Ok(shard) => shard,
+            Err(failure) => return fail_all(&failure),
+        };
     if args.format == CompareFormat::Html {
         return html(args, &request);
     }
@@ -65,16 +78,28 @@ pub fn run(args: &CompareArgs) -> u8 {
                 .with_help("the other formats print on standard output"),
         );
     }
+    if let Some(shard) = shard {
+        return match compare_partial(&request, shard) {
+            Ok(partial) => print_stdout(&partial.to_json()),
+            Err(failure) => fail_all(&failure),
+        };
+    }
     match compare(&request) {
-        Ok(report) => print_stdout(&match args.format {
-            CompareFormat::Human => compare_render::human(&report),
-            CompareFormat::Json => compare_render::json(&report),
-            CompareFormat::Csv => compare_render::csv(&report),
-            CompareFormat::Html => unreachable!("written to a file above"),
-            CompareFormat::Markdown => crate::render::markdown::compare(&report),
-        }),
+        Ok(report) => print(&report, args.format),
         Err(failure) => fail_all(&failure),
     }
+}
+
+/// Prints a comparison in a format that goes to standard output (`ivr compare`, `ivr merge`).
+pub(super) fn print(report: &CompareReport, format: CompareFormat) -> u8 {
+    print_stdout(&match format {
+        CompareFormat::Human | CompareFormat::Html | CompareFormat::Partial => {
+            compare_render::human(report)
+        }
+        CompareFormat::Json => compare_render::json(report),
+        CompareFormat::Csv => compare_render::csv(report),
+        CompareFormat::Markdown => crate::render::markdown::compare(report),
+    })
 }
 
 /// `--format html`: the page, written only over a page `ivr` wrote (or with `--force`).

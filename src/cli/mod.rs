@@ -18,6 +18,7 @@ mod graph;
 mod import;
 mod lint;
 mod lsp;
+mod merge;
 mod progress;
 mod report;
 mod rules;
@@ -41,6 +42,9 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Compare two menu variants on the same callers (common random numbers).
     Compare(compare::CompareArgs),
+    /// Put the partial results of `--shard I/N` runs back together: the output of the whole
+    /// run, exactly (any format, `--check` included).
+    Merge(merge::MergeArgs),
     /// Agents each queue needs: Erlang C / A from the exact share of calls reaching it.
     Staff(staff::StaffArgs),
     /// Draw a menu as a diagram (Mermaid, Graphviz DOT or SVG), with where callers go on request.
@@ -87,6 +91,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule(args) => rules::show(&args),
         Command::Sim(args) => sim::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Staff(args) => staff::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),

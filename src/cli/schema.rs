@@ -21,6 +21,8 @@ pub enum SchemaKind {
     CompareOutput,
     /// What `ivr lint --format json` prints.
     LintOutput,
+    /// What `--shard I/N --format partial` writes and `ivr merge` reads.
+    Partial,
 }
 
 pub fn run(args: &SchemaArgs) -> u8 {
@@ -31,6 +33,7 @@ pub fn run(args: &SchemaArgs) -> u8 {
         SchemaKind::SimOutput => schema::sim_output(),
         SchemaKind::CompareOutput => schema::compare_output(),
         SchemaKind::LintOutput => schema::lint_output(),
+        SchemaKind::Partial => schema::partial(),
     };
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     print_stdout(&format!("{text}\n"))

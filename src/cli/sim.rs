@@ -2,8 +2,10 @@ use clap::{Args, ValueEnum};
 
 use super::progress::Bar;
 use super::{PathArg, exit, fail, fail_all, print_stderr, print_stdout};
+use crate::commands::Failure;
 use crate::commands::report::{page_beside, write_report};
-use crate::commands::sim::{FlowRequest, SimOutput, SimRequest, simulate};
+use crate::commands::shard::{parse_shard, sim_partial};
+use crate::commands::sim::{FlowRequest, SimOutput, SimRequest, SimResult, simulate};
 use crate::diagnostic::Diagnostic;
 use crate::render::gates as gates_render;
 use crate::render::markdown;
@@ -11,7 +13,9 @@ use crate::render::sim as sim_render;
 use crate::render::sweep as sweep_render;
 use crate::render::sweep_html;
 use crate::sim::gates::VerdictCounts;
+use crate::sim::shard::Shard;
 use crate::sim::sweep::Point;
+use std::path::Path;
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -59,6 +63,11 @@ pub struct SimArgs {
     /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
     #[arg(long)]
     pub force: bool,
+    /// Simulate only shard I of N (I from 0 to N-1): its share of the blocks of calls, or
+    /// with `--vary` of the grid points. Needs `--format partial`; `ivr merge` puts the
+    /// shards back together, exactly.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -70,6 +79,22 @@ pub enum SimFormat {
     Html,
     /// GitHub-flavoured Markdown tables, for a pull-request comment or a report.
     Markdown,
+    /// The exact tallies of a shard (`--shard I/N`), as versioned JSON for `ivr merge`.
+    Partial,
+}
+
+/// `--shard` needs `--format partial`, and the reverse: a partial result is what a shard
+/// writes (without `--shard` it is the whole run, shard 0/1).
+pub(super) fn shard_of(shard: Option<&str>, partial: bool) -> Result<Option<Shard>, Failure> {
+    match (shard, partial) {
+        (Some(_), false) => Err(Diagnostic::usage_error(
+            "--shard writes a partial result for `ivr merge`: add --format partial",
+        )
+        .into()),
+        (Some(text), true) => Ok(Some(parse_shard(text)?)),
+        (None, true) => Ok(Some(Shard::WHOLE)),
+        (None, false) => Ok(None),
+    }
 }
 
 pub fn run(args: &SimArgs) -> u8 {
@@ -103,95 +128,133 @@ pub fn run(args: &SimArgs) -> u8 {
             FlowRequest::None
         },
     };
+    match shard_of(args.shard.as_deref(), args.format == SimFormat::Partial) {
+        Err(failure) => return fail_all(&failure),
+        Ok(Some(shard)) => {
+            return match sim_partial(&request, shard, &Bar::default()) {
+                Ok(partial) => print_stdout(&partial.to_json()),
+                Err(failure) => fail_all(&failure),
+            };
+        }
+        Ok(None) => {}
+    }
     let result = match simulate(&request, &Bar::default()) {
         Ok(result) => result,
         Err(failure) => return fail_all(&failure),
     };
-    for note in &result.notes {
-        print_stderr(&format!("note: {note}\n"));
-    }
-    match result.output {
-        SimOutput::Report(report) => print_stdout(&match args.format {
-            SimFormat::Human | SimFormat::Html => sim_render::human(&report),
-            SimFormat::Json => sim_render::json(&report),
-            SimFormat::Csv if args.flow || args.by_intent => sim_render::flow_csv(&report),
-            SimFormat::Csv => sim_render::csv(&report),
-            SimFormat::Markdown => markdown::sim(&report),
-        }),
-        SimOutput::Gated { report, results } => {
-            let lines = gates_render::human(&results, report.exact);
-            let printed = match args.format {
-                SimFormat::Human | SimFormat::Html => {
-                    print_stdout(&format!("{}\n{lines}", sim_render::human(&report)))
-                }
-                SimFormat::Json => print_stdout(&gates_render::json(&report, &results)),
-                SimFormat::Markdown => print_stdout(&markdown::gates(&report, &results)),
-                SimFormat::Csv => {
-                    let printed = print_stdout(&sim_render::csv(&report));
-                    print_stderr(&lines);
-                    printed
-                }
-            };
-            if printed != exit::SUCCESS {
-                printed
-            } else if VerdictCounts::of(&results).all_passed() {
-                exit::SUCCESS
-            } else {
-                exit::FINDINGS
-            }
+    let output = Output {
+        format: args.format,
+        flow: args.flow,
+        by_intent: args.by_intent,
+        page: args.output.clone(),
+        force: args.force,
+    };
+    output.print(result, &args.menu)
+}
+
+/// How a simulation's result is printed (`ivr sim` and `ivr merge`).
+pub(super) struct Output {
+    pub format: SimFormat,
+    pub flow: bool,
+    pub by_intent: bool,
+    /// `-o`: where an HTML page goes.
+    pub page: Option<PathArg>,
+    pub force: bool,
+}
+
+impl Output {
+    /// Prints the result (or writes the page) and returns the exit code: 1 when a gate fails.
+    pub(super) fn print(&self, result: SimResult, menu: &Path) -> u8 {
+        for note in &result.notes {
+            print_stderr(&format!("note: {note}\n"));
         }
-        SimOutput::Sweep {
-            params,
-            rows,
-            checks,
-        } => {
-            let points: Vec<&Point> = rows.iter().map(|(p, _)| p).collect();
-            let lines = gates_render::sweep_human(&params, &points, &checks);
-            let printed = match args.format {
-                SimFormat::Html => {
-                    let page = sweep_html::page(
-                        &result.subject,
-                        &params,
-                        &rows,
-                        env!("CARGO_PKG_VERSION"),
-                    );
-                    let path = args
-                        .output
-                        .clone()
-                        .unwrap_or_else(|| page_beside(&args.menu, "vary"));
-                    if let Err(failure) = write_report(&path, &page, args.force) {
-                        return fail_all(&failure);
-                    }
-                    eprintln!("wrote {}", path.display());
-                    // The page has no place for them: the checks go beside it.
-                    print_stderr(&lines);
-                    exit::SUCCESS
+        match result.output {
+            SimOutput::Report(report) => print_stdout(&match self.format {
+                SimFormat::Human | SimFormat::Html | SimFormat::Partial => {
+                    sim_render::human(&report)
                 }
-                SimFormat::Human => {
-                    let table = sweep_render::human(&params, &rows);
-                    if checks.is_empty() {
-                        print_stdout(&table)
-                    } else {
-                        print_stdout(&format!("{table}\n{lines}"))
+                SimFormat::Json => sim_render::json(&report),
+                SimFormat::Csv if self.flow || self.by_intent => sim_render::flow_csv(&report),
+                SimFormat::Csv => sim_render::csv(&report),
+                SimFormat::Markdown => markdown::sim(&report),
+            }),
+            SimOutput::Gated { report, results } => {
+                let lines = gates_render::human(&results, report.exact);
+                let printed = match self.format {
+                    SimFormat::Human | SimFormat::Html | SimFormat::Partial => {
+                        print_stdout(&format!("{}\n{lines}", sim_render::human(&report)))
                     }
-                }
-                SimFormat::Json => print_stdout(&sweep_render::json_with_checks(&rows, &checks)),
-                SimFormat::Csv => {
-                    let printed = print_stdout(&sweep_render::csv(&params, &rows));
-                    print_stderr(&lines);
+                    SimFormat::Json => print_stdout(&gates_render::json(&report, &results)),
+                    SimFormat::Markdown => print_stdout(&markdown::gates(&report, &results)),
+                    SimFormat::Csv => {
+                        let printed = print_stdout(&sim_render::csv(&report));
+                        print_stderr(&lines);
+                        printed
+                    }
+                };
+                if printed != exit::SUCCESS {
                     printed
+                } else if VerdictCounts::of(&results).all_passed() {
+                    exit::SUCCESS
+                } else {
+                    exit::FINDINGS
                 }
-                SimFormat::Markdown => {
-                    print_stdout(&markdown::sweep_checks(&params, &rows, &checks))
+            }
+            SimOutput::Sweep {
+                params,
+                rows,
+                checks,
+            } => {
+                let points: Vec<&Point> = rows.iter().map(|(p, _)| p).collect();
+                let lines = gates_render::sweep_human(&params, &points, &checks);
+                let printed = match self.format {
+                    SimFormat::Html => {
+                        let page = sweep_html::page(
+                            &result.subject,
+                            &params,
+                            &rows,
+                            env!("CARGO_PKG_VERSION"),
+                        );
+                        let path = self
+                            .page
+                            .clone()
+                            .unwrap_or_else(|| page_beside(menu, "vary"));
+                        if let Err(failure) = write_report(&path, &page, self.force) {
+                            return fail_all(&failure);
+                        }
+                        eprintln!("wrote {}", path.display());
+                        // The page has no place for them: the checks go beside it.
+                        print_stderr(&lines);
+                        exit::SUCCESS
+                    }
+                    SimFormat::Human | SimFormat::Partial => {
+                        let table = sweep_render::human(&params, &rows);
+                        if checks.is_empty() {
+                            print_stdout(&table)
+                        } else {
+                            print_stdout(&format!("{table}\n{lines}"))
+                        }
+                    }
+                    SimFormat::Json => {
+                        print_stdout(&sweep_render::json_with_checks(&rows, &checks))
+                    }
+                    SimFormat::Csv => {
+                        let printed = print_stdout(&sweep_render::csv(&params, &rows));
+                        print_stderr(&lines);
+                        printed
+                    }
+                    SimFormat::Markdown => {
+                        print_stdout(&markdown::sweep_checks(&params, &rows, &checks))
+                    }
+                };
+                let all: Vec<_> = checks.into_iter().flatten().collect();
+                if printed != exit::SUCCESS {
+                    printed
+                } else if VerdictCounts::of(&all).all_passed() {
+                    exit::SUCCESS
+                } else {
+                    exit::FINDINGS
                 }
-            };
-            let all: Vec<_> = checks.into_iter().flatten().collect();
-            if printed != exit::SUCCESS {
-                printed
-            } else if VerdictCounts::of(&all).all_passed() {
-                exit::SUCCESS
-            } else {
-                exit::FINDINGS
             }
         }
     }

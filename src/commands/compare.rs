@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{display_path, load_menu, traffic_path};
 use crate::intents::Intents;
 use crate::menu::Menu;
-use crate::sim::compare::{CompareReport, exact_diff, monte_carlo_diff, run_pair};
+use crate::sim::compare::{CompareReport, PairTally, exact_diff, monte_carlo_diff, run_pair};
 use crate::sim::exact::exact_report;
 use crate::sim::flow::{
     Flow, FlowChanges, FlowNames, exact_flow, exact_flow_figures, flow_changes, monte_carlo_flow,
@@ -111,7 +111,7 @@ pub fn default_output(menu_a: &Path, menu_b: &Path) -> PathBuf {
 }
 
 /// Both menus and their shared intents, read once and fit to simulate.
-fn load_pair(request: &CompareRequest) -> Result<(Menu, Menu, Intents), Failure> {
+pub(crate) fn load_pair(request: &CompareRequest) -> Result<(Menu, Menu, Intents), Failure> {
     request.run.validate()?;
     let limits = Limits::DEFAULT;
     let menu_a = load_menu(&request.menu_a, &limits)?;
@@ -144,25 +144,7 @@ fn compare_loaded(
     }
     let options = request.run;
     let tally = run_pair(&a, &b, options);
-    let mut report = CompareReport {
-        a: monte_carlo_report(
-            &name_a,
-            &a.intent_names,
-            &a.shares,
-            &tally.a,
-            options.calls,
-            options.seed,
-        ),
-        b: monte_carlo_report(
-            &name_b,
-            &b.intent_names,
-            &b.shares,
-            &tally.b,
-            options.calls,
-            options.seed,
-        ),
-        diff: monte_carlo_diff(&a.intent_names, &tally),
-    };
+    let mut report = pair_report((&name_a, &a), (&name_b, &b), options, &tally);
     // Both menus share the traffic file, so both have queues or neither has.
     if let (Some(plan_a), Some(plan_b)) = (
         QueuePlan::compile(menu_a, intents),
@@ -176,6 +158,34 @@ fn compare_loaded(
         report.diff.queues = Some(queue_diff(&plan_a, &queues_a, &queues_b));
     }
     Ok(report)
+}
+
+/// The comparison of a paired Monte Carlo run (from a run, or from merged partial results).
+pub(crate) fn pair_report(
+    (name_a, a): (&str, &Program),
+    (name_b, b): (&str, &Program),
+    options: RunOptions,
+    tally: &PairTally,
+) -> CompareReport {
+    CompareReport {
+        a: monte_carlo_report(
+            name_a,
+            &a.intent_names,
+            &a.shares,
+            &tally.a,
+            options.calls,
+            options.seed,
+        ),
+        b: monte_carlo_report(
+            name_b,
+            &b.intent_names,
+            &b.shares,
+            &tally.b,
+            options.calls,
+            options.seed,
+        ),
+        diff: monte_carlo_diff(&a.intent_names, tally),
+    }
 }
 
 /// The intents both menus run: `--intents`, or their common `traffic:` (one menu naming it is

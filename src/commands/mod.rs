@@ -13,6 +13,7 @@ pub mod import;
 pub mod lint;
 pub mod report;
 mod repository;
+pub mod shard;
 pub mod sim;
 pub mod staff;
 

@@ -104,7 +104,7 @@ pub struct Subject {
 }
 
 impl Subject {
-    fn of(menu: &Menu, intents: &Intents, intents_path: Option<&Path>) -> Subject {
+    pub(crate) fn of(menu: &Menu, intents: &Intents, intents_path: Option<&Path>) -> Subject {
         Subject {
             title: menu.title(),
             language: menu.language(),
@@ -126,13 +126,7 @@ pub(crate) fn traffic_name(intents_path: Option<&Path>, menu: &Menu) -> String {
 /// Runs `ivr sim`. Usage errors come before any file is read.
 pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResult, Failure> {
     request.run.validate()?;
-    let varies = request
-        .vary
-        .iter()
-        .map(|text| {
-            parse_vary(text).map_err(|e| Failure::from(usage(&format!("--vary `{text}`"), e)))
-        })
-        .collect::<Result<Vec<Vary>, _>>()?;
+    let varies = parse_varies(request)?;
     let (menu, intents) = load_for_simulation(&request.menu, request.intents.as_deref())?;
     let subject = Subject::of(&menu, &intents, request.intents.as_deref());
     if !varies.is_empty() {
@@ -191,6 +185,17 @@ fn persona_names(program: &Program) -> Vec<String> {
     } else {
         program.personas.iter().map(|p| p.name.clone()).collect()
     }
+}
+
+/// The `--vary` grids.
+pub(crate) fn parse_varies(request: &SimRequest) -> Result<Vec<Vary>, Failure> {
+    request
+        .vary
+        .iter()
+        .map(|text| {
+            parse_vary(text).map_err(|e| Failure::from(usage(&format!("--vary `{text}`"), e)))
+        })
+        .collect()
 }
 
 /// A menu and the intents it runs, ready to simulate: both read, and no structural errors.
@@ -506,16 +511,35 @@ pub fn run_with_flow_figures(
         progress.advance(calls)
     });
     progress.finish();
+    let mut report = flow_report(menu, program, request, &tally, &flows);
+    if plan.is_some() {
+        // The queue figures come from their own run, on the same streams (with a day in
+        // intervals its calls are the days' calls, not `--calls`, and it says how many).
+        report.queues = run_once(menu, program, plan, request, request.run, progress)?.queues;
+    }
+    Ok((report, tally))
+}
+
+/// The report of a Monte Carlo run with its flow tallies (one overall, or one per intent with
+/// `--by-intent`): from a run, or from merged partial results.
+pub(crate) fn flow_report(
+    menu: &Menu,
+    program: &Program,
+    request: &SimRequest,
+    tally: &Tally,
+    flows: &[FlowTally],
+) -> SimReport {
+    let names = FlowNames::of(menu);
     let mut report = monte_carlo_report(
         &menu.source.name(),
         &program.intent_names,
         &program.shares,
-        &tally,
+        tally,
         request.run.calls,
         request.run.seed,
     );
-    if by_intent {
-        for ((_, figures), flow) in report.intents.iter_mut().zip(&flows) {
+    if request.flow == FlowRequest::ByIntent {
+        for ((_, figures), flow) in report.intents.iter_mut().zip(flows) {
             figures.flow = Some(monte_carlo_flow(program, &names, flow));
         }
         let overall = flows
@@ -527,12 +551,7 @@ pub fn run_with_flow_figures(
     } else if let Some(flow) = flows.first() {
         report.flow = Some(monte_carlo_flow(program, &names, flow));
     }
-    if plan.is_some() {
-        // The queue figures come from their own run, on the same streams (with a day in
-        // intervals its calls are the days' calls, not `--calls`, and it says how many).
-        report.queues = run_once(menu, program, plan, request, request.run, progress)?.queues;
-    }
-    Ok((report, tally))
+    report
 }
 
 /// Where a menu's callers go, for drawings: the exact flow, or (when the exact solver cannot
@@ -563,7 +582,7 @@ pub fn menu_flow(
 }
 
 /// A usage error about `what` (a flag and its value).
-fn usage(what: &str, error: UsageError) -> Diagnostic {
+pub(crate) fn usage(what: &str, error: UsageError) -> Diagnostic {
     let diagnostic = Diagnostic::usage_error(format!("{what}: {}", error.message));
     match error.help {
         Some(help) => diagnostic.with_help(help),
@@ -585,7 +604,7 @@ fn find_config(request: &SimRequest) -> Result<Option<(Config, PathBuf)>, Failur
 
 /// The gates to decide: `--check`, else the config's `checks:` (an error in one written there
 /// points at its line).
-fn gather_gates(
+pub(crate) fn gather_gates(
     request: &SimRequest,
     intents: &[String],
     queues: &[String],
@@ -641,6 +660,60 @@ fn sweep(
     varies: &[Vary],
     progress: &dyn Progress,
 ) -> Result<(SimOutput, Vec<String>), Failure> {
+    let points = sweep_points(menu, intents, varies)?;
+    let gates = sweep_gates(request, menu, intents)?;
+    let notes = sweep_notes(request)?;
+    let mut rows = Vec::with_capacity(points.len());
+    let mut checks = Vec::new();
+    for point in points {
+        let (menu, varied) = at_point(menu, intents, &point)?;
+        let menu = &menu;
+        let program = Program::compile(menu, &varied);
+        let plan = QueuePlan::compile(menu, &varied);
+        let report = run_once(
+            menu,
+            &program,
+            plan.as_ref(),
+            request,
+            request.run,
+            progress,
+        )
+        .map_err(|f| stopped_at(menu, &point, f))?;
+        if !gates.is_empty() {
+            checks.push(gates.iter().map(|g| evaluate(g, &report)).collect());
+        }
+        rows.push((point, report));
+    }
+    Ok((
+        SimOutput::Sweep {
+            params: varies.iter().map(|v| v.param.clone()).collect(),
+            rows,
+            checks,
+        },
+        notes,
+    ))
+}
+
+/// The diagnostics of a sweep that stopped at `point`, saying where.
+fn stopped_at(menu: &Menu, point: &Point, mut f: Failure) -> Failure {
+    let at: Vec<String> = point
+        .values
+        .iter()
+        .map(|(p, v)| format!("{}={v}", p.path()))
+        .collect();
+    f.diagnostics.push(Diagnostic::file_error(
+        &menu.source.name(),
+        format!("the sweep stopped at the point {}", at.join(", ")),
+    ));
+    f
+}
+
+/// The points of a sweep's grid, checked against the menu and its traffic.
+pub(crate) fn sweep_points(
+    menu: &Menu,
+    intents: &Intents,
+    varies: &[Vary],
+) -> Result<Vec<Point>, Failure> {
     check_traffic(varies, &intents.traffic).map_err(|e| usage("--vary", e))?;
     let points = grid(varies, intents.callers).map_err(|e| usage("--vary", e))?;
     for v in varies {
@@ -660,21 +733,32 @@ fn sweep(
             .into());
         }
     }
-    // `--check` is decided at every point (the groups, intents and queues a check may name
-    // are the same at each); a config's checks are not: a sweep explores, and CI gates one menu.
-    let gates = if request.gates.is_empty() {
-        Vec::new()
-    } else {
-        let program = Program::compile(menu, intents);
-        let plan = QueuePlan::compile(menu, intents);
-        let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
-        gather_gates(
-            request,
-            &program.intent_names,
-            queue_names,
-            &persona_names(&program),
-        )?
-    };
+    Ok(points)
+}
+
+/// `--check` with `--vary`: decided at every point (the groups, intents and queues a check may
+/// name are the same at each); a config's checks are not: a sweep explores, and CI gates one menu.
+pub(crate) fn sweep_gates(
+    request: &SimRequest,
+    menu: &Menu,
+    intents: &Intents,
+) -> Result<Vec<Gate>, Failure> {
+    if request.gates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let program = Program::compile(menu, intents);
+    let plan = QueuePlan::compile(menu, intents);
+    let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
+    gather_gates(
+        request,
+        &program.intent_names,
+        queue_names,
+        &persona_names(&program),
+    )
+}
+
+/// The note that a config's checks are not applied to a sweep, when it has some.
+pub(crate) fn sweep_notes(request: &SimRequest) -> Result<Vec<String>, Failure> {
     let mut notes = Vec::new();
     if request.gates.is_empty()
         && (request.config.is_some() || Config::find_for(&request.menu).is_some())
@@ -686,74 +770,45 @@ fn sweep(
             path.display()
         ));
     }
-    let mut rows = Vec::with_capacity(points.len());
-    let mut checks = Vec::new();
-    for point in points {
-        // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
-        let mut varied = intents.clone();
-        varied.callers = point.callers;
-        // Caller groups take the varied values too: the sweep moves every caller.
-        for persona in &mut varied.personas {
-            for (param, value) in &point.values {
-                param.apply(&mut persona.callers, *value);
-            }
-        }
-        let mut copy = menu.clone();
+    Ok(notes)
+}
+
+/// The menu and intents at one point of a sweep: the intents file's callers, groups and
+/// traffic, and the menu's speech nodes, with the point's values set.
+pub(crate) fn at_point(
+    menu: &Menu,
+    intents: &Intents,
+    point: &Point,
+) -> Result<(Menu, Intents), Failure> {
+    // Compiled again at each point: `digit_time` is folded into the input nodes' typing time.
+    let mut varied = intents.clone();
+    varied.callers = point.callers;
+    // Caller groups take the varied values too: the sweep moves every caller.
+    for persona in &mut varied.personas {
         for (param, value) in &point.values {
-            param
-                .apply_to_menu(&mut copy, *value)
-                .map_err(|e| usage("--vary", e))?;
-            param.apply_traffic(&mut varied.traffic, *value);
-            // Node parameters set the speech nodes.
-            if let (Some((id, accuracy)), crate::sim::sweep::Value::Number(v)) =
-                (param.node(), value)
-                && let Some(n) = copy.lookup(id)
-            {
-                let node = &mut copy.nodes[n.0];
-                let set = Some(crate::source::Spanned::new(*v, node.id.span));
-                if accuracy {
-                    node.accuracy = set;
-                } else {
-                    node.reject_rate = set;
-                }
+            param.apply(&mut persona.callers, *value);
+        }
+    }
+    let mut copy = menu.clone();
+    for (param, value) in &point.values {
+        param
+            .apply_to_menu(&mut copy, *value)
+            .map_err(|e| usage("--vary", e))?;
+        param.apply_traffic(&mut varied.traffic, *value);
+        // Node parameters set the speech nodes.
+        if let (Some((id, accuracy)), crate::sim::sweep::Value::Number(v)) = (param.node(), value)
+            && let Some(n) = copy.lookup(id)
+        {
+            let node = &mut copy.nodes[n.0];
+            let set = Some(crate::source::Spanned::new(*v, node.id.span));
+            if accuracy {
+                node.accuracy = set;
+            } else {
+                node.reject_rate = set;
             }
         }
-        let menu = &copy;
-        let program = Program::compile(menu, &varied);
-        let plan = QueuePlan::compile(menu, &varied);
-        let report = run_once(
-            menu,
-            &program,
-            plan.as_ref(),
-            request,
-            request.run,
-            progress,
-        )
-        .map_err(|mut f| {
-            let at: Vec<String> = point
-                .values
-                .iter()
-                .map(|(p, v)| format!("{}={v}", p.path()))
-                .collect();
-            f.diagnostics.push(Diagnostic::file_error(
-                &menu.source.name(),
-                format!("the sweep stopped at the point {}", at.join(", ")),
-            ));
-            f
-        })?;
-        if !gates.is_empty() {
-            checks.push(gates.iter().map(|g| evaluate(g, &report)).collect());
-        }
-        rows.push((point, report));
     }
-    Ok((
-        SimOutput::Sweep {
-            params: varies.iter().map(|v| v.param.clone()).collect(),
-            rows,
-            checks,
-        },
-        notes,
-    ))
+    Ok((copy, varied))
 }
 
 /// Why the exact solver could not answer, as a diagnostic on the menu.

@@ -25,6 +25,9 @@ use crate::sim::sweep::Param;
 
 use super::DIALECT;
 
+mod partial;
+pub use partial::partial;
+
 /// Version of the `ivr sim --format json` output (with `--check` and `--vary` too).
 pub const SIM_OUTPUT_VERSION: u32 = 1;
 /// Version of the `ivr compare --format json` output.

@@ -11,12 +11,12 @@
 
 use rand_distr::Distribution as _;
 use rand_distr::weighted::WeightedAliasIndex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::engine::{Call, Outcome, simulate_call};
 use super::program::Program;
 use super::report::{PerOutcome, SimReport, SpeechFigures};
-use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, run_blocks};
+use super::run::{BLOCK, IntentTally, RunOptions, Tally, block_rng, call_rng, run_block_range};
 use crate::stats::bootstrap::{group_count, group_of, quantile_differences};
 use crate::stats::{
     IntHistogram, Interval, Sign, Sums, TimeHistogram, mean_interval, midpoint_seconds,
@@ -24,10 +24,13 @@ use crate::stats::{
 };
 
 /// Exact sums of paired differences (in whole units: µs, inputs, or 0/1 indicators).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DiffSums {
     pub n: u64,
+    #[serde(with = "crate::stats::decimal")]
     pub sum: i128,
+    #[serde(with = "crate::stats::decimal")]
     pub sum_sq: u128,
 }
 
@@ -44,7 +47,9 @@ impl DiffSums {
 
     pub fn merge(&mut self, other: &DiffSums) {
         self.n += other.n;
-        self.sum += other.sum;
+        // Saturates like the sum of squares (sums read from a partial result are checked
+        // against the calls, not against the differences).
+        self.sum = self.sum.saturating_add(other.sum);
         self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
     }
 
@@ -73,7 +78,8 @@ fn micros_difference(b: u64, a: u64) -> i64 {
 }
 
 /// Paired differences for one intent (B minus A).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PairedIntent {
     pub outcomes: [DiffSums; 7],
     pub inputs: DiffSums,
@@ -109,8 +115,9 @@ impl PairedIntent {
 /// Quantile levels whose differences are reported.
 pub const LEVELS: [f64; 3] = [0.5, 0.9, 0.99];
 
-/// Everything a paired run accumulates.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Everything a paired run accumulates (a partial result stores it as it is).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PairTally {
     pub a: Tally,
     pub b: Tally,
@@ -141,7 +148,7 @@ impl PairTally {
         }
     }
 
-    fn merge(mut self, other: PairTally) -> PairTally {
+    pub fn merge(mut self, other: PairTally) -> PairTally {
         self.a = self.a.merge(other.a);
         self.b = self.b.merge(other.b);
         for (x, y) in self.paired.iter_mut().zip(&other.paired) {
@@ -164,6 +171,16 @@ impl PairTally {
 
 /// Runs `options.calls` paired calls through `a` and `b` (which must share their intents).
 pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
+    run_pair_range(a, b, options, 0..super::run::blocks(options.calls))
+}
+
+/// [`run_pair`] over the blocks `blocks` only (a shard's share: see [`super::shard`]).
+pub fn run_pair_range(
+    a: &Program,
+    b: &Program,
+    options: RunOptions,
+    blocks: std::ops::Range<u64>,
+) -> PairTally {
     let Ok(pick) = WeightedAliasIndex::new(a.shares.clone()) else {
         return PairTally::new(a, b, options);
     };
@@ -190,8 +207,9 @@ pub fn run_pair(a: &Program, b: &Program, options: RunOptions) -> PairTally {
             tally.inputs_groups[g][1].record(call_b.inputs);
         }
     };
-    run_blocks(
+    run_block_range(
         options,
+        blocks,
         || PairTally::new(a, b, options),
         work,
         PairTally::merge,

@@ -13,13 +13,13 @@
 
 use rand_distr::Distribution as _;
 use rand_distr::weighted::WeightedAliasIndex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::engine::{Outcome, simulate_call_observed};
 use super::exact::{Exit, NO_EDGE, Visit, Who, visit_summary};
 use super::program::{DISCONNECT, Program};
 use super::report::PerOutcome;
-use super::run::{RunOptions, Tally, block_rng, call_rng, run_blocks};
+use super::run::{RunOptions, Tally, block_rng, call_rng, run_block_range};
 use crate::menu::NodeKind;
 use crate::stats::{Interval, Sign, mean_interval, wilson};
 
@@ -51,7 +51,8 @@ impl FlowObserver for NoFlow {
 }
 
 /// A count per call: its sum and sum of squares over the calls (exact integers).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Counted {
     sum: u64,
     sum_sq: u64,
@@ -60,8 +61,10 @@ struct Counted {
 /// Per node: visits, invalid keys, silences (the three per-call counts).
 const COUNTS: usize = 3;
 
-/// The flow of many calls.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The flow of many calls (a partial result stores its sums; the scratch space is for
+/// recording only).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FlowTally {
     pub calls: u64,
     /// `node * COUNTS + k`.
@@ -72,7 +75,9 @@ pub struct FlowTally {
     ended: Vec<u64>,
     edges: Vec<Counted>,
     /// The current call: counts by index (nodes' three, then edges) and the indices touched.
+    #[serde(skip)]
     scratch: Vec<u32>,
+    #[serde(skip)]
     touched: Vec<u32>,
 }
 
@@ -100,18 +105,40 @@ impl FlowTally {
         *c += 1;
     }
 
+    /// Whether a tally (read from a partial result) is one of a menu of `nodes` nodes and
+    /// `edges` edges over its calls: its arrays of that size, no more calls reaching or ending
+    /// at the nodes than it has. An empty tally (of no calls) fits any menu.
+    pub fn fits(&self, nodes: usize, edges: usize) -> bool {
+        if self.counts.is_empty()
+            && self.reached.is_empty()
+            && self.ended.is_empty()
+            && self.edges.is_empty()
+        {
+            return self.calls == 0;
+        }
+        let ended = self.ended.iter().try_fold(0u64, |a, &b| a.checked_add(b));
+        self.counts.len() == nodes * COUNTS
+            && self.reached.len() == nodes
+            && self.ended.len() == nodes * 7
+            && self.edges.len() == edges
+            && self.reached.iter().all(|&r| r <= self.calls)
+            && ended.is_some_and(|e| e <= self.calls)
+    }
+
     pub fn merge(mut self, other: FlowTally) -> FlowTally {
         if self.counts.is_empty() {
             return other;
         }
         self.calls += other.calls;
+        // Per-call counts are not bounded by the calls: saturate rather than wrap on sums read
+        // from a partial result.
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            a.sum += b.sum;
-            a.sum_sq += b.sum_sq;
+            a.sum = a.sum.saturating_add(b.sum);
+            a.sum_sq = a.sum_sq.saturating_add(b.sum_sq);
         }
         for (a, b) in self.edges.iter_mut().zip(&other.edges) {
-            a.sum += b.sum;
-            a.sum_sq += b.sum_sq;
+            a.sum = a.sum.saturating_add(b.sum);
+            a.sum_sq = a.sum_sq.saturating_add(b.sum_sq);
         }
         for (a, b) in self.reached.iter_mut().zip(&other.reached) {
             *a += b;
@@ -176,6 +203,18 @@ pub fn run_with_flow(
     by_intent: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Tally, Vec<FlowTally>) {
+    let all = 0..super::run::blocks(options.calls);
+    run_with_flow_range(program, options, all, by_intent, progress)
+}
+
+/// [`run_with_flow`] over the blocks `blocks` only (a shard's share: see [`super::shard`]).
+pub fn run_with_flow_range(
+    program: &Program,
+    options: RunOptions,
+    blocks: std::ops::Range<u64>,
+    by_intent: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Tally, Vec<FlowTally>) {
     let intents = program.shares.len();
     let flows = if by_intent { intents } else { 1 };
     let empty = || {
@@ -187,8 +226,9 @@ pub fn run_with_flow(
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
         return empty();
     };
-    run_blocks(
+    run_block_range(
         options,
+        blocks,
         empty,
         |(tally, flow), block, count| {
             if flow[0].counts.is_empty() {

@@ -21,6 +21,7 @@ pub mod queue_compare;
 pub mod queues;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod staffing;
 pub mod sweep;
 

@@ -11,6 +11,7 @@ use rand_distr::weighted::WeightedAliasIndex;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::SeedableRng;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 
@@ -28,8 +29,9 @@ pub fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
     rng
 }
 
-/// Figures accumulated for one intent.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Figures accumulated for one intent (a partial result stores them as they are).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IntentTally {
     pub outcomes: [u64; 7],
     pub inputs: IntHistogram,
@@ -59,14 +61,17 @@ impl IntentTally {
         self.to_agent_histogram.merge(&other.to_agent_histogram);
         self.confused += other.confused;
         for (a, b) in self.speech.iter_mut().zip(other.speech) {
-            *a += b;
+            // Attempts per call are not bounded by the calls: saturate rather than wrap on
+            // counts read from a partial result.
+            *a = a.saturating_add(b);
         }
     }
 }
 
 /// Figures for every intent (overall figures are their merge), and for every caller group
 /// when the file names groups.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tally {
     pub intents: Vec<IntentTally>,
     /// Per caller group, named (empty when the file names none).
@@ -241,9 +246,25 @@ pub fn run_blocks<T: Send>(
     block: impl Fn(&mut T, u64, u64) + Sync + Send,
     merge: impl Fn(T, T) -> T + Sync + Send,
 ) -> T {
+    run_block_range(options, 0..blocks(options.calls), empty, block, merge)
+}
+
+/// The blocks of a run of `calls` calls.
+pub fn blocks(calls: u64) -> u64 {
+    calls.div_ceil(BLOCK)
+}
+
+/// [`run_blocks`] over the blocks `range` only (of a run of `options.calls` calls).
+pub fn run_block_range<T: Send>(
+    options: RunOptions,
+    range: std::ops::Range<u64>,
+    empty: impl Fn() -> T + Sync + Send,
+    block: impl Fn(&mut T, u64, u64) + Sync + Send,
+    merge: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
     use std::sync::atomic::{AtomicU64, Ordering};
-    let blocks = options.calls.div_ceil(BLOCK);
-    let next = AtomicU64::new(0);
+    let blocks = range.end.min(blocks(options.calls));
+    let next = AtomicU64::new(range.start);
     let work = || {
         let mut tally = empty();
         loop {
@@ -255,7 +276,8 @@ pub fn run_blocks<T: Send>(
         }
     };
     let reduce = || {
-        let workers = rayon::current_num_threads().clamp(1, blocks.max(1) as usize);
+        let count = blocks.saturating_sub(range.start);
+        let workers = rayon::current_num_threads().clamp(1, count.max(1) as usize);
         (0..workers)
             .into_par_iter()
             .with_max_len(1)
@@ -305,6 +327,31 @@ mod tests {
         let expected = vec![(0, BLOCK), (1, BLOCK), (2, BLOCK), (3, 5)];
         assert_eq!(blocks_seen(1), expected);
         assert_eq!(blocks_seen(3), expected);
+        // A range of blocks (a shard's) runs those blocks with the counts they have in the
+        // whole run, and a range past the last block runs nothing.
+        let options = RunOptions {
+            calls,
+            seed: 7,
+            threads: 2,
+        };
+        let ranged = |range| {
+            let mut seen = run_block_range(
+                options,
+                range,
+                Vec::new,
+                |tally: &mut Vec<(u64, u64)>, block, count| tally.push((block, count)),
+                |mut a, b| {
+                    a.extend(b);
+                    a
+                },
+            );
+            seen.sort_unstable();
+            seen
+        };
+        assert_eq!(ranged(2..4), expected[2..].to_vec());
+        assert_eq!(ranged(0..1), expected[..1].to_vec());
+        assert_eq!(ranged(3..9), expected[3..].to_vec());
+        assert!(ranged(5..9).is_empty());
         let none = RunOptions {
             calls: 0,
             seed: 7,

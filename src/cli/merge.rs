@@ -1,0 +1,130 @@
+use clap::Args;
+
+use super::compare::CompareFormat;
+use super::sim::{Output, SimFormat};
+use super::{PathArg, fail, fail_all};
+use crate::commands::shard::{MergeRequest, Merged, merge};
+use crate::commands::sim::FlowRequest;
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial results of every shard of one run (`--shard I/N --format partial`), in any
+    /// order.
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub partials: Vec<PathArg>,
+    /// Output format: the formats of the command the shards ran.
+    #[arg(long, value_enum, default_value_t = MergeFormat::Human)]
+    pub format: MergeFormat,
+    /// A gate on the merged figures, as for `ivr sim` (may repeat). Without it, the `checks:`
+    /// of the config are used.
+    #[arg(long = "check", value_name = "EXPR")]
+    pub checks: Vec<String>,
+    /// Config file whose `checks:` apply (else the nearest .ivr.yaml above the menu).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathArg>,
+    /// As for `ivr sim`: the flow tables in CSV.
+    #[arg(long)]
+    pub flow: bool,
+    /// As for `ivr sim`: the flow of each intent (the shards must have run with it).
+    #[arg(long)]
+    pub by_intent: bool,
+    /// With `--format html` (of a sweep): where to write the page.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathArg>,
+    /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The formats of `ivr sim` and `ivr compare` (a merge writes the run's output, never a
+/// partial result).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MergeFormat {
+    Human,
+    Json,
+    Csv,
+    /// Of a sweep's shards: its page of charts, written to a file (`-o`).
+    Html,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+}
+
+impl MergeFormat {
+    fn sim(self) -> SimFormat {
+        match self {
+            MergeFormat::Human => SimFormat::Human,
+            MergeFormat::Json => SimFormat::Json,
+            MergeFormat::Csv => SimFormat::Csv,
+            MergeFormat::Html => SimFormat::Html,
+            MergeFormat::Markdown => SimFormat::Markdown,
+        }
+    }
+}
+
+pub fn run(args: &MergeArgs) -> u8 {
+    let format = args.format.sim();
+    if format != SimFormat::Html && (args.output.is_some() || args.force) {
+        return fail(
+            &Diagnostic::usage_error("-o and --force are for --format html, which writes a file")
+                .with_help("the other formats print on standard output"),
+        );
+    }
+    let request = MergeRequest {
+        partials: args.partials.clone(),
+        gates: args.checks.clone(),
+        config: args.config.clone(),
+        flow: if args.by_intent {
+            FlowRequest::ByIntent
+        } else if format == SimFormat::Json || args.flow {
+            FlowRequest::Overall
+        } else {
+            FlowRequest::None
+        },
+    };
+    let merged = match merge(&request) {
+        Ok(merged) => merged,
+        Err(failure) => return fail_all(&failure),
+    };
+    let html_needs_sweep = || {
+        fail(
+            &Diagnostic::usage_error(
+                "--format html of merged shards draws a sweep: these are shards of one run",
+            )
+            .with_help("choose --format human, json, csv or markdown"),
+        )
+    };
+    match merged {
+        Merged::Sim { result, menu } => {
+            let sweep = matches!(result.output, crate::commands::sim::SimOutput::Sweep { .. });
+            if format == SimFormat::Html && !sweep {
+                return html_needs_sweep();
+            }
+            let output = Output {
+                format,
+                flow: args.flow,
+                by_intent: args.by_intent,
+                page: args.output.clone(),
+                force: args.force,
+            };
+            output.print(*result, &menu)
+        }
+        Merged::Compare(report) => {
+            let format = match args.format {
+                MergeFormat::Json => CompareFormat::Json,
+                MergeFormat::Csv => CompareFormat::Csv,
+                MergeFormat::Markdown => CompareFormat::Markdown,
+                MergeFormat::Html => {
+                    return fail(
+                        &Diagnostic::usage_error(
+                            "--format html of merged `ivr compare` shards is not available: the page needs both menus' flow, which shards do not keep",
+                        )
+                        .with_help("merge to --format json, or run `ivr compare --format html` on one machine"),
+                    );
+                }
+                MergeFormat::Human => CompareFormat::Human,
+            };
+            super::compare::print(&report, format)
+        }
+    }
+}

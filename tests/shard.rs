@@ -1,0 +1,445 @@
+//! `--shard I/N --format partial` and `ivr merge`: the shards of a run, merged, print exactly
+//! what the unsharded run prints; partials that do not belong together are refused.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{ivr, ivr_in};
+
+/// A menu without queues, and one with a speech node, caller groups and confusion.
+const UTILITY: &str = "menus/electricity-utility.yaml";
+const SPEECH: &str = "tests/fixtures/shard/speech-groups.yaml";
+const SLOW: &str = "tests/fixtures/compare/slow.yaml";
+const FAST: &str = "tests/fixtures/compare/fast.yaml";
+
+/// Four blocks of calls and one call more: shards cut between blocks, and with five shards one
+/// of them has no block at all.
+const CALLS: &str = "196609";
+
+/// Writes each shard's partial result of `ivr ARGS --shard I/N --format partial` into `dir`
+/// and returns the files, last shard first (merging takes them in any order).
+fn shards(dir: &Path, args: &[&str], n: u64, threads: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for i in (0..n).rev() {
+        let shard = format!("{i}/{n}");
+        let mut all = args.to_vec();
+        all.extend([
+            "--shard",
+            &shard,
+            "--format",
+            "partial",
+            "--threads",
+            threads,
+        ]);
+        let run = ivr(&all);
+        assert!(run.success(), "ivr {all:?}: {}", run.stderr);
+        let file = dir.join(format!("shard-{i}-of-{n}.json"));
+        std::fs::write(&file, &run.stdout).unwrap();
+        files.push(file);
+    }
+    files
+}
+
+/// `ivr merge FILES EXTRA`: its stdout.
+fn merged(files: &[PathBuf], extra: &[&str]) -> String {
+    let mut args = vec!["merge".to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = ivr(&args);
+    assert!(run.success(), "ivr {args:?}: {}", run.stderr);
+    run.stdout
+}
+
+/// stdout of an unsharded run.
+fn whole(args: &[&str]) -> String {
+    let run = ivr(args);
+    assert!(run.success(), "ivr {args:?}: {}", run.stderr);
+    run.stdout
+}
+
+fn with(args: &[&str], more: &[&str]) -> Vec<String> {
+    args.iter().chain(more).map(|s| s.to_string()).collect()
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn merged_shards_print_the_unsharded_run_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    for (menu, seed, n, threads) in [
+        (UTILITY, "1", 1, "2"),
+        (UTILITY, "1", 2, "1"),
+        (UTILITY, "7", 3, "2"),
+        (SPEECH, "3", 5, "1"),
+        (SPEECH, "11", 4, "2"),
+    ] {
+        let run = ["sim", menu, "--calls", CALLS, "--seed", seed];
+        let files = shards(dir.path(), &run, n, threads);
+        for format in [
+            &["--format", "json"][..],
+            &["--format", "human"],
+            &["--format", "csv"],
+            &["--format", "csv", "--flow"],
+            &["--format", "markdown"],
+        ] {
+            assert_eq!(
+                merged(&files, format),
+                whole(&strs(&with(&run, format))),
+                "{menu}, seed {seed}, {n} shards on {threads} threads, {format:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn shards_that_tallied_each_intents_flow_merge_to_either_flow() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = [
+        "sim",
+        SPEECH,
+        "--calls",
+        CALLS,
+        "--seed",
+        "2",
+        "--by-intent",
+    ];
+    let files = shards(dir.path(), &run, 3, "2");
+    let json = ["--format", "json"];
+    assert_eq!(
+        merged(&files, &["--format", "json", "--by-intent"]),
+        whole(&strs(&with(&run, &json)))
+    );
+    // Without --by-intent, the overall flow is the sum of the intents' flows.
+    let plain = [
+        "sim", SPEECH, "--calls", CALLS, "--seed", "2", "--format", "json",
+    ];
+    assert_eq!(merged(&files, &json), whole(&plain));
+}
+
+#[test]
+fn merged_compare_shards_print_the_unsharded_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, seed, threads) in [(2, "5", "1"), (3, "9", "2")] {
+        let run = ["compare", SLOW, FAST, "--calls", CALLS, "--seed", seed];
+        let files = shards(dir.path(), &run, n, threads);
+        for format in ["json", "human", "csv", "markdown"] {
+            let f = ["--format", format];
+            assert_eq!(
+                merged(&files, &f),
+                whole(&strs(&with(&run, &f))),
+                "{n} shards, seed {seed}, {format}"
+            );
+        }
+    }
+}
+
+#[test]
+fn merged_sweep_shards_print_the_unsharded_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = [
+        "sim",
+        SPEECH,
+        "--calls",
+        "20000",
+        "--seed",
+        "4",
+        "--vary",
+        "callers.mistake_rate=0.01,0.05,0.1",
+        "--vary",
+        "nodes.front.accuracy=0.7,0.9",
+    ];
+    // Six grid points in four shards (one or two each), and in more shards than points.
+    for n in [4, 7] {
+        let files = shards(dir.path(), &run, n, "2");
+        for format in ["json", "human", "csv", "markdown"] {
+            let f = ["--format", format];
+            assert_eq!(
+                merged(&files, &f),
+                whole(&strs(&with(&run, &f))),
+                "{n} shards, {format}"
+            );
+        }
+    }
+}
+
+#[test]
+fn gates_decide_on_the_merged_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ["sim", UTILITY, "--calls", CALLS];
+    let files = shards(dir.path(), &run, 2, "2");
+    for check in ["abandoned<=0.5", "time.p90<=5"] {
+        let gate = ["--check", check, "--format", "json"];
+        let mut args = vec!["merge".to_string()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        args.extend(gate.iter().map(|s| s.to_string()));
+        let merged = ivr(&strs(&args));
+        let single = ivr(&strs(&with(&run, &gate)));
+        assert_eq!(merged.stdout, single.stdout, "{check}");
+        assert_eq!(merged.code, single.code, "{check}");
+    }
+}
+
+#[test]
+fn a_partial_result_round_trips() {
+    let run = ivr(&[
+        "sim", SPEECH, "--calls", "1000", "--shard", "0/1", "--format", "partial",
+    ]);
+    assert!(run.success(), "{}", run.stderr);
+    let partial: ivr::sim::shard::Partial = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(partial.to_json(), run.stdout);
+    assert_eq!(partial.version, ivr::sim::shard::PARTIAL_VERSION);
+    assert_eq!(partial.run.calls, 1000);
+    // The sums wider than 64 bits are decimal strings.
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let time = &value["tallies"]["sim"]["tally"]["intents"][0]["time"];
+    assert!(time["sum"].is_string(), "{time}");
+    // Without --shard, `--format partial` is the whole run as one shard.
+    let whole = ivr(&["sim", SPEECH, "--calls", "1000", "--format", "partial"]);
+    assert_eq!(whole.stdout, run.stdout);
+}
+
+/// Runs `ivr merge` on `files` in `dir`, expecting exit code 2, and returns stderr.
+fn refused(dir: &Path, files: &[&str]) -> String {
+    let mut args = vec!["merge"];
+    args.extend(files);
+    ivr_in(dir, &args).failure(2)
+}
+
+/// A folder with the SLOW menu and its traffic, and `ivr sim` shards of it (`N`, seed).
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["slow.yaml", "callers.intents.yaml", "fast.yaml"] {
+        std::fs::copy(
+            Path::new("tests/fixtures/compare").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn shard_in(dir: &Path, name: &str, args: &[&str]) {
+    let mut all = vec![
+        "sim",
+        "slow.yaml",
+        "--calls",
+        "140000",
+        "--format",
+        "partial",
+    ];
+    all.extend(args);
+    let run = ivr_in(dir, &all);
+    assert!(run.success(), "{}", run.stderr);
+    std::fs::write(dir.join(name), run.stdout).unwrap();
+}
+
+#[test]
+fn merging_refuses_partials_that_are_not_one_run() {
+    let dir = scratch();
+    let d = dir.path();
+    shard_in(d, "a0.json", &["--shard", "0/2"]);
+    shard_in(d, "a1.json", &["--shard", "1/2"]);
+    shard_in(d, "seed1.json", &["--shard", "1/2", "--seed", "1"]);
+    shard_in(d, "three.json", &["--shard", "1/3"]);
+    let stderrs = [
+        ("a missing shard", refused(d, &["a0.json"])),
+        (
+            "a shard twice",
+            refused(d, &["a0.json", "a1.json", "a1.json"]),
+        ),
+        ("another seed", refused(d, &["a0.json", "seed1.json"])),
+        (
+            "another count of shards",
+            refused(d, &["a0.json", "three.json"]),
+        ),
+    ];
+    // A menu edited after the shards ran.
+    let menu = std::fs::read_to_string(d.join("slow.yaml")).unwrap();
+    std::fs::write(
+        d.join("slow.yaml"),
+        menu.replace("Welcome to the bank.", "Hello."),
+    )
+    .unwrap();
+    let changed = refused(d, &["a0.json", "a1.json"]);
+    // Shards of the edited menu against the others.
+    shard_in(d, "b1.json", &["--shard", "1/2"]);
+    let mixed = refused(d, &["a0.json", "b1.json"]);
+    let mut all = String::new();
+    for (what, stderr) in stderrs
+        .into_iter()
+        .chain([("the menu changed since", changed), ("another menu", mixed)])
+    {
+        all.push_str(&format!("--- {what}\n{stderr}"));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn bad_partial_files_are_input_errors_at_their_position() {
+    let dir = scratch();
+    let d = dir.path();
+    shard_in(d, "good.json", &[]);
+    let good = std::fs::read_to_string(d.join("good.json")).unwrap();
+    let cases: [(&str, String); 8] = [
+        (
+            "not JSON",
+            "{\n  \"format\": \"ivr-partial\",\n  oops\n}\n".to_string(),
+        ),
+        ("another file", "{\"menu\": \"x\"}\n".to_string()),
+        (
+            "a later version",
+            good.replacen("\"version\":1", "\"version\":99", 1),
+        ),
+        ("cut short", good[..good.len() / 2].to_string()),
+        (
+            "a count that is not a number",
+            good.replacen("\"calls\":140000", "\"calls\":\"many\"", 1),
+        ),
+        (
+            "a sum that is not a whole number",
+            good.replacen("\"sum\":\"", "\"sum\":\"-", 1),
+        ),
+        (
+            "eight outcomes",
+            good.replacen("\"outcomes\":[", "\"outcomes\":[7,", 1),
+        ),
+        (
+            "more confused calls than calls",
+            good.replacen("\"confused\":", "\"confused\":1000000", 1),
+        ),
+    ];
+    let mut all = String::new();
+    for (what, text) in cases {
+        std::fs::write(d.join("bad.json"), text).unwrap();
+        let stderr = refused(d, &["bad.json"]);
+        all.push_str(&format!("--- {what}\n{stderr}"));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn what_cannot_be_sharded_is_a_usage_error() {
+    let cases = [
+        &["sim", SLOW, "--shard", "0/2"][..],
+        &["sim", SLOW, "--shard", "2/2", "--format", "partial"],
+        &[
+            "sim", SLOW, "--shard", "0/2", "--format", "partial", "--exact",
+        ],
+        &[
+            "sim",
+            SLOW,
+            "--shard",
+            "0/2",
+            "--format",
+            "partial",
+            "--check",
+            "abandoned<=0.1",
+        ],
+        &[
+            "sim",
+            "menus/retail-bank.yaml",
+            "--shard",
+            "0/2",
+            "--format",
+            "partial",
+        ],
+        &[
+            "compare", SLOW, FAST, "--shard", "0/2", "--format", "partial", "--exact",
+        ],
+    ];
+    let mut all = String::new();
+    for args in cases {
+        let stderr = ivr(args).failure(2);
+        all.push_str(&format!("--- ivr {}\n{stderr}", args.join(" ")));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn partial_results_of_every_kind_follow_their_schema() {
+    let printed = ivr(&["schema", "partial"]);
+    assert!(printed.success(), "{}", printed.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();
+    assert_eq!(schema, ivr::schema::partial());
+    jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
+    assert_eq!(
+        schema["$id"],
+        format!(
+            "urn:ivr:schema:partial:{}",
+            ivr::sim::shard::PARTIAL_VERSION
+        )
+    );
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let partial = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--format", "partial"]);
+        let run = ivr(&all);
+        assert!(run.success(), "{}", run.stderr);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    for args in [
+        &["sim", SPEECH, "--calls", "3000", "--by-intent"][..],
+        // A shard with no block of calls: empty flows.
+        &["sim", SPEECH, "--calls", "3000", "--shard", "0/2"],
+        &["compare", SLOW, FAST, "--calls", "3000"],
+        &[
+            "sim",
+            SPEECH,
+            "--calls",
+            "500",
+            "--vary",
+            "callers.patience=30,60",
+        ],
+    ] {
+        let value = partial(args);
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    // A renamed field is refused.
+    let mut renamed = partial(&["sim", SPEECH, "--calls", "100"]);
+    let run = renamed["run"].as_object_mut().unwrap();
+    let calls = run.remove("calls").unwrap();
+    run.insert("n_calls".into(), calls);
+    assert!(!validator.is_valid(&renamed));
+}
+
+#[test]
+fn a_merged_sweep_draws_the_same_page_and_a_merged_comparison_draws_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = [
+        "sim",
+        SPEECH,
+        "--calls",
+        "2000",
+        "--vary",
+        "callers.patience=30,60,90",
+    ];
+    let files = shards(dir.path(), &run, 2, "1");
+    let (whole_page, merged_page) = (
+        dir.path().join("whole.html"),
+        dir.path().join("merged.html"),
+    );
+    let w = whole_page.display().to_string();
+    assert!(ivr(&strs(&with(&run, &["--format", "html", "-o", &w]))).success());
+    let m = merged_page.display().to_string();
+    merged(&files, &["--format", "html", "-o", &m]);
+    assert_eq!(
+        std::fs::read_to_string(&merged_page).unwrap(),
+        std::fs::read_to_string(&whole_page).unwrap()
+    );
+    let compare = ["compare", SLOW, FAST, "--calls", "2000"];
+    let files = shards(dir.path(), &compare, 1, "1");
+    let file = files[0].display().to_string();
+    let stderr = ivr(&["merge", &file, "--format", "html"]).failure(2);
+    assert!(
+        stderr.contains("--format html of merged `ivr compare` shards is not available"),
+        "{stderr}"
+    );
+}
