@@ -431,3 +431,93 @@ nodes:
     );
     lsp.shutdown();
 }
+
+fn code_actions(lsp: &mut LspClient, uri: &str, range: &Value, only: Option<&str>) -> Value {
+    let mut context = json!({ "diagnostics": [] });
+    if let Some(kind) = only {
+        context["only"] = json!([kind]);
+    }
+    lsp.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": context }),
+    )
+}
+
+/// Every fix a finding carries is offered as a code action, its edits at UTF-16 positions
+/// (`𠮷` counts two units); safe ones are the preferred fix. "Apply every safe ivr fix" does
+/// them all at once.
+#[test]
+fn code_actions_offer_each_finding_s_fix_at_utf16_positions() {
+    let dir = scratch();
+    let uri = uri(&dir.path().join("menu.yaml"));
+    let (mut lsp, init) = LspClient::start(dir.path());
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll"])
+    );
+
+    // A prompt cut by a comma: the file does not load, and its input error carries the fix.
+    let cut = MENU.replace(r#"say: "查询账单请按1。""#, "say: 𠮷查询账单, 请按1。");
+    lsp.open(&uri, &cut);
+    let diagnostics = lsp.diagnostics(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let d = &diagnostics[0];
+    let actions = code_actions(&mut lsp, &uri, &d["range"], None);
+    assert_eq!(
+        actions,
+        json!([
+            {
+                "title": "quote the whole prompt",
+                "kind": "quickfix",
+                "diagnostics": [d],
+                "isPreferred": true,
+                "edit": { "changes": { &uri: [
+                    { "range": range(8, 23, 35), "newText": "\"𠮷查询账单, 请按1。\"" }
+                ] } },
+            },
+            {
+                "title": "Apply every safe ivr fix",
+                "kind": "source.fixAll",
+                "edit": { "changes": { &uri: [
+                    { "range": range(8, 23, 35), "newText": "\"𠮷查询账单, 请按1。\"" }
+                ] } },
+            },
+        ])
+    );
+
+    // Two suppressions that silence nothing, one with `𠮷` in its reason: each its own fix.
+    let unused = MENU
+        .replace(
+            "  余额:\n",
+            "  余额: # ivr: allow(prompt-length) 𠮷 is read out\n",
+        )
+        .replace("  人工:\n", "  人工: # ivr: allow(reentry)\n");
+    lsp.change(&uri, 2, &unused);
+    let diagnostics = lsp.diagnostics(&uri);
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("unused-allow"), &json!("unused-allow")]);
+    let first = code_actions(&mut lsp, &uri, &range(16, 20, 20), Some("quickfix"));
+    assert_eq!(first.as_array().unwrap().len(), 1, "{first:#}");
+    assert_eq!(first[0]["title"], "remove the allow of `prompt-length`");
+    assert_eq!(first[0]["isPreferred"], true);
+    assert_eq!(
+        first[0]["edit"]["changes"][&uri],
+        json!([{ "range": range(16, 5, 48), "newText": "" }])
+    );
+    let all = code_actions(&mut lsp, &uri, &range(0, 0, 0), Some("source.fixAll"));
+    assert_eq!(
+        all,
+        json!([{
+            "title": "Apply every safe ivr fix",
+            "kind": "source.fixAll",
+            "edit": { "changes": { &uri: [
+                { "range": range(16, 5, 48), "newText": "" },
+                { "range": range(24, 5, 27), "newText": "" },
+            ] } },
+        }])
+    );
+    // Away from any finding, no quick fix.
+    let none = code_actions(&mut lsp, &uri, &range(2, 0, 0), Some("quickfix"));
+    assert_eq!(none, json!([]));
+    lsp.shutdown();
+}

@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 
 use lsp_types::{
-    CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity,
     DocumentSymbol, Hover, HoverContents, InlayHint, InlayHintLabel, Location, MarkupContent,
     MarkupKind, NumberOrString, Position, SymbolKind, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::document::{Occurrence, OpenFile};
 use super::position::LineIndex;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Severity};
 use crate::lint::registry::RULES;
 use crate::lint::structural_errors;
 use crate::menu::analysis::Analysis;
@@ -55,6 +55,94 @@ fn to_lsp(index: &LineIndex<'_>, d: &Diagnostic) -> LspDiagnostic {
         source: Some("ivr".to_string()),
         message,
         ..LspDiagnostic::default()
+    }
+}
+
+/// What an unsafe fix's title adds, so that nobody takes it for a repair of the writing only.
+const UNSAFE: &str = " (unsafe: changes what callers hear or press)";
+
+/// A code action for each fix carried by a finding whose range meets `range`: safe fixes as
+/// preferred quick fixes (the editor's "fix" key applies them), unsafe ones as plain quick fixes
+/// that say so. With `source` asked for, also "fix all safe", which applies every safe fix whose
+/// edits do not overlap an earlier one's, as one round of `ivr lint --fix` does.
+pub fn code_actions(
+    file: &OpenFile,
+    uri: &Uri,
+    range: lsp_types::Range,
+    only: Option<&[CodeActionKind]>,
+) -> Vec<CodeActionOrCommand> {
+    let wants = |kind: &CodeActionKind| {
+        only.is_none_or(|only| {
+            only.iter()
+                .any(|o| kind.as_str() == o.as_str() || kind.as_str().starts_with(&format!("{}.", o.as_str())))
+        })
+    };
+    let index = LineIndex::new(&file.text);
+    let fixable = file.diagnostics.iter().filter_map(|d| {
+        let fix = d.fix.as_ref()?;
+        // Edits made for another text (never expected) are not offered.
+        (!fix.edits.is_empty() && fix.apply(&file.text).is_some()).then_some((d, fix))
+    });
+    let mut actions = Vec::new();
+    let mut all_safe: Vec<&Edit> = Vec::new();
+    for (d, fix) in fixable {
+        let shown = to_lsp(&index, d);
+        let safe = fix.applicability == Applicability::Safe;
+        if safe {
+            let overlaps = fix.edits.iter().any(|e| {
+                all_safe
+                    .iter()
+                    .any(|t| e.span.start < t.span.end() && t.span.start < e.span.end())
+            });
+            if !overlaps {
+                all_safe.extend(&fix.edits);
+            }
+        }
+        let meets = shown.range.start <= range.end && range.start <= shown.range.end;
+        if !meets || !wants(&CodeActionKind::QUICKFIX) {
+            continue;
+        }
+        let title = if safe {
+            fix.title.clone()
+        } else {
+            format!("{}{UNSAFE}", fix.title)
+        };
+        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![shown]),
+            edit: Some(edit_of(&index, uri, fix.edits.iter())),
+            is_preferred: Some(safe),
+            ..CodeAction::default()
+        }));
+    }
+    let fix_all = CodeActionKind::SOURCE_FIX_ALL;
+    if !all_safe.is_empty() && wants(&fix_all) {
+        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: "Apply every safe ivr fix".to_string(),
+            kind: Some(fix_all),
+            edit: Some(edit_of(&index, uri, all_safe.into_iter())),
+            ..CodeAction::default()
+        }));
+    }
+    actions
+}
+
+/// Edits of one file as the protocol's workspace edit, in the text's order.
+fn edit_of<'a>(
+    index: &LineIndex<'_>,
+    uri: &Uri,
+    edits: impl Iterator<Item = &'a Edit>,
+) -> WorkspaceEdit {
+    let mut edits: Vec<&Edit> = edits.collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end()));
+    let edits = edits
+        .into_iter()
+        .map(|e| TextEdit::new(index.range(e.span), e.replacement.clone()))
+        .collect();
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
     }
 }
 
@@ -387,4 +475,53 @@ pub fn symbols(file: &OpenFile) -> Vec<DocumentSymbol> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Fix;
+    use crate::source::Span;
+
+    /// Code actions carry whatever fixes the findings have: an unsafe one (which changes what
+    /// callers hear) is offered, labelled so, and never as the preferred fix nor in "apply every
+    /// safe fix".
+    #[test]
+    fn an_unsafe_fix_is_a_plain_quick_fix_that_says_so() {
+        let text = "menu: 𠮷\nentry: a\nnodes:\n  a:\n    type: hangup\n    say: Bye.\n";
+        let path = std::path::Path::new("/no/such/folder/menu.yaml");
+        let mut file = OpenFile::read(path, text.to_string(), None, &|_| None);
+        // Only the finding built below: the linter's own carry no fix here.
+        file.diagnostics.clear();
+        let say = text.find("Bye.").unwrap();
+        let menu = file.menu.as_ref().unwrap();
+        let finding = Diagnostic::input_error(&menu.source, Span::new(say, 4), "a finding", "here")
+            .with_fix(Fix {
+                title: "say goodbye in full".to_string(),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit::replace(Span::new(say, 4), "Goodbye, 𠮷.")],
+            });
+        file.diagnostics.push(finding);
+        let uri: Uri = "file:///no/such/folder/menu.yaml".parse().unwrap();
+        let range = lsp_types::Range::new(Position::new(5, 0), Position::new(5, 9));
+        let actions = code_actions(&file, &uri, range, None);
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        let CodeActionOrCommand::CodeAction(action) = &actions[0] else {
+            panic!("a command: {actions:?}");
+        };
+        assert_eq!(
+            action.title,
+            "say goodbye in full (unsafe: changes what callers hear or press)"
+        );
+        assert_eq!(action.kind, Some(CodeActionKind::QUICKFIX));
+        assert_eq!(action.is_preferred, Some(false));
+        let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
+        assert_eq!(
+            edits,
+            &[TextEdit::new(
+                lsp_types::Range::new(Position::new(5, 9), Position::new(5, 13)),
+                "Goodbye, 𠮷.".to_string()
+            )]
+        );
+    }
 }

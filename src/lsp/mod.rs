@@ -14,19 +14,21 @@ mod features;
 mod position;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
     Rename, Request as _,
 };
 use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
     HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams, ReferenceParams,
@@ -53,6 +55,13 @@ pub fn serve() -> Result<(), String> {
             ..CompletionOptions::default()
         }),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::SOURCE_FIX_ALL,
+            ]),
+            ..CodeActionOptions::default()
+        })),
         document_symbol_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
@@ -102,7 +111,7 @@ impl Server {
                     send(connection, Message::Response(response))?;
                 }
                 Message::Notification(notification) => {
-                    if let Some(uri) = self.note(notification) {
+                    for uri in self.note(notification) {
                         self.publish(connection, &uri)?;
                     }
                 }
@@ -112,19 +121,24 @@ impl Server {
         Ok(())
     }
 
-    /// Applies a notification; returns the URI whose diagnostics changed.
-    fn note(&mut self, notification: Notification) -> Option<Uri> {
+    /// Applies a notification; returns the URIs whose diagnostics changed: the file and the
+    /// open files that depend on it.
+    fn note(&mut self, notification: Notification) -> Vec<Uri> {
         let method = notification.method.as_str();
         match method {
             DidOpenTextDocument::METHOD => {
-                let p: DidOpenTextDocumentParams =
-                    serde_json::from_value(notification.params).ok()?;
-                self.open(&p.text_document.uri, p.text_document.text);
-                Some(p.text_document.uri)
+                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
+                self.update(&p.text_document.uri, Some(p.text_document.text))
             }
             DidChangeTextDocument::METHOD => {
-                let p: DidChangeTextDocumentParams =
-                    serde_json::from_value(notification.params).ok()?;
+                let Ok(p) =
+                    serde_json::from_value::<DidChangeTextDocumentParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
                 let key = p.text_document.uri.as_str().to_string();
                 let mut text = self
                     .files
@@ -142,38 +156,108 @@ impl Server {
                         None => text = change.text,
                     }
                 }
-                self.open(&p.text_document.uri, text);
-                Some(p.text_document.uri)
+                self.update(&p.text_document.uri, Some(text))
             }
             DidCloseTextDocument::METHOD => {
-                let p: DidCloseTextDocumentParams =
-                    serde_json::from_value(notification.params).ok()?;
-                self.files.remove(p.text_document.uri.as_str());
-                None
+                let Ok(p) =
+                    serde_json::from_value::<DidCloseTextDocumentParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
+                // Its findings go with it; files depending on it read the disk's copy again.
+                self.update(&p.text_document.uri, None)
             }
-            _ => None,
+            DidChangeWatchedFiles::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<DidChangeWatchedFilesParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
+                // A file changed on disk (a `git checkout`, another program): an open file's
+                // text is the editor's, but the files that depend on a closed one re-read it.
+                let mut changed = Vec::new();
+                for event in p.changes {
+                    if self.files.contains_key(event.uri.as_str()) {
+                        continue;
+                    }
+                    let path = document::canonical(&file_path(event.uri.as_str()));
+                    for uri in self.relint_dependants(&path, "") {
+                        if !changed.contains(&uri) {
+                            changed.push(uri);
+                        }
+                    }
+                }
+                changed
+            }
+            _ => Vec::new(),
         }
     }
 
-    fn open(&mut self, uri: &Uri, text: String) {
+    /// Re-reads a file from the editor's text (`None`: it was closed), then the open files
+    /// that depend on it, and only those.
+    fn update(&mut self, uri: &Uri, text: Option<String>) -> Vec<Uri> {
         let key = uri.as_str().to_string();
-        let previous = self
-            .files
-            .remove(&key)
-            .map(|f| f.known_ids)
-            .unwrap_or_default();
-        let path = file_path(uri.as_str());
-        self.files
-            .insert(key, OpenFile::read(&path, text, previous));
+        let path = file_path(&key);
+        let changed = match text {
+            Some(text) => {
+                let file = OpenFile::read(&path, text, self.files.get(&key), &|p| self.buffer(p));
+                let changed = file.canonical.clone();
+                self.files.insert(key.clone(), file);
+                changed
+            }
+            None => {
+                self.files.remove(&key);
+                document::canonical(&path)
+            }
+        };
+        let mut uris = vec![uri.clone()];
+        uris.extend(self.relint_dependants(&changed, &key));
+        uris
     }
 
+    /// Re-lints the open files (other than `except`) whose findings depend on `changed`.
+    fn relint_dependants(&mut self, changed: &Path, except: &str) -> Vec<Uri> {
+        let mut dependants: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(key, file)| *key != except && file.depends_on.iter().any(|d| d == changed))
+            .map(|(key, _)| key.clone())
+            .collect();
+        dependants.sort();
+        let mut uris = Vec::new();
+        for key in dependants {
+            let Some(old) = self.files.get(&key) else {
+                continue;
+            };
+            let path = file_path(&key);
+            let file = OpenFile::read(&path, old.text.clone(), Some(old), &|p| self.buffer(p));
+            self.files.insert(key.clone(), file);
+            if let Ok(uri) = key.parse::<Uri>() {
+                uris.push(uri);
+            }
+        }
+        uris
+    }
+
+    /// The editor's text of the open file at a path, if one is open there.
+    fn buffer(&self, path: &Path) -> Option<String> {
+        let wanted = document::canonical(path);
+        self.files
+            .values()
+            .find(|f| f.canonical == wanted)
+            .map(|f| f.text.clone())
+    }
+
+    /// Sends a file's diagnostics; a closed file's are cleared.
     fn publish(&self, connection: &Connection, uri: &Uri) -> Result<(), String> {
-        let Some(file) = self.files.get(uri.as_str()) else {
-            return Ok(());
-        };
+        let diagnostics = self
+            .files
+            .get(uri.as_str())
+            .map(features::diagnostics)
+            .unwrap_or_default();
         let params = PublishDiagnosticsParams {
             uri: uri.clone(),
-            diagnostics: features::diagnostics(file),
+            diagnostics,
             version: None,
         };
         send(
@@ -222,6 +306,12 @@ impl Server {
             }),
             InlayHintRequest::METHOD => self.with::<InlayHintParams, _>(request, |s, p| {
                 Ok(s.file(&p.text_document.uri).map(features::inlay_hints))
+            }),
+            CodeActionRequest::METHOD => self.with::<CodeActionParams, _>(request, |s, p| {
+                let uri = p.text_document.uri;
+                let only = p.context.only.as_deref();
+                Ok(s.file(&uri)
+                    .map(|f| features::code_actions(f, &uri, p.range, only)))
             }),
             DocumentSymbolRequest::METHOD => {
                 self.with::<DocumentSymbolParams, _>(request, |s, p| {
