@@ -521,3 +521,133 @@ fn code_actions_offer_each_finding_s_fix_at_utf16_positions() {
     assert_eq!(none, json!([]));
     lsp.shutdown();
 }
+
+/// Helpers for the re-linting test: a menu `a.yaml` with traffic and a flow to `b.yaml`.
+const A: &str = "menu: A
+entry: main
+traffic: shop.intents.yaml
+nodes:
+  main:
+    say: Welcome.
+    options:
+      - { key: 1, say: For your balance press 1., to: balance }
+      - { key: 2, say: For cards press 2., to: cards }
+  balance:
+    type: self_service
+    serves: [balance]
+  cards:
+    type: flow
+    file: b.yaml
+";
+
+const B: &str = "menu: B
+entry: desk
+nodes:
+  desk:
+    type: transfer
+    queue: cards
+    serves: [cards]
+";
+
+/// The settings of the re-linting test: rules these small menus break are off.
+const RULES: &str = "rules:\n  complaint-standalone: off\n  reentry: off\n  popular-first: off\n";
+
+const C: &str = "menu: C
+entry: bye
+nodes:
+  bye:
+    type: hangup
+    say: Goodbye.
+";
+
+/// A change re-lints the file and the open files whose findings depend on it, and no other:
+/// the menu whose `traffic:` names a changed intents file, the menu whose flow node joins a
+/// changed menu, every menu under a changed `.ivr.yaml`. They read the other files from the
+/// editor's text, unsaved; closing one goes back to the disk's copy. An intent no node serves
+/// is shown in the intents file.
+#[test]
+fn a_change_re_lints_the_files_that_depend_on_it_and_only_those() {
+    let dir = scratch();
+    let intents_text = "intents:\n  balance: 70\n  cards: 30\n";
+    let names = ["a.yaml", "b.yaml", "c.yaml", "shop.intents.yaml", ".ivr.yaml"];
+    let texts = [A, B, C, intents_text, RULES];
+    let uris = names.map(|name| uri(&dir.path().join(name)));
+    for (name, text) in names.iter().zip(texts) {
+        write(dir.path(), name, text);
+    }
+    let [a, b, c, intents, config] = uris.clone();
+    let (mut lsp, _) = LspClient::start(dir.path());
+    for (uri, text) in uris.iter().zip(texts) {
+        lsp.open(uri, text);
+    }
+    lsp.published();
+    // What a change published: each file's name and the codes of its diagnostics.
+    let mut changed = |lsp: &mut LspClient, uri: &str, version: i64, text: &str| {
+        lsp.change(uri, version, text);
+        let published = lsp.published();
+        published
+            .iter()
+            .map(|(uri, diagnostics)| {
+                let name = names[uris.iter().position(|u| u == uri).unwrap()];
+                let codes: Vec<&str> = diagnostics
+                    .iter()
+                    .map(|d| d["code"].as_str().unwrap())
+                    .collect();
+                format!("{name}: {}", codes.join(" "))
+            })
+            .collect::<Vec<String>>()
+    };
+
+    // The intents file gains an intent nobody serves: the menu that names it as its traffic
+    // is re-linted with the unsaved text and the finding shows in the intents file.
+    let more = "intents:\n  balance: 70\n  cards: 30\n  lost_card: 5\n";
+    assert_eq!(
+        changed(&mut lsp, &intents, 2, more),
+        ["a.yaml: ", "shop.intents.yaml: intent-coverage"]
+    );
+
+    // The joined menu serves `lost_card` too: `a.yaml` judges coverage over both files.
+    let both = B.replace("serves: [cards]", "serves: [cards, lost_card]");
+    assert_eq!(
+        changed(&mut lsp, &b, 2, &both),
+        ["a.yaml: ", "b.yaml: ", "shop.intents.yaml: "]
+    );
+
+    // `b.yaml` half typed, so that it does not load: the hand-off in `a.yaml` is reported.
+    let broken = "menu: B\nnodes: [\n";
+    // Without it no agent is in reach, and `cards` and `lost_card` are served by no node.
+    assert_eq!(
+        changed(&mut lsp, &b, 3, broken),
+        [
+            "a.yaml: agent-depth unknown-target",
+            "b.yaml: input-error",
+            "shop.intents.yaml: intent-coverage intent-coverage"
+        ]
+    );
+
+    // `.ivr.yaml` turns coverage off: every open menu under it is re-linted (not `b.yaml`,
+    // which does not load, so no rule runs on it).
+    let off = format!("{RULES}  intent-coverage: off\n");
+    assert_eq!(
+        changed(&mut lsp, &config, 2, &off),
+        [
+            ".ivr.yaml: ",
+            "a.yaml: agent-depth unknown-target",
+            "c.yaml: agent-depth",
+            "shop.intents.yaml: "
+        ]
+    );
+
+    // Closing `b.yaml` without saving: `a.yaml` reads the disk's copy again.
+    lsp.close(&b);
+    let published = lsp.published();
+    assert_eq!(published[&b], Vec::<Value>::new());
+    assert_eq!(published[&a], Vec::<Value>::new());
+
+    // A change to `c.yaml`, on which nothing depends, re-lints `c.yaml` alone.
+    assert_eq!(
+        changed(&mut lsp, &c, 2, &C.replace("Goodbye.", "Bye.")),
+        ["c.yaml: agent-depth"]
+    );
+    lsp.shutdown();
+}

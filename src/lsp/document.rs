@@ -51,6 +51,8 @@ pub struct OpenFile {
     pub intents: Option<Intents>,
     /// Findings and input errors in this file.
     pub diagnostics: Vec<Diagnostic>,
+    /// This menu's findings located in another file (its traffic), shown in that file.
+    pub elsewhere: Vec<Diagnostic>,
     pub occurrences: Vec<Occurrence>,
     pub paths: Vec<PathRef>,
     /// The files (canonical) whose text this file's findings depend on: its traffic, the
@@ -86,6 +88,7 @@ impl OpenFile {
             menu: None,
             intents: None,
             diagnostics: Vec::new(),
+            elsewhere: Vec::new(),
             occurrences: Vec::new(),
             paths: Vec::new(),
             depends_on: Vec::new(),
@@ -107,8 +110,11 @@ impl OpenFile {
         }
         // Findings in the traffic file belong to that file, not to this one.
         let own = Arc::clone(&source);
-        file.diagnostics
-            .retain(|d| d.source.as_ref().is_none_or(|s| s.path() == own.path()));
+        let (here, elsewhere) = std::mem::take(&mut file.diagnostics)
+            .into_iter()
+            .partition(|d| d.source.as_ref().is_none_or(|s| s.path() == own.path()));
+        file.diagnostics = here;
+        file.elsewhere = elsewhere;
         file
     }
 
@@ -148,8 +154,14 @@ impl OpenFile {
             None => load_menu(p, limits),
         };
         let flows = load_flow_files_with(path, &menu, &read_menu);
-        self.depends_on
-            .extend(flows.files.iter().map(|(p, _, _)| canonical(p)));
+        // Every file a flow node names, read or not (one that does not load yet may), and the
+        // traffic files the others name (read again with them).
+        let named: Vec<PathBuf> = std::iter::once((path, &menu))
+            .chain(flows.files.iter().map(|(p, _, m)| (p.as_path(), m)))
+            .flat_map(|(p, m)| paths(p, m))
+            .map(|r| r.target)
+            .collect();
+        self.depends_on.extend(named);
         self.diagnostics.extend(lint_with_flows(
             &menu,
             self.intents.as_ref(),
@@ -167,6 +179,15 @@ impl OpenFile {
                 .collect();
         }
         self.menu = Some(menu);
+    }
+
+    /// The findings of this menu located in the file at `path` (canonical).
+    pub fn findings_in<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a Diagnostic> {
+        self.elsewhere.iter().filter(move |d| {
+            d.source
+                .as_ref()
+                .is_some_and(|s| canonical(Path::new(s.path())) == path)
+        })
     }
 
     /// The occurrence under a byte offset (its end counts: the cursor just after a word).

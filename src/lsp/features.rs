@@ -22,15 +22,22 @@ use crate::sim::flow::{FlowNames, exact_flow, exact_flow_figures};
 use crate::sim::program::Program;
 
 /// The file's findings as the editor shows them: the primary label's range, the rule's name as
-/// the code, the help after the message.
-pub fn diagnostics(file: &OpenFile) -> Vec<LspDiagnostic> {
+/// the code, the help after the message. `elsewhere` are findings of other open files located in
+/// this one (an intent no node serves, in the intents file the menu names).
+pub fn diagnostics(file: &OpenFile, elsewhere: &[&Diagnostic]) -> Vec<LspDiagnostic> {
     let index = LineIndex::new(&file.text);
-    let mut found: Vec<LspDiagnostic> =
-        file.diagnostics.iter().map(|d| to_lsp(&index, d)).collect();
+    let mut found: Vec<LspDiagnostic> = file
+        .diagnostics
+        .iter()
+        .chain(elsewhere.iter().copied())
+        .map(|d| to_lsp(&index, d))
+        .collect();
     // The linter gives no set order; the editor's problem list reads best in the text's.
     found.sort_by(|a, b| {
         (a.range.start, a.range.end, &a.message).cmp(&(b.range.start, b.range.end, &b.message))
     });
+    // Two open menus naming one intents file find the same unserved intent once each.
+    found.dedup_by(|a, b| (&a.range, &a.code, &a.message) == (&b.range, &b.code, &b.message));
     found
 }
 

@@ -38,6 +38,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::diagnostic::Diagnostic;
 use document::OpenFile;
 use position::LineIndex;
 
@@ -176,32 +177,36 @@ impl Server {
                 // A file changed on disk (a `git checkout`, another program): an open file's
                 // text is the editor's, but the files that depend on a closed one re-read it.
                 let mut changed = Vec::new();
+                let mut shown_in = Vec::new();
                 for event in p.changes {
                     if self.files.contains_key(event.uri.as_str()) {
                         continue;
                     }
                     let path = document::canonical(&file_path(event.uri.as_str()));
-                    for uri in self.relint_dependants(&path, "") {
+                    for uri in self.relint_dependants(&path, "", &mut shown_in) {
                         if !changed.contains(&uri) {
                             changed.push(uri);
                         }
                     }
                 }
-                changed
+                self.add_open(changed, &shown_in)
             }
             _ => Vec::new(),
         }
     }
 
     /// Re-reads a file from the editor's text (`None`: it was closed), then the open files
-    /// that depend on it, and only those.
+    /// that depend on it, and only those; returns them with the files their findings were or
+    /// are shown in.
     fn update(&mut self, uri: &Uri, text: Option<String>) -> Vec<Uri> {
         let key = uri.as_str().to_string();
         let path = file_path(&key);
+        let mut shown_in = self.files.get(&key).map(reported).unwrap_or_default();
         let changed = match text {
             Some(text) => {
                 let file = OpenFile::read(&path, text, self.files.get(&key), &|p| self.buffer(p));
                 let changed = file.canonical.clone();
+                shown_in.extend(reported(&file));
                 self.files.insert(key.clone(), file);
                 changed
             }
@@ -211,12 +216,18 @@ impl Server {
             }
         };
         let mut uris = vec![uri.clone()];
-        uris.extend(self.relint_dependants(&changed, &key));
-        uris
+        uris.extend(self.relint_dependants(&changed, &key, &mut shown_in));
+        self.add_open(uris, &shown_in)
     }
 
-    /// Re-lints the open files (other than `except`) whose findings depend on `changed`.
-    fn relint_dependants(&mut self, changed: &Path, except: &str) -> Vec<Uri> {
+    /// Re-lints the open files (other than `except`) whose findings depend on `changed`; adds
+    /// to `shown_in` the files their findings were and are shown in.
+    fn relint_dependants(
+        &mut self,
+        changed: &Path,
+        except: &str,
+        shown_in: &mut Vec<PathBuf>,
+    ) -> Vec<Uri> {
         let mut dependants: Vec<String> = self
             .files
             .iter()
@@ -231,8 +242,29 @@ impl Server {
             };
             let path = file_path(&key);
             let file = OpenFile::read(&path, old.text.clone(), Some(old), &|p| self.buffer(p));
+            shown_in.extend(reported(old));
+            shown_in.extend(reported(&file));
             self.files.insert(key.clone(), file);
             if let Ok(uri) = key.parse::<Uri>() {
+                uris.push(uri);
+            }
+        }
+        uris
+    }
+
+    /// `uris` and the open files at `paths`, each once.
+    fn add_open(&self, mut uris: Vec<Uri>, paths: &[PathBuf]) -> Vec<Uri> {
+        let mut more: Vec<&String> = self
+            .files
+            .iter()
+            .filter(|(_, f)| paths.contains(&f.canonical))
+            .map(|(key, _)| key)
+            .collect();
+        more.sort();
+        for key in more {
+            if let Ok(uri) = key.parse::<Uri>()
+                && !uris.contains(&uri)
+            {
                 uris.push(uri);
             }
         }
@@ -250,11 +282,17 @@ impl Server {
 
     /// Sends a file's diagnostics; a closed file's are cleared.
     fn publish(&self, connection: &Connection, uri: &Uri) -> Result<(), String> {
-        let diagnostics = self
-            .files
-            .get(uri.as_str())
-            .map(features::diagnostics)
-            .unwrap_or_default();
+        let diagnostics = match self.files.get(uri.as_str()) {
+            Some(file) => {
+                let elsewhere: Vec<&Diagnostic> = self
+                    .files
+                    .values()
+                    .flat_map(|other| other.findings_in(&file.canonical))
+                    .collect();
+                features::diagnostics(file, &elsewhere)
+            }
+            None => Vec::new(),
+        };
         let params = PublishDiagnosticsParams {
             uri: uri.clone(),
             diagnostics,
@@ -353,6 +391,15 @@ impl Server {
     fn file(&self, uri: &Uri) -> Option<&OpenFile> {
         self.files.get(uri.as_str())
     }
+}
+
+/// The files (canonical) a menu's findings located elsewhere are shown in.
+fn reported(file: &OpenFile) -> Vec<PathBuf> {
+    file.elsewhere
+        .iter()
+        .filter_map(|d| d.source.as_ref())
+        .map(|s| document::canonical(Path::new(s.path())))
+        .collect()
 }
 
 fn send(connection: &Connection, message: Message) -> Result<(), String> {

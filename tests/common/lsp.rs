@@ -2,6 +2,7 @@
 //! messages with their `Content-Length` header, and reads the server's messages on a thread so
 //! that a silent server fails the test after a timeout instead of hanging it.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -141,6 +142,35 @@ impl LspClient {
             }
             self.pending.push(message);
         }
+    }
+
+    /// What the server has published since the last look: each URI's latest diagnostics. A
+    /// request answered after them (the server answers in order) marks that everything the
+    /// notifications before it caused has arrived.
+    pub fn published(&mut self) -> BTreeMap<String, Vec<Value>> {
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///never/opened.yaml" } }),
+        );
+        let mut latest = BTreeMap::new();
+        self.pending.retain(|m| {
+            let published = m["method"] == "textDocument/publishDiagnostics";
+            if published {
+                let uri = m["params"]["uri"].as_str().unwrap_or_default().to_string();
+                let diagnostics = m["params"]["diagnostics"].as_array().cloned();
+                latest.insert(uri, diagnostics.unwrap_or_default());
+            }
+            !published
+        });
+        latest
+    }
+
+    /// Closes a document.
+    pub fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
     }
 
     /// Opens a document with its text.
