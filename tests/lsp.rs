@@ -651,3 +651,122 @@ fn a_change_re_lints_the_files_that_depend_on_it_and_only_those() {
     );
     lsp.shutdown();
 }
+
+/// Hover on an option's key: where it leads, in how many inputs, and with traffic how often it
+/// is taken, the exact solver's figure that `ivr sim --exact` reports for the edge.
+#[test]
+fn hover_on_a_key_says_where_it_leads_and_how_often_it_is_taken() {
+    let menu = common::root().join("menus/tutorial.yaml");
+    let text = std::fs::read_to_string(&menu).unwrap();
+    let sim = common::sim_json(&[menu.to_str().unwrap(), "--exact"]);
+    let edge = |key: &str| {
+        sim["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["from"] == "main" && e["key"] == key)
+            .unwrap()["traversals"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    let visits = sim["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "main")
+        .unwrap()["visits"]["mean"]
+        .as_f64()
+        .unwrap();
+    let uri = uri(&menu);
+    let (mut lsp, _) = LspClient::start(common::root());
+    lsp.open(&uri, &text);
+    lsp.diagnostics(&uri);
+    let line = text
+        .lines()
+        .position(|l| l.contains("{ key: 2,"))
+        .unwrap() as u32;
+    let hover = lsp.request("textDocument/hover", doc_at(&uri, line, 15));
+    assert_eq!(hover["range"], range(line, 15, 16));
+    assert_eq!(
+        hover["contents"]["value"],
+        format!(
+            "**key 2** at `main` → `returns`: menu (1 input from `entry`)\n\n\
+             > For returns and refunds, press 2.\n\n\
+             With traffic: taken {:.1} times per 100 calls ({:.1}% of the visits to `main`)",
+            edge("2") * 100.0,
+            edge("2") / visits * 100.0
+        )
+    );
+    lsp.shutdown();
+}
+
+/// In `.ivr.yaml`, hover on a rule's name shows its documentation.
+#[test]
+fn hover_on_a_rule_name_in_the_configuration_shows_its_documentation() {
+    let dir = scratch();
+    let config = uri(&dir.path().join(".ivr.yaml"));
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(&config, RULES);
+    lsp.diagnostics(&config);
+    let hover = lsp.request("textDocument/hover", doc_at(&config, 2, 4));
+    assert_eq!(hover["range"], range(2, 2, 9));
+    let doc = hover["contents"]["value"].as_str().unwrap();
+    assert!(doc.starts_with("# reentry\n"), "{doc}");
+    assert!(doc.contains("## What it checks"), "{doc}");
+    lsp.shutdown();
+}
+
+/// Go to definition on `traffic:` and `file:` opens the file they name, on an intent in
+/// `serves` its line in the intents file; find references lists every open menu naming the
+/// same file, or serving the same intent.
+#[test]
+fn definition_and_references_follow_paths_and_intents_across_files() {
+    let dir = scratch();
+    let intents_text = "intents:\n  balance: 70\n  cards: 30\n";
+    let names = ["a.yaml", "b.yaml", "shop.intents.yaml"];
+    let texts = [A, B, intents_text];
+    let [a, b, intents] = names.map(|name| uri(&write(dir.path(), name, "")));
+    for (name, text) in names.iter().zip(texts) {
+        write(dir.path(), name, text);
+    }
+    // A second menu on the same traffic, handing over to the same file.
+    let a2 = uri(&write(dir.path(), "a2.yaml", A));
+    let (mut lsp, _) = LspClient::start(dir.path());
+    lsp.open(&a, A);
+    lsp.open(&a2, A);
+    lsp.published();
+    let start = json!({ "start": at(0, 0), "end": at(0, 0) });
+
+    // `traffic: shop.intents.yaml` (line 2) and `file: b.yaml` (line 14).
+    let traffic = lsp.request("textDocument/definition", doc_at(&a, 2, 12));
+    assert_eq!(traffic, json!({ "uri": intents, "range": start }));
+    let file = lsp.request("textDocument/definition", doc_at(&a, 14, 10));
+    assert_eq!(file, json!({ "uri": b, "range": start }));
+
+    let mut params = doc_at(&a, 14, 10);
+    params["context"] = json!({ "includeDeclaration": true });
+    let references = lsp.request("textDocument/references", params);
+    assert_eq!(
+        references,
+        json!([
+            { "uri": b, "range": start },
+            { "uri": a, "range": range(14, 10, 16) },
+            { "uri": a2, "range": range(14, 10, 16) },
+        ])
+    );
+
+    // `serves: [balance]` (line 11): the intent's name in the intents file.
+    let intent = lsp.request("textDocument/definition", doc_at(&a, 11, 14));
+    assert_eq!(intent, json!({ "uri": intents, "range": range(1, 2, 9) }));
+    let mut params = doc_at(&a, 11, 14);
+    params["context"] = json!({ "includeDeclaration": false });
+    let uses = lsp.request("textDocument/references", params);
+    assert_eq!(
+        uses,
+        json!([
+            { "uri": a, "range": range(11, 13, 20) },
+            { "uri": a2, "range": range(11, 13, 20) },
+        ])
+    );
+    lsp.shutdown();
+}

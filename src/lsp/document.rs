@@ -43,6 +43,8 @@ pub type Buffers<'a> = &'a dyn Fn(&Path) -> Option<String>;
 /// An open file, re-read on every change.
 pub struct OpenFile {
     pub text: String,
+    /// The file's path as the editor named it.
+    pub path: PathBuf,
     /// The file's path, links resolved when it exists: how dependencies name it.
     pub canonical: PathBuf,
     /// The menu, when the text loads as one.
@@ -84,6 +86,7 @@ impl OpenFile {
         let source = SourceFile::new(&name, text.clone());
         let mut file = OpenFile {
             text,
+            path: path.to_path_buf(),
             canonical: canonical(path),
             menu: None,
             intents: None,
@@ -181,6 +184,11 @@ impl OpenFile {
         self.menu = Some(menu);
     }
 
+    /// Whether this is a configuration file, `.ivr.yaml`.
+    pub fn is_config(&self) -> bool {
+        self.path.file_name().is_some_and(|n| n == config::FILE_NAME)
+    }
+
     /// The findings of this menu located in the file at `path` (canonical).
     pub fn findings_in<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a Diagnostic> {
         self.elsewhere.iter().filter(move |d| {
@@ -195,6 +203,16 @@ impl OpenFile {
         self.occurrences
             .iter()
             .find(|o| o.span.start <= offset && offset <= o.span.end())
+    }
+
+    /// The intents file this menu's `traffic:` names.
+    pub fn traffic_target(&self) -> Option<&Path> {
+        let menu = self.menu.as_ref()?;
+        let traffic = menu.traffic.as_ref()?;
+        self.paths
+            .iter()
+            .find(|p| p.span.start >= traffic.span.start && p.span.end() <= traffic.span.end())
+            .map(|p| p.target.as_path())
     }
 
     /// The path written under a byte offset.
@@ -271,7 +289,7 @@ fn occurrences(menu: &Menu) -> Vec<Occurrence> {
 }
 
 /// A scalar's span without its quotes.
-fn unquoted(text: &str, span: Span) -> Span {
+pub fn unquoted(text: &str, span: Span) -> Span {
     let written = text.get(span.start..span.end()).unwrap_or("");
     let quoted = written.len() >= 2
         && ((written.starts_with('"') && written.ends_with('"'))

@@ -3,6 +3,7 @@
 //! the protocol's type; none of them touches the disk.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind, Diagnostic as LspDiagnostic, DiagnosticSeverity,
@@ -10,7 +11,8 @@ use lsp_types::{
     MarkupKind, NumberOrString, Position, SymbolKind, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::document::{Occurrence, OpenFile};
+use super::document::{Occurrence, OpenFile, unquoted};
+use super::file_uri;
 use super::position::LineIndex;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Severity};
 use crate::lint::registry::RULES;
@@ -168,12 +170,30 @@ pub fn hover(file: &OpenFile, position: Position) -> Option<Hover> {
             range: Some(index.range(occurrence.span)),
         });
     }
+    if let Some((span, value)) = option_key_summary(file, offset) {
+        return Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }),
+            range: Some(index.range(span)),
+        });
+    }
     let (word, span) = word_at(&file.text, offset)?;
     let line_start = file.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = file.text[span.start..]
         .find('\n')
         .map_or(file.text.len(), |i| span.start + i);
-    if !file.text[line_start..line_end].contains("allow") {
+    // A rule is named in a suppression (`# ivr: allow(...)`, `lint: { allow: [...] }`, one
+    // name a line under `allow:`) and in `.ivr.yaml`'s `rules:`.
+    let in_allow = file.menu.as_ref().is_some_and(|m| {
+        m.nodes
+            .iter()
+            .filter_map(|n| n.allow.as_ref())
+            .flat_map(|a| &a.rules)
+            .any(|r| r.span.start <= span.start && span.end() <= r.span.end())
+    });
+    if !in_allow && !file.is_config() && !file.text[line_start..line_end].contains("allow") {
         return None;
     }
     let rule = RULES.iter().find(|r| r.name == word)?;
@@ -184,6 +204,80 @@ pub fn hover(file: &OpenFile, position: Position) -> Option<Hover> {
         }),
         range: Some(index.range(span)),
     })
+}
+
+/// Hover on an option's key: where pressing it leads, how many inputs that takes, and with
+/// traffic how often callers press it (the exact solver's figures, as `ivr sim --exact`).
+fn option_key_summary(file: &OpenFile, offset: usize) -> Option<(crate::source::Span, String)> {
+    let menu = file.menu.as_ref()?;
+    let (node, option, key) = menu.nodes.iter().find_map(|node| {
+        node.options.iter().find_map(|option| {
+            let key = option.key.as_ref()?;
+            let span = key.span;
+            (span.start <= offset && offset <= span.end()).then_some((node, option, key))
+        })
+    })?;
+    let at = &node.id.value;
+    let mut text = format!("**key {}** at `{at}`", key.value);
+    match option.to.as_ref().map(|t| (&t.value, menu.lookup(&t.value))) {
+        Some((to, Some(target))) => {
+            text.push_str(&format!(" → `{to}`: {}", menu.node(target).kind.name()));
+            let graph = MenuGraph::build(menu);
+            let analysis = Analysis::new(menu, &graph, file.intents.as_ref());
+            if let Some(inputs) = analysis.depth_of(target) {
+                text.push_str(&format!(" ({} from `entry`)", inputs_text(inputs)));
+            }
+        }
+        Some((to, None)) => text.push_str(&format!(" → `{to}`, which is not a node")),
+        None => text.push_str(" leads nowhere: it has no `to`"),
+    }
+    if let Some(say) = &option.say {
+        text.push_str(&format!("\n\n> {}", say.value));
+    }
+    if let Some(share) = &option.traffic {
+        text.push_str(&format!(
+            "\n\nObserved: `traffic: {}` of the callers at `{at}`",
+            share.value
+        ));
+    }
+    if let Some(taken) = key_taken(file, at, &key.value) {
+        text.push_str(&format!("\n\n{taken}"));
+    }
+    Some((unquoted(&file.text, key.span), text))
+}
+
+/// With traffic, how often an option is taken per 100 calls and its share of the visits to its
+/// menu.
+fn key_taken(file: &OpenFile, at: &str, key: &str) -> Option<String> {
+    let (program, menu) = (solvable(file)?, file.menu.as_ref()?);
+    let (overall, _) = exact_flow(&program)?;
+    let figures = exact_flow_figures(&program, &FlowNames::of(menu), &overall);
+    let edge = figures
+        .edges
+        .iter()
+        .find(|e| e.from == at && e.kind == "option" && e.key.as_deref() == Some(key))?;
+    let taken = edge.traversals.mean;
+    let mut text = format!(
+        "With traffic: taken {:.1} times per 100 calls",
+        taken * 100.0
+    );
+    let visits = figures.nodes.iter().find(|n| n.id == at)?.visits.mean;
+    if visits > 0.0 {
+        text.push_str(&format!(
+            " ({:.1}% of the visits to `{at}`)",
+            taken / visits * 100.0
+        ));
+    }
+    Some(text)
+}
+
+/// The compiled menu and traffic, for the exact solver; none for a menu the simulator refuses.
+fn solvable(file: &OpenFile) -> Option<Program> {
+    let menu = file.menu.as_ref()?;
+    let intents = file.intents.as_ref()?;
+    structural_errors(menu, Some(intents))
+        .is_empty()
+        .then(|| Program::compile(menu, intents))
 }
 
 /// The rule-name-like word (letters, digits, `-`, `_`) around an offset.
@@ -246,12 +340,7 @@ fn node_summary(file: &OpenFile, id: &str) -> Option<String> {
 /// With traffic, the share of calls that reach the node and how those ending there end, from
 /// the exact solver (none for a menu the simulator refuses, or one too big to solve quickly).
 fn calls_through(file: &OpenFile, id: &str) -> Option<String> {
-    let menu = file.menu.as_ref()?;
-    let intents = file.intents.as_ref()?;
-    if !structural_errors(menu, Some(intents)).is_empty() {
-        return None;
-    }
-    let program = Program::compile(menu, intents);
+    let (program, menu) = (solvable(file)?, file.menu.as_ref()?);
     let (overall, _) = exact_flow(&program)?;
     let figures = exact_flow_figures(&program, &FlowNames::of(menu), &overall);
     let node = figures.nodes.iter().find(|n| n.id == id)?;
@@ -305,10 +394,23 @@ fn inputs_text(inputs: u32) -> String {
     }
 }
 
-/// Where the node named at a position is defined.
+/// Where the thing named at a position is defined: a node id's node, the file a `traffic:` or
+/// `file:` path names (its start), an intent in `serves` in the traffic file.
 pub fn definition(file: &OpenFile, uri: &Uri, position: Position) -> Option<Location> {
     let index = LineIndex::new(&file.text);
-    let occurrence = file.occurrence_at(index.offset(position))?;
+    let offset = index.offset(position);
+    if let Some(path) = file.path_at(offset) {
+        return Some(Location::new(file_uri(&path.target)?, Default::default()));
+    }
+    if let Some((name, _)) = intent_at(file, offset) {
+        let intents = file.intents.as_ref()?;
+        let intent = intents.intents.iter().find(|i| i.name.value == name)?;
+        let text = intents.source.text();
+        let span = unquoted(text, intent.name.span);
+        let target = file_uri(Path::new(intents.source.path()))?;
+        return Some(Location::new(target, LineIndex::new(text).range(span)));
+    }
+    let occurrence = file.occurrence_at(offset)?;
     let definition = file
         .occurrences
         .iter()
@@ -316,15 +418,72 @@ pub fn definition(file: &OpenFile, uri: &Uri, position: Position) -> Option<Loca
     Some(Location::new(uri.clone(), index.range(definition.span)))
 }
 
-/// Every place the node named at a position is written.
+/// The intent named in a `serves` list under a byte offset, with its span.
+fn intent_at(file: &OpenFile, offset: usize) -> Option<(&str, crate::source::Span)> {
+    serves_items(file)
+        .find(|(_, span)| span.start <= offset && offset <= span.end())
+}
+
+/// Every intent named in the menu's `serves` lists, with its span (without quotes).
+fn serves_items(file: &OpenFile) -> impl Iterator<Item = (&str, crate::source::Span)> {
+    file.menu
+        .iter()
+        .flat_map(|m| &m.nodes)
+        .filter_map(|n| n.serves.as_ref())
+        .flat_map(|s| &s.value)
+        .map(|item| (item.value.as_str(), unquoted(&file.text, item.span)))
+}
+
+/// Every place the thing named at a position is written: a node id in this menu; a path in
+/// every open menu naming the same file (with the file itself as the declaration); an intent
+/// in the `serves` of every open menu with the same traffic (with the intent's line in the
+/// intents file as the declaration).
 pub fn references(
-    file: &OpenFile,
+    files: &HashMap<String, OpenFile>,
     uri: &Uri,
     position: Position,
     include_declaration: bool,
 ) -> Vec<Location> {
+    let Some(file) = files.get(uri.as_str()) else {
+        return Vec::new();
+    };
     let index = LineIndex::new(&file.text);
-    same_id(file, index.offset(position))
+    let offset = index.offset(position);
+    let mut open: Vec<(&String, &OpenFile)> = files.iter().collect();
+    open.sort_by_key(|(key, _)| *key);
+    let located = |key: &str, file: &OpenFile, span| {
+        let uri = key.parse::<Uri>().ok()?;
+        Some(Location::new(uri, LineIndex::new(&file.text).range(span)))
+    };
+    if let Some(path) = file.path_at(offset) {
+        let declaration = file_uri(&path.target)
+            .filter(|_| include_declaration)
+            .map(|uri| Location::new(uri, Default::default()));
+        let uses = open.iter().flat_map(|(key, other)| {
+            other
+                .paths
+                .iter()
+                .filter(|p| p.target == path.target)
+                .filter_map(|p| located(key, other, p.span))
+        });
+        return declaration.into_iter().chain(uses).collect();
+    }
+    if let Some((name, _)) = intent_at(file, offset) {
+        let traffic = file.traffic_target();
+        let declaration = include_declaration
+            .then(|| definition(file, uri, position))
+            .flatten();
+        let uses = open
+            .iter()
+            .filter(|(_, other)| other.traffic_target() == traffic)
+            .flat_map(|(key, other)| {
+                serves_items(other)
+                    .filter(|(n, _)| *n == name)
+                    .filter_map(|(_, span)| located(key, other, span))
+            });
+        return declaration.into_iter().chain(uses).collect();
+    }
+    same_id(file, offset)
         .filter(|o| include_declaration || !o.definition)
         .map(|o| Location::new(uri.clone(), index.range(o.span)))
         .collect()

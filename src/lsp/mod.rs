@@ -325,8 +325,9 @@ impl Server {
             References::METHOD => self.with::<ReferenceParams, _>(request, |s, p| {
                 let t = p.text_document_position;
                 let uri = t.text_document.uri;
-                Ok(s.file(&uri).map(|f| {
-                    features::references(f, &uri, t.position, p.context.include_declaration)
+                Ok(s.file(&uri).map(|_| {
+                    let declaration = p.context.include_declaration;
+                    features::references(&s.files, &uri, t.position, declaration)
                 }))
             }),
             Rename::METHOD => self.with::<RenameParams, _>(request, |s, p| {
@@ -409,6 +410,25 @@ fn send(connection: &Connection, message: Message) -> Result<(), String> {
         .map_err(|_| "the editor closed the connection".to_string())
 }
 
+/// The `file:` URI of a path, percent-encoded (the inverse of [`file_path`]).
+fn file_uri(path: &Path) -> Option<Uri> {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut uri = String::from("file://");
+    // `C:/menus` on Windows: the drive follows a third slash.
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                uri.push(byte as char)
+            }
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri.parse().ok()
+}
+
 /// The path of a `file:` URI (percent-decoded); another scheme (an unsaved buffer) gives a
 /// path of its own that no file shares, so no traffic or configuration is found for it.
 fn file_path(uri: &str) -> PathBuf {
@@ -460,5 +480,9 @@ mod tests {
             PathBuf::from("C:/menus/a.yaml")
         );
         assert_eq!(percent_decode("100%"), "100%");
+        for path in ["/home/ann/菜单/menu a.yaml", "C:/menus/a.yaml", "/a/100%.yaml"] {
+            let uri = file_uri(Path::new(path)).unwrap();
+            assert_eq!(file_path(uri.as_str()), PathBuf::from(path), "{}", uri.as_str());
+        }
     }
 }
