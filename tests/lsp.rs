@@ -569,7 +569,13 @@ nodes:
 fn a_change_re_lints_the_files_that_depend_on_it_and_only_those() {
     let dir = scratch();
     let intents_text = "intents:\n  balance: 70\n  cards: 30\n";
-    let names = ["a.yaml", "b.yaml", "c.yaml", "shop.intents.yaml", ".ivr.yaml"];
+    let names = [
+        "a.yaml",
+        "b.yaml",
+        "c.yaml",
+        "shop.intents.yaml",
+        ".ivr.yaml",
+    ];
     let texts = [A, B, C, intents_text, RULES];
     let uris = names.map(|name| uri(&dir.path().join(name)));
     for (name, text) in names.iter().zip(texts) {
@@ -582,7 +588,7 @@ fn a_change_re_lints_the_files_that_depend_on_it_and_only_those() {
     }
     lsp.published();
     // What a change published: each file's name and the codes of its diagnostics.
-    let mut changed = |lsp: &mut LspClient, uri: &str, version: i64, text: &str| {
+    let changed = |lsp: &mut LspClient, uri: &str, version: i64, text: &str| {
         lsp.change(uri, version, text);
         let published = lsp.published();
         published
@@ -681,10 +687,7 @@ fn hover_on_a_key_says_where_it_leads_and_how_often_it_is_taken() {
     let (mut lsp, _) = LspClient::start(common::root());
     lsp.open(&uri, &text);
     lsp.diagnostics(&uri);
-    let line = text
-        .lines()
-        .position(|l| l.contains("{ key: 2,"))
-        .unwrap() as u32;
+    let line = text.lines().position(|l| l.contains("{ key: 2,")).unwrap() as u32;
     let hover = lsp.request("textDocument/hover", doc_at(&uri, line, 15));
     assert_eq!(hover["range"], range(line, 15, 16));
     assert_eq!(
@@ -768,5 +771,114 @@ fn definition_and_references_follow_paths_and_intents_across_files() {
             { "uri": a2, "range": range(11, 13, 20) },
         ])
     );
+    lsp.shutdown();
+}
+
+/// The labels of a completion.
+fn labels(completion: &Value) -> Vec<String> {
+    completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Completion knows where the cursor is: a node's fields by its type (those not written yet),
+/// an option's fields, the top level's; the values of `type`; intent names in `serves` from
+/// the traffic file; rule names in `.ivr.yaml`. Also while the file is half typed.
+#[test]
+fn completion_of_field_names_by_context_and_of_intents_in_serves() {
+    let dir = scratch();
+    let menu = uri(&dir.path().join("menu.yaml"));
+    let (mut lsp, _) = LspClient::start(dir.path());
+
+    // A transfer node's fields, less `type`, `say` and `queue` which it has; with their
+    // descriptions, inserted with their colon.
+    let text = MENU.replace("    queue: general\n", "    queue: general\n    \n");
+    lsp.open(&menu, &text);
+    lsp.diagnostics(&menu);
+    let fields = lsp.request("textDocument/completion", doc_at(&menu, 28, 4));
+    assert_eq!(
+        labels(&fields),
+        ["duration", "complaint", "label", "lint", "serves"]
+    );
+    assert_eq!(fields[4]["kind"], 5);
+    assert_eq!(fields[4]["insertText"], "serves: ");
+    assert!(
+        fields[4]["documentation"]
+            .as_str()
+            .unwrap()
+            .contains("intent"),
+        "{fields:#}"
+    );
+
+    // The top level, less what the menu has.
+    let text = MENU.replace("defaults:\n", "\ndefaults:\n");
+    lsp.change(&menu, 2, &text);
+    lsp.diagnostics(&menu);
+    let top = lsp.request("textDocument/completion", doc_at(&menu, 2, 0));
+    assert_eq!(labels(&top), ["traffic", "speech"]);
+
+    // An option half typed in flow style (the file does not load): an option's fields, less
+    // `key`.
+    let typing = MENU.replace("      - { key: 0,", "      - { key: 9, \n      - { key: 0,");
+    lsp.change(&menu, 3, &typing);
+    lsp.diagnostics(&menu);
+    let option = lsp.request("textDocument/completion", doc_at(&menu, 10, 18));
+    assert_eq!(labels(&option), ["say", "to", "traffic", "duration"]);
+
+    // The values of `type`, with what each does.
+    let typing = MENU.replace("    type: self_service\n", "    type: \n");
+    lsp.change(&menu, 4, &typing);
+    lsp.diagnostics(&menu);
+    let types = lsp.request("textDocument/completion", doc_at(&menu, 17, 10));
+    assert_eq!(
+        labels(&types),
+        [
+            "menu",
+            "input",
+            "message",
+            "self_service",
+            "transfer",
+            "hangup",
+            "decision",
+            "flow",
+            "speech"
+        ]
+    );
+    assert!(
+        types[3]["documentation"]
+            .as_str()
+            .unwrap()
+            .contains("serves")
+    );
+
+    // Intents in `serves`, from the traffic file, with their share of calls: in a flow list
+    // and as a block list item.
+    write(
+        dir.path(),
+        "shop.intents.yaml",
+        "intents:\n  balance: 70\n  cards: 30\n",
+    );
+    let a = uri(&write(dir.path(), "a.yaml", A));
+    lsp.open(&a, A);
+    lsp.diagnostics(&a);
+    let intents = lsp.request("textDocument/completion", doc_at(&a, 11, 13));
+    assert_eq!(labels(&intents), ["balance", "cards"]);
+    assert_eq!(intents[0]["detail"], "intent, 70.0% of calls");
+    let block = A.replace("serves: [balance]", "serves:\n      - ");
+    lsp.change(&a, 2, &block);
+    lsp.diagnostics(&a);
+    let items = lsp.request("textDocument/completion", doc_at(&a, 12, 8));
+    assert_eq!(labels(&items), ["balance", "cards"]);
+
+    // Rule names under `rules:` in `.ivr.yaml`, less those already set.
+    let config = uri(&dir.path().join(".ivr.yaml"));
+    lsp.open(&config, &format!("{RULES}  \n"));
+    lsp.diagnostics(&config);
+    let rules = labels(&lsp.request("textDocument/completion", doc_at(&config, 4, 2)));
+    assert!(rules.contains(&"prompt-length".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"reentry".to_string()), "{rules:?}");
     lsp.shutdown();
 }

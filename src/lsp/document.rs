@@ -123,9 +123,7 @@ impl OpenFile {
 
     /// Lints a menu as `ivr lint` does, reading the files it names from the editor when open.
     fn lint(&mut self, path: &Path, menu: Menu, buffers: Buffers<'_>, limits: &Limits) {
-        let from_buffer = |p: &Path| {
-            buffers(p).map(|text| SourceFile::new(&display_path(p), text))
-        };
+        let from_buffer = |p: &Path| buffers(p).map(|text| SourceFile::new(display_path(p), text));
         let settings = match Config::find_for(path) {
             Some(found) => {
                 self.depends_on.push(canonical(&found));
@@ -142,15 +140,12 @@ impl OpenFile {
             Some(source) => intents_of(&source, limits),
             None => load_intents(p, limits),
         };
-        match load_traffic_with(path, &menu, &read_intents) {
-            Some((found, loaded)) => {
-                self.depends_on.push(canonical(&found));
-                match loaded {
-                    Ok(intents) => self.intents = Some(intents),
-                    Err(error) => self.diagnostics.push(*error),
-                }
+        if let Some((found, loaded)) = load_traffic_with(path, &menu, &read_intents) {
+            self.depends_on.push(canonical(&found));
+            match loaded {
+                Ok(intents) => self.intents = Some(intents),
+                Err(error) => self.diagnostics.push(*error),
             }
-            None => {}
         }
         let read_menu = |p: &Path| match from_buffer(p) {
             Some(source) => menu_of(&source, limits),
@@ -186,7 +181,9 @@ impl OpenFile {
 
     /// Whether this is a configuration file, `.ivr.yaml`.
     pub fn is_config(&self) -> bool {
-        self.path.file_name().is_some_and(|n| n == config::FILE_NAME)
+        self.path
+            .file_name()
+            .is_some_and(|n| n == config::FILE_NAME)
     }
 
     /// The findings of this menu located in the file at `path` (canonical).

@@ -9,6 +9,7 @@
 //! A message the server cannot understand gets an error response and the server carries on; a
 //! stream that is not the protocol at all ends it with a message on stderr, never a panic.
 
+mod context;
 mod document;
 mod features;
 mod position;
@@ -22,18 +23,17 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
-    Rename, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
+    InlayHintRequest, References, Rename, Request as _,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
-    HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams, ReferenceParams,
-    RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    Uri,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
+    HoverParams, HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams,
+    ReferenceParams, RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -128,7 +128,8 @@ impl Server {
         let method = notification.method.as_str();
         match method {
             DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(notification.params)
+                let Ok(p) =
+                    serde_json::from_value::<DidOpenTextDocumentParams>(notification.params)
                 else {
                     return Vec::new();
                 };
@@ -480,9 +481,18 @@ mod tests {
             PathBuf::from("C:/menus/a.yaml")
         );
         assert_eq!(percent_decode("100%"), "100%");
-        for path in ["/home/ann/菜单/menu a.yaml", "C:/menus/a.yaml", "/a/100%.yaml"] {
+        for path in [
+            "/home/ann/菜单/menu a.yaml",
+            "C:/menus/a.yaml",
+            "/a/100%.yaml",
+        ] {
             let uri = file_uri(Path::new(path)).unwrap();
-            assert_eq!(file_path(uri.as_str()), PathBuf::from(path), "{}", uri.as_str());
+            assert_eq!(
+                file_path(uri.as_str()),
+                PathBuf::from(path),
+                "{}",
+                uri.as_str()
+            );
         }
     }
 }
