@@ -882,3 +882,51 @@ fn completion_of_field_names_by_context_and_of_intents_in_serves() {
     assert!(!rules.contains(&"reentry".to_string()), "{rules:?}");
     lsp.shutdown();
 }
+
+/// An editor that can watch files is asked to report YAML files changed on disk; when the
+/// intents file a menu names changes on disk (a `git checkout`), the open menu is linted again.
+#[test]
+fn files_changed_on_disk_re_lint_the_open_menus_that_depend_on_them() {
+    let dir = scratch();
+    let intents = write(
+        dir.path(),
+        "shop.intents.yaml",
+        "intents:\n  balance: 70\n  cards: 30\n",
+    );
+    write(dir.path(), "b.yaml", B);
+    write(dir.path(), ".ivr.yaml", RULES);
+    let a = uri(&write(dir.path(), "a.yaml", A));
+    let watching =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let (mut lsp, _) = LspClient::start_with(dir.path(), watching);
+    let (method, params) = lsp.server_request();
+    assert_eq!(method, "client/registerCapability");
+    assert_eq!(
+        params["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    assert_eq!(
+        params["registrations"][0]["registerOptions"]["watchers"],
+        json!([{ "globPattern": "**/*.{yaml,yml}" }])
+    );
+    lsp.open(&a, A);
+    assert_eq!(lsp.diagnostics(&a), Vec::<Value>::new());
+
+    std::fs::write(&intents, "intents:\n  balances: 70\n  cards: 30\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&intents), "type": 2 }] }),
+    );
+    let diagnostics = lsp.diagnostics(&a);
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`balance` serves `balance`, which the intents file does not list\nhelp: did you mean `balances`?"
+        ]
+    );
+    lsp.shutdown();
+}

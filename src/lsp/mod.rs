@@ -73,7 +73,9 @@ pub fn serve() -> Result<(), String> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         },
     });
-    let outcome = initialize(&connection, result).and_then(|()| Server::default().run(&connection));
+    let outcome = initialize(&connection, result)
+        .and_then(|params| watch_files(&connection, &params))
+        .and_then(|()| Server::default().run(&connection));
     // The writer thread ends when the connection's sender is dropped.
     drop(connection);
     let joined = io_threads
@@ -82,13 +84,43 @@ pub fn serve() -> Result<(), String> {
     outcome.and(joined)
 }
 
-fn initialize(connection: &Connection, result: Value) -> Result<(), String> {
-    let (id, _params) = connection
+/// Answers `initialize`; returns the editor's parameters.
+fn initialize(connection: &Connection, result: Value) -> Result<Value, String> {
+    let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("the editor did not start the protocol: {e}"))?;
     connection
         .initialize_finish(id, result)
-        .map_err(|e| format!("the editor did not finish starting the protocol: {e}"))
+        .map_err(|e| format!("the editor did not finish starting the protocol: {e}"))?;
+    Ok(params)
+}
+
+/// Asks an editor that can watch files for us to report YAML files changed on disk, so that
+/// the open menus depending on one (its traffic, a flow's menu, `.ivr.yaml`) are linted again
+/// after a `git checkout`. The editor's answer is not waited for.
+fn watch_files(connection: &Connection, params: &Value) -> Result<(), String> {
+    let can = params
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !can {
+        return Ok(());
+    }
+    let registration = serde_json::json!({
+        "registrations": [{
+            "id": "ivr-yaml-files",
+            "method": DidChangeWatchedFiles::METHOD,
+            "registerOptions": { "watchers": [{ "globPattern": "**/*.{yaml,yml}" }] },
+        }],
+    });
+    send(
+        connection,
+        Message::Request(Request::new(
+            "ivr-watch".to_string().into(),
+            "client/registerCapability".to_string(),
+            registration,
+        )),
+    )
 }
 
 #[derive(Default)]

@@ -47,6 +47,11 @@ impl LspClient {
     /// Starts `ivr lsp` in `dir` and completes `initialize` / `initialized`; returns the
     /// client and the server's `initialize` result.
     pub fn start(dir: &Path) -> (LspClient, Value) {
+        LspClient::start_with(dir, json!({}))
+    }
+
+    /// [`LspClient::start`] for an editor with these capabilities.
+    pub fn start_with(dir: &Path, capabilities: Value) -> (LspClient, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ivr"))
             .arg("lsp")
             .current_dir(dir)
@@ -74,7 +79,7 @@ impl LspClient {
         };
         let result = client.request(
             "initialize",
-            json!({ "processId": null, "rootUri": uri(dir), "capabilities": {} }),
+            json!({ "processId": null, "rootUri": uri(dir), "capabilities": capabilities }),
         );
         client.notify("initialized", json!({}));
         (client, result)
@@ -163,6 +168,23 @@ impl LspClient {
             !published
         });
         latest
+    }
+
+    /// The next request the server sends the editor (its method and parameters).
+    pub fn server_request(&mut self) -> (String, Value) {
+        let is_request = |m: &Value| m.get("id").is_some() && m.get("method").is_some();
+        let message = match self.pending.iter().position(is_request) {
+            Some(i) => self.pending.remove(i),
+            None => loop {
+                let message = self.next();
+                if is_request(&message) {
+                    break message;
+                }
+                self.pending.push(message);
+            },
+        };
+        let method = message["method"].as_str().unwrap_or_default().to_string();
+        (method, message["params"].clone())
     }
 
     /// Closes a document.
