@@ -880,6 +880,10 @@ fn completion_of_field_names_by_context_and_of_intents_in_serves() {
     let rules = labels(&lsp.request("textDocument/completion", doc_at(&config, 4, 2)));
     assert!(rules.contains(&"prompt-length".to_string()), "{rules:?}");
     assert!(!rules.contains(&"reentry".to_string()), "{rules:?}");
+    lsp.change(&config, 2, &format!("{RULES}  prompt-length: \n"));
+    lsp.diagnostics(&config);
+    let severity = lsp.request("textDocument/completion", doc_at(&config, 4, 17));
+    assert_eq!(labels(&severity), ["error", "warning", "info", "off"]);
     lsp.shutdown();
 }
 

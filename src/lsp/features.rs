@@ -608,7 +608,8 @@ fn value_items(file: &OpenFile, schema: &Value, path: &[Step], key: &str) -> Vec
             })
             .collect();
     }
-    let Some(field) = schema_at(schema, path, Some(key)).and_then(|m| field_schema(schema, m, key))
+    let Some(field) =
+        schema_at(schema, path, Some(key)).and_then(|m| written_field(schema, m, key))
     else {
         return Vec::new();
     };
@@ -693,16 +694,20 @@ fn schema_at<'a>(root: &'a Value, path: &[Step], then: Option<&str>) -> Option<&
 
 /// A field of a mapping: a named property, or any key's (`nodes`, `intents`).
 fn field_schema<'a>(root: &'a Value, mapping: &'a Value, key: &str) -> Option<&'a Value> {
+    Some(resolve(root, written_field(root, mapping, key)?))
+}
+
+/// A field's schema as written, its `$ref` and shapes not followed.
+fn written_field<'a>(root: &'a Value, mapping: &'a Value, key: &str) -> Option<&'a Value> {
     let mapping = node_with(root, mapping, key);
-    let field = mapping
+    mapping
         .get("properties")
         .and_then(|p| p.get(key))
         .or_else(|| {
             mapping
                 .get("additionalProperties")
                 .filter(|a| a.is_object())
-        })?;
-    Some(resolve(root, field))
+        })
 }
 
 /// A schema with its `$ref` followed and, for one of several shapes (`anyOf`), the one that is
@@ -771,8 +776,12 @@ fn node_of_type<'a>(schema: &'a Value, node: &'a Value, kind: Option<&str>) -> &
 
 /// The fixed values a field takes, with their descriptions, through nested `anyOf`s.
 fn enum_values(root: &Value, field: &Value) -> Vec<(String, Option<String>)> {
-    let field = match field.get("$ref") {
-        Some(_) => resolve(root, field),
+    let field = match field
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        Some(name) => root.get("$defs").and_then(|d| d.get(name)).unwrap_or(field),
         None => field,
     };
     let mut found = Vec::new();
