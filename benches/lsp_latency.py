@@ -5,7 +5,8 @@ Starts the server (default: target/release/ivr), opens each example menu and its
 as an editor would, then for each menu changes it N times (a comment that grows, so the text
 differs each time) and times each `didChange` until the menu's `publishDiagnostics` arrives;
 then changes the intents file N times and times until the menu that names it as its traffic
-has been re-linted (the intents file's own diagnostics come first, the menu's after them).
+has been re-linted (the intents file's own diagnostics come first, the menu's after them);
+then hovers N times on the entry node's key (with traffic, hover runs the exact solver).
 Prints the median and the slowest per menu, in milliseconds.
 
     python3 benches/lsp_latency.py [path/to/ivr] [changes]
@@ -89,8 +90,11 @@ def main():
     server = Server(binary)
     server.request("initialize", {"processId": None, "rootUri": uri(ROOT), "capabilities": {}})
     server.notify("initialized", {})
-    print("| menu | change to the menu: median | slowest | change to its intents file: median | slowest |")
-    print("|---|---|---|---|---|")
+    print(
+        "| menu | change to the menu: median | slowest "
+        "| change to its intents file: median | slowest | hover on `entry`'s node: median | slowest |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for name in MENUS:
         menu_path = os.path.join(ROOT, "menus", name + ".yaml")
         intents_path = os.path.join(ROOT, "menus", name + ".intents.yaml")
@@ -102,7 +106,8 @@ def main():
                 "textDocument/didOpen",
                 {"textDocument": {"uri": target, "languageId": "yaml", "version": 1, "text": text}},
             )
-            server.wait_for(target)
+        # Opening the intents file re-lints the menu: read everything up to a later answer.
+        server.request("textDocument/documentSymbol", {"textDocument": {"uri": menu}})
         own, dependant = [], []
         for i in range(changes):
             start = time.perf_counter()
@@ -114,11 +119,23 @@ def main():
             change(server, intents, i + 2, intents_text + "#" * (i + 1) + "\n")
             server.wait_for(menu)
             dependant.append((time.perf_counter() - start) * 1000)
+        entry = next(l.split(":")[1].split("#")[0].strip() for l in menu_text.splitlines() if l.startswith("entry:"))
+        line = menu_text.splitlines().index("  %s:" % entry)
+        hovers = []
+        for _ in range(changes):
+            start = time.perf_counter()
+            answer = server.request(
+                "textDocument/hover",
+                {"textDocument": {"uri": menu}, "position": {"line": line, "character": 3}},
+            )
+            hovers.append((time.perf_counter() - start) * 1000)
+            assert "With traffic" in answer["result"]["contents"]["value"], answer
         for target in [menu, intents]:
             server.notify("textDocument/didClose", {"textDocument": {"uri": target}})
+        figures = [own, dependant, hovers]
         print(
-            "| %s.yaml | %.1f ms | %.1f ms | %.1f ms | %.1f ms |"
-            % (name, statistics.median(own), max(own), statistics.median(dependant), max(dependant))
+            "| %s.yaml | %s |"
+            % (name, " | ".join("%.1f ms | %.1f ms" % (statistics.median(f), max(f)) for f in figures))
         )
     server.request("shutdown", None)
     server.notify("exit", None)
