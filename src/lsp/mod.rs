@@ -9,6 +9,7 @@
 //! A message the server cannot understand gets an error response and the server carries on; a
 //! stream that is not the protocol at all ends it with a message on stderr, never a panic.
 
+mod completion;
 mod context;
 mod document;
 mod features;
@@ -374,7 +375,7 @@ impl Server {
             Completion::METHOD => self.with::<CompletionParams, _>(request, |s, p| {
                 let t = p.text_document_position;
                 Ok(s.file(&t.text_document.uri)
-                    .map(|f| CompletionResponse::Array(features::completion(f, t.position))))
+                    .map(|f| CompletionResponse::Array(completion::completion(f, t.position))))
             }),
             InlayHintRequest::METHOD => self.with::<InlayHintParams, _>(request, |s, p| {
                 Ok(s.file(&p.text_document.uri).map(features::inlay_hints))
