@@ -14,7 +14,7 @@ use crate::yaml::reader::{BoxedDiagnosticExt, LoadResult, Reader};
 use crate::yaml::{self, Limits, Value, YamlError};
 
 mod flows;
-pub use flows::{FlowFiles, load_flow_files};
+pub use flows::{FlowFiles, load_flow_files, load_flow_files_with};
 
 /// What a YAML file turned out to be.
 #[derive(Debug)]
@@ -376,12 +376,16 @@ pub fn neither_error(source: &Arc<SourceFile>, wanted: &str) -> Box<Diagnostic> 
 
 /// Reads a menu file.
 pub fn load_menu(path: &Path, limits: &Limits) -> LoadResult<Menu> {
-    let source = read_source(path, limits)?;
-    match load_document(&source, limits)? {
+    menu_of(&read_source(path, limits)?, limits)
+}
+
+/// Reads a menu from its text (the language server's buffers as well as files).
+pub fn menu_of(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Menu> {
+    match load_document(source, limits)? {
         Document::Menu(menu) => Ok(*menu),
         Document::Intents(_) => Err(Box::new(
             Diagnostic::input_error(
-                &source,
+                source,
                 Span::new(0, 0),
                 "this is an intents file, not a menu",
                 "intents file",
@@ -396,12 +400,16 @@ pub fn load_menu(path: &Path, limits: &Limits) -> LoadResult<Menu> {
 
 /// Reads an intents file.
 pub fn load_intents(path: &Path, limits: &Limits) -> LoadResult<Intents> {
-    let source = read_source(path, limits)?;
-    match load_document(&source, limits)? {
+    intents_of(&read_source(path, limits)?, limits)
+}
+
+/// Reads an intents file from its text (the language server's buffers as well as files).
+pub fn intents_of(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Intents> {
+    match load_document(source, limits)? {
         Document::Intents(intents) => Ok(*intents),
         Document::Menu(_) => Err(Box::new(
             Diagnostic::input_error(
-                &source,
+                source,
                 Span::new(0, 0),
                 "this is a menu file, not an intents file",
                 "menu file",
@@ -495,6 +503,16 @@ pub fn load_traffic(
     menu: &Menu,
     limits: &Limits,
 ) -> Option<(PathBuf, LoadResult<Intents>)> {
+    load_traffic_with(menu_path, menu, &|path| load_intents(path, limits))
+}
+
+/// [`load_traffic`] with the intents file read by `read` (the language server reads the
+/// editor's text of an open file instead of the disk's).
+pub fn load_traffic_with(
+    menu_path: &Path,
+    menu: &Menu,
+    read: &dyn Fn(&Path) -> LoadResult<Intents>,
+) -> Option<(PathBuf, LoadResult<Intents>)> {
     let traffic = menu.traffic.as_ref()?;
     let path = traffic_path(menu_path, menu)?;
     if let Some(reason) = traffic_refused(menu_path, &path) {
@@ -510,7 +528,7 @@ pub fn load_traffic(
         .with_help("name an intents file next to the menu, with a path relative to the menu file");
         return Some((path, Err(Box::new(error))));
     }
-    let loaded = load_intents(&path, limits).map_err(|mut error| {
+    let loaded = read(&path).map_err(|mut error| {
         if error.source.is_none() {
             *error = Diagnostic::input_error(
                 &menu.source,

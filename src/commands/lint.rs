@@ -333,7 +333,22 @@ fn lint_loaded(
         },
     };
     let flows = crate::document::load_flow_files(&target.path, &menu, limits);
-    let mut found = lint_menu(&menu, intents, &settings);
+    result
+        .diagnostics
+        .extend(lint_with_flows(&menu, intents, &settings, flows));
+    result
+}
+
+/// A menu's findings as `ivr lint` gives them: its own, the depth rules judged over the files
+/// its flow nodes join, and the hand-offs to files that cannot be read. The language server
+/// lints with it too.
+pub fn lint_with_flows(
+    menu: &crate::menu::Menu,
+    intents: Option<&Intents>,
+    settings: &crate::lint::Settings,
+    flows: crate::document::FlowFiles,
+) -> Vec<Diagnostic> {
+    let mut found = lint_menu(menu, intents, settings);
     if !flows.links.is_empty() {
         // The depth rules judge the files joined by flow nodes as one menu: a transfer in the
         // next file is within reach. Their findings on this file's nodes replace its own.
@@ -343,7 +358,7 @@ fn lint_loaded(
                 depth_only.set_severity(rule, None);
             }
         }
-        let joined = flows.join(&menu);
+        let joined = flows.join(menu);
         found.retain(|d| !JOINED_RULES.contains(&d.code.as_str()));
         found.extend(
             lint_menu(&joined, intents, &depth_only)
@@ -352,15 +367,13 @@ fn lint_loaded(
                 .filter(|d| d.node.as_deref().is_none_or(|n| menu.lookup(n).is_some())),
         );
     }
-    result.diagnostics.extend(
-        found
-            .into_iter()
-            .map(|d| crate::commands::sim::onto_flow(&menu, d)),
-    );
-    result
-        .diagnostics
-        .extend(flow_targets(&menu, flows.problems));
-    result
+    // An imported flow's finding about its starter traffic lands on the flow itself.
+    let mut found: Vec<Diagnostic> = found
+        .into_iter()
+        .map(|d| crate::commands::sim::onto_flow(menu, d))
+        .collect();
+    found.extend(flow_targets(menu, flows.problems));
+    found
 }
 
 /// Whether a JSON file that does not parse was meant to be a platform's flow export.

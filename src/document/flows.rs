@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::menu::join::{Joined, Links, join};
 use crate::menu::{Menu, NodeId, NodeKind};
 use crate::yaml::Limits;
+use crate::yaml::reader::LoadResult;
 
 /// Most files one menu may reach through flow nodes; beyond it a hand-off is reported, so a
 /// chain of generated files cannot make a run read without end.
@@ -42,6 +43,16 @@ impl FlowFiles {
 
 /// Reads every menu file `root` reaches through flow nodes, breadth first.
 pub fn load_flow_files(root_path: &Path, root: &Menu, limits: &Limits) -> FlowFiles {
+    load_flow_files_with(root_path, root, &|path| load_menu(path, limits))
+}
+
+/// [`load_flow_files`] with each file read by `read` (the language server reads the editor's
+/// text of an open file instead of the disk's).
+pub fn load_flow_files_with(
+    root_path: &Path,
+    root: &Menu,
+    read: &dyn Fn(&Path) -> LoadResult<Menu>,
+) -> FlowFiles {
     let mut out = FlowFiles {
         files: Vec::new(),
         links: HashMap::new(),
@@ -107,7 +118,7 @@ pub fn load_flow_files(root_path: &Path, root: &Menu, limits: &Limits) -> FlowFi
                 )));
                 continue;
             }
-            match load_menu(&target, limits) {
+            match read(&target) {
                 Ok(other) => {
                     let number = seen.len() + found.len();
                     let name = canonical_base

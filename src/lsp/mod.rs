@@ -9,33 +9,37 @@
 //! A message the server cannot understand gets an error response and the server carries on; a
 //! stream that is not the protocol at all ends it with a message on stderr, never a panic.
 
+mod completion;
+mod context;
 mod document;
 mod features;
 mod position;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
-    Rename, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
+    InlayHintRequest, References, Rename, Request as _,
 };
 use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
-    HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams, ReferenceParams,
-    RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    Uri,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
+    HoverParams, HoverProviderCapability, InlayHintParams, OneOf, PublishDiagnosticsParams,
+    ReferenceParams, RenameParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::diagnostic::Diagnostic;
 use document::OpenFile;
 use position::LineIndex;
 
@@ -53,6 +57,13 @@ pub fn serve() -> Result<(), String> {
             ..CompletionOptions::default()
         }),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::SOURCE_FIX_ALL,
+            ]),
+            ..CodeActionOptions::default()
+        })),
         document_symbol_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
@@ -63,7 +74,9 @@ pub fn serve() -> Result<(), String> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         },
     });
-    let outcome = initialize(&connection, result).and_then(|()| Server::default().run(&connection));
+    let outcome = initialize(&connection, result)
+        .and_then(|params| watch_files(&connection, &params))
+        .and_then(|()| Server::default().run(&connection));
     // The writer thread ends when the connection's sender is dropped.
     drop(connection);
     let joined = io_threads
@@ -72,13 +85,43 @@ pub fn serve() -> Result<(), String> {
     outcome.and(joined)
 }
 
-fn initialize(connection: &Connection, result: Value) -> Result<(), String> {
-    let (id, _params) = connection
+/// Answers `initialize`; returns the editor's parameters.
+fn initialize(connection: &Connection, result: Value) -> Result<Value, String> {
+    let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("the editor did not start the protocol: {e}"))?;
     connection
         .initialize_finish(id, result)
-        .map_err(|e| format!("the editor did not finish starting the protocol: {e}"))
+        .map_err(|e| format!("the editor did not finish starting the protocol: {e}"))?;
+    Ok(params)
+}
+
+/// Asks an editor that can watch files for us to report YAML files changed on disk, so that
+/// the open menus depending on one (its traffic, a flow's menu, `.ivr.yaml`) are linted again
+/// after a `git checkout`. The editor's answer is not waited for.
+fn watch_files(connection: &Connection, params: &Value) -> Result<(), String> {
+    let can = params
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !can {
+        return Ok(());
+    }
+    let registration = serde_json::json!({
+        "registrations": [{
+            "id": "ivr-yaml-files",
+            "method": DidChangeWatchedFiles::METHOD,
+            "registerOptions": { "watchers": [{ "globPattern": "**/*.{yaml,yml}" }] },
+        }],
+    });
+    send(
+        connection,
+        Message::Request(Request::new(
+            "ivr-watch".to_string().into(),
+            "client/registerCapability".to_string(),
+            registration,
+        )),
+    )
 }
 
 #[derive(Default)]
@@ -102,7 +145,7 @@ impl Server {
                     send(connection, Message::Response(response))?;
                 }
                 Message::Notification(notification) => {
-                    if let Some(uri) = self.note(notification) {
+                    for uri in self.note(notification) {
                         self.publish(connection, &uri)?;
                     }
                 }
@@ -112,19 +155,25 @@ impl Server {
         Ok(())
     }
 
-    /// Applies a notification; returns the URI whose diagnostics changed.
-    fn note(&mut self, notification: Notification) -> Option<Uri> {
+    /// Applies a notification; returns the URIs whose diagnostics changed: the file and the
+    /// open files that depend on it.
+    fn note(&mut self, notification: Notification) -> Vec<Uri> {
         let method = notification.method.as_str();
         match method {
             DidOpenTextDocument::METHOD => {
-                let p: DidOpenTextDocumentParams =
-                    serde_json::from_value(notification.params).ok()?;
-                self.open(&p.text_document.uri, p.text_document.text);
-                Some(p.text_document.uri)
+                let Ok(p) =
+                    serde_json::from_value::<DidOpenTextDocumentParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
+                self.update(&p.text_document.uri, Some(p.text_document.text))
             }
             DidChangeTextDocument::METHOD => {
-                let p: DidChangeTextDocumentParams =
-                    serde_json::from_value(notification.params).ok()?;
+                let Ok(p) =
+                    serde_json::from_value::<DidChangeTextDocumentParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
                 let key = p.text_document.uri.as_str().to_string();
                 let mut text = self
                     .files
@@ -142,38 +191,145 @@ impl Server {
                         None => text = change.text,
                     }
                 }
-                self.open(&p.text_document.uri, text);
-                Some(p.text_document.uri)
+                self.update(&p.text_document.uri, Some(text))
             }
             DidCloseTextDocument::METHOD => {
-                let p: DidCloseTextDocumentParams =
-                    serde_json::from_value(notification.params).ok()?;
-                self.files.remove(p.text_document.uri.as_str());
-                None
+                let Ok(p) =
+                    serde_json::from_value::<DidCloseTextDocumentParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
+                // Its findings go with it; files depending on it read the disk's copy again.
+                self.update(&p.text_document.uri, None)
             }
-            _ => None,
+            DidChangeWatchedFiles::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<DidChangeWatchedFilesParams>(notification.params)
+                else {
+                    return Vec::new();
+                };
+                // A file changed on disk (a `git checkout`, another program): an open file's
+                // text is the editor's, but the files that depend on a closed one re-read it.
+                let mut changed = Vec::new();
+                let mut shown_in = Vec::new();
+                for event in p.changes {
+                    if self.files.contains_key(event.uri.as_str()) {
+                        continue;
+                    }
+                    let path = document::canonical(&file_path(event.uri.as_str()));
+                    for uri in self.relint_dependants(&path, "", &mut shown_in) {
+                        if !changed.contains(&uri) {
+                            changed.push(uri);
+                        }
+                    }
+                }
+                self.add_open(changed, &shown_in)
+            }
+            _ => Vec::new(),
         }
     }
 
-    fn open(&mut self, uri: &Uri, text: String) {
+    /// Re-reads a file from the editor's text (`None`: it was closed), then the open files
+    /// that depend on it, and only those; returns them with the files their findings were or
+    /// are shown in.
+    fn update(&mut self, uri: &Uri, text: Option<String>) -> Vec<Uri> {
         let key = uri.as_str().to_string();
-        let previous = self
-            .files
-            .remove(&key)
-            .map(|f| f.known_ids)
-            .unwrap_or_default();
-        let path = file_path(uri.as_str());
-        self.files
-            .insert(key, OpenFile::read(&path, text, previous));
+        let path = file_path(&key);
+        let mut shown_in = self.files.get(&key).map(reported).unwrap_or_default();
+        let changed = match text {
+            Some(text) => {
+                let file = OpenFile::read(&path, text, self.files.get(&key), &|p| self.buffer(p));
+                let changed = file.canonical.clone();
+                shown_in.extend(reported(&file));
+                self.files.insert(key.clone(), file);
+                changed
+            }
+            None => {
+                self.files.remove(&key);
+                document::canonical(&path)
+            }
+        };
+        let mut uris = vec![uri.clone()];
+        uris.extend(self.relint_dependants(&changed, &key, &mut shown_in));
+        self.add_open(uris, &shown_in)
     }
 
+    /// Re-lints the open files (other than `except`) whose findings depend on `changed`; adds
+    /// to `shown_in` the files their findings were and are shown in.
+    fn relint_dependants(
+        &mut self,
+        changed: &Path,
+        except: &str,
+        shown_in: &mut Vec<PathBuf>,
+    ) -> Vec<Uri> {
+        let mut dependants: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(key, file)| *key != except && file.depends_on.iter().any(|d| d == changed))
+            .map(|(key, _)| key.clone())
+            .collect();
+        dependants.sort();
+        let mut uris = Vec::new();
+        for key in dependants {
+            let Some(old) = self.files.get(&key) else {
+                continue;
+            };
+            let path = file_path(&key);
+            let file = OpenFile::read(&path, old.text.clone(), Some(old), &|p| self.buffer(p));
+            shown_in.extend(reported(old));
+            shown_in.extend(reported(&file));
+            self.files.insert(key.clone(), file);
+            if let Ok(uri) = key.parse::<Uri>() {
+                uris.push(uri);
+            }
+        }
+        uris
+    }
+
+    /// `uris` and the open files at `paths`, each once.
+    fn add_open(&self, mut uris: Vec<Uri>, paths: &[PathBuf]) -> Vec<Uri> {
+        let mut more: Vec<&String> = self
+            .files
+            .iter()
+            .filter(|(_, f)| paths.contains(&f.canonical))
+            .map(|(key, _)| key)
+            .collect();
+        more.sort();
+        for key in more {
+            if let Ok(uri) = key.parse::<Uri>()
+                && !uris.contains(&uri)
+            {
+                uris.push(uri);
+            }
+        }
+        uris
+    }
+
+    /// The editor's text of the open file at a path, if one is open there.
+    fn buffer(&self, path: &Path) -> Option<String> {
+        let wanted = document::canonical(path);
+        self.files
+            .values()
+            .find(|f| f.canonical == wanted)
+            .map(|f| f.text.clone())
+    }
+
+    /// Sends a file's diagnostics; a closed file's are cleared.
     fn publish(&self, connection: &Connection, uri: &Uri) -> Result<(), String> {
-        let Some(file) = self.files.get(uri.as_str()) else {
-            return Ok(());
+        let diagnostics = match self.files.get(uri.as_str()) {
+            Some(file) => {
+                let elsewhere: Vec<&Diagnostic> = self
+                    .files
+                    .values()
+                    .flat_map(|other| other.findings_in(&file.canonical))
+                    .collect();
+                features::diagnostics(file, &elsewhere)
+            }
+            None => Vec::new(),
         };
         let params = PublishDiagnosticsParams {
             uri: uri.clone(),
-            diagnostics: features::diagnostics(file),
+            diagnostics,
             version: None,
         };
         send(
@@ -203,8 +359,9 @@ impl Server {
             References::METHOD => self.with::<ReferenceParams, _>(request, |s, p| {
                 let t = p.text_document_position;
                 let uri = t.text_document.uri;
-                Ok(s.file(&uri).map(|f| {
-                    features::references(f, &uri, t.position, p.context.include_declaration)
+                Ok(s.file(&uri).map(|_| {
+                    let declaration = p.context.include_declaration;
+                    features::references(&s.files, &uri, t.position, declaration)
                 }))
             }),
             Rename::METHOD => self.with::<RenameParams, _>(request, |s, p| {
@@ -218,10 +375,16 @@ impl Server {
             Completion::METHOD => self.with::<CompletionParams, _>(request, |s, p| {
                 let t = p.text_document_position;
                 Ok(s.file(&t.text_document.uri)
-                    .map(|f| CompletionResponse::Array(features::completion(f, t.position))))
+                    .map(|f| CompletionResponse::Array(completion::completion(f, t.position))))
             }),
             InlayHintRequest::METHOD => self.with::<InlayHintParams, _>(request, |s, p| {
                 Ok(s.file(&p.text_document.uri).map(features::inlay_hints))
+            }),
+            CodeActionRequest::METHOD => self.with::<CodeActionParams, _>(request, |s, p| {
+                let uri = p.text_document.uri;
+                let only = p.context.only.as_deref();
+                Ok(s.file(&uri)
+                    .map(|f| features::code_actions(f, &uri, p.range, only)))
             }),
             DocumentSymbolRequest::METHOD => {
                 self.with::<DocumentSymbolParams, _>(request, |s, p| {
@@ -265,11 +428,39 @@ impl Server {
     }
 }
 
+/// The files (canonical) a menu's findings located elsewhere are shown in.
+fn reported(file: &OpenFile) -> Vec<PathBuf> {
+    file.elsewhere
+        .iter()
+        .filter_map(|d| d.source.as_ref())
+        .map(|s| document::canonical(Path::new(s.path())))
+        .collect()
+}
+
 fn send(connection: &Connection, message: Message) -> Result<(), String> {
     connection
         .sender
         .send(message)
         .map_err(|_| "the editor closed the connection".to_string())
+}
+
+/// The `file:` URI of a path, percent-encoded (the inverse of [`file_path`]).
+fn file_uri(path: &Path) -> Option<Uri> {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut uri = String::from("file://");
+    // `C:/menus` on Windows: the drive follows a third slash.
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                uri.push(byte as char)
+            }
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    uri.parse().ok()
 }
 
 /// The path of a `file:` URI (percent-decoded); another scheme (an unsaved buffer) gives a
@@ -323,5 +514,18 @@ mod tests {
             PathBuf::from("C:/menus/a.yaml")
         );
         assert_eq!(percent_decode("100%"), "100%");
+        for path in [
+            "/home/ann/菜单/menu a.yaml",
+            "C:/menus/a.yaml",
+            "/a/100%.yaml",
+        ] {
+            let uri = file_uri(Path::new(path)).unwrap();
+            assert_eq!(
+                file_path(uri.as_str()),
+                PathBuf::from(path),
+                "{}",
+                uri.as_str()
+            );
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! messages with their `Content-Length` header, and reads the server's messages on a thread so
 //! that a silent server fails the test after a timeout instead of hanging it.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -46,6 +47,11 @@ impl LspClient {
     /// Starts `ivr lsp` in `dir` and completes `initialize` / `initialized`; returns the
     /// client and the server's `initialize` result.
     pub fn start(dir: &Path) -> (LspClient, Value) {
+        LspClient::start_with(dir, json!({}))
+    }
+
+    /// [`LspClient::start`] for an editor with these capabilities.
+    pub fn start_with(dir: &Path, capabilities: Value) -> (LspClient, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ivr"))
             .arg("lsp")
             .current_dir(dir)
@@ -73,7 +79,7 @@ impl LspClient {
         };
         let result = client.request(
             "initialize",
-            json!({ "processId": null, "rootUri": uri(dir), "capabilities": {} }),
+            json!({ "processId": null, "rootUri": uri(dir), "capabilities": capabilities }),
         );
         client.notify("initialized", json!({}));
         (client, result)
@@ -141,6 +147,52 @@ impl LspClient {
             }
             self.pending.push(message);
         }
+    }
+
+    /// What the server has published since the last look: each URI's latest diagnostics. A
+    /// request answered after them (the server answers in order) marks that everything the
+    /// notifications before it caused has arrived.
+    pub fn published(&mut self) -> BTreeMap<String, Vec<Value>> {
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///never/opened.yaml" } }),
+        );
+        let mut latest = BTreeMap::new();
+        self.pending.retain(|m| {
+            let published = m["method"] == "textDocument/publishDiagnostics";
+            if published {
+                let uri = m["params"]["uri"].as_str().unwrap_or_default().to_string();
+                let diagnostics = m["params"]["diagnostics"].as_array().cloned();
+                latest.insert(uri, diagnostics.unwrap_or_default());
+            }
+            !published
+        });
+        latest
+    }
+
+    /// The next request the server sends the editor (its method and parameters).
+    pub fn server_request(&mut self) -> (String, Value) {
+        let is_request = |m: &Value| m.get("id").is_some() && m.get("method").is_some();
+        let message = match self.pending.iter().position(is_request) {
+            Some(i) => self.pending.remove(i),
+            None => loop {
+                let message = self.next();
+                if is_request(&message) {
+                    break message;
+                }
+                self.pending.push(message);
+            },
+        };
+        let method = message["method"].as_str().unwrap_or_default().to_string();
+        (method, message["params"].clone())
+    }
+
+    /// Closes a document.
+    pub fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
     }
 
     /// Opens a document with its text.
