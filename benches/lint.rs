@@ -67,6 +67,23 @@ fn tangle(c: &mut Criterion) {
     group.finish();
 }
 
+/// A chain of 3,000 menus ending at a complaint desk: whether each option leads only to
+/// complaints is decided once for all nodes (searching from every option took 5 s).
+fn complaint_chain(c: &mut Criterion) {
+    let limits = Limits::DEFAULT;
+    let source = SourceFile::new("chain.yaml", ivr::generate::complaint_chain(3_000));
+    let Ok(Document::Menu(menu)) = load_document(&source, &limits) else {
+        panic!("menu")
+    };
+    let settings = Settings::default();
+    let mut group = c.benchmark_group("complaint chain");
+    group.sample_size(10);
+    group.bench_function("lint a chain of 3,000 menus to a complaint desk", |b| {
+        b.iter(|| ivr::lint::lint_menu(&menu, None, &settings))
+    });
+    group.finish();
+}
+
 fn folder(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("ivr-bench-folder-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -100,5 +117,5 @@ fn folder(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, big_menu, tangle, folder);
+criterion_group!(benches, big_menu, tangle, complaint_chain, folder);
 criterion_main!(benches);

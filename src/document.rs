@@ -494,10 +494,22 @@ pub fn is_inside_repository(root: &Path, resolved: &Path) -> bool {
         .is_ok_and(|rest| !rest.components().any(|c| c.as_os_str() == ".git"))
 }
 
+/// The folder a menu's `traffic:` and `file:` paths are relative to, as messages show it
+/// (`menus/`, or `./` for a menu in the current folder).
+pub fn menu_folder(menu_path: &Path) -> String {
+    match menu_path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => {
+            format!("{}/", display_path(folder).trim_end_matches('/'))
+        }
+        _ => "./".to_string(),
+    }
+}
+
 /// Reads the intents file a menu names with `traffic:`, with its path (`None` when the menu
 /// names none). A file that cannot be read, or may not be (`traffic_refused`), is reported at
 /// `traffic:` in the menu; one that is read but is not a valid intents file is reported in that
-/// file.
+/// file, its help naming the menu's line that names it. Both name the menu's folder, which the
+/// path is relative to.
 pub fn load_traffic(
     menu_path: &Path,
     menu: &Menu,
@@ -515,6 +527,7 @@ pub fn load_traffic_with(
 ) -> Option<(PathBuf, LoadResult<Intents>)> {
     let traffic = menu.traffic.as_ref()?;
     let path = traffic_path(menu_path, menu)?;
+    let folder = menu_folder(menu_path);
     if let Some(reason) = traffic_refused(menu_path, &path) {
         let error = Diagnostic::input_error(
             &menu.source,
@@ -525,7 +538,9 @@ pub fn load_traffic_with(
             ),
             "not read",
         )
-        .with_help("name an intents file next to the menu, with a path relative to the menu file");
+        .with_help(format!(
+            "name an intents file in the repository, by a path relative to the menu's folder {folder}"
+        ));
         return Some((path, Err(Box::new(error))));
     }
     let loaded = read(&path).map_err(|mut error| {
@@ -536,7 +551,21 @@ pub fn load_traffic_with(
                 format!("`traffic` names {}: {}", display_path(&path), error.message),
                 "cannot read this intents file",
             )
-            .with_help("fix the path (it is relative to the menu file), or remove `traffic:`");
+            .with_help(format!(
+                "fix the path (it is relative to the menu's folder {folder}), or remove `traffic:`"
+            ));
+        } else {
+            let position = menu.source.line_col(traffic.span.start);
+            let named = format!(
+                "this file is named by `traffic:` at {}:{}:{}",
+                menu.source.name(),
+                position.line,
+                position.column
+            );
+            error.help = Some(match error.help.take() {
+                Some(help) => format!("{help}; {named}"),
+                None => named,
+            });
         }
         error
     });

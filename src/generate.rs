@@ -108,3 +108,26 @@ pub fn menus_and_services(menus: usize, services: usize) -> (String, String) {
     }
     (menu, intents)
 }
+
+/// A chain of `menus` menus, each with one option to the next and an agent option, the last
+/// leading to a complaint desk: every option of the chain leads only to complaints, which the
+/// linter must see without searching the rest of the chain from each option.
+pub fn complaint_chain(menus: usize) -> String {
+    let mut text = String::from("menu: Complaint chain\nentry: m0\nnodes:\n");
+    for i in 0..menus {
+        let next = if i + 1 == menus {
+            "desk".to_string()
+        } else {
+            format!("m{}", i + 1)
+        };
+        let _ = writeln!(
+            text,
+            "  m{i}:\n    say: Step {i}.\n    options:\n      - {{ key: \"1\", say: \"Go on, press 1.\", to: {next} }}\n      - {{ key: \"0\", say: \"For an agent, press 0.\", to: agent }}"
+        );
+    }
+    text.push_str(
+        "  desk: { type: transfer, queue: complaints, serves: [complaint], complaint: true }\n",
+    );
+    text.push_str("  agent: { type: transfer, queue: general, serves: [\"*\"] }\n");
+    text
+}

@@ -387,6 +387,95 @@ fn a_bad_check_in_the_config_points_at_its_line() {
     assert!(err.contains("did you mean `abandoned`?"), "{err}");
 }
 
+/// Whitespace runs as one space: the renderer wraps long help lines.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The checks of `ivr sim --format json` in `dir` with its `.ivr.yaml`, as written.
+fn config_check_exprs(dir: &std::path::Path) -> Vec<String> {
+    let run = ivr_in(
+        dir,
+        &["sim", "small.yaml", "--calls", "1000", "--format", "json"],
+    );
+    // Exit 0 or 1 with verdicts; a check the config cannot hold would be exit 2.
+    assert!(matches!(run.code, Some(0 | 1)), "{}", run.stderr);
+    let report: Value = run.json();
+    report["checks"]
+        .as_array()
+        .expect("a checks list")
+        .iter()
+        .map(|c| c["expr"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A misshapen `checks:` is an error at its line whose help shows a `checks:` that works: the
+/// example, written to a config as it is shown, runs its checks.
+#[test]
+fn the_checks_help_shows_a_config_that_works() {
+    for (config, at, says) in [
+        (
+            "checks:\n  - abandoned: 0.08\n",
+            ".ivr.yaml:2:5",
+            "a check is text, found a mapping",
+        ),
+        (
+            "checks: abandoned <= 0.08\n",
+            ".ivr.yaml:1:9",
+            "expected a list of checks, found a string",
+        ),
+        (
+            "checks:\n  - [abandoned, 0.08]\n",
+            ".ivr.yaml:2:5",
+            "a check is text, found a list",
+        ),
+    ] {
+        let dir = folder_with_config(config);
+        let out = ivr_in(dir.path(), &["sim", "small.yaml", "--calls", "100"]);
+        assert_eq!(out.code, Some(2), "{config:?}: {}", out.stderr);
+        assert!(out.stderr.contains(at), "{config:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{config:?}: {}", out.stderr);
+        let help = one_line(&out.stderr);
+        assert!(
+            help.contains(&format!("`{}`", ivr::config::CHECKS_EXAMPLE)),
+            "{config:?}: {help}"
+        );
+    }
+    let dir = folder_with_config(&format!("{}\n", ivr::config::CHECKS_EXAMPLE));
+    assert_eq!(
+        config_check_exprs(dir.path()),
+        ["abandoned <= 0.08", "time.p90 <= 90"]
+    );
+}
+
+/// Every example check in `ivr sim --help` and in the config's JSON Schema is one `ivr sim`
+/// accepts (`NAME` standing for an intent of the menu).
+#[test]
+fn the_example_checks_in_help_texts_parse() {
+    let help = ivr(&["sim", "--help"]).stdout;
+    let schema = ivr(&["schema", "config"]).stdout;
+    let schema: Value = serde_json::from_str(&schema).unwrap();
+    let description = schema["properties"]["checks"]["description"]
+        .as_str()
+        .expect("a description of `checks`")
+        .to_string();
+    let mut examples = Vec::new();
+    for text in [help, description] {
+        for (i, quoted) in text.split('`').enumerate() {
+            if i % 2 == 1 && quoted.contains(['<', '>']) && !quoted.contains(' ') {
+                examples.push(quoted.replace("NAME", "balance"));
+            }
+        }
+    }
+    assert!(examples.len() >= 4, "{examples:?}");
+    let config = examples
+        .iter()
+        .map(|e| format!("  - {e}\n"))
+        .collect::<String>();
+    let dir = folder_with_config(&format!("checks:\n{config}"));
+    assert_eq!(config_check_exprs(dir.path()).len(), examples.len());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Usage errors
 

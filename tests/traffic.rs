@@ -76,3 +76,66 @@ fn a_missing_traffic_file_is_reported_at_traffic_by_every_command() {
     .failure(2);
     assert!(at_traffic(&compare), "{compare}");
 }
+
+/// Every error about a menu's `traffic:` file says where the menu names it (the menu's file,
+/// line and column) and which folder the path is relative to (the menu's folder, wherever
+/// `ivr` runs from): a missing file and a refused one at `traffic:` itself, a broken one in its
+/// own file with the menu's line in the help.
+#[test]
+fn traffic_errors_name_the_menus_line_and_folder() {
+    let dir = shop(false);
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sim = |cwd: &std::path::Path, menu: &str| {
+        one_line(&ivr_in(cwd, &["sim", menu, "--calls", "200"]).failure(2))
+    };
+    let menus = dir.path().join("menus");
+
+    // Missing, from the repository root and from the menu's own folder.
+    let err = sim(dir.path(), "menus/shop.yaml");
+    assert!(err.contains("menus/shop.yaml:11:10"), "{err}");
+    assert!(
+        err.contains("relative to the menu's folder menus/)"),
+        "{err}"
+    );
+    let err = sim(&menus, "shop.yaml");
+    assert!(err.contains("╭─[shop.yaml:11:10]"), "{err}");
+    assert!(
+        err.contains("`traffic` names ../traffic/shop.intents.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("relative to the menu's folder ./)"), "{err}");
+
+    // Refused: not a YAML file.
+    let menu = std::fs::read_to_string(menus.join("shop.yaml")).unwrap();
+    let refused = menu.replace("../traffic/shop.intents.yaml", "../traffic/shop.txt");
+    common::write(dir.path(), "menus/refused.yaml", refused);
+    common::write(dir.path(), "traffic/shop.txt", "intents: { a: 1 }\n");
+    let err = sim(dir.path(), "menus/refused.yaml");
+    assert!(err.contains("which ivr will not read"), "{err}");
+    assert!(err.contains("menus/refused.yaml:11:10"), "{err}");
+    assert!(
+        err.contains("relative to the menu's folder menus/"),
+        "{err}"
+    );
+
+    // Read but broken: the error is in the intents file, and its help names the menu's line.
+    common::write(
+        dir.path(),
+        "traffic/shop.intents.yaml",
+        "intents:\n  balance: -1\n",
+    );
+    let err = sim(dir.path(), "menus/shop.yaml");
+    assert!(err.contains("traffic/shop.intents.yaml:2:12"), "{err}");
+    assert!(
+        err.contains("this file is named by `traffic:` at menus/shop.yaml:11:10"),
+        "{err}"
+    );
+    let lint = ivr_in(dir.path(), &["lint", "menus/shop.yaml"]);
+    assert_eq!(lint.code, Some(1), "{}", lint.stderr);
+    assert!(
+        one_line(&lint.stdout)
+            .contains("this file is named by `traffic:` at menus/shop.yaml:11:10"),
+        "{}",
+        lint.stdout
+    );
+}

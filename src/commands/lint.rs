@@ -71,6 +71,7 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
     let configs = ConfigCache {
         fixed: fixed_config,
         found: Mutex::new(HashMap::new()),
+        folders: Mutex::new(HashMap::new()),
     };
     let fixed_intents = match &request.intents {
         Some(path) => Some(Arc::new(load_intents(path, &limits)?)),
@@ -108,7 +109,7 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
             let config = configs.for_path(path)?;
             walk(path, &config, &mut targets, &mut walked)?;
         } else {
-            if request.force_exclude && is_excluded(&*configs.for_path(path)?, path)? {
+            if request.force_exclude && is_excluded(&*configs.for_file(path)?, path)? {
                 skipped.push(format!(
                     "skipped {}: excluded by `exclude:` in .ivr.yaml",
                     printable(&display(path))
@@ -125,7 +126,7 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
     let rules = RuleChoice::new(request)?;
     // Configs of walked files are looked up before the parallel part, so a bad one stops the run.
     for target in &targets {
-        configs.for_path(&target.path)?;
+        configs.for_file(&target.path)?;
     }
 
     let results: Vec<FileResult> = targets
@@ -299,7 +300,7 @@ fn lint_loaded(
     limits: &Limits,
 ) -> FileResult {
     result.files.push(name);
-    let config = configs.for_path(&target.path).unwrap_or_default();
+    let config = configs.for_file(&target.path).unwrap_or_default();
     let settings = rules.apply(&config.lint);
     let own_intents;
     let intents = match fixed_intents {
@@ -705,9 +706,29 @@ fn exclude_set(config: &Config) -> LoadResult<Option<globset::GlobSet>> {
 struct ConfigCache {
     fixed: Option<Arc<Config>>,
     found: Mutex<HashMap<Option<PathBuf>, Arc<Config>>>,
+    /// The config of each folder holding a linted file: one search up the folders per folder,
+    /// not per file.
+    folders: Mutex<HashMap<PathBuf, Arc<Config>>>,
 }
 
 impl ConfigCache {
+    /// The config of a file to lint (the same for every file of a folder).
+    fn for_file(&self, file: &Path) -> LoadResult<Arc<Config>> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+        if let Some(config) = self.folders.lock().expect("config cache").get(&folder) {
+            return Ok(config.clone());
+        }
+        let config = self.for_path(file)?;
+        self.folders
+            .lock()
+            .expect("config cache")
+            .insert(folder, config.clone());
+        Ok(config)
+    }
+
     fn for_path(&self, path: &Path) -> LoadResult<Arc<Config>> {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());

@@ -414,6 +414,13 @@ pub(crate) fn check_simulable(menu: &Menu, intents: &Intents) -> Result<(), Fail
     if diagnostics.is_empty() {
         return check_confusions(menu, intents);
     }
+    // Too large to route: that input error alone, no rule has run.
+    if diagnostics
+        .iter()
+        .all(|d| d.code == crate::diagnostic::INPUT_ERROR)
+    {
+        return Err(Failure { diagnostics });
+    }
     let n = diagnostics.len();
     diagnostics.push(
         Diagnostic::file_error(

@@ -19,6 +19,9 @@ use crate::yaml::{self, Limits, Node as YamlNode, Value};
 /// The file name looked for.
 pub const FILE_NAME: &str = ".ivr.yaml";
 
+/// How `checks:` is written, shown when it is misshapen (a test runs it through `ivr sim`).
+pub const CHECKS_EXAMPLE: &str = "checks: [abandoned <= 0.08, time.p90 <= 90]";
+
 /// A loaded configuration (or the defaults).
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -85,7 +88,7 @@ impl Config {
                     }
                     config.exclude = globs.into_iter().map(|g| g.value).collect();
                 }
-                _ => config.checks = r.strings(&field)?.map(|s| s.value).unwrap_or_default(),
+                _ => config.checks = read_checks(&r, field.value)?,
             }
         }
         Ok(config)
@@ -115,6 +118,41 @@ impl Config {
                 .unwrap_or(found),
         )
     }
+}
+
+/// `checks:`: a list of gates, each text `FIGURE OP NUMBER` (parsed when `ivr sim` knows the
+/// menu's intents and queues).
+fn read_checks(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Spanned<String>>> {
+    let help = || format!("write each check as text, FIGURE OP NUMBER: `{CHECKS_EXAMPLE}`");
+    let items = match &value.value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Seq(items) => items,
+        other => {
+            return Err(r
+                .error(
+                    r.value_span(value),
+                    format!("expected a list of checks, found {}", other.kind()),
+                    "expected a list here",
+                )
+                .with_help_boxed(help()));
+        }
+    };
+    let mut checks = Vec::with_capacity(items.len());
+    for item in items {
+        match item.as_text(r.source) {
+            Some(text) => checks.push(Spanned::new(text, r.value_span(item))),
+            None => {
+                return Err(r
+                    .error(
+                        r.value_span(item),
+                        format!("a check is text, found {}", item.value.kind()),
+                        "expected a check such as `abandoned <= 0.08`",
+                    )
+                    .with_help_boxed(help()));
+            }
+        }
+    }
+    Ok(checks)
 }
 
 fn read_rules(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Settings> {

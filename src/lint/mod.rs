@@ -51,13 +51,9 @@ fn run_rules(
     settings: &Settings,
     suppressions: Suppressions,
 ) -> Vec<Diagnostic> {
-    if let Some(message) = intents.and_then(|i| routing_too_large(menu, i)) {
-        let intents = intents.map(|i| &i.source).unwrap_or(&menu.source);
+    if let Some(error) = intents.and_then(|i| too_large_to_route(menu, i)) {
         let mut found = run_rules(menu, None, settings, suppressions);
-        found.push(
-            Diagnostic::input_error(intents, Span::new(0, 0), message, "these intents")
-                .with_help("split the menu or the intents file; see docs/limits.md"),
-        );
+        found.push(error);
         return found;
     }
     let graph = MenuGraph::build(menu);
@@ -135,7 +131,13 @@ pub const STRUCTURAL_RULES: [&str; 4] = [
 /// at the rules' default settings, whatever a config or a suppression says (a menu whose option
 /// leads nowhere cannot be run, however accepted the finding is), and input errors (a menu and
 /// intents too large to route), in file order.
+///
+/// A menu and intents too large to route give that one input error, found before any rule runs
+/// (the rules on a menu that large take long, and the simulation could not run anyway).
 pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnostic> {
+    if let Some(error) = intents.and_then(|i| too_large_to_route(menu, i)) {
+        return vec![error];
+    }
     let mut found: Vec<Diagnostic> =
         run_rules(menu, intents, &Settings::default(), Suppressions::Ignore)
             .into_iter()
@@ -146,6 +148,15 @@ pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnost
             .collect();
     found.sort_by_key(|d| d.position());
     found
+}
+
+/// The input error in the intents file for a menu and intents too large to route together.
+fn too_large_to_route(menu: &Menu, intents: &Intents) -> Option<Diagnostic> {
+    let message = routing_too_large(menu, intents)?;
+    Some(
+        Diagnostic::input_error(&intents.source, Span::new(0, 0), message, "these intents")
+            .with_help("split the menu or the intents file; see docs/limits.md"),
+    )
 }
 
 /// A finding's message with the node it is about named by its `label` too, the designer's

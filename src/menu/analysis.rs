@@ -27,6 +27,8 @@ pub struct Analysis<'a> {
     policy: OnceCell<Option<Policy>>,
     parents: OnceCell<Vec<Vec<NodeId>>>,
     popularity: OnceCell<Option<Vec<Vec<f64>>>>,
+    /// Per node: every choice from it leads only to complaint handling (`complaints.rs`).
+    pub(super) complaints_only: OnceCell<Vec<bool>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -40,6 +42,7 @@ impl<'a> Analysis<'a> {
             policy: OnceCell::new(),
             parents: OnceCell::new(),
             popularity: OnceCell::new(),
+            complaints_only: OnceCell::new(),
         }
     }
 

@@ -119,6 +119,9 @@ impl Arrow {
 
 pub(super) fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
     let mut arrows: Vec<Arrow> = Vec::new();
+    // The error arrows by (from, to, via), for each handler edge to find its twin at once (a
+    // search through every arrow made a chain of 40,000 menus take 23 s to draw).
+    let mut error_arrows: HashMap<(usize, usize, &str), usize> = HashMap::new();
     for e in graph.graph.edge_references() {
         let (from, to) = (e.source().index(), e.target().index());
         let (text, handler, via) = match &e.weight().kind {
@@ -137,14 +140,14 @@ pub(super) fn arrows(menu: &Menu, graph: &MenuGraph) -> Vec<Arrow> {
             Handler::Invalid => "invalid",
             Handler::NoInput => "no input",
         });
-        if let Some(handler) = handler
-            && let Some(twin) = arrows
-                .iter_mut()
-                .find(|a| a.is_error() && a.from == from && a.to == to && a.via == via)
-        {
-            twin.handlers.push(handler);
-            twin.edges.push(e.id());
-            continue;
+        if handler.is_some() {
+            if let Some(&twin) = error_arrows.get(&(from, to, via)) {
+                let twin = &mut arrows[twin];
+                twin.handlers.extend(handler);
+                twin.edges.push(e.id());
+                continue;
+            }
+            error_arrows.insert((from, to, via), arrows.len());
         }
         arrows.push(Arrow {
             from,

@@ -11,6 +11,7 @@ use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Tag};
 use super::hints::{bare_symbol, syntax_error};
 use super::limits::{Limit, Limits, limit_error};
 use super::scalars::resolve_scalar;
+use super::tags::{TagProblem, check_collection_tag, tag_error, tagged_scalar};
 use super::tree::{Node, Value};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
@@ -34,10 +35,15 @@ enum Stop {
     RecursiveAlias(Span),
     /// Valid syntax the tree cannot hold (a merge of a scalar), at this byte offset.
     Invalid(usize, &'static str),
+    /// A tag we do not read, or a core tag on a value not of its kind (the tag as written).
+    Tag(Span, TagProblem),
 }
 
 impl Stop {
     fn into_diagnostic(self, source: &Arc<SourceFile>, limits: &Limits) -> Diagnostic {
+        if let Stop::Tag(span, problem) = self {
+            return tag_error(source, span, problem);
+        }
         let offset = match &self {
             Stop::Syntax(error) => {
                 let mark = error.marker();
@@ -47,6 +53,7 @@ impl Stop {
                 *offset
             }
             Stop::RecursiveAlias(span) => span.start,
+            Stop::Tag(span, _) => span.start,
         };
         if let Some(diagnostic) = bare_symbol(source, offset) {
             return diagnostic;
@@ -87,6 +94,7 @@ impl Stop {
             )
             .with_help("a value cannot contain itself: write the inner copy out"),
             Stop::Invalid(_, message) => syntax_error(source, offset, span, message),
+            Stop::Tag(span, problem) => tag_error(source, span, problem),
         }
     }
 }
@@ -172,16 +180,27 @@ impl<'s> Builder<'s> {
         options.set_emit_comments(false);
         let mut end = Span::new(0, 0);
         for item in Parser::new_from_str_with_options(self.source.text(), options) {
-            let (event, span) = item.map_err(Stop::Syntax)?;
-            let span = self.span(&span);
+            let (event, parser_span) = item.map_err(Stop::Syntax)?;
+            let span = self.span(&parser_span);
+            // Where a tag is written, for its error (the node's start when the parser has none).
+            let tag_span = parser_span
+                .tag_span()
+                .map_or(Span::new(span.start, 1), |tag| self.span(&tag));
             match event {
                 Event::Scalar(text, style, anchor, tag) => {
-                    self.scalar(text, style, anchor, tag.as_deref(), span)?;
+                    let tagged = tag.as_deref().map(|tag| (tag, tag_span));
+                    self.scalar(text, style, anchor, tagged, span)?;
                 }
-                Event::SequenceStart(_, anchor, _) => {
+                Event::SequenceStart(_, anchor, tag) => {
+                    if let Some(tag) = tag.as_deref() {
+                        check_collection_tag(tag, false).map_err(|p| Stop::Tag(tag_span, p))?;
+                    }
                     self.start(anchor, span, Body::Seq(Vec::new()))?;
                 }
-                Event::MappingStart(_, anchor, _) => {
+                Event::MappingStart(_, anchor, tag) => {
+                    if let Some(tag) = tag.as_deref() {
+                        check_collection_tag(tag, true).map_err(|p| Stop::Tag(tag_span, p))?;
+                    }
                     let body = Body::Map {
                         entries: Vec::new(),
                         key: None,
@@ -244,7 +263,7 @@ impl<'s> Builder<'s> {
         text: Cow<'_, str>,
         style: ScalarStyle,
         anchor: usize,
-        tag: Option<&Tag>,
+        tag: Option<(&Tag, Span)>,
         span: Span,
     ) -> Result<(), Stop> {
         self.count_node(span)?;
@@ -255,8 +274,13 @@ impl<'s> Builder<'s> {
         self.count_anchor(anchor, span)?;
         let merge_key = text == "<<" && style == ScalarStyle::Plain && tag.is_none();
         let bytes = text.len();
+        let value = match tag {
+            None => resolve_scalar(text, style),
+            Some((tag, tag_span)) => tagged_scalar(text.into_owned(), style, tag)
+                .map_err(|problem| Stop::Tag(tag_span, problem))?,
+        };
         let node = Node {
-            value: resolve_scalar(text, style, tag),
+            value,
             span,
             defined: span,
         };

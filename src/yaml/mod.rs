@@ -8,6 +8,7 @@
 //! - [`limits`]: the input [`Limits`] and the errors for exceeding them;
 //! - `builder`: the parser's events -> the tree, counting against the limits;
 //! - `scalars`: which plain scalars are numbers, booleans and nulls (YAML 1.2 core schema);
+//! - `tags`: the tags a file may use (the core schema's) and what they do;
 //! - [`duplicates`]: keys written twice in one mapping, as a fact for the loaders to phrase;
 //! - `hints`: what to tell a designer about a syntax error;
 //! - [`reader`]: typed values out of the tree, with the errors designers need.
@@ -18,6 +19,7 @@ mod hints;
 pub mod limits;
 pub mod reader;
 mod scalars;
+mod tags;
 pub mod tree;
 
 use std::sync::Arc;

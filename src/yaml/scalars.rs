@@ -3,27 +3,16 @@
 
 use std::borrow::Cow;
 
-use granit_parser::{ScalarStyle, Tag};
+use granit_parser::ScalarStyle;
 
 use super::tree::Value;
 
-/// A scalar's value. Quoted and block scalars are strings; plain scalars resolve by the YAML 1.2
-/// core schema (strict booleans, no `yes`/`no`); `!!str` and `!` make a string of anything.
-pub(super) fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
-    let plain = match tag {
-        None => style == ScalarStyle::Plain,
-        Some(tag) => match tag.core_suffix() {
-            Some("str") => false,
-            Some("null") => return Value::Null,
-            Some("bool" | "int" | "float") => true,
-            // The non-specific tag `!` keeps the text a string, as `!!str` does.
-            _ => {
-                style == ScalarStyle::Plain
-                    && !matches!(tag.suffix_in_namespace("!").as_deref(), Some("" | "!"))
-            }
-        },
-    };
-    if plain && let Some(value) = resolve_plain(&text) {
+/// An untagged scalar's value. Quoted and block scalars are strings; plain scalars resolve by the
+/// YAML 1.2 core schema (strict booleans, no `yes`/`no`). Tagged scalars: `tags`.
+pub(super) fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle) -> Value {
+    if style == ScalarStyle::Plain
+        && let Some(value) = resolve_plain(&text)
+    {
         return value;
     }
     Value::Str(text.into_owned())
@@ -35,7 +24,7 @@ pub fn reads_as_number(text: &str) -> bool {
 }
 
 /// A plain scalar's value by the core schema, or `None` for a string.
-fn resolve_plain(text: &str) -> Option<Value> {
+pub(super) fn resolve_plain(text: &str) -> Option<Value> {
     match text.as_bytes().first() {
         None => Some(Value::Null),
         Some(b'~' | b'n' | b'N') => {

@@ -130,8 +130,76 @@ fn quoted_block_and_str_tagged_scalars_are_strings() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn core_schema_tags_read_the_value_as_their_kind() {
     assert!(matches!(scalar("!!int \"12\""), Value::Int(12)));
+    assert!(matches!(scalar("!!int 0x1F"), Value::Int(31)));
+    assert!(matches!(scalar("!!float 3"), Value::Float(f) if f == 3.0));
+    assert!(matches!(scalar("!!float '2.5'"), Value::Float(f) if f == 2.5));
+    assert!(matches!(scalar("!!bool \"true\""), Value::Bool(true)));
     assert!(matches!(scalar("!!null \"\""), Value::Null));
+    assert!(matches!(scalar("!!null ~"), Value::Null));
+    assert!(matches!(
+        scalar("!<tag:yaml.org,2002:int> 7"),
+        Value::Int(7)
+    ));
+    assert!(matches!(scalar("!!int |\n  12"), Value::Int(12)));
+    assert!(matches!(scalar("!!map {a: 1}"), Value::Map(_)));
+    assert!(matches!(scalar("!!seq [1]"), Value::Seq(_)));
+    assert!(matches!(scalar("! {a: 1}"), Value::Map(_)));
+}
+
+#[test]
+fn other_tags_are_errors_at_the_tag() {
+    for (text, tag, at) in [
+        ("v: !!binary aGVsbG8=\n", "!!binary", "1:4"),
+        (
+            "v: !!python/object:os.system {}\n",
+            "!!python/object:os.system",
+            "1:4",
+        ),
+        ("a: 1\nv: !custom\n  k: 1\n", "!custom", "2:4"),
+        (
+            "v:\n  - !<tag:example.com,2000:x> 1\n",
+            "!<tag:example.com,2000:x>",
+            "2:5",
+        ),
+        ("v: !!timestamp 2001-12-14\n", "!!timestamp", "1:4"),
+        ("v: !!set {a, b}\n", "!!set", "1:4"),
+        ("v: !!binary\n", "!!binary", "1:4"),
+        ("!!omap [a: 1]\n", "!!omap", "1:1"),
+    ] {
+        let error = parse_text(text).unwrap_err();
+        assert!(
+            error.contains(&format!("the YAML tag `{tag}` is not supported")),
+            "{text:?}: {error}"
+        );
+        assert!(error.ends_with(at), "{text:?}: {error}");
+    }
+}
+
+#[test]
+fn a_core_tag_on_a_value_of_another_kind_is_an_error() {
+    for (text, says, at) in [
+        ("v: !!int abc\n", "an integer", "1:4"),
+        ("v: !!int 1.5\n", "an integer", "1:4"),
+        ("v: !!bool yes\n", "true or false", "1:4"),
+        ("v: !!null x\n", "nothing (null)", "1:4"),
+        ("v: !!float \"\"\n", "a number", "1:4"),
+        ("v: !!map [1]\n", "a mapping", "1:4"),
+        ("v: !!seq {a: 1}\n", "a list", "1:4"),
+        ("v: !!str [1]\n", "text", "1:4"),
+        ("v: !!seq x\n", "a list", "1:4"),
+    ] {
+        let error = parse_text(text).unwrap_err();
+        assert!(
+            error.contains(&format!("says the value is {says}, but it is not")),
+            "{text:?}: {error}"
+        );
+        assert!(error.ends_with(at), "{text:?}: {error}");
+    }
 }
 
 #[test]

@@ -130,8 +130,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let agents = queue.agents.value.at(interval.unwrap_or(0));
             let when = interval.map_or(String::new(), |k| format!(" in interval {}", k + 1));
             let load = model.load();
-            let fewest = fewest_agents(&model, &target)
-                .map_or("more agents".to_string(), |n| format!("{n} agents"));
+            // A search over agent counts, each an Erlang solution: only for a finding.
+            let fewest = || {
+                fewest_agents(&model, &target)
+                    .map_or("more agents".to_string(), |n| format!("{n} agents"))
+            };
             let finding = if load >= f64::from(agents) && load > 0.0 {
                 Finding::new(
                     queue.name.span,
@@ -142,7 +145,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "overloaded",
                 )
                 .help(format!(
-                    "{fewest} answer {:.0}% within {} s (`ivr staff` gives the exact figures)",
+                    "{} answer {:.0}% within {} s (`ivr staff` gives the exact figures)",
+                    fewest(),
                     level.target * 100.0,
                     level.answer_within
                 ))
@@ -163,7 +167,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "below the service-level target",
                 )
                 .help(format!(
-                    "{fewest} meet the target (`ivr staff` gives the exact figures, misroutes included)"
+                    "{} meet the target (`ivr staff` gives the exact figures, misroutes included)",
+                    fewest()
                 ))
                 .at_most(Severity::Warning)
             };
