@@ -26,8 +26,8 @@ pub const GAP_X: f64 = 24.0;
 pub const GAP_Y: f64 = 70.0;
 pub const MARGIN: f64 = 20.0;
 /// How far apart an arrow's ends may be for it to be dashed, across and down together, in
-/// pixels (about 15 boxes).
-pub const LONG: f64 = 3000.0;
+/// pixels (about 50 boxes; the example menus are narrower).
+pub const LONG: f64 = 10_000.0;
 /// Room above the first row and right of the last column (for back arrows).
 const TOP: f64 = 20.0;
 const RIGHT: f64 = 60.0;
@@ -125,14 +125,13 @@ pub fn layout(graph: &MenuGraph, folded_below: Option<usize>) -> Layout {
         let mut stack = vec![(root, false)];
         while let Some((v, done)) = stack.pop() {
             let mut open = children[v].iter().copied().filter(|&c| shown[c]);
-            let first = open.next();
-            match (first, done) {
+            match (open.next(), done) {
                 (None, _) => {
                     x[v] = next_leaf;
                     next_leaf += 1.0;
                 }
                 (Some(first), true) => {
-                    let last = open.last().unwrap_or(first);
+                    let last = open.next_back().unwrap_or(first);
                     x[v] = (x[first] + x[last]) / 2.0;
                 }
                 (Some(_), false) => {

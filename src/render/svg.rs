@@ -9,8 +9,9 @@
 //!
 //! A folded drawing (the pages' diagrams of big menus) lays out only the boxes shown and is
 //! laid out again by the page's script when a box is opened: each box is drawn at its origin
-//! and moved by a `transform`, and carries its place in the tree (`data-parent`, `data-rank`);
-//! folded boxes and the arrows to or from them are in the page but hidden and not placed.
+//! and moved by a `transform`, and carries its place in the tree (`data-parent`, `data-rank`),
+//! each arrow its number (`data-k`). The folded boxes and the arrows to or from them follow the
+//! drawing in a `<template>`, unplaced, for the script to move into it.
 
 use std::fmt::Write;
 
