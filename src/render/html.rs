@@ -17,6 +17,7 @@ use crate::sim::report::{Distribution, Figures, IntentFigures, SimReport};
 use crate::stats::Interval;
 
 use super::draw::percent;
+use super::layout::relayout_script;
 use super::svg::{SvgOptions, escape, svg};
 
 /// Menus with more nodes than this start with the diagram collapsed below [`COLLAPSE_DEPTH`].
@@ -59,6 +60,8 @@ td:first-child,th:first-child{text-align:left}
 tr.significant td,td.significant{font-weight:bold;background:#fff4d6}
 .more{color:#e07000;font-weight:bold}.less{color:#1f6fd0;font-weight:bold}
 .legend{font-size:12px}
+section{content-visibility:auto;contain-intrinsic-size:auto 800px}
+.finding{content-visibility:auto;contain-intrinsic-size:auto 100px}
 @media print{.diagram{max-height:none;overflow:visible}th{cursor:auto}}
 "#;
 
@@ -71,30 +74,59 @@ const SCRIPT: &str = r#"
     var t=g.querySelector('title');
     details.textContent=t?t.textContent:'';
   }
-  function expand(id){
-    document.querySelectorAll('[data-parent="'+id+'"]').forEach(function(c){c.style.display='';});
-    document.querySelectorAll('.edge[data-from="'+id+'"]').forEach(function(e){
-      var to=document.getElementById(e.getAttribute('data-to'));
-      if(to&&to.style.display!=='none'){e.style.display='';}
-    });
+  // A folded diagram holds only the boxes shown, laid out; the others wait in a template.
+  // Opening a box moves its children (and the arrows between boxes now shown) into the
+  // drawing and lays it out again, keeping the opened box where it was on the screen.
+  var folded=document.querySelector('svg.menu-diagram.folded'),box=document.querySelector('.diagram');
+  var away=document.querySelector('template.folded-away'),store=away&&away.content;
+  function relayout(keep){
+    var before=keep&&keep.getBoundingClientRect();
+    ivrRelayout(folded);
+    if(before&&box){var after=keep.getBoundingClientRect();box.scrollLeft+=after.left-before.left;box.scrollTop+=after.top-before.top;}
   }
-  document.querySelectorAll('.diagram .node').forEach(function(g){
-    g.addEventListener('click',function(){show(g);expand(g.id);});
+  function reveal(boxes){
+    if(!folded||!boxes.length){return false;}
+    boxes.forEach(function(g){folded.appendChild(g);});
+    var first=folded.querySelector('.node');
+    store.querySelectorAll('.edge').forEach(function(e){
+      if(document.getElementById(e.getAttribute('data-from'))&&document.getElementById(e.getAttribute('data-to'))){folded.insertBefore(e,first);}
+    });
+    return true;
+  }
+  function kept(selector){return store?Array.prototype.slice.call(store.querySelectorAll(selector)):[];}
+  document.querySelectorAll('.diagram svg.menu-diagram').forEach(function(svg){
+    svg.addEventListener('click',function(ev){
+      var g=ev.target.closest('.node');
+      if(!g){return;}
+      show(g);
+      if(reveal(kept('[data-parent="'+g.id+'"]'))){relayout(g);}
+    });
   });
   // A wide diagram opens scrolled to its entry (the box at the top), not to its left edge.
-  var box=document.querySelector('.diagram'),entry=document.querySelector('.diagram .node[data-depth="0"]');
+  var entry=document.querySelector('.diagram .node[data-depth="0"]');
   if(box&&entry){
     var b=box.getBoundingClientRect(),e=entry.getBoundingClientRect();
     box.scrollLeft=Math.max(0,e.left-b.left+e.width/2-box.clientWidth/2);
   }
   var all=document.getElementById('expand-all');
   if(all){all.addEventListener('click',function(){
-    document.querySelectorAll('.diagram .node,.diagram .edge').forEach(function(e){e.style.display='';});
+    if(reveal(kept('.node'))){relayout(entry);}
   });}
+  // A finding's link opens the boxes down to its node.
   document.querySelectorAll('a[data-node]').forEach(function(a){
-    a.addEventListener('click',function(){
-      var g=document.getElementById(a.getAttribute('data-node'));
-      if(g){g.style.display='';show(g);}
+    a.addEventListener('click',function(ev){
+      var id=a.getAttribute('data-node'),chain=[];
+      while(id&&!document.getElementById(id)&&store){
+        var g=store.getElementById(id);
+        if(!g){break;}
+        chain.push(g);id=g.getAttribute('data-parent');
+      }
+      if(reveal(chain)){relayout(null);}
+      var target=document.getElementById(a.getAttribute('data-node'));
+      if(!target){return;}
+      ev.preventDefault();
+      show(target);
+      target.scrollIntoView({block:'center',inline:'center'});
     });
   });
   document.querySelectorAll('table.sortable th').forEach(function(th,i){
@@ -414,7 +446,11 @@ pub(super) fn page_start(out: &mut String, title: &str, language: Option<&str>) 
 
 /// The end of every page: the one inline script (which carries no data).
 pub(super) fn page_end(out: &mut String) {
-    let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+    let _ = write!(
+        out,
+        "<script>{}{SCRIPT}</script>\n</body>\n</html>\n",
+        relayout_script()
+    );
 }
 
 /// The page header: a heading and `(field, value)` rows (values are escaped).

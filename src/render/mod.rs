@@ -12,6 +12,7 @@ pub mod compare_html;
 pub mod draw;
 pub mod gates;
 pub mod html;
+pub mod layout;
 pub mod lint;
 pub mod markdown;
 pub mod queue_compare;

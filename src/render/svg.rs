@@ -1,16 +1,17 @@
-//! Drawing a menu as SVG ourselves, without Graphviz: a layered tree layout.
-//!
-//! Menus are trees with a few back edges (a "back" or "main menu" option, a `then` to a parent,
-//! a fallback to the agent). The layout walks the menu breadth first from the entry: a node's
-//! layer is its depth, the first edge that reaches a node makes it a child of that node, and the
-//! tree is drawn tidily (leaves side by side in the order their options are written, each
-//! parent centred over its children). Every other edge is drawn as a curve between the boxes.
-//! Nodes the entry cannot reach are put in a last row. The same menu always gives the same
-//! picture, and ids (`node-3`, `edge-3-5-0`) follow the file order.
+//! Drawing a menu as SVG ourselves, without Graphviz, on the layered tree layout of
+//! [`super::layout`]: boxes where the layout puts them, the tree's edges drawn downwards and
+//! every other edge as a curve between the boxes. The same menu always gives the same picture,
+//! and ids (`node-3`, `edge-3-5-0`) follow the file order.
 //!
 //! With the flow, arrows are as thick as the share of calls that take them and node fills turn
 //! red with the share of calls lost there; every box and arrow carries a `<title>` (shown on
 //! hover) with its figures and prompt.
+//!
+//! A folded drawing (the pages' diagrams of big menus) lays out only the boxes shown and is
+//! laid out again by the page's script when a box is opened: each box is drawn at its origin
+//! and moved by a `transform`, and carries its place in the tree (`data-parent`, `data-rank`),
+//! each arrow its number (`data-k`). The folded boxes and the arrows to or from them follow the
+//! drawing in a `<template>`, unplaced, for the script to move into it.
 
 use std::fmt::Write;
 
@@ -19,18 +20,13 @@ use petgraph::visit::EdgeRef;
 
 use std::collections::HashMap;
 
-use super::draw::{FlowLookup, arrows, edge_key, excerpt_to, label_lines, look, percent};
+use super::draw::{Arrow, FlowLookup, arrows, edge_key, excerpt_to, label_lines, look, percent};
+use super::layout::{BOX_H, BOX_W, LONG, Layout, layout};
 use crate::menu::Menu;
 use crate::menu::graph::{MenuGraph, Vertex};
 use crate::sim::compare::Difference;
 use crate::sim::flow::{Flow, FlowChanges, NodeFlow};
 
-/// Box size and gaps, in pixels.
-const BOX_W: f64 = 180.0;
-const BOX_H: f64 = 64.0;
-const GAP_X: f64 = 24.0;
-const GAP_Y: f64 = 70.0;
-const MARGIN: f64 = 20.0;
 /// Columns of text a box line holds (a CJK character takes two).
 const LINE_COLUMNS: usize = 26;
 
@@ -49,78 +45,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Where each vertex goes: its layer, its x (in box widths) and its tree parent.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Layout {
-    pub depth: Vec<usize>,
-    pub x: Vec<f64>,
-    pub parent: Vec<Option<usize>>,
-}
-
-/// The layered tree layout of a menu graph.
-pub fn layout(graph: &MenuGraph) -> Layout {
-    let n = graph.graph.node_count();
-    let mut depth = vec![usize::MAX; n];
-    let mut parent = vec![None; n];
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut order = Vec::new();
-    if let Some(entry) = graph.entry() {
-        depth[entry.index()] = 0;
-        order.push(entry.index());
-        let mut i = 0;
-        while i < order.len() {
-            let v = order[i];
-            // Edges in file order (petgraph lists a vertex's edges newest first).
-            let mut out: Vec<_> = graph.graph.edges(NodeIndex::new(v)).collect();
-            out.sort_by_key(|e| e.id().index());
-            for e in out {
-                let t = e.target().index();
-                if depth[t] == usize::MAX {
-                    depth[t] = depth[v] + 1;
-                    parent[t] = Some(v);
-                    children[v].push(t);
-                    order.push(t);
-                }
-            }
-            i += 1;
-        }
-    }
-    let deepest = order.iter().map(|&v| depth[v]).max().map_or(0, |d| d + 1);
-    let mut x = vec![0.0; n];
-    let mut next_leaf = 0.0;
-    // Post-order over the tree: leaves take the next column, parents centre over children.
-    if let Some(&root) = order.first() {
-        let mut stack = vec![(root, false)];
-        while let Some((v, done)) = stack.pop() {
-            if done || children[v].is_empty() {
-                if children[v].is_empty() {
-                    x[v] = next_leaf;
-                    next_leaf += 1.0;
-                } else {
-                    let first = x[children[v][0]];
-                    let last = x[*children[v].last().unwrap_or(&v)];
-                    x[v] = (first + last) / 2.0;
-                }
-                continue;
-            }
-            stack.push((v, true));
-            for &c in children[v].iter().rev() {
-                stack.push((c, false));
-            }
-        }
-    }
-    // Unreached vertices: a last row, in file order.
-    let mut column = 0.0;
-    for v in 0..n {
-        if depth[v] == usize::MAX {
-            depth[v] = deepest;
-            x[v] = column;
-            column += 1.0;
-        }
-    }
-    Layout { depth, x, parent }
 }
 
 /// Options of an SVG drawing.
@@ -209,21 +133,23 @@ fn node_figures(node: &NodeFlow) -> String {
 
 /// The menu as an SVG picture, with the flow when given.
 pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOptions) -> String {
-    let lay = layout(graph);
+    let lay = layout(graph, options.collapse_below);
+    let folded = options.collapse_below.is_some();
     let shares = flow.map(FlowLookup::new);
     let n = graph.graph.node_count();
-    let columns = lay.x.iter().fold(0.0f64, |m, &x| m.max(x + 1.0));
-    let layers = lay.depth.iter().max().map_or(1, |&d| d + 1);
-    let width = 2.0 * MARGIN + columns * (BOX_W + GAP_X) - GAP_X + 60.0;
-    let height = 2.0 * MARGIN + layers as f64 * (BOX_H + GAP_Y) - GAP_Y + 20.0;
-    let left = |v: usize| MARGIN + lay.x[v] * (BOX_W + GAP_X);
-    let top = |v: usize| MARGIN + 20.0 + lay.depth[v] as f64 * (BOX_H + GAP_Y);
-    let hidden = |v: usize| options.collapse_below.is_some_and(|d| lay.depth[v] > d);
+    let (width, height) = lay.size();
     let changed = options.changes.map(Changed::of);
     let mut out = String::new();
+    // The arrows and boxes folded away: a folded drawing keeps them apart (see below).
+    let mut folded_away = String::new();
+    let class = if folded {
+        "menu-diagram folded"
+    } else {
+        "menu-diagram"
+    };
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"menu-diagram\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"'Noto Sans', 'Noto Sans CJK SC', 'Helvetica', sans-serif\" font-size=\"12\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"'Noto Sans', 'Noto Sans CJK SC', 'Helvetica', sans-serif\" font-size=\"12\">"
     );
     let _ = writeln!(out, "<title>{}</title>", escape(&menu.title()));
     out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n");
@@ -232,24 +158,9 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         let (a, b) = (arrow.from, arrow.to);
         let share = shares.as_ref().map(|s| s.arrow(menu, graph, arrow));
         let stroke = share.map_or(1.2, |s| 1.0 + 9.0 * s.min(1.0));
-        let tree = lay.parent[b] == Some(a) && lay.depth[b] == lay.depth[a] + 1;
-        let (x1, y1) = (left(a) + BOX_W / 2.0, top(a) + BOX_H);
-        let (x2, y2) = (left(b) + BOX_W / 2.0, top(b));
-        let down = tree || lay.depth[b] > lay.depth[a];
-        let path = if down {
-            let mid = (y1 + y2) / 2.0;
-            format!("M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}")
-        } else if lay.depth[b] == lay.depth[a] && a != b {
-            // Sideways: under the row, from bottom to bottom.
-            let below = y1 + 28.0 + 4.0 * (k % 4) as f64;
-            format!("M{x1:.1},{y1:.1} C{x1:.1},{below:.1} {x2:.1},{below:.1} {x2:.1},{y1:.1}")
-        } else {
-            // Back or sideways: leave from the right side, loop round, enter from the right.
-            let (sx, sy) = (left(a) + BOX_W, top(a) + BOX_H / 2.0);
-            let (ex, ey) = (left(b) + BOX_W, top(b) + BOX_H / 2.0);
-            let out_x = sx.max(ex) + 30.0 + 6.0 * (k % 5) as f64;
-            format!("M{sx:.1},{sy:.1} C{out_x:.1},{sy:.1} {out_x:.1},{ey:.1} {ex:.1},{ey:.1}")
-        };
+        let mut el = String::new();
+        // An arrow to or from a folded box is in the page, hidden and not placed.
+        let place = (lay.shown[a] && lay.shown[b]).then(|| arrow_place(&lay, arrow, k));
         // The changes of the arrow's edges (two handler edges may share an arrow).
         let moved: Vec<&Difference> = changed.as_ref().map_or(Vec::new(), |c| {
             arrow
@@ -269,7 +180,9 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         } else {
             "#555555"
         };
-        let dash = if arrow.is_error() {
+        // Error arrows are dashed, unless long: a browser draws every dash, and thousands of
+        // arrows across a wide drawing (every menu's fallback to one agent) take it a minute.
+        let dash = if arrow.is_error() && place.as_ref().is_some_and(|p| !p.long) {
             " stroke-dasharray=\"5 3\""
         } else {
             ""
@@ -283,39 +196,45 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         for d in &moved {
             title = format!("{title}\n{}", change_text(d, "traversals"));
         }
+        let error = if arrow.is_error() { " error" } else { "" };
         let (class, change) = if moved.is_empty() {
             ("edge", String::new())
         } else {
             ("edge changed", format!(" data-change=\"{moved_by}\""))
         };
         let index = arrow_index(graph, arrow);
-        let hide = if hidden(b) {
-            " style=\"display:none\""
+        let path = place
+            .as_ref()
+            .map_or(String::new(), |p| format!(" d=\"{}\"", p.path));
+        let number = if folded {
+            format!(" data-k=\"{k}\"")
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
-            out,
-            "<g class=\"{class}\" id=\"edge-{a}-{b}-{index}\" data-from=\"node-{a}\" data-to=\"node-{b}\"{change}{hide}><title>{}</title><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{stroke:.2}\" stroke-opacity=\"0.75\"{dash} marker-end=\"url(#arrow)\"/>",
+            el,
+            "<g class=\"{class}{error}\" id=\"edge-{a}-{b}-{index}\" data-from=\"node-{a}\" data-to=\"node-{b}\"{number}{change}><title>{}</title><path{path} fill=\"none\" stroke=\"{colour}\" stroke-width=\"{stroke:.2}\" stroke-opacity=\"0.75\"{dash} marker-end=\"url(#arrow)\"/>",
             escape(&title)
         );
         if !label.is_empty() {
-            let (lx, ly) = if down {
-                ((x1 + x2) / 2.0, (y1 + y2) / 2.0)
-            } else if lay.depth[b] == lay.depth[a] && a != b {
-                ((x1 + x2) / 2.0, y1 + 24.0)
-            } else {
-                (left(a) + BOX_W + 8.0, top(a) + BOX_H / 2.0 - 4.0)
-            };
+            let at = place.as_ref().map_or(String::new(), |p| {
+                format!(" x=\"{:.1}\" y=\"{:.1}\"", p.label.0, p.label.1)
+            });
             let _ = writeln!(
-                out,
-                "<text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\" font-size=\"10\" fill=\"{colour}\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
+                el,
+                "<text{at} text-anchor=\"middle\" font-size=\"10\" fill=\"{colour}\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
                 escape(&label)
             );
         }
-        out.push_str("</g>\n");
+        el.push_str("</g>\n");
+        if place.is_some() {
+            out.push_str(&el)
+        } else {
+            folded_away.push_str(&el)
+        }
     }
     for v in 0..n {
+        let mut el = String::new();
         let vertex = &graph.graph[NodeIndex::new(v)];
         let lines = label_lines(menu, vertex);
         let node_flow = match (vertex, flow) {
@@ -351,14 +270,23 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         if let Some(d) = moved {
             title = format!("{title}\n{}", change_text(d, "visits"));
         }
-        let (x, y) = (left(v), top(v));
-        let depth = lay.depth[v];
-        let parent = lay.parent[v].map_or(String::new(), |p| format!(" data-parent=\"node-{p}\""));
-        let hide = if hidden(v) {
-            " style=\"display:none\""
+        // A folded drawing draws each box at its origin and moves it, so that the page's
+        // script can move it again; a folded box is not placed at all.
+        let (x, y, place) = if !folded {
+            let (x, y) = lay.corner(v);
+            (x, y, String::new())
+        } else if lay.shown[v] {
+            let (x, y) = lay.corner(v);
+            (0.0, 0.0, format!(" transform=\"translate({x:.1},{y:.1})\""))
         } else {
-            ""
+            (0.0, 0.0, String::new())
         };
+        let depth = lay.depth[v];
+        let mut parent =
+            lay.parent[v].map_or(String::new(), |p| format!(" data-parent=\"node-{p}\""));
+        if let (true, Some(rank)) = (folded, lay.rank[v]) {
+            let _ = write!(parent, " data-rank=\"{rank}\"");
+        }
         let node_id = match vertex {
             Vertex::Node(id) => menu.node(*id).id.value.clone(),
             Vertex::Missing(name) => name.clone(),
@@ -373,8 +301,8 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             None => ("", String::new()),
         };
         let _ = writeln!(
-            out,
-            "<g class=\"node {class}{marked}\" id=\"node-{v}\" data-node=\"{}\" data-depth=\"{depth}\"{parent}{lost}{change}{hide}><title>{}</title>",
+            el,
+            "<g class=\"node {class}{marked}\" id=\"node-{v}\" data-node=\"{}\" data-depth=\"{depth}\"{parent}{lost}{change}{place}><title>{}</title>",
             escape(&node_id),
             escape(&title)
         );
@@ -385,7 +313,7 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
                 LESS
             };
             let _ = writeln!(
-                out,
+                el,
                 "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{}\" height=\"{}\" rx=\"9\" fill=\"none\" stroke=\"{halo}\" stroke-width=\"4\"/>",
                 x - 4.0,
                 y - 4.0,
@@ -399,19 +327,19 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         };
         if let Some(file) = &link {
             // A flow hand-off links to the menu file it continues in.
-            let _ = writeln!(out, "<a href=\"{}\">", escape(file));
+            let _ = writeln!(el, "<a href=\"{}\">", escape(file));
         }
         if class == "decision" {
             let (cx, cy) = (x + BOX_W / 2.0, y + BOX_H / 2.0);
             let _ = writeln!(
-                out,
+                el,
                 "<polygon points=\"{cx:.1},{y:.1} {:.1},{cy:.1} {cx:.1},{:.1} {x:.1},{cy:.1}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>",
                 x + BOX_W,
                 y + BOX_H
             );
         } else {
             let _ = writeln!(
-                out,
+                el,
                 "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"/>"
             );
         }
@@ -423,7 +351,7 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
         for (i, line) in shown.iter().enumerate() {
             let weight = if i == 0 { " font-weight=\"bold\"" } else { "" };
             let _ = writeln!(
-                out,
+                el,
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\"{weight}>{}</text>",
                 x + BOX_W / 2.0,
                 y + 18.0 + 16.0 * i as f64,
@@ -431,16 +359,77 @@ pub fn svg(menu: &Menu, graph: &MenuGraph, flow: Option<&Flow>, options: SvgOpti
             );
         }
         if link.is_some() {
-            out.push_str("</a>\n");
+            el.push_str("</a>\n");
         }
-        out.push_str("</g>\n");
+        el.push_str("</g>\n");
+        if lay.shown[v] {
+            out.push_str(&el)
+        } else {
+            folded_away.push_str(&el)
+        }
     }
     out.push_str("</svg>\n");
+    if folded {
+        // Inert until opened: the browser parses a template's content but neither styles nor
+        // lays it out, and the page's script moves boxes from it into the drawing.
+        let _ = write!(
+            out,
+            "<template class=\"folded-away\"><svg xmlns=\"http://www.w3.org/2000/svg\">\n{folded_away}</svg></template>\n"
+        );
+    }
     out
 }
 
+/// Where an arrow is drawn: its path, the middle of its label, and whether it is long (its
+/// ends more than [`LONG`] pixels apart, across and down together).
+struct ArrowPlace {
+    path: String,
+    label: (f64, f64),
+    long: bool,
+}
+
+/// The path of arrow number `k` between two placed boxes: down to a box in a lower row (along
+/// the tree, or across it), under the row to a box beside it, and otherwise (back up, or to
+/// itself) out of the right side and round into the right side of its target. The page's
+/// script draws the same paths when it lays the drawing out again.
+fn arrow_place(lay: &Layout, arrow: &Arrow, k: usize) -> ArrowPlace {
+    let (a, b) = (arrow.from, arrow.to);
+    let ((left_a, top_a), (left_b, top_b)) = (lay.corner(a), lay.corner(b));
+    let (x1, y1) = (left_a + BOX_W / 2.0, top_a + BOX_H);
+    let (x2, y2) = (left_b + BOX_W / 2.0, top_b);
+    let long = (left_b - left_a).abs() + (top_b - top_a).abs() > LONG;
+    if lay.parent[b] == Some(a) || lay.row[b] > lay.row[a] {
+        let mid = (y1 + y2) / 2.0;
+        ArrowPlace {
+            path: format!("M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}"),
+            label: ((x1 + x2) / 2.0, (y1 + y2) / 2.0),
+            long,
+        }
+    } else if lay.row[b] == lay.row[a] && a != b {
+        let below = y1 + 28.0 + 4.0 * (k % 4) as f64;
+        ArrowPlace {
+            path: format!(
+                "M{x1:.1},{y1:.1} C{x1:.1},{below:.1} {x2:.1},{below:.1} {x2:.1},{y1:.1}"
+            ),
+            label: ((x1 + x2) / 2.0, y1 + 24.0),
+            long,
+        }
+    } else {
+        let (sx, sy) = (left_a + BOX_W, top_a + BOX_H / 2.0);
+        let (ex, ey) = (left_b + BOX_W, top_b + BOX_H / 2.0);
+        let out_x = sx.max(ex) + 30.0 + 6.0 * (k % 5) as f64;
+        ArrowPlace {
+            path: format!(
+                "M{sx:.1},{sy:.1} C{out_x:.1},{sy:.1} {out_x:.1},{ey:.1} {ex:.1},{ey:.1}"
+            ),
+            label: (left_a + BOX_W + 8.0, top_a + BOX_H / 2.0 - 4.0),
+            long,
+        }
+    }
+}
+
 /// An arrow's rank among the arrows between the same two vertices (for a stable, unique id).
-fn arrow_index(graph: &MenuGraph, arrow: &super::draw::Arrow) -> usize {
+fn arrow_index(graph: &MenuGraph, arrow: &Arrow) -> usize {
     let Some(&first) = arrow.edges.first() else {
         return 0;
     };

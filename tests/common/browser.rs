@@ -1,8 +1,14 @@
 //! Headless Chromium for the page tests: is it installed (under CI it must be), the DOM it
 //! builds from a page after its script ran, and screenshots decoded for checking.
 
+use std::io::Read;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a page may take to load before the test fails (instead of hanging CI): generous,
+/// since the machine may be busy; the tests never assert how fast a page opens.
+pub const PATIENCE: Duration = Duration::from_secs(300);
 
 /// Headless Chromium, or `None` (and a loud note) when it is not installed. Under CI (`CI` or
 /// `IVR_REQUIRE_CHROMIUM` set) it must be: `.ci/run` installs it.
@@ -41,13 +47,52 @@ pub fn browser(name: &str, profile: &Path) -> Command {
     command
 }
 
+/// Runs Chromium to the end, or kills it and fails the test after [`PATIENCE`].
+fn finish(mut command: Command, page: &Path) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium runs");
+    // Read while waiting: a page's DOM is larger than a pipe holds.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("chromium runs") {
+            break status;
+        }
+        if start.elapsed() > PATIENCE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "Chromium did not finish {} within {PATIENCE:?}",
+                page.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
+    }
+}
+
 /// The DOM Chromium builds from a page, after its script ran.
 pub fn dump_dom(name: &str, page: &Path, profile: &Path) -> String {
-    let output = browser(name, profile)
+    let mut command = browser(name, profile);
+    command
         .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
+        .arg(format!("file://{}", page.display()));
+    let output = finish(command, page);
     assert!(
         output.status.success(),
         "{}",
@@ -58,12 +103,12 @@ pub fn dump_dom(name: &str, page: &Path, profile: &Path) -> String {
 
 /// A screenshot of a page, decoded: (width, height, RGBA bytes).
 pub fn screenshot(name: &str, page: &Path, png: &Path, profile: &Path) -> (u32, u32, Vec<u8>) {
-    let output = browser(name, profile)
+    let mut command = browser(name, profile);
+    command
         .arg(format!("--screenshot={}", png.display()))
         .arg("--window-size=1280,2000")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
+        .arg(format!("file://{}", page.display()));
+    let output = finish(command, page);
     assert!(
         output.status.success(),
         "{}",
