@@ -444,6 +444,12 @@ fn check(file: &str, p: &Partial, shape: &Shape) -> Result<(), MergeError> {
             if tally.paired.len() != shape.intents {
                 return Err(bad(format!("{} paired intents", tally.paired.len())));
             }
+            if tally.paired_personas.len() != tally.a.personas.len() {
+                return Err(bad(format!(
+                    "{} paired caller groups",
+                    tally.paired_personas.len()
+                )));
+            }
             for (paired, a) in tally.paired.iter().zip(&tally.a.intents) {
                 let n = a.calls();
                 let diffs = paired.outcomes.iter().chain([&paired.inputs, &paired.time]);

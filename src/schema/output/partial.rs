@@ -192,6 +192,13 @@ pub fn partial() -> Value {
                 list_of("pairedIntent", "Per intent, the paired differences."),
             ),
             (
+                "paired_personas",
+                list_of(
+                    "pairedIntent",
+                    "Per caller group (empty when the traffic names none), the paired differences.",
+                ),
+            ),
+            (
                 "time_groups",
                 json!({ "type": "array", "items": pair, "description": "Per bootstrap group of calls: A's and B's call times." }),
             ),
