@@ -221,7 +221,7 @@ fn a_day_in_intervals_reports_every_interval_and_the_spread_across_days() {
 }
 
 #[test]
-fn occupancy_is_at_most_one_in_short_and_long_runs_of_the_retail_bank() {
+fn occupancy_and_share_intervals_stay_within_zero_and_one_in_short_and_long_runs() {
     // 2,100 calls leave about a hundred counted after the warm-up hour: batches a few seconds
     // long whose calls take agents for minutes. Each queue's agents can be no more than busy.
     for calls in ["2100", "2200", "20000"] {
@@ -247,6 +247,22 @@ fn occupancy_is_at_most_one_in_short_and_long_runs_of_the_retail_bank() {
                         (0.0..=1.0).contains(&occupancy),
                         "{calls} calls, seed {seed}, {name}: {occupancy}"
                     );
+                }
+                // A share's interval stays between 0 and 1, however few calls are behind it.
+                for share in [
+                    "service_level",
+                    "p_wait",
+                    "abandoned",
+                    "occupancy",
+                    "answered_share",
+                ] {
+                    if let Some(ci) = queue[share]["ci95"].as_array() {
+                        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+                        assert!(
+                            0.0 <= lo && lo <= hi && hi <= 1.0,
+                            "{calls} calls, seed {seed}, {name} {share}: {ci:?}"
+                        );
+                    }
                 }
             }
         }

@@ -415,38 +415,82 @@ pub fn run_with_queues(
     (ivr, result)
 }
 
+/// The values a queue figure can take, which its interval keeps to.
+///
+/// A Student t interval is symmetric, so around a share near 0 or 1 (a service level of 99%
+/// from a few batches, say) it reaches past what a share can be. Its bounds are cut at the
+/// figure's range: the true value lies in the range, so it lies in the cut interval exactly
+/// when it lay in the whole one, and the 95% coverage is unchanged; only impossible values go.
+/// The interval still holds the figure itself, which is in the range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bounds {
+    /// A share, from 0 to 1 (a difference of two: from -1 to 1).
+    Share,
+    /// A time, 0 or more (a difference of two: any value).
+    Time,
+}
+
+impl Bounds {
+    /// The interval cut at the figure's range.
+    pub fn clip(self, ci: Interval) -> Interval {
+        let hi = ci.hi.map(|hi| match self {
+            Bounds::Share => hi.min(1.0),
+            Bounds::Time => hi,
+        });
+        Interval {
+            lo: ci.lo.max(0.0),
+            hi,
+        }
+    }
+
+    /// The interval of a difference of two such figures (B minus A) cut at its range.
+    pub fn clip_difference(self, ci: Interval) -> Interval {
+        match self {
+            Bounds::Share => Interval {
+                lo: ci.lo.max(-1.0),
+                hi: ci.hi.map(|hi| hi.min(1.0)),
+            },
+            Bounds::Time => ci,
+        }
+    }
+}
+
 /// A 95% interval around `value` (the figure over the whole run) from the spread of its
-/// independent replicates (batches or days). The one place queue intervals are made, so a
-/// better interval serves every figure at once.
+/// independent replicates (batches or days), kept to the figure's `bounds`. The one place
+/// queue intervals are made, so a better interval serves every figure at once.
 pub fn replicate_interval(
     value: Option<f64>,
     replicates: impl IntoIterator<Item = Option<f64>>,
+    bounds: Bounds,
 ) -> Option<Interval> {
     let value = value?;
     let estimate = batch_means(replicates)?;
     // Student t on the replicates (batches or days): few replicates widen the interval.
     let half = t_quantile(estimate.batches as u64 - 1) * estimate.standard_error;
-    Some(Interval::closed(value - half, value + half))
+    Some(bounds.clip(Interval::closed(value - half, value + half)))
 }
 
 /// A 95% interval around `diff` (B's figure over the whole run minus A's) from the paired
 /// replicates of two runs on the same seed: batch `k` (or day `k`) of B against batch `k` of
 /// A, which met the same arrivals, intents, patience and handle times. Student t on the
-/// replicates' differences; with `sum`, the figure is a total over the replicates (a count),
-/// so the interval is the replicates' count times that of their mean. No interval when every
-/// replicate differed by the same amount (two identical menus) or fewer than two had both.
+/// replicates' differences, cut at the range of a difference of two shares (`Some(Bounds)`);
+/// with `sum` (`None`), the figure is a total over the replicates (a count), so the interval
+/// is the replicates' count times that of their mean. No interval when every replicate
+/// differed by the same amount (two identical menus) or fewer than two had both.
 pub fn replicate_difference_interval(
     diff: f64,
     pairs: impl IntoIterator<Item = (Option<f64>, Option<f64>)>,
-    sum: bool,
+    bounds: Option<Bounds>,
 ) -> Option<Interval> {
+    let sum = bounds.is_none();
     let estimate = batch_means(pairs.into_iter().map(|(a, b)| Some(b? - a?)))?;
     if estimate.standard_error == 0.0 || !estimate.standard_error.is_finite() {
         return None;
     }
     let scale = if sum { estimate.batches as f64 } else { 1.0 };
     let half = t_quantile(estimate.batches as u64 - 1) * estimate.standard_error * scale;
-    Some(Interval::closed(diff - half, diff + half))
+    let ci = Interval::closed(diff - half, diff + half);
+    Some(bounds.map_or(ci, |b| b.clip_difference(ci)))
 }
 
 /// A figure and its interval.
@@ -487,22 +531,23 @@ pub struct QueueFigures {
 }
 
 type Figure = fn(&QueueTally) -> Option<f64>;
-const FIGURES: [Figure; 6] = [
-    QueueTally::service_level,
-    QueueTally::asa,
-    QueueTally::p_wait,
-    QueueTally::abandoned_share,
-    QueueTally::occupancy,
-    QueueTally::answered_share,
+const FIGURES: [(Figure, Bounds); 6] = [
+    (QueueTally::service_level, Bounds::Share),
+    (QueueTally::asa, Bounds::Time),
+    (QueueTally::p_wait, Bounds::Share),
+    (QueueTally::abandoned_share, Bounds::Share),
+    (QueueTally::occupancy, Bounds::Share),
+    (QueueTally::answered_share, Bounds::Share),
 ];
 
 /// Figures of `total`, with intervals from its replicates.
 fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures {
     let estimate = |i: usize| {
-        let value = FIGURES[i](total);
+        let (figure, bounds) = FIGURES[i];
+        let value = figure(total);
         Estimate {
             value,
-            ci95: replicate_interval(value, replicates.iter().map(FIGURES[i])),
+            ci95: replicate_interval(value, replicates.iter().map(figure), bounds),
         }
     };
     QueueFigures {
@@ -517,7 +562,11 @@ fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures 
         wait: {
             let quantile = |q: f64| {
                 let value = total.wait_quantile(q);
-                let ci = replicate_interval(value, replicates.iter().map(|r| r.wait_quantile(q)));
+                let ci = replicate_interval(
+                    value,
+                    replicates.iter().map(|r| r.wait_quantile(q)),
+                    Bounds::Time,
+                );
                 (value, ci)
             };
             let ((p50, p50_ci95), (p90, p90_ci95), (p99, p99_ci95)) =
@@ -660,7 +709,11 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
         let value = e2e.share(count(&e2e));
         Estimate {
             value,
-            ci95: replicate_interval(value, tally.end_to_end.iter().map(|t| t.share(count(t)))),
+            ci95: replicate_interval(
+                value,
+                tally.end_to_end.iter().map(|t| t.share(count(t))),
+                Bounds::Share,
+            ),
         }
     };
     // Calls in a queue wait behind the same busy agents, so they are not independent: the
@@ -671,18 +724,22 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
         d.mean_ci95 = replicate_interval(
             Some(d.mean),
             replicates.iter().map(|t| t.time_to_answer_mean()),
+            Bounds::Time,
         );
         d.p50_ci95 = replicate_interval(
             d.p50,
             replicates.iter().map(|t| t.time_to_answer_quantile(0.5)),
+            Bounds::Time,
         );
         d.p90_ci95 = replicate_interval(
             d.p90,
             replicates.iter().map(|t| t.time_to_answer_quantile(0.9)),
+            Bounds::Time,
         );
         d.p99_ci95 = replicate_interval(
             d.p99,
             replicates.iter().map(|t| t.time_to_answer_quantile(0.99)),
+            Bounds::Time,
         );
         d
     });
@@ -704,5 +761,38 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
             time_to_answer_within: e2e.time_to_answer_within(),
         },
         intervals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_interval_stays_within_zero_and_one_and_a_time_interval_above_zero() {
+        // Three batches with service levels 1, 1 and 0.7: Student t around 0.9 reaches past 1.
+        let batches = [Some(1.0), Some(1.0), Some(0.7)];
+        let ci = replicate_interval(Some(0.9), batches, Bounds::Share).unwrap();
+        assert_eq!(ci.hi, Some(1.0));
+        assert!(ci.lo > 0.0 && ci.lo < 0.9, "{ci:?}");
+        // The same numbers as a share near 0 (abandonment 0, 0, 0.3) lose their negative part.
+        let batches = [Some(0.0), Some(0.0), Some(0.3)];
+        let ci = replicate_interval(Some(0.1), batches, Bounds::Share).unwrap();
+        assert_eq!(ci.lo, 0.0);
+        assert!(ci.hi.unwrap() > 0.1 && ci.hi.unwrap() < 1.0, "{ci:?}");
+        // A time (seconds) has no upper bound but cannot be negative.
+        let batches = [Some(0.0), Some(0.0), Some(30.0)];
+        let ci = replicate_interval(Some(10.0), batches, Bounds::Time).unwrap();
+        assert_eq!(ci.lo, 0.0);
+        assert!(ci.hi.unwrap() > 30.0, "{ci:?}");
+    }
+
+    #[test]
+    fn an_interval_inside_the_range_is_left_as_it_is() {
+        let batches = [Some(0.4), Some(0.5), Some(0.6)];
+        let ci = replicate_interval(Some(0.5), batches, Bounds::Share).unwrap();
+        let half = crate::stats::t_quantile(2) * 0.1 / 3f64.sqrt();
+        assert!((ci.lo - (0.5 - half)).abs() < 1e-12);
+        assert!((ci.hi.unwrap() - (0.5 + half)).abs() < 1e-12);
     }
 }
