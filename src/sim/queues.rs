@@ -24,11 +24,11 @@ use crate::queue::stage::{
     Call, Counting, Fate, Offer, Outcome, Stage, StageConfig, StageTally, Transfer,
 };
 use crate::queue::streams::{
-    ArrivalClock, ArrivalRate, CallDrawSequence, HandleTime, Stream, patience, stream_rng,
-    to_micros,
+    ArrivalClock, ArrivalRate, BlockDraws, HandleTime, Stream, patience, stream_rng, to_micros,
 };
 use crate::queue::tally::{QueueTally, batch_means};
 use crate::stats::{Interval, Sums, TimeHistogram, t_quantile};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Steady state: calls arriving in the first hour are simulated but not counted.
 pub const WARM_UP_SECONDS: f64 = 3600.0;
@@ -238,26 +238,88 @@ pub struct QueueRunTally {
     pub calls: u64,
 }
 
-/// The IVR part of the calls of one block: (intent, call), in call order.
-fn ivr_block(
+/// One call made ready for the queue stage on a worker thread: everything about it that does
+/// not depend on the calls before it (only its arrival time does).
+#[derive(Clone, Copy, Debug)]
+struct ReadyCall {
+    intent: u32,
+    abandoned_ivr: bool,
+    /// Gap to the previous arrival at unit rate.
+    gap: f64,
+    offer: Option<Offer>,
+}
+
+/// The calls of one block, made ready in call order.
+struct ReadyBlock {
+    calls: Vec<ReadyCall>,
+    /// A day's IVR calls, for the feeding thread to count as it feeds them (the day may end
+    /// inside the block). Empty in steady state, where the worker counts them itself.
+    ivr: Vec<IvrCall>,
+}
+
+/// What a worker needs to make a block ready: its number and the starts of its IVR and queue
+/// streams (reached by fixed jumps on the feeding thread), and how many of its calls the run
+/// takes (`None`: a day, which ends when its arrivals do).
+struct BlockJob {
+    ivr: Xoshiro256PlusPlus,
+    draws: BlockDraws,
+    count: Option<u64>,
+}
+
+/// The calls of one block through the IVR, with their queue draws and offers. In steady state
+/// the IVR figures of the block's `count` calls go to `tally`; a day keeps the IVR calls for
+/// the feeding thread.
+fn ready_block(
     program: &Program,
+    plan: &QueuePlan,
     pick: &WeightedAliasIndex<f64>,
-    seed: u64,
-    day: u32,
-    block: u64,
-) -> Vec<(u32, IvrCall)> {
-    let mut stream = stream_rng(seed, Stream::Ivr, day, block);
-    (0..BLOCK)
-        .map(|_| {
-            let mut rng = call_rng(&mut stream);
-            let intent = pick.sample(&mut rng);
-            (intent as u32, simulate_call(program, intent, &mut rng))
-        })
-        .collect()
+    job: BlockJob,
+    tally: Option<&std::sync::Mutex<Tally>>,
+) -> ReadyBlock {
+    let BlockJob {
+        ivr: mut stream,
+        mut draws,
+        count,
+    } = job;
+    let n = count.unwrap_or(BLOCK) as usize;
+    let mut calls = Vec::with_capacity(n);
+    let mut ivr = Vec::with_capacity(if count.is_some() { 0 } else { n });
+    let mut local = count.map(|_| Tally::new(program.shares.len()));
+    for _ in 0..n {
+        let mut rng = call_rng(&mut stream);
+        let intent = pick.sample(&mut rng);
+        let call = simulate_call(program, intent, &mut rng);
+        let call_draws = draws.next_call();
+        calls.push(ReadyCall {
+            intent: intent as u32,
+            abandoned_ivr: call.outcome == IvrOutcome::Abandoned,
+            gap: call_draws.gap,
+            offer: plan.offer(intent, &call, &call_draws),
+        });
+        match &mut local {
+            Some(t) => record(&mut t.intents[intent], &call),
+            None => ivr.push(call),
+        }
+    }
+    if let (Some(local), Some(tally)) = (local, tally) {
+        // Exact sums: the order in which blocks are added changes nothing.
+        let mut tally = tally
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (a, b) in tally.intents.iter_mut().zip(&local.intents) {
+            a.merge(b);
+        }
+    }
+    ReadyBlock { calls, ivr }
 }
 
 /// Runs the calls through the IVR and the queues: `options.calls` calls in steady state, or
 /// `days` days of intervals. The IVR figures (`Tally`) count every call simulated.
+///
+/// Workers make blocks of calls ready (IVR walk, queue draws, offer) while this thread feeds
+/// the previous chunk of blocks to the queue stage in call order: in steady state the next
+/// chunk is made ready while this one is fed, so the stage's one thread and the IVR's
+/// threads work at once. Two chunks at most are held, whatever `--calls` is.
 pub fn run_with_queues(
     program: &Program,
     plan: &QueuePlan,
@@ -265,20 +327,24 @@ pub fn run_with_queues(
     days: u32,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Tally, QueueRunTally) {
-    let mut ivr = Tally::new(program.shares.len());
     let mut result = QueueRunTally::default();
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
-        return (ivr, result);
+        return (Tally::new(program.shares.len()), result);
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
         .ok();
-    let chunk = pool
+    let workers = pool
         .as_ref()
         .map_or(1, rayon::ThreadPool::current_num_threads)
-        .max(1) as u64
-        * 2;
+        .max(1);
+    let chunk = workers as u64 * 2;
+    // One IVR tally per worker (steady state), merged at the end.
+    let tallies: Vec<std::sync::Mutex<Tally>> = (0..workers)
+        .map(|_| std::sync::Mutex::new(Tally::new(program.shares.len())))
+        .collect();
+    let mut ivr = Tally::new(program.shares.len());
     let (rate, counting, day_count, limit) = match &plan.arrivals {
         Arrivals::PerHour(per_hour) => (
             ArrivalRate::Constant {
@@ -308,10 +374,16 @@ pub fn run_with_queues(
         ),
     };
     let steady = limit.is_some();
-    let mut draws = CallDrawSequence::new(options.seed, 0);
+    let blocks_in_run = limit.map(|l| l.div_ceil(BLOCK));
+    // The streams of block 0 of the current day.
+    let mut day_draws = BlockDraws::new(options.seed, 0, 0);
+    let mut day_ivr = stream_rng(options.seed, Stream::Ivr, 0, 0);
     for day in 0..day_count {
         if day > 0 {
-            draws = draws.following_day();
+            day_draws = day_draws.next_day();
+            for _ in 0..4 {
+                day_ivr.long_jump();
+            }
         }
         let config = StageConfig {
             agents: plan.agents.clone(),
@@ -348,51 +420,105 @@ pub fn run_with_queues(
         };
         let mut clock = ArrivalClock::new(rate.clone());
         let mut fed: u64 = 0;
-        let mut block = 0u64;
-        let mut day_over = false;
-        while !day_over {
-            let blocks: Vec<u64> = (block..block + chunk).collect();
-            block += chunk;
-            let simulate = || {
-                blocks
-                    .par_iter()
-                    .map(|&b| ivr_block(program, &pick, options.seed, day, b))
-                    .collect::<Vec<_>>()
+        // The next block to hand out, with its streams' starts.
+        let mut next_block = 0u64;
+        let mut next_draws = day_draws.clone();
+        let mut next_ivr = day_ivr.clone();
+        let mut jobs = || -> Vec<BlockJob> {
+            let end = match blocks_in_run {
+                Some(blocks) => (next_block + chunk).min(blocks),
+                None => next_block + chunk,
             };
-            let calls = match &pool {
-                Some(pool) => pool.install(simulate),
-                None => simulate(),
-            };
-            for block_calls in calls {
-                let before = fed;
-                for (intent, call) in block_calls {
-                    if limit.is_some_and(|l| fed >= l) {
-                        day_over = true;
-                        break;
-                    }
-                    let call_draws = draws.next().unwrap_or_else(|| unreachable!());
-                    let Some(arrival) = clock.next_arrival(call_draws.gap) else {
-                        day_over = true;
-                        break;
+            let jobs = (next_block..end)
+                .map(|b| {
+                    let job = BlockJob {
+                        ivr: next_ivr.clone(),
+                        draws: next_draws.clone(),
+                        count: limit.map(|l| BLOCK.min(l - b * BLOCK)),
                     };
-                    fed += 1;
-                    record(&mut ivr.intents[intent as usize], &call);
-                    let offer = plan.offer(intent as usize, &call, &call_draws);
-                    let batch = stage.feed(Call { arrival, offer }, &mut sink);
-                    if let Some(b) = batch {
-                        let period = if steady { b as usize } else { 0 };
-                        let mut e2e = e2e.borrow_mut();
-                        let t = &mut e2e[period.min(periods - 1)];
-                        t.calls += 1;
-                        t.abandoned_ivr += u64::from(call.outcome == IvrOutcome::Abandoned);
+                    next_ivr.jump();
+                    next_draws = next_draws.next_block();
+                    job
+                })
+                .collect();
+            next_block = end;
+            jobs
+        };
+        let tallies = &tallies;
+        let pick = &pick;
+        let make_ready = |jobs: Vec<BlockJob>| -> Vec<ReadyBlock> {
+            let work = || {
+                jobs.into_par_iter()
+                    .map(|job| {
+                        let tally = rayon::current_thread_index().map(|i| &tallies[i % workers]);
+                        ready_block(program, plan, pick, job, tally.or(tallies.first()))
+                    })
+                    .collect()
+            };
+            match &pool {
+                Some(pool) => pool.install(work),
+                None => work(),
+            }
+        };
+        std::thread::scope(|scope| {
+            let mut pending = Some(scope.spawn({
+                let jobs = jobs();
+                move || make_ready(jobs)
+            }));
+            while let Some(handle) = pending.take() {
+                let ready = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                // Steady state: make the next chunk ready while this one is fed. A day stops
+                // where its arrivals do, so its next chunk waits until it is needed.
+                if steady {
+                    let jobs = jobs();
+                    if !jobs.is_empty() {
+                        pending = Some(scope.spawn(move || make_ready(jobs)));
                     }
                 }
-                progress(fed - before);
-                if day_over {
-                    break;
+                let mut day_over = false;
+                for block in ready {
+                    let before = fed;
+                    for (i, call) in block.calls.iter().enumerate() {
+                        if limit.is_some_and(|l| fed >= l) {
+                            day_over = true;
+                            break;
+                        }
+                        let Some(arrival) = clock.next_arrival(call.gap) else {
+                            day_over = true;
+                            break;
+                        };
+                        fed += 1;
+                        if let Some(ivr_call) = block.ivr.get(i) {
+                            record(&mut ivr.intents[call.intent as usize], ivr_call);
+                        }
+                        let batch = stage.feed(
+                            Call {
+                                arrival,
+                                offer: call.offer,
+                            },
+                            &mut sink,
+                        );
+                        if let Some(b) = batch {
+                            let period = if steady { b as usize } else { 0 };
+                            let mut e2e = e2e.borrow_mut();
+                            let t = &mut e2e[period.min(periods - 1)];
+                            t.calls += 1;
+                            t.abandoned_ivr += u64::from(call.abandoned_ivr);
+                        }
+                    }
+                    progress(fed - before);
+                    if day_over {
+                        break;
+                    }
+                }
+                if !steady && !day_over {
+                    let jobs = jobs();
+                    pending = Some(scope.spawn(move || make_ready(jobs)));
                 }
             }
-        }
+        });
         let tally = stage.finish(&mut sink);
         let e2e = e2e.into_inner();
         result.calls += fed;
@@ -410,6 +536,14 @@ pub fn run_with_queues(
                 whole.merge(t);
             }
             result.end_to_end.push(whole);
+        }
+    }
+    for t in tallies {
+        let t = t
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (a, b) in ivr.intents.iter_mut().zip(&t.intents) {
+            a.merge(b);
         }
     }
     (ivr, result)
