@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{load_intents, load_menu, load_traffic, read_source};
 use crate::intents::Intents;
+use crate::intents::traffic::Arrivals;
 use crate::menu::{Menu, NodeId};
 use crate::sim::UsageError;
 use crate::sim::exact::{ExactError, exact_report};
@@ -159,9 +160,14 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     let plan = QueuePlan::compile(&menu, &intents);
     let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
     let gates = gather_gates(request, &program.intent_names, queue_names, &personas)?;
-    // With queues the menu's figures come from a run of `--calls` calls whatever the output
-    // (the flow run) and the queue figures from their own run, so every format agrees.
-    let report = if request.flow == FlowRequest::None && plan.is_none() {
+    // With a day of queues the menu's figures come from a run of `--calls` calls whatever the
+    // output (the flow run) and the queue figures from their own run of the days' calls, so
+    // every format agrees. In steady state the queue run is a run of `--calls` calls on the
+    // same streams, so without flow figures it gives the menu's figures too, in one run.
+    let steady = plan
+        .as_ref()
+        .is_none_or(|p| matches!(p.arrivals, Arrivals::PerHour(_)));
+    let report = if request.flow == FlowRequest::None && steady {
         run_once(
             &menu,
             &program,

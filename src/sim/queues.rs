@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::engine::{Call as IvrCall, Outcome as IvrOutcome, simulate_call};
 use super::program::Program;
 use super::report::{Distribution, ordered_map};
-use super::run::{BLOCK, RunOptions, Tally, call_rng, record};
+use super::run::{BLOCK, RunOptions, Tally, call_rng};
 use crate::intents::Intents;
 use crate::intents::traffic::{Arrivals, DEFAULT_QUEUE};
 use crate::menu::graph::MenuGraph;
@@ -284,7 +284,7 @@ fn ready_block(
     let n = count.unwrap_or(BLOCK) as usize;
     let mut calls = Vec::with_capacity(n);
     let mut ivr = Vec::with_capacity(if count.is_some() { 0 } else { n });
-    let mut local = count.map(|_| Tally::new(program.shares.len()));
+    let mut local = count.map(|_| Tally::for_program(program));
     for _ in 0..n {
         let mut rng = call_rng(&mut stream);
         let intent = pick.sample(&mut rng);
@@ -297,7 +297,7 @@ fn ready_block(
             offer: plan.offer(intent, &call, &call_draws),
         });
         match &mut local {
-            Some(t) => record(&mut t.intents[intent], &call),
+            Some(t) => t.add(intent, &call),
             None => ivr.push(call),
         }
     }
@@ -306,15 +306,16 @@ fn ready_block(
         let mut tally = tally
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (a, b) in tally.intents.iter_mut().zip(&local.intents) {
-            a.merge(b);
-        }
+        let total = std::mem::take(&mut *tally);
+        *tally = total.merge(local);
     }
     ReadyBlock { calls, ivr }
 }
 
 /// Runs the calls through the IVR and the queues: `options.calls` calls in steady state, or
-/// `days` days of intervals. The IVR figures (`Tally`) count every call simulated.
+/// `days` days of intervals. The IVR figures (`Tally`, per intent and caller group) count
+/// every call simulated: in steady state they are those of a run of the same calls without
+/// queues.
 ///
 /// Workers make blocks of calls ready (IVR walk, queue draws, offer) while this thread feeds
 /// the previous chunk of blocks to the queue stage in call order: in steady state the next
@@ -329,7 +330,7 @@ pub fn run_with_queues(
 ) -> (Tally, QueueRunTally) {
     let mut result = QueueRunTally::default();
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
-        return (Tally::new(program.shares.len()), result);
+        return (Tally::for_program(program), result);
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
@@ -339,12 +340,13 @@ pub fn run_with_queues(
         .as_ref()
         .map_or(1, rayon::ThreadPool::current_num_threads)
         .max(1);
-    let chunk = workers as u64 * 2;
+    // One block per worker: the next chunk is made ready while this one is fed.
+    let chunk = workers as u64;
     // One IVR tally per worker (steady state), merged at the end.
     let tallies: Vec<std::sync::Mutex<Tally>> = (0..workers)
-        .map(|_| std::sync::Mutex::new(Tally::new(program.shares.len())))
+        .map(|_| std::sync::Mutex::new(Tally::for_program(program)))
         .collect();
-    let mut ivr = Tally::new(program.shares.len());
+    let mut ivr = Tally::for_program(program);
     let (rate, counting, day_count, limit) = match &plan.arrivals {
         Arrivals::PerHour(per_hour) => (
             ArrivalRate::Constant {
@@ -491,7 +493,7 @@ pub fn run_with_queues(
                         };
                         fed += 1;
                         if let Some(ivr_call) = block.ivr.get(i) {
-                            record(&mut ivr.intents[call.intent as usize], ivr_call);
+                            ivr.add(call.intent as usize, ivr_call);
                         }
                         let batch = stage.feed(
                             Call {
@@ -539,12 +541,10 @@ pub fn run_with_queues(
         }
     }
     for t in tallies {
-        let t = t
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (a, b) in ivr.intents.iter_mut().zip(&t.intents) {
-            a.merge(b);
-        }
+        ivr = ivr.merge(
+            t.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
     }
     (ivr, result)
 }
