@@ -413,7 +413,16 @@ fn run_once(
 ) -> Result<SimReport, Failure> {
     let name = menu.source.name();
     if request.exact {
-        let mut report = exact_report(&name, program).map_err(|error| exact_error(menu, error))?;
+        // The intents are solved in parallel, on `--threads` threads like a Monte Carlo run.
+        let solve = || exact_report(&name, program);
+        let solved = match rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(solve),
+            Err(_) => solve(),
+        };
+        let mut report = solved.map_err(|error| exact_error(menu, error))?;
         if let Some(plan) = plan {
             report.queues_exact = Some(
                 staff_report(&name, program, plan, StaffGoal::default())
