@@ -281,3 +281,31 @@ fn the_exact_solver_stops_at_its_work_limit() {
         );
     }
 }
+
+#[test]
+fn the_exact_solver_gives_the_same_figures_and_errors_on_any_number_of_threads() {
+    // Intents are solved in parallel from one work budget; the figures, and which intent an
+    // exhausted budget is blamed on, must not depend on how many threads there are.
+    let on = |threads: usize, menu: &Path, budget: u64| {
+        let program = program_from_files(menu, None);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool");
+        pool.install(|| format!("{:?}", exact_report_within("menu", &program, budget)))
+    };
+    let bank = root().join("menus/retail-bank.yaml");
+    let one = on(1, &bank, MAX_SWEEP_WORK);
+    assert!(one.starts_with("Ok("), "{one}");
+    assert_eq!(one, on(3, &bank, MAX_SWEEP_WORK));
+    // A budget too small for all the intents: the first intent, in file order, that the
+    // remaining budget cannot settle is named, as when they are solved one after another.
+    let small = on(1, &bank, 4_000);
+    assert!(
+        small.starts_with("Err(NoConvergence") && small.contains("MAX_SWEEP_WORK"),
+        "{}",
+        head(&small)
+    );
+    assert!(!small.contains("check_balance"), "{}", head(&small));
+    assert_eq!(small, on(3, &bank, 4_000));
+}

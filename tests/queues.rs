@@ -178,9 +178,17 @@ fn a_day_in_intervals_reports_every_interval_and_the_spread_across_days() {
     assert_eq!(q["days"], 40);
     let intervals = q["intervals"].as_array().expect("intervals");
     assert_eq!(intervals.len(), 3);
-    // An hour-long interval is long enough for Erlang C of its own staffing to hold roughly:
-    // the busy middle hour, started from the first hour's queue, within its interval.
-    let middle = &intervals[1]["queues"]["general"];
+    // The first hour is overloaded (400 calls of 120 s on 10 agents): its agents are busy
+    // nearly all the time, never more, and leave a backlog of work to the second hour.
+    let figure = |k: usize, name: &str| intervals[k]["queues"]["general"][name].clone();
+    let occupancy = |k: usize| figure(k, "occupancy")["value"].as_f64().unwrap();
+    let offered = |k: usize| figure(k, "offered").as_f64().unwrap() / 40.0;
+    assert!((0.9..=1.0).contains(&occupancy(0)), "{}", occupancy(0));
+    // An hour is long enough for the busy middle hour (1,000 calls on 38 agents) to end near
+    // Erlang C's steady state. Its agents handle, within the hour, the work of its own calls
+    // plus the backlog the first hour left (the first hour's offered work less what its agents
+    // did), less the work still in the system as the hour ends (Erlang C: the calls with an
+    // agent and those waiting, each carrying a handle time on average).
     let Solution::Stable(exact) = solve(
         &QueueModel {
             calls_per_hour: 1000.0,
@@ -192,11 +200,15 @@ fn a_day_in_intervals_reports_every_interval_and_the_spread_across_days() {
     ) else {
         panic!("stable")
     };
-    let occupancy = middle["occupancy"]["value"].as_f64().unwrap();
-    let se = standard_error(&middle["occupancy"]);
+    let (hour, aht) = (3600.0, 120.0);
+    let backlog = offered(0) * aht - occupancy(0) * 10.0 * hour;
+    let in_system = (1000.0 * aht / hour + 1000.0 / hour * exact.asa) * aht;
+    let expected = (offered(1) * aht + backlog - in_system) / (38.0 * hour);
+    let se = standard_error(&figure(1, "occupancy"));
     assert!(
-        (occupancy - exact.occupancy).abs() < 4.0 * se + 0.02,
-        "occupancy {occupancy} ± {se}, Erlang {}",
+        (occupancy(1) - expected).abs() < 4.0 * se + 0.02,
+        "occupancy {} ± {se}, expected {expected} (Erlang's {} and the backlog)",
+        occupancy(1),
         exact.occupancy
     );
     let offered: u64 = intervals
@@ -206,6 +218,55 @@ fn a_day_in_intervals_reports_every_interval_and_the_spread_across_days() {
     assert_eq!(Some(offered), q["overall"]["offered"].as_u64());
     // About 2,000 calls a day for 40 days.
     assert!((70_000..90_000).contains(&offered), "{offered}");
+}
+
+#[test]
+fn occupancy_and_share_intervals_stay_within_zero_and_one_in_short_and_long_runs() {
+    // 2,100 calls leave about a hundred counted after the warm-up hour: batches a few seconds
+    // long whose calls take agents for minutes. Each queue's agents can be no more than busy.
+    for calls in ["2100", "2200", "20000"] {
+        for seed in ["0", "1", "2"] {
+            let args = [
+                "sim",
+                "menus/retail-bank.yaml",
+                "--calls",
+                calls,
+                "--seed",
+                seed,
+                "--format",
+                "json",
+            ];
+            let report = common::ivr(&args).json();
+            let queues = report["queues"]["queues"].as_object().expect("queues");
+            for (name, queue) in queues
+                .iter()
+                .chain([(&"all".to_string(), &report["queues"]["overall"])])
+            {
+                if let Some(occupancy) = queue["occupancy"]["value"].as_f64() {
+                    assert!(
+                        (0.0..=1.0).contains(&occupancy),
+                        "{calls} calls, seed {seed}, {name}: {occupancy}"
+                    );
+                }
+                // A share's interval stays between 0 and 1, however few calls are behind it.
+                for share in [
+                    "service_level",
+                    "p_wait",
+                    "abandoned",
+                    "occupancy",
+                    "answered_share",
+                ] {
+                    if let Some(ci) = queue[share]["ci95"].as_array() {
+                        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+                        assert!(
+                            0.0 <= lo && lo <= hi && hi <= 1.0,
+                            "{calls} calls, seed {seed}, {name} {share}: {ci:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]

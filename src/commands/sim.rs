@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{load_intents, load_menu, load_traffic, read_source};
 use crate::intents::Intents;
+use crate::intents::traffic::Arrivals;
 use crate::menu::{Menu, NodeId};
 use crate::sim::UsageError;
 use crate::sim::exact::{ExactError, exact_report};
@@ -143,9 +144,14 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
     let plan = QueuePlan::compile(&menu, &intents);
     let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
     let gates = gather_gates(request, &program.intent_names, queue_names, &personas)?;
-    // With queues the menu's figures come from a run of `--calls` calls whatever the output
-    // (the flow run) and the queue figures from their own run, so every format agrees.
-    let report = if request.flow == FlowRequest::None && plan.is_none() {
+    // With a day of queues the menu's figures come from a run of `--calls` calls whatever the
+    // output (the flow run) and the queue figures from their own run of the days' calls, so
+    // every format agrees. In steady state the queue run is a run of `--calls` calls on the
+    // same streams, so without flow figures it gives the menu's figures too, in one run.
+    let steady = plan
+        .as_ref()
+        .is_none_or(|p| matches!(p.arrivals, Arrivals::PerHour(_)));
+    let report = if request.flow == FlowRequest::None && steady {
         run_once(
             &menu,
             &program,
@@ -449,7 +455,16 @@ fn run_once(
 ) -> Result<SimReport, Failure> {
     let name = menu.source.name();
     if request.exact {
-        let mut report = exact_report(&name, program).map_err(|error| exact_error(menu, error))?;
+        // The intents are solved in parallel, on `--threads` threads like a Monte Carlo run.
+        let solve = || exact_report(&name, program);
+        let solved = match rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(solve),
+            Err(_) => solve(),
+        };
+        let mut report = solved.map_err(|error| exact_error(menu, error))?;
         if let Some(plan) = plan {
             report.queues_exact = Some(
                 staff_report(&name, program, plan, StaffGoal::default())

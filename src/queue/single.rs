@@ -141,6 +141,36 @@ mod tests {
     }
 
     #[test]
+    fn occupancy_never_exceeds_one_in_any_batch_short_or_long_run() {
+        // Short runs (a few hundred calls after the warm-up, where a batch spans seconds and
+        // its calls' handling minutes) and long ones, loads below and above the agents, with
+        // and without patience.
+        let cases = [
+            (queue(1000.0, 600.0, None), 150),
+            (queue(1000.0, 600.0, Some(120.0)), 150),
+            (queue(2000.0, 480.0, None), 300),
+            (queue(200.0, 180.0, None), 14),
+            (queue(1200.0, 120.0, Some(60.0)), 30),
+        ];
+        for (q, agents) in cases {
+            for calls in [1_100, 1_300, 3_000, 60_000] {
+                let calls = calls * q.calls_per_hour as u64 / 1000;
+                for seed in 0..4 {
+                    let tally = simulate_one_queue(&q, agents, 20.0, calls, seed, &mut |_| {});
+                    for (b, batch) in tally.queues[0].iter().enumerate() {
+                        if let Some(occupancy) = batch.occupancy() {
+                            assert!(
+                                (0.0..=1.0).contains(&occupancy),
+                                "{q:?}, {agents} agents, {calls} calls, seed {seed}, batch {b}: {occupancy}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_same_seed_gives_the_same_calls_and_figures() {
         let q = queue(1000.0, 120.0, Some(120.0));
         let run = |seed| {

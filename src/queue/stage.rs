@@ -19,6 +19,17 @@
 //! in a first-come-first-served line until the boundary sets the staffing his answer depends
 //! on. After a day's last interval its staffing stays until every caller is answered or gone.
 //!
+//! Occupancy sets the agent time spent handling calls inside a window of time (a batch's span
+//! of arrivals, or an interval) against the agent time available in that same window, so it
+//! is at most 1 and, in steady state, near the offered load per agent. Handlings are not cut
+//! into windows one by one: when the stage has handled every join up to a window's edge `t`
+//! (and none after it), an agent free at `f > t` is busy without a break from `t` to `f` (a
+//! call answered after `t` took the agent the moment it freed, since it had joined by `t`), so
+//! the handling time before `t` is all handling so far minus the agents' `f - t`. A window's
+//! busy time is the difference of that figure at its two edges. Agents who leave at a staffing
+//! drop while finishing a call stay in the figure until they are done, and their time counts
+//! as available as well as busy.
+//!
 //! Memory holds only the calls in the IVR or in a queue line, never the calls already decided.
 
 use std::cmp::Reverse;
@@ -259,6 +270,27 @@ struct QueueState {
     /// Callers who cannot be answered before the next staffing change, in join order, with
     /// the period they count in.
     line: VecDeque<(Join, Option<usize>)>,
+    /// Agent time committed to every answered call so far, counted or not.
+    handled: u128,
+    /// When agents who left at a staffing drop while handling a call are free.
+    departed: Vec<Micros>,
+    /// Handling time before the current window's start.
+    busy_mark: u128,
+}
+
+impl QueueState {
+    /// Agent time spent handling calls before `t`, when every join up to `t` and none after it
+    /// has been handled: each agent still busy at `t` is busy without a break until it frees.
+    fn busy_before(&self, t: Micros) -> u128 {
+        let after: u128 = self
+            .free
+            .iter()
+            .map(|&Reverse(f)| f)
+            .chain(self.departed.iter().copied())
+            .map(|f| u128::from(f.saturating_sub(t)))
+            .sum();
+        self.handled.saturating_sub(after)
+    }
 }
 
 /// Steady-state batch bookkeeping.
@@ -275,6 +307,8 @@ struct Batches {
     /// The current batch's span starts here (the last arrival of the batch before).
     span_start: Micros,
     last_arrival: Micros,
+    /// Whether the first batch's window has been opened at the end of the warm-up.
+    opened: bool,
 }
 
 /// The queue stage of a run (or of one day).
@@ -292,6 +326,11 @@ pub struct Stage {
     /// The interval whose staffing is in force, and when it ends.
     current_interval: usize,
     next_boundary: Micros,
+    /// A day: the end of its last interval, until that interval's window is closed (then,
+    /// and in steady state, [`NEVER`]).
+    day_end: Micros,
+    /// Where the window whose busy time is being measured starts.
+    window_start: Micros,
     tally: StageTally,
 }
 
@@ -317,6 +356,7 @@ impl Stage {
                     next_start: 0,
                     span_start: warm_up,
                     last_arrival: warm_up,
+                    opened: false,
                 };
                 (None, 1, Some(state), batches as usize)
             }
@@ -351,6 +391,9 @@ impl Stage {
             .map(|agents| QueueState {
                 free: std::iter::repeat_n(Reverse(0), agents[0] as usize).collect(),
                 line: VecDeque::new(),
+                handled: 0,
+                departed: Vec::new(),
+                busy_mark: 0,
             })
             .collect();
         Ok(Stage {
@@ -368,6 +411,8 @@ impl Stage {
                 Some(length) if intervals > 1 => length,
                 _ => NEVER,
             },
+            day_end: interval.map_or(NEVER, |length| length.saturating_mul(intervals as u64)),
+            window_start: 0,
             tally,
         })
     }
@@ -382,6 +427,21 @@ impl Stage {
     /// in (`None`: warm-up, not counted; a day is batch 0). Calls whose fate is decided go to
     /// `sink`, in the order they are decided.
     pub fn feed(&mut self, call: Call, sink: &mut impl FnMut(Outcome)) -> Option<u32> {
+        if let Some(b) = &mut self.batches
+            && !b.opened
+            && call.arrival >= b.warm_up
+        {
+            // The first batch's window opens at the end of the warm-up: handle the joins up to
+            // it (they come before this call's in time order anyway) and mark the busy time.
+            b.opened = true;
+            let warm_up = b.warm_up;
+            while self.joins.next_time().is_some_and(|t| t <= warm_up) {
+                if let Some(join) = self.joins.pop() {
+                    self.join(join, sink);
+                }
+            }
+            self.close_window(None, warm_up);
+        }
         let batch = self.batch_of(call.arrival);
         // No call fed from now on joins before `call.arrival`.
         while self.joins.next_time().is_some_and(|t| t <= call.arrival) {
@@ -414,11 +474,24 @@ impl Stage {
 
     /// Decides every call still held and returns the tallies.
     pub fn finish(mut self, sink: &mut impl FnMut(Outcome)) -> StageTally {
+        // The last batch's window ends at the last arrival, where the stage's clock is now.
+        if let Some(b) = &self.batches
+            && b.first_counted.is_some()
+        {
+            let (current, end) = (b.current as usize, b.last_arrival);
+            self.close_window(Some(current), end);
+        }
         while let Some(join) = self.joins.pop() {
             self.join(join, sink);
         }
-        while self.next_boundary != NEVER && self.queues.iter().any(|q| !q.line.is_empty()) {
+        // The remaining staffing changes decide the callers in line and close the intervals'
+        // windows (with no one in line they decide nothing).
+        while self.next_boundary != NEVER {
             self.boundary(sink);
+        }
+        if self.day_end != NEVER {
+            self.close_window(Some(self.intervals - 1), self.day_end);
+            self.day_end = NEVER;
         }
         if let Some(b) = &self.batches {
             let span = b.last_arrival.saturating_sub(b.span_start);
@@ -450,6 +523,7 @@ impl Stage {
         // Batch `k` holds the counted calls `j` (from 0) with `k <= j * batches / counted < k + 1`.
         let start_of = |k: u64| first + (k * counted).div_ceil(batches);
         let mut closed = None;
+        let close_at = b.last_arrival;
         if index == first {
             b.next_start = start_of(1);
         }
@@ -469,13 +543,45 @@ impl Stage {
             b.span_start = b.last_arrival;
         }
         b.last_arrival = arrival;
-        Some(b.current)
+        let current = b.current;
+        if let Some(done) = closed {
+            self.close_window(Some(done as usize), close_at);
+        }
+        Some(current)
+    }
+
+    /// Ends the current window at `t` and starts the next there: the busy time since the
+    /// window's start goes to `period` (`None`: the warm-up, not counted), with the time agents
+    /// who left at a staffing drop spent finishing calls inside it as available time too.
+    /// Called when every join up to `t` and none after it has been handled.
+    fn close_window(&mut self, period: Option<usize>, t: Micros) {
+        let start = self.window_start;
+        for (q, queue) in self.queues.iter_mut().enumerate() {
+            let busy = queue.busy_before(t);
+            if let Some(p) = period {
+                let tally = &mut self.tally.queues[q][p];
+                tally.busy += busy.saturating_sub(queue.busy_mark);
+                // Agents leave at a window's start, so they are busy from it until they free.
+                tally.available += queue
+                    .departed
+                    .iter()
+                    .map(|&f| u128::from(f.min(t).saturating_sub(start)))
+                    .sum::<u128>();
+            }
+            queue.departed.retain(|&f| f > t);
+            queue.busy_mark = busy;
+        }
+        self.window_start = t;
     }
 
     /// Handles a join, after any staffing change due by its time.
     fn join(&mut self, join: Join, sink: &mut impl FnMut(Outcome)) {
         while join.time >= self.next_boundary {
             self.boundary(sink);
+        }
+        if join.time >= self.day_end {
+            self.close_window(Some(self.intervals - 1), self.day_end);
+            self.day_end = NEVER;
         }
         let period = match self.interval {
             Some(length) => Some(((join.time / length) as usize).min(self.intervals - 1)),
@@ -525,9 +631,10 @@ impl Stage {
         if let Some(mut top) = queue.free.peek_mut() {
             *top = Reverse(answer.saturating_add(held));
         }
+        queue.handled += u128::from(held);
         if let Some(p) = period {
             let t = &mut self.tally.queues[join.queue as usize][p];
-            t.record_answer(wait, self.answer_within, held);
+            t.record_answer(wait, self.answer_within);
             t.transferred += u64::from(join.transfer.is_some());
         }
         match join.transfer {
@@ -592,6 +699,7 @@ impl Stage {
     /// under it, first come first served.
     fn boundary(&mut self, sink: &mut impl FnMut(Outcome)) {
         let at = self.next_boundary;
+        self.close_window(Some(self.current_interval), at);
         self.current_interval += 1;
         let k = self.current_interval;
         self.next_boundary = match self.interval {
@@ -607,9 +715,14 @@ impl Stage {
                     .free
                     .extend(std::iter::repeat_n(Reverse(at), now - before));
             } else {
-                // Those who free first leave: the rest take new calls when they are free.
+                // Those who free first leave: the rest take new calls when they are free. One
+                // still handling a call finishes it.
                 for _ in now..before {
-                    queue.free.pop();
+                    if let Some(Reverse(free)) = queue.free.pop()
+                        && free > at
+                    {
+                        queue.departed.push(free);
+                    }
                 }
             }
             let line = std::mem::take(&mut queue.line);
@@ -759,7 +872,14 @@ mod tests {
         assert_eq!(tally.queues[0][0].offered, 3);
         assert_eq!(tally.queues[0][1].offered, 1);
         assert_eq!(tally.queues[0][0].available, 20 * S as u128);
-        assert_eq!(tally.queues[0][1].available, 10 * S as u128);
+        // Busy time is what falls inside each interval: 0..10 s of call 0 and 9..10 s of
+        // call 1 in the first; in the second 10..15 s of call 0, 10..14 s of call 1 (its agent
+        // left at 10 s but finishes it, so those 4 s are available time too), call 2 and 2 of
+        // call 3's 3 s (the day ends at 20 s). The one agent left is never idle: occupancy 1.
+        assert_eq!(tally.queues[0][0].busy, 11 * S as u128);
+        assert_eq!(tally.queues[0][1].busy, 14 * S as u128);
+        assert_eq!(tally.queues[0][1].available, 14 * S as u128);
+        assert_eq!(tally.queues[0][1].occupancy(), Some(1.0));
     }
 
     #[test]
@@ -880,7 +1000,52 @@ mod tests {
         // Agent time: 100 agents over the counted span (100 s to 1,099 s), tiled by batches.
         let available: u128 = tally.queues[0].iter().map(|p| p.available).sum();
         assert_eq!(available, 100 * 999 * S as u128);
-        assert_eq!(tally.overall().busy, 1000 * S as u128);
+        // Busy time inside that span: the calls arriving at 100..1,098 s, one second each (the
+        // last call's handling falls after the last arrival).
+        assert_eq!(tally.overall().busy, 999 * S as u128);
+        // Each batch's busy time lies inside its own span of arrivals.
+        for p in &tally.queues[0] {
+            assert!(p.busy * 100 <= p.available, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn busy_time_counts_in_the_window_it_falls_in_so_occupancy_is_at_most_one() {
+        // One agent and calls of 100 s arriving a second apart: the agent is busy all the time
+        // from the first arrival, while the queue drains long after the last. Two batches:
+        // arrivals 0..1 s and 1..3 s. Each batch's busy time is its span, not the 200 s of
+        // handling its calls bring, so occupancy is 1 in both.
+        let mut stage = steady(1, 0, 4, 2);
+        let mut sink = |_: Outcome| {};
+        for i in 0..4u32 {
+            stage.feed(call(i, 10 * u64::from(i), 0, 100, NEVER), &mut sink);
+        }
+        let tally = stage.finish(&mut sink);
+        let batches = &tally.queues[0];
+        assert_eq!(
+            (batches[0].busy, batches[0].available),
+            (S as u128, S as u128)
+        );
+        assert_eq!(
+            (batches[1].busy, batches[1].available),
+            (2 * S as u128, 2 * S as u128)
+        );
+        assert_eq!(tally.overall().occupancy(), Some(1.0));
+    }
+
+    #[test]
+    fn a_call_handled_across_the_warm_up_counts_only_its_part_after_it() {
+        // One agent; a call at 0 s handled for 30 s, the warm-up ends at 10 s, the next call
+        // arrives at 40 s (the agent idle since 30 s) and the last at 50 s.
+        let mut stage = steady(1, 10 * S, 3, 1);
+        let mut sink = |_: Outcome| {};
+        for (i, (at, handle)) in [(0, 30), (400, 5), (500, 5)].into_iter().enumerate() {
+            stage.feed(call(i as u32, at, 0, handle, NEVER), &mut sink);
+        }
+        let tally = stage.finish(&mut sink);
+        // Window 10..50 s: 20 s of the first call, 5 s of the second, none of the third.
+        let t = &tally.queues[0][0];
+        assert_eq!((t.busy, t.available), (25 * S as u128, 40 * S as u128));
     }
 
     #[test]

@@ -99,6 +99,18 @@ impl BlockDraws {
         next
     }
 
+    /// The draws of the next block, from this block's start: one fixed jump per stream (the
+    /// same as `new(seed, day, block + 1)`).
+    pub fn next_block(&self) -> BlockDraws {
+        self.following(128, 1)
+    }
+
+    /// The draws of block 0 of the next day, from this day's block 0 (the same as
+    /// `new(seed, day + 1, 0)`).
+    pub fn next_day(&self) -> BlockDraws {
+        self.following(192, 4)
+    }
+
     /// The next call's draws.
     #[inline]
     pub fn next_call(&mut self) -> CallDraws {

@@ -32,23 +32,25 @@ pub struct QueueTally {
     pub wait: Sums,
     /// Waits of answered calls, for quantiles.
     pub wait_histogram: TimeHistogram,
-    /// Agent time spent on the answered calls (handle time, or the misroute handling time).
+    /// Agent time spent handling calls within the period's window of time (the part of each
+    /// handling that falls inside it), whichever period the calls themselves count in.
     pub busy: u128,
-    /// Agent time available in the period.
+    /// Agent time available in the period's window: agents in force times its length, plus
+    /// the time agents who left at a staffing drop spent finishing their calls inside it.
     pub available: u128,
 }
 
 impl QueueTally {
-    /// Adds an answered call's wait (microseconds).
+    /// Adds an answered call's wait (microseconds). Its handling counts as busy time in the
+    /// windows it falls in, which the stage measures from its agents' clocks.
     #[inline]
-    pub(crate) fn record_answer(&mut self, wait: Micros, answer_within: Micros, held: Micros) {
+    pub(crate) fn record_answer(&mut self, wait: Micros, answer_within: Micros) {
         self.offered += 1;
         self.answered += 1;
         self.answered_in_time += u64::from(wait <= answer_within);
         self.waited += u64::from(wait > 0);
         self.wait.record(wait);
         self.wait_histogram.record(wait);
-        self.busy += u128::from(held);
     }
 
     pub fn merge(&mut self, other: &QueueTally) {
@@ -99,7 +101,8 @@ impl QueueTally {
         (self.wait.n > 0).then(|| self.wait.sum as f64 / self.wait.n as f64 / MICROS)
     }
 
-    /// Agent time handling calls over agent time available.
+    /// Agent time handling calls over agent time available, both in the period's window: at
+    /// most 1, since no more agents than are there can be busy at once.
     pub fn occupancy(&self) -> Option<f64> {
         (self.available > 0).then(|| self.busy as f64 / self.available as f64)
     }

@@ -11,6 +11,10 @@
 //! with probability `1 - exp(-d / patience)` and adds `patience * (1 - exp(-d / patience))`
 //! seconds on average.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
 use crate::menu::NodeKind;
 
 use super::engine::Outcome;
@@ -420,15 +424,15 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
 
 /// Solves one intent (its caller groups mixed by the intent's shares of them).
 pub fn solve_intent(program: &Program, intent: usize) -> Result<ExactIntent, ExactError> {
-    let mut budget = MAX_SWEEP_WORK;
-    solve_intent_within(program, intent, &mut budget)
+    let budget = AtomicU64::new(MAX_SWEEP_WORK);
+    solve_intent_within(program, intent, &budget)
 }
 
 /// Solves one intent with at most `budget` way updates, and takes those it used from it.
 fn solve_intent_within(
     program: &Program,
     intent: usize,
-    budget: &mut u64,
+    budget: &AtomicU64,
 ) -> Result<ExactIntent, ExactError> {
     Ok(mix_personas(
         program,
@@ -442,7 +446,7 @@ fn solve_intent_within(
 fn solve_personas(
     program: &Program,
     intent: usize,
-    budget: &mut u64,
+    budget: &AtomicU64,
 ) -> Result<Vec<ExactIntent>, ExactError> {
     if program.persona_mix.is_empty() {
         let who = Who { intent, persona: 0 };
@@ -490,7 +494,7 @@ impl ExactIntent {
 }
 
 /// Solves one intent for one caller group.
-fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactIntent, ExactError> {
+fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactIntent, ExactError> {
     let intent = who.intent;
     let nodes = program.nodes.len();
     let n = nodes * program.modes();
@@ -551,9 +555,11 @@ fn solve_one(program: &Program, who: Who, budget: &mut u64) -> Result<ExactInten
         .map(|&v| ways[v as usize].as_ref().map_or(0, Vec::len) as u64)
         .sum();
     for sweep in 0.. {
-        *budget = budget
-            .checked_sub(work.max(1))
-            .ok_or_else(|| ExactError::NoConvergence {
+        budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(work.max(1))
+            })
+            .map_err(|_| ExactError::NoConvergence {
                 intent: name(),
                 limit: "MAX_SWEEP_WORK",
             })?;
@@ -696,11 +702,27 @@ pub fn exact_report(menu: &str, program: &Program) -> Result<SimReport, ExactErr
 pub fn exact_report_within(
     menu: &str,
     program: &Program,
-    mut budget: u64,
+    budget: u64,
 ) -> Result<SimReport, ExactError> {
-    let by_group: Vec<Vec<ExactIntent>> = (0..program.shares.len())
-        .map(|i| solve_personas(program, i, &mut budget))
-        .collect::<Result<_, _>>()?;
+    // Intents are solved in parallel from one shared budget. When every one settles, each had
+    // all the work it needed, so the figures are those of solving them one after another.
+    // When one fails, they are solved again one after another from a fresh budget, so that
+    // the error (which intent, which limit) is the same on any number of threads.
+    let intents = program.shares.len();
+    let shared = AtomicU64::new(budget);
+    let parallel: Result<Vec<Vec<ExactIntent>>, ExactError> = (0..intents)
+        .into_par_iter()
+        .map(|i| solve_personas(program, i, &shared))
+        .collect();
+    let by_group = match parallel {
+        Ok(solved) => solved,
+        Err(_) => {
+            let fresh = AtomicU64::new(budget);
+            (0..intents)
+                .map(|i| solve_personas(program, i, &fresh))
+                .collect::<Result<_, _>>()?
+        }
+    };
     let solved: Vec<ExactIntent> = by_group
         .iter()
         .enumerate()

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::compare::{Difference, QuantityDiff};
 use super::queues::{
-    EndToEndTally, QueuePlan, QueueRunTally, replicate_difference_interval, replicate_tallies,
-    total_tally,
+    Bounds, EndToEndTally, QueuePlan, QueueRunTally, replicate_difference_interval,
+    replicate_tallies, total_tally,
 };
 use super::report::ordered_map;
 use crate::intents::traffic::Arrivals;
@@ -73,12 +73,13 @@ pub struct QueueDiff {
     pub intervals: Option<Vec<IntervalDiff>>,
 }
 
-/// B's figure minus A's, with the interval from the paired replicates.
+/// B's figure minus A's, with the interval from the paired replicates (`None`: a count over
+/// the replicates).
 fn difference<T>(
     total: (&T, &T),
     replicates: (&[T], &[T]),
     figure: impl Fn(&T) -> Option<f64>,
-    sum: bool,
+    bounds: Option<Bounds>,
 ) -> Difference {
     let (Some(a), Some(b)) = (figure(total.0), figure(total.1)) else {
         return Difference::NULL;
@@ -88,7 +89,7 @@ fn difference<T>(
         .iter()
         .zip(replicates.1)
         .map(|(x, y)| (figure(x), figure(y)));
-    Difference::with_interval(b - a, replicate_difference_interval(b - a, pairs, sum))
+    Difference::with_interval(b - a, replicate_difference_interval(b - a, pairs, bounds))
 }
 
 fn count(n: u64) -> Option<f64> {
@@ -99,26 +100,27 @@ fn figures_diff(
     total: (&QueueTally, &QueueTally),
     reps: (&[QueueTally], &[QueueTally]),
 ) -> QueueFiguresDiff {
-    let d = |f: fn(&QueueTally) -> Option<f64>| difference(total, reps, f, false);
+    let d = |f: fn(&QueueTally) -> Option<f64>| difference(total, reps, f, Some(Bounds::Share));
+    let time = |f: fn(&QueueTally) -> Option<f64>| difference(total, reps, f, Some(Bounds::Time));
     let wait = |q: f64| {
         Some(difference(
             total,
             reps,
             |t: &QueueTally| t.wait_quantile(q),
-            false,
+            Some(Bounds::Time),
         ))
     };
     QueueFiguresDiff {
-        offered: difference(total, reps, |t: &QueueTally| count(t.offered), true),
-        answered: difference(total, reps, |t: &QueueTally| count(t.answered), true),
+        offered: difference(total, reps, |t: &QueueTally| count(t.offered), None),
+        answered: difference(total, reps, |t: &QueueTally| count(t.answered), None),
         answered_share: d(QueueTally::answered_share),
         service_level: d(QueueTally::service_level),
-        asa: d(QueueTally::asa),
+        asa: time(QueueTally::asa),
         p_wait: d(QueueTally::p_wait),
         abandoned: d(QueueTally::abandoned_share),
         occupancy: d(QueueTally::occupancy),
         wait: QuantityDiff {
-            mean: Some(d(QueueTally::asa)),
+            mean: Some(time(QueueTally::asa)),
             p50: wait(0.5),
             p90: wait(0.9),
             p99: wait(0.99),
@@ -165,14 +167,19 @@ pub fn queue_diff(plan: &QueuePlan, a: &QueueRunTally, b: &QueueRunTally) -> Que
     let total = (&ea, &eb);
     let reps = (a.end_to_end.as_slice(), b.end_to_end.as_slice());
     let share = |n: fn(&EndToEndTally) -> u64| {
-        difference(total, reps, |t: &EndToEndTally| t.share(n(t)), false)
+        difference(
+            total,
+            reps,
+            |t: &EndToEndTally| t.share(n(t)),
+            Some(Bounds::Share),
+        )
     };
     let time = |q: f64| {
         Some(difference(
             total,
             reps,
             |t: &EndToEndTally| t.time_to_answer_quantile(q),
-            false,
+            Some(Bounds::Time),
         ))
     };
     QueueDiff {
@@ -190,7 +197,7 @@ pub fn queue_diff(plan: &QueuePlan, a: &QueueRunTally, b: &QueueRunTally) -> Que
                     total,
                     reps,
                     EndToEndTally::time_to_answer_mean,
-                    false,
+                    Some(Bounds::Time),
                 )),
                 p50: time(0.5),
                 p90: time(0.9),
@@ -200,7 +207,7 @@ pub fn queue_diff(plan: &QueuePlan, a: &QueueRunTally, b: &QueueRunTally) -> Que
                 total,
                 reps,
                 EndToEndTally::time_to_answer_within,
-                false,
+                Some(Bounds::Share),
             ),
         },
         intervals,
@@ -219,7 +226,10 @@ mod tests {
             (Some(0.7), Some(0.7)),
             (Some(0.9), Some(0.9)),
         ];
-        assert_eq!(replicate_difference_interval(0.0, pairs, false), None);
+        assert_eq!(
+            replicate_difference_interval(0.0, pairs, Some(Bounds::Time)),
+            None
+        );
     }
 
     #[test]
@@ -231,15 +241,34 @@ mod tests {
             (Some(5.0), Some(8.0)),
         ];
         let half = t_quantile(2) / 3f64.sqrt();
-        let ci = replicate_difference_interval(2.0, pairs, false).unwrap();
+        let ci = replicate_difference_interval(2.0, pairs, Some(Bounds::Time)).unwrap();
         assert!(
             (ci.lo - (2.0 - half)).abs() < 1e-12 && (ci.hi.unwrap() - (2.0 + half)).abs() < 1e-12
         );
         // A count over the three replicates: three times as wide, around the total.
-        let ci = replicate_difference_interval(6.0, pairs, true).unwrap();
+        let ci = replicate_difference_interval(6.0, pairs, None).unwrap();
         assert!((ci.lo - (6.0 - 3.0 * half)).abs() < 1e-12);
         // A replicate missing on either side is left out; one pair alone bounds nothing.
         let sparse = [(None, Some(1.0)), (Some(1.0), Some(2.0)), (Some(3.0), None)];
-        assert_eq!(replicate_difference_interval(1.0, sparse, false), None);
+        assert_eq!(
+            replicate_difference_interval(1.0, sparse, Some(Bounds::Time)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_difference_of_shares_stays_between_minus_one_and_one() {
+        // Shares that differ by nearly 1 in one replicate and little in the others: the
+        // Student t interval would pass 1; a difference of two shares cannot.
+        let pairs = [
+            (Some(0.0), Some(1.0)),
+            (Some(0.5), Some(0.6)),
+            (Some(0.2), Some(0.3)),
+        ];
+        let ci = replicate_difference_interval(0.4, pairs, Some(Bounds::Share)).unwrap();
+        assert_eq!(ci.hi, Some(1.0));
+        assert!(ci.lo > -1.0 && ci.lo < 0.4, "{ci:?}");
+        let open = replicate_difference_interval(0.4, pairs, Some(Bounds::Time)).unwrap();
+        assert!(open.hi.unwrap() > 1.0 && open.lo == ci.lo);
     }
 }

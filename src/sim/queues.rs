@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::engine::{Call as IvrCall, Outcome as IvrOutcome, simulate_call};
 use super::program::Program;
 use super::report::{Distribution, ordered_map};
-use super::run::{BLOCK, RunOptions, Tally, call_rng, record};
+use super::run::{BLOCK, RunOptions, Tally, call_rng};
 use crate::intents::Intents;
 use crate::intents::traffic::{Arrivals, DEFAULT_QUEUE};
 use crate::menu::graph::MenuGraph;
@@ -24,11 +24,11 @@ use crate::queue::stage::{
     Call, Counting, Fate, Offer, Outcome, Stage, StageConfig, StageTally, Transfer,
 };
 use crate::queue::streams::{
-    ArrivalClock, ArrivalRate, CallDrawSequence, HandleTime, Stream, patience, stream_rng,
-    to_micros,
+    ArrivalClock, ArrivalRate, BlockDraws, HandleTime, Stream, patience, stream_rng, to_micros,
 };
 use crate::queue::tally::{QueueTally, batch_means};
 use crate::stats::{Interval, Sums, TimeHistogram, t_quantile};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Steady state: calls arriving in the first hour are simulated but not counted.
 pub const WARM_UP_SECONDS: f64 = 3600.0;
@@ -238,26 +238,89 @@ pub struct QueueRunTally {
     pub calls: u64,
 }
 
-/// The IVR part of the calls of one block: (intent, call), in call order.
-fn ivr_block(
+/// One call made ready for the queue stage on a worker thread: everything about it that does
+/// not depend on the calls before it (only its arrival time does).
+#[derive(Clone, Copy, Debug)]
+struct ReadyCall {
+    intent: u32,
+    abandoned_ivr: bool,
+    /// Gap to the previous arrival at unit rate.
+    gap: f64,
+    offer: Option<Offer>,
+}
+
+/// The calls of one block, made ready in call order.
+struct ReadyBlock {
+    calls: Vec<ReadyCall>,
+    /// A day's IVR calls, for the feeding thread to count as it feeds them (the day may end
+    /// inside the block). Empty in steady state, where the worker counts them itself.
+    ivr: Vec<IvrCall>,
+}
+
+/// What a worker needs to make a block ready: its number and the starts of its IVR and queue
+/// streams (reached by fixed jumps on the feeding thread), and how many of its calls the run
+/// takes (`None`: a day, which ends when its arrivals do).
+struct BlockJob {
+    ivr: Xoshiro256PlusPlus,
+    draws: BlockDraws,
+    count: Option<u64>,
+}
+
+/// The calls of one block through the IVR, with their queue draws and offers. In steady state
+/// the IVR figures of the block's `count` calls go to `tally`; a day keeps the IVR calls for
+/// the feeding thread.
+fn ready_block(
     program: &Program,
+    plan: &QueuePlan,
     pick: &WeightedAliasIndex<f64>,
-    seed: u64,
-    day: u32,
-    block: u64,
-) -> Vec<(u32, IvrCall)> {
-    let mut stream = stream_rng(seed, Stream::Ivr, day, block);
-    (0..BLOCK)
-        .map(|_| {
-            let mut rng = call_rng(&mut stream);
-            let intent = pick.sample(&mut rng);
-            (intent as u32, simulate_call(program, intent, &mut rng))
-        })
-        .collect()
+    job: BlockJob,
+    tally: Option<&std::sync::Mutex<Tally>>,
+) -> ReadyBlock {
+    let BlockJob {
+        ivr: mut stream,
+        mut draws,
+        count,
+    } = job;
+    let n = count.unwrap_or(BLOCK) as usize;
+    let mut calls = Vec::with_capacity(n);
+    let mut ivr = Vec::with_capacity(if count.is_some() { 0 } else { n });
+    let mut local = count.map(|_| Tally::for_program(program));
+    for _ in 0..n {
+        let mut rng = call_rng(&mut stream);
+        let intent = pick.sample(&mut rng);
+        let call = simulate_call(program, intent, &mut rng);
+        let call_draws = draws.next_call();
+        calls.push(ReadyCall {
+            intent: intent as u32,
+            abandoned_ivr: call.outcome == IvrOutcome::Abandoned,
+            gap: call_draws.gap,
+            offer: plan.offer(intent, &call, &call_draws),
+        });
+        match &mut local {
+            Some(t) => t.add(intent, &call),
+            None => ivr.push(call),
+        }
+    }
+    if let (Some(local), Some(tally)) = (local, tally) {
+        // Exact sums: the order in which blocks are added changes nothing.
+        let mut tally = tally
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total = std::mem::take(&mut *tally);
+        *tally = total.merge(local);
+    }
+    ReadyBlock { calls, ivr }
 }
 
 /// Runs the calls through the IVR and the queues: `options.calls` calls in steady state, or
-/// `days` days of intervals. The IVR figures (`Tally`) count every call simulated.
+/// `days` days of intervals. The IVR figures (`Tally`, per intent and caller group) count
+/// every call simulated: in steady state they are those of a run of the same calls without
+/// queues.
+///
+/// Workers make blocks of calls ready (IVR walk, queue draws, offer) while this thread feeds
+/// the previous chunk of blocks to the queue stage in call order: in steady state the next
+/// chunk is made ready while this one is fed, so the stage's one thread and the IVR's
+/// threads work at once. Two chunks at most are held, whatever `--calls` is.
 pub fn run_with_queues(
     program: &Program,
     plan: &QueuePlan,
@@ -265,20 +328,25 @@ pub fn run_with_queues(
     days: u32,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Tally, QueueRunTally) {
-    let mut ivr = Tally::new(program.shares.len());
     let mut result = QueueRunTally::default();
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
-        return (ivr, result);
+        return (Tally::for_program(program), result);
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
         .ok();
-    let chunk = pool
+    let workers = pool
         .as_ref()
         .map_or(1, rayon::ThreadPool::current_num_threads)
-        .max(1) as u64
-        * 2;
+        .max(1);
+    // One block per worker: the next chunk is made ready while this one is fed.
+    let chunk = workers as u64;
+    // One IVR tally per worker (steady state), merged at the end.
+    let tallies: Vec<std::sync::Mutex<Tally>> = (0..workers)
+        .map(|_| std::sync::Mutex::new(Tally::for_program(program)))
+        .collect();
+    let mut ivr = Tally::for_program(program);
     let (rate, counting, day_count, limit) = match &plan.arrivals {
         Arrivals::PerHour(per_hour) => (
             ArrivalRate::Constant {
@@ -308,10 +376,16 @@ pub fn run_with_queues(
         ),
     };
     let steady = limit.is_some();
-    let mut draws = CallDrawSequence::new(options.seed, 0);
+    let blocks_in_run = limit.map(|l| l.div_ceil(BLOCK));
+    // The streams of block 0 of the current day.
+    let mut day_draws = BlockDraws::new(options.seed, 0, 0);
+    let mut day_ivr = stream_rng(options.seed, Stream::Ivr, 0, 0);
     for day in 0..day_count {
         if day > 0 {
-            draws = draws.following_day();
+            day_draws = day_draws.next_day();
+            for _ in 0..4 {
+                day_ivr.long_jump();
+            }
         }
         let config = StageConfig {
             agents: plan.agents.clone(),
@@ -348,51 +422,105 @@ pub fn run_with_queues(
         };
         let mut clock = ArrivalClock::new(rate.clone());
         let mut fed: u64 = 0;
-        let mut block = 0u64;
-        let mut day_over = false;
-        while !day_over {
-            let blocks: Vec<u64> = (block..block + chunk).collect();
-            block += chunk;
-            let simulate = || {
-                blocks
-                    .par_iter()
-                    .map(|&b| ivr_block(program, &pick, options.seed, day, b))
-                    .collect::<Vec<_>>()
+        // The next block to hand out, with its streams' starts.
+        let mut next_block = 0u64;
+        let mut next_draws = day_draws.clone();
+        let mut next_ivr = day_ivr.clone();
+        let mut jobs = || -> Vec<BlockJob> {
+            let end = match blocks_in_run {
+                Some(blocks) => (next_block + chunk).min(blocks),
+                None => next_block + chunk,
             };
-            let calls = match &pool {
-                Some(pool) => pool.install(simulate),
-                None => simulate(),
-            };
-            for block_calls in calls {
-                let before = fed;
-                for (intent, call) in block_calls {
-                    if limit.is_some_and(|l| fed >= l) {
-                        day_over = true;
-                        break;
-                    }
-                    let call_draws = draws.next().unwrap_or_else(|| unreachable!());
-                    let Some(arrival) = clock.next_arrival(call_draws.gap) else {
-                        day_over = true;
-                        break;
+            let jobs = (next_block..end)
+                .map(|b| {
+                    let job = BlockJob {
+                        ivr: next_ivr.clone(),
+                        draws: next_draws.clone(),
+                        count: limit.map(|l| BLOCK.min(l - b * BLOCK)),
                     };
-                    fed += 1;
-                    record(&mut ivr.intents[intent as usize], &call);
-                    let offer = plan.offer(intent as usize, &call, &call_draws);
-                    let batch = stage.feed(Call { arrival, offer }, &mut sink);
-                    if let Some(b) = batch {
-                        let period = if steady { b as usize } else { 0 };
-                        let mut e2e = e2e.borrow_mut();
-                        let t = &mut e2e[period.min(periods - 1)];
-                        t.calls += 1;
-                        t.abandoned_ivr += u64::from(call.outcome == IvrOutcome::Abandoned);
+                    next_ivr.jump();
+                    next_draws = next_draws.next_block();
+                    job
+                })
+                .collect();
+            next_block = end;
+            jobs
+        };
+        let tallies = &tallies;
+        let pick = &pick;
+        let make_ready = |jobs: Vec<BlockJob>| -> Vec<ReadyBlock> {
+            let work = || {
+                jobs.into_par_iter()
+                    .map(|job| {
+                        let tally = rayon::current_thread_index().map(|i| &tallies[i % workers]);
+                        ready_block(program, plan, pick, job, tally.or(tallies.first()))
+                    })
+                    .collect()
+            };
+            match &pool {
+                Some(pool) => pool.install(work),
+                None => work(),
+            }
+        };
+        std::thread::scope(|scope| {
+            let mut pending = Some(scope.spawn({
+                let jobs = jobs();
+                move || make_ready(jobs)
+            }));
+            while let Some(handle) = pending.take() {
+                let ready = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                // Steady state: make the next chunk ready while this one is fed. A day stops
+                // where its arrivals do, so its next chunk waits until it is needed.
+                if steady {
+                    let jobs = jobs();
+                    if !jobs.is_empty() {
+                        pending = Some(scope.spawn(move || make_ready(jobs)));
                     }
                 }
-                progress(fed - before);
-                if day_over {
-                    break;
+                let mut day_over = false;
+                for block in ready {
+                    let before = fed;
+                    for (i, call) in block.calls.iter().enumerate() {
+                        if limit.is_some_and(|l| fed >= l) {
+                            day_over = true;
+                            break;
+                        }
+                        let Some(arrival) = clock.next_arrival(call.gap) else {
+                            day_over = true;
+                            break;
+                        };
+                        fed += 1;
+                        if let Some(ivr_call) = block.ivr.get(i) {
+                            ivr.add(call.intent as usize, ivr_call);
+                        }
+                        let batch = stage.feed(
+                            Call {
+                                arrival,
+                                offer: call.offer,
+                            },
+                            &mut sink,
+                        );
+                        if let Some(b) = batch {
+                            let period = if steady { b as usize } else { 0 };
+                            let mut e2e = e2e.borrow_mut();
+                            let t = &mut e2e[period.min(periods - 1)];
+                            t.calls += 1;
+                            t.abandoned_ivr += u64::from(call.abandoned_ivr);
+                        }
+                    }
+                    progress(fed - before);
+                    if day_over {
+                        break;
+                    }
+                }
+                if !steady && !day_over {
+                    let jobs = jobs();
+                    pending = Some(scope.spawn(move || make_ready(jobs)));
                 }
             }
-        }
+        });
         let tally = stage.finish(&mut sink);
         let e2e = e2e.into_inner();
         result.calls += fed;
@@ -412,41 +540,91 @@ pub fn run_with_queues(
             result.end_to_end.push(whole);
         }
     }
+    for t in tallies {
+        ivr = ivr.merge(
+            t.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+    }
     (ivr, result)
 }
 
+/// The values a queue figure can take, which its interval keeps to.
+///
+/// A Student t interval is symmetric, so around a share near 0 or 1 (a service level of 99%
+/// from a few batches, say) it reaches past what a share can be. Its bounds are cut at the
+/// figure's range: the true value lies in the range, so it lies in the cut interval exactly
+/// when it lay in the whole one, and the 95% coverage is unchanged; only impossible values go.
+/// The interval still holds the figure itself, which is in the range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bounds {
+    /// A share, from 0 to 1 (a difference of two: from -1 to 1).
+    Share,
+    /// A time, 0 or more (a difference of two: any value).
+    Time,
+}
+
+impl Bounds {
+    /// The interval cut at the figure's range.
+    pub fn clip(self, ci: Interval) -> Interval {
+        let hi = ci.hi.map(|hi| match self {
+            Bounds::Share => hi.min(1.0),
+            Bounds::Time => hi,
+        });
+        Interval {
+            lo: ci.lo.max(0.0),
+            hi,
+        }
+    }
+
+    /// The interval of a difference of two such figures (B minus A) cut at its range.
+    pub fn clip_difference(self, ci: Interval) -> Interval {
+        match self {
+            Bounds::Share => Interval {
+                lo: ci.lo.max(-1.0),
+                hi: ci.hi.map(|hi| hi.min(1.0)),
+            },
+            Bounds::Time => ci,
+        }
+    }
+}
+
 /// A 95% interval around `value` (the figure over the whole run) from the spread of its
-/// independent replicates (batches or days). The one place queue intervals are made, so a
-/// better interval serves every figure at once.
+/// independent replicates (batches or days), kept to the figure's `bounds`. The one place
+/// queue intervals are made, so a better interval serves every figure at once.
 pub fn replicate_interval(
     value: Option<f64>,
     replicates: impl IntoIterator<Item = Option<f64>>,
+    bounds: Bounds,
 ) -> Option<Interval> {
     let value = value?;
     let estimate = batch_means(replicates)?;
     // Student t on the replicates (batches or days): few replicates widen the interval.
     let half = t_quantile(estimate.batches as u64 - 1) * estimate.standard_error;
-    Some(Interval::closed(value - half, value + half))
+    Some(bounds.clip(Interval::closed(value - half, value + half)))
 }
 
 /// A 95% interval around `diff` (B's figure over the whole run minus A's) from the paired
 /// replicates of two runs on the same seed: batch `k` (or day `k`) of B against batch `k` of
 /// A, which met the same arrivals, intents, patience and handle times. Student t on the
-/// replicates' differences; with `sum`, the figure is a total over the replicates (a count),
-/// so the interval is the replicates' count times that of their mean. No interval when every
-/// replicate differed by the same amount (two identical menus) or fewer than two had both.
+/// replicates' differences, cut at the range of a difference of two shares (`Some(Bounds)`);
+/// with `sum` (`None`), the figure is a total over the replicates (a count), so the interval
+/// is the replicates' count times that of their mean. No interval when every replicate
+/// differed by the same amount (two identical menus) or fewer than two had both.
 pub fn replicate_difference_interval(
     diff: f64,
     pairs: impl IntoIterator<Item = (Option<f64>, Option<f64>)>,
-    sum: bool,
+    bounds: Option<Bounds>,
 ) -> Option<Interval> {
+    let sum = bounds.is_none();
     let estimate = batch_means(pairs.into_iter().map(|(a, b)| Some(b? - a?)))?;
     if estimate.standard_error == 0.0 || !estimate.standard_error.is_finite() {
         return None;
     }
     let scale = if sum { estimate.batches as f64 } else { 1.0 };
     let half = t_quantile(estimate.batches as u64 - 1) * estimate.standard_error * scale;
-    Some(Interval::closed(diff - half, diff + half))
+    let ci = Interval::closed(diff - half, diff + half);
+    Some(bounds.map_or(ci, |b| b.clip_difference(ci)))
 }
 
 /// A figure and its interval.
@@ -487,22 +665,23 @@ pub struct QueueFigures {
 }
 
 type Figure = fn(&QueueTally) -> Option<f64>;
-const FIGURES: [Figure; 6] = [
-    QueueTally::service_level,
-    QueueTally::asa,
-    QueueTally::p_wait,
-    QueueTally::abandoned_share,
-    QueueTally::occupancy,
-    QueueTally::answered_share,
+const FIGURES: [(Figure, Bounds); 6] = [
+    (QueueTally::service_level, Bounds::Share),
+    (QueueTally::asa, Bounds::Time),
+    (QueueTally::p_wait, Bounds::Share),
+    (QueueTally::abandoned_share, Bounds::Share),
+    (QueueTally::occupancy, Bounds::Share),
+    (QueueTally::answered_share, Bounds::Share),
 ];
 
 /// Figures of `total`, with intervals from its replicates.
 fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures {
     let estimate = |i: usize| {
-        let value = FIGURES[i](total);
+        let (figure, bounds) = FIGURES[i];
+        let value = figure(total);
         Estimate {
             value,
-            ci95: replicate_interval(value, replicates.iter().map(FIGURES[i])),
+            ci95: replicate_interval(value, replicates.iter().map(figure), bounds),
         }
     };
     QueueFigures {
@@ -517,7 +696,11 @@ fn queue_figures(total: &QueueTally, replicates: &[QueueTally]) -> QueueFigures 
         wait: {
             let quantile = |q: f64| {
                 let value = total.wait_quantile(q);
-                let ci = replicate_interval(value, replicates.iter().map(|r| r.wait_quantile(q)));
+                let ci = replicate_interval(
+                    value,
+                    replicates.iter().map(|r| r.wait_quantile(q)),
+                    Bounds::Time,
+                );
                 (value, ci)
             };
             let ((p50, p50_ci95), (p90, p90_ci95), (p99, p99_ci95)) =
@@ -660,7 +843,11 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
         let value = e2e.share(count(&e2e));
         Estimate {
             value,
-            ci95: replicate_interval(value, tally.end_to_end.iter().map(|t| t.share(count(t)))),
+            ci95: replicate_interval(
+                value,
+                tally.end_to_end.iter().map(|t| t.share(count(t))),
+                Bounds::Share,
+            ),
         }
     };
     // Calls in a queue wait behind the same busy agents, so they are not independent: the
@@ -671,18 +858,22 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
         d.mean_ci95 = replicate_interval(
             Some(d.mean),
             replicates.iter().map(|t| t.time_to_answer_mean()),
+            Bounds::Time,
         );
         d.p50_ci95 = replicate_interval(
             d.p50,
             replicates.iter().map(|t| t.time_to_answer_quantile(0.5)),
+            Bounds::Time,
         );
         d.p90_ci95 = replicate_interval(
             d.p90,
             replicates.iter().map(|t| t.time_to_answer_quantile(0.9)),
+            Bounds::Time,
         );
         d.p99_ci95 = replicate_interval(
             d.p99,
             replicates.iter().map(|t| t.time_to_answer_quantile(0.99)),
+            Bounds::Time,
         );
         d
     });
@@ -704,5 +895,38 @@ pub fn queue_report(plan: &QueuePlan, tally: &QueueRunTally) -> QueueReport {
             time_to_answer_within: e2e.time_to_answer_within(),
         },
         intervals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_interval_stays_within_zero_and_one_and_a_time_interval_above_zero() {
+        // Three batches with service levels 1, 1 and 0.7: Student t around 0.9 reaches past 1.
+        let batches = [Some(1.0), Some(1.0), Some(0.7)];
+        let ci = replicate_interval(Some(0.9), batches, Bounds::Share).unwrap();
+        assert_eq!(ci.hi, Some(1.0));
+        assert!(ci.lo > 0.0 && ci.lo < 0.9, "{ci:?}");
+        // The same numbers as a share near 0 (abandonment 0, 0, 0.3) lose their negative part.
+        let batches = [Some(0.0), Some(0.0), Some(0.3)];
+        let ci = replicate_interval(Some(0.1), batches, Bounds::Share).unwrap();
+        assert_eq!(ci.lo, 0.0);
+        assert!(ci.hi.unwrap() > 0.1 && ci.hi.unwrap() < 1.0, "{ci:?}");
+        // A time (seconds) has no upper bound but cannot be negative.
+        let batches = [Some(0.0), Some(0.0), Some(30.0)];
+        let ci = replicate_interval(Some(10.0), batches, Bounds::Time).unwrap();
+        assert_eq!(ci.lo, 0.0);
+        assert!(ci.hi.unwrap() > 30.0, "{ci:?}");
+    }
+
+    #[test]
+    fn an_interval_inside_the_range_is_left_as_it_is() {
+        let batches = [Some(0.4), Some(0.5), Some(0.6)];
+        let ci = replicate_interval(Some(0.5), batches, Bounds::Share).unwrap();
+        let half = crate::stats::t_quantile(2) * 0.1 / 3f64.sqrt();
+        assert!((ci.lo - (0.5 - half)).abs() < 1e-12);
+        assert!((ci.hi.unwrap() - (0.5 + half)).abs() < 1e-12);
     }
 }
