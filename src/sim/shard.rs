@@ -452,7 +452,11 @@ fn check(file: &str, p: &Partial, shape: &Shape) -> Result<(), MergeError> {
             }
             for (paired, a) in tally.paired.iter().zip(&tally.a.intents) {
                 let n = a.calls();
-                let diffs = paired.outcomes.iter().chain([&paired.inputs, &paired.time]);
+                let diffs =
+                    paired
+                        .outcomes
+                        .iter()
+                        .chain([&paired.inputs, &paired.time, &paired.confused]);
                 if diffs.clone().any(|d| d.n != n) {
                     return Err(bad("paired differences over other calls".into()));
                 }

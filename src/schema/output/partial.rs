@@ -180,6 +180,13 @@ pub fn partial() -> Value {
                 "time",
                 reference("diffSums", "Differences of call time, in microseconds."),
             ),
+            (
+                "confused",
+                reference(
+                    "diffSums",
+                    "Differences of the 0/1 indicators that the call followed a confusion.",
+                ),
+            ),
         ],
     );
     let pair_tally = closed(
