@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::fixes::diff_fix_diff;
 use common::{Run, ivr_in, scratch, write};
 
 /// A menu's tail every case shares: the nodes the options lead to.
@@ -29,29 +30,7 @@ fn fixed(main: &str) -> (String, Run) {
 fn fixed_file(input: String) -> (String, Run) {
     let dir = scratch();
     write(dir.path(), "menu.yaml", &input);
-    let diff = ivr_in(dir.path(), &["lint", "menu.yaml", "--diff"]);
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("menu.yaml")).expect("kept"),
-        input,
-        "--diff wrote the file"
-    );
-    let fix = ivr_in(dir.path(), &["lint", "menu.yaml", "--fix"]);
-    let output = std::fs::read_to_string(dir.path().join("menu.yaml")).expect("fixed");
-    let again = ivr_in(dir.path(), &["lint", "menu.yaml", "--diff"]);
-    assert_eq!(
-        again.code,
-        Some(0),
-        "a second --diff still finds fixes:\n{}",
-        again.stdout
-    );
-    assert!(again.stdout.is_empty());
-    (
-        format!(
-            "--- input (--diff exit {:?})\n{input}--- diff\n{}--- fixed\n{output}--- stderr of --fix\n{}",
-            diff.code, diff.stdout, fix.stderr
-        ),
-        fix,
-    )
+    diff_fix_diff(dir.path(), &[])
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::fixes::diff_fix_diff;
 use common::{Run, ivr_in, root, scratch, write};
 
 /// Traffic for the card menu: balance is by far the most wanted.
@@ -24,33 +25,7 @@ fn fixed(input: &str, traffic: &str) -> (String, Run) {
     let dir = scratch();
     write(dir.path(), "menu.yaml", input);
     write(dir.path(), "menu.intents.yaml", traffic);
-    let unsafe_diff = ["lint", "menu.yaml", "--diff", "--unsafe-fixes"];
-    let diff = ivr_in(dir.path(), &unsafe_diff);
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("menu.yaml")).expect("kept"),
-        input,
-        "--diff wrote the file"
-    );
-    let fix = ivr_in(
-        dir.path(),
-        &["lint", "menu.yaml", "--fix", "--unsafe-fixes"],
-    );
-    let output = std::fs::read_to_string(dir.path().join("menu.yaml")).expect("fixed");
-    let again = ivr_in(dir.path(), &unsafe_diff);
-    assert_eq!(
-        again.code,
-        Some(0),
-        "a second --diff still finds fixes:\n{}",
-        again.stdout
-    );
-    assert!(again.stdout.is_empty());
-    (
-        format!(
-            "--- input (--diff exit {:?})\n{input}--- diff\n{}--- fixed\n{output}--- stderr of --fix\n{}",
-            diff.code, diff.stdout, fix.stderr
-        ),
-        fix,
-    )
+    diff_fix_diff(dir.path(), &["--unsafe-fixes"])
 }
 
 #[test]

@@ -13,6 +13,7 @@
 pub mod big;
 pub mod browser;
 pub mod figures;
+pub mod fixes;
 pub mod generate;
 pub mod load;
 pub mod lsp;
