@@ -5,6 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::import::{assert_round_trip, imported};
 use common::{ivr, root, scratch, write};
 
 const SMALL: &str = "tests/fixtures/import/connect/small.json";
@@ -19,13 +20,6 @@ fn corpus_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// `ivr import FILE` (printed), which must succeed.
-fn imported(path: &str) -> String {
-    let run = ivr(&["import", path]);
-    assert!(run.success(), "{path}: {}", run.stderr);
-    run.stdout
 }
 
 #[test]
@@ -179,32 +173,7 @@ fn import_then_lint_and_sim_give_the_same_findings_and_figures() {
     files.extend(corpus_files());
     for file in files {
         let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let out = dir.path().join(format!("{stem}.yaml"));
-        let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
-        let run = ivr(&["import", file, "-o", out]);
-        assert!(run.success(), "{file}: {}", run.stderr);
-        let first = std::fs::read(out).unwrap();
-        // Importing twice gives the same bytes (and may replace its own output).
-        assert!(ivr(&["import", file, "-o", out]).success());
-        assert_eq!(first, std::fs::read(out).unwrap(), "{file}");
-        let rules = |path: &str| {
-            let mut r: Vec<(String, String)> =
-                ivr(&["lint", path, "--format", "json"]).json()["diagnostics"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|d| (d["rule"].to_string(), d["message"].to_string()))
-                    .collect();
-            r.sort();
-            r
-        };
-        assert_eq!(rules(file), rules(out), "{file}");
-        let figures = |path: &str| {
-            let run = ivr(&["sim", path, "--exact", "--format", "json"]);
-            assert!(run.success(), "{path}: {}", run.stderr);
-            run.json()["overall"].clone()
-        };
-        assert_eq!(figures(file), figures(out), "{file}");
+        assert_round_trip(&file, &dir.path().join(format!("{stem}.yaml")));
     }
 }
 

@@ -6,15 +6,8 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use common::import::imported_text;
 use common::{Ivr, ivr_in, scratch, write};
-
-fn imported(name: &str, text: &str) -> String {
-    let dir = scratch();
-    write(dir.path(), name, text);
-    let run = ivr_in(dir.path(), &["import", name]);
-    assert!(run.success(), "{}", run.stderr);
-    run.stdout
-}
 
 const IVR: &str = r#"<include>
   <menu name="main"
@@ -42,7 +35,7 @@ const IVR: &str = r#"<include>
 
 #[test]
 fn menus_and_entries_become_menus_and_options() {
-    insta::assert_snapshot!(imported("main.xml", IVR));
+    insta::assert_snapshot!(imported_text("main.xml", IVR));
 }
 
 #[test]
@@ -53,7 +46,7 @@ fn the_older_configuration_layout_is_read_too() {
             .trim_end()
             .trim_end_matches("</include>")
     );
-    let out = imported("ivr.conf.xml", &text);
+    let out = imported_text("ivr.conf.xml", &text);
     assert!(out.contains("entry: main"), "{out}");
     assert!(out.contains("queue: \"2000\""), "{out}");
 }
@@ -224,7 +217,7 @@ fn a_phrase_file_beside_the_menu_is_read_and_a_missing_macro_is_listed() {
     write(dir.path(), "phrases.xml", PHRASES);
     let beside = imported_in(dir.path(), "main.xml", IVR);
     assert!(beside.contains("press one"), "{beside}");
-    let alone = imported("main.xml", IVR);
+    let alone = imported_text("main.xml", IVR);
     assert!(alone.contains("say: \"[support_menu]\""), "{alone}");
     assert!(
         alone.contains(

@@ -8,6 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::import::{figures, findings};
 use common::{Ivr, ivr_in, root, scratch, write};
 
 const FREESWITCH: &str = r#"<include>
@@ -55,19 +56,6 @@ fn placed(dir: &Path, name: &str, text: &str, companions: &[(&str, String)]) -> 
     write(dir, name, text)
 }
 
-/// `rule message` of every finding of `ivr lint`, sorted, without the file name.
-fn findings(dir: &Path, path: &str) -> Vec<String> {
-    let mut found: Vec<String> =
-        ivr_in(dir, &["lint", path, "--format", "json"]).json()["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| format!("{} {}", d["rule"], d["message"]))
-            .collect();
-    found.sort();
-    found
-}
-
 /// `rule line` of every finding of `ivr lint`, sorted.
 fn finding_lines(dir: &Path, path: &str) -> Vec<String> {
     let mut found: Vec<String> =
@@ -79,12 +67,6 @@ fn finding_lines(dir: &Path, path: &str) -> Vec<String> {
             .collect();
     found.sort();
     found
-}
-
-fn figures(dir: &Path, path: &str) -> serde_json::Value {
-    let run = ivr_in(dir, &["sim", path, "--exact", "--format", "json"]);
-    assert!(run.success(), "{path}: {}", run.stderr);
-    run.json()["overall"].clone()
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::import::imported_text;
 use common::{ivr_in, scratch, write};
 
 /// `ivr lint` on a file: its one input error as `line:column message`.
@@ -38,15 +39,6 @@ fn at(text: &str, template: &str) -> String {
     let line = text[..offset].matches('\n').count() + 1;
     let column = offset - text[..offset].rfind('\n').map_or(0, |n| n + 1) + 1;
     format!("{line}:{column}")
-}
-
-/// `ivr import` on a file that must import: its output.
-fn imported(name: &str, text: &str) -> String {
-    let dir = scratch();
-    write(dir.path(), name, text);
-    let run = ivr_in(dir.path(), &["import", name]);
-    assert!(run.success(), "{}", run.stderr);
-    run.stdout
 }
 
 fn connect(text_param: &str, next: &str, timeout: &str) -> String {
@@ -132,7 +124,7 @@ fn a_quoted_template_in_a_target_a_key_or_a_number_is_an_input_error_at_it() {
 
 #[test]
 fn a_template_in_a_prompt_or_a_queue_name_is_kept_as_words_and_listed() {
-    let out = imported(
+    let out = imported_text(
         "flow.json",
         &connect("\"{{greeting}} Press 1.\"", "\"set\"", "\"5\""),
     );
@@ -161,7 +153,7 @@ fn twilio_liquid_variables_are_no_templates_but_a_templated_key_is() {
 "#
         )
     };
-    let out = imported("flow.json", &flow("1"));
+    let out = imported_text("flow.json", &flow("1"));
     assert!(
         out.contains("say: \"Hello {{flow.data.name}}, {{greeting}}. Press 1.\""),
         "{out}"
@@ -189,7 +181,7 @@ fn an_archy_substitution_unquoted_or_in_a_key_is_an_input_error() {
             "inboundCall:\n  name: Subs\n  startUpRef: \"/inboundCall/menus/menu[Main]\"\n  menus:\n    - menu:\n        name: Main\n        refId: Main\n        audio: {{ tts: {tts} }}\n        choices:\n          - menuDisconnect:\n              name: Leave\n              dtmf: {dtmf}\n"
         )
     };
-    let out = imported("flow.yaml", &flow("\"{{greeting}}, press 1.\"", "digit_1"));
+    let out = imported_text("flow.yaml", &flow("\"{{greeting}}, press 1.\"", "digit_1"));
     assert!(out.contains("say: \"{{greeting}}, press 1.\""), "{out}");
     assert!(out.contains("`{{greeting}}` in its prompt"), "{out}");
     let unquoted = flow("{{greeting}}", "digit_1");
@@ -217,7 +209,7 @@ fn xml_flows_keep_templates_in_prompts_and_stop_at_templated_keys() {
             "<include>\n  <menu name=\"main\" greet-long=\"say:{{{{greeting}}}} Press 1.\" timeout=\"5000\">\n    <entry action=\"menu-exec-app\" digits=\"{digits}\" param=\"transfer ${{sales}} XML default\"/>\n  </menu>\n</include>\n"
         )
     };
-    let out = imported("ivr.xml", &freeswitch("1"));
+    let out = imported_text("ivr.xml", &freeswitch("1"));
     assert!(out.contains("say: \"{{greeting}} Press 1.\""), "{out}");
     let keyed = freeswitch("{{sales_key}}");
     assert_eq!(
@@ -232,7 +224,7 @@ fn xml_flows_keep_templates_in_prompts_and_stop_at_templated_keys() {
             "<vxml version=\"2.1\">\n  <menu id=\"main\">\n    <prompt>{words} Press 1.</prompt>\n    <choice dtmf=\"{dtmf}\" next=\"#bye\">sales</choice>\n  </menu>\n  <form id=\"bye\"><block>Bye.</block></form>\n</vxml>\n"
         )
     };
-    let out = imported("start.vxml", &vxml("1", "{{greeting}}"));
+    let out = imported_text("start.vxml", &vxml("1", "{{greeting}}"));
     assert!(out.contains("{{greeting}} Press 1."), "{out}");
     let keyed = vxml("{{key}}", "Hi.");
     assert_eq!(
@@ -260,7 +252,7 @@ fn a_dialplan_keeps_templated_sounds_and_stops_at_a_templated_extension() {
             "[main]\nexten => s,1,Background({{{{greeting}}}})\n same => n,WaitExten(5)\nexten => {ext},1,Queue(<<sales_queue>>)\nexten => 2,1,Goto(${{DEST}},1)\n"
         )
     };
-    let out = imported("extensions.conf", &plan("1"));
+    let out = imported_text("extensions.conf", &plan("1"));
     assert!(out.contains("[{{greeting}}]"), "{out}");
     assert!(out.contains("queue: \"<<sales_queue>>\""), "{out}");
     let keyed = plan("{{sales_key}}");

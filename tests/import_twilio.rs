@@ -3,16 +3,11 @@
 
 mod common;
 
+use common::import::{assert_round_trip, imported};
 use common::{ivr, root, scratch, write};
 
 const SMALL: &str = "tests/fixtures/import/twilio/small.json";
 const CORPUS: &str = "tests/fixtures/import/twilio/corpus/gbernz-twilio-serverless-studio-flow-ivr-builder__assets-jsoneditor-flowtemplate.js";
-
-fn imported(path: &str) -> String {
-    let run = ivr(&["import", path]);
-    assert!(run.success(), "{path}: {}", run.stderr);
-    run.stdout
-}
 
 #[test]
 fn every_mapped_widget_imports() {
@@ -74,30 +69,8 @@ fn findings_point_at_the_flow_files_lines() {
 #[test]
 fn import_then_lint_and_sim_give_the_same_findings_and_figures() {
     let dir = scratch();
-    for file in [root().join(SMALL), root().join(CORPUS)] {
-        let out = dir.path().join("out.yaml");
-        let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
-        assert!(ivr(&["import", file, "-o", out]).success());
-        let first = std::fs::read(out).unwrap();
-        assert!(ivr(&["import", file, "-o", out]).success());
-        assert_eq!(first, std::fs::read(out).unwrap(), "{file}");
-        let rules = |path: &str| {
-            let mut r: Vec<String> = ivr(&["lint", path, "--format", "json"]).json()["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| format!("{} {}", d["rule"], d["message"]))
-                .collect();
-            r.sort();
-            r
-        };
-        assert_eq!(rules(file), rules(out), "{file}");
-        let figures = |path: &str| {
-            let run = ivr(&["sim", path, "--exact", "--format", "json"]);
-            assert!(run.success(), "{path}: {}", run.stderr);
-            run.json()["overall"].clone()
-        };
-        assert_eq!(figures(file), figures(out), "{file}");
+    for file in [SMALL, CORPUS] {
+        assert_round_trip(&root().join(file), &dir.path().join("out.yaml"));
     }
 }
 

@@ -7,17 +7,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::import::imported_text;
 use common::load::{Document, document, rendered};
 use common::{Ivr, ivr, ivr_in, scratch, write};
-
-/// `ivr import` of a document written to a scratch folder: the menu it prints.
-fn imported(name: &str, text: &str) -> String {
-    let dir = scratch();
-    write(dir.path(), name, text);
-    let run = ivr_in(dir.path(), &["import", name]);
-    assert!(run.success(), "{}", run.stderr);
-    run.stdout
-}
 
 const MENU: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 <vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
@@ -51,7 +43,7 @@ const MENU: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 
 #[test]
 fn a_menu_and_its_choices_become_a_menu_and_its_options() {
-    insta::assert_snapshot!(imported("main.vxml", MENU));
+    insta::assert_snapshot!(imported_text("main.vxml", MENU));
 }
 
 const FORM: &str = r##"<vxml version="2.1">
@@ -91,7 +83,7 @@ const FORM: &str = r##"<vxml version="2.1">
 
 #[test]
 fn forms_fields_ifs_and_other_documents_become_inputs_decisions_and_flows() {
-    insta::assert_snapshot!(imported("account.vxml", FORM));
+    insta::assert_snapshot!(imported_text("account.vxml", FORM));
 }
 
 /// The loaded model, for checks on what the YAML does not show (spans).

@@ -277,6 +277,38 @@ fn handle_error<F: FlowObserver>(
     })
 }
 
+/// A caller who says nothing: they wait `waited` seconds (the prompt and the timeout), then the
+/// node's no-input handler re-prompts them or ends the visit (`Err`).
+fn on_silence<F: FlowObserver>(
+    program: &Program,
+    at: u32,
+    waited: f64,
+    used: &mut u32,
+    caller: &mut Caller,
+    flow: &mut F,
+) -> Result<(), Next> {
+    if !caller.segment(waited) {
+        return Err(Next::End(Outcome::Abandoned));
+    }
+    flow.silence(at);
+    let handling = &program.nodes[at as usize].no_input;
+    handle_error(handling, program.no_input_edge(at), used, caller, flow)
+}
+
+/// An input the node does not take (its time already spent): the node's invalid-input handler
+/// re-prompts the caller or ends the visit (`Err`).
+fn on_invalid<F: FlowObserver>(
+    program: &Program,
+    at: u32,
+    used: &mut u32,
+    caller: &mut Caller,
+    flow: &mut F,
+) -> Result<(), Next> {
+    flow.invalid(at);
+    let handling = &program.nodes[at as usize].invalid;
+    handle_error(handling, program.invalid_edge(at), used, caller, flow)
+}
+
 fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
     program: &Program,
     intent: usize,
@@ -313,12 +345,8 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
     loop {
         let u: f64 = rng.random();
         if u < callers.no_input_rate {
-            if !caller.segment(node.full + node.timeout) {
-                return Next::End(Outcome::Abandoned);
-            }
-            flow.silence(at);
-            let edge = program.no_input_edge(at);
-            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
+            let waited = node.full + node.timeout;
+            if let Err(next) = on_silence(program, at, waited, &mut used, caller, flow) {
                 return next;
             }
         } else if u < callers.no_input_rate + callers.invalid_rate {
@@ -326,9 +354,7 @@ fn visit_menu<R: Rng + ?Sized, F: FlowObserver>(
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
-            flow.invalid(at);
-            let edge = program.invalid_edge(at);
-            if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
+            if let Err(next) = on_invalid(program, at, &mut used, caller, flow) {
                 return next;
             }
         } else {
@@ -407,12 +433,8 @@ fn visit_speech<R: Rng + ?Sized, F: FlowObserver>(
     loop {
         let u: f64 = rng.random();
         if u < callers.no_input_rate {
-            if !caller.segment(node.full + node.timeout) {
-                return Next::End(Outcome::Abandoned);
-            }
-            flow.silence(at);
-            let edge = program.no_input_edge(at);
-            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
+            let waited = node.full + node.timeout;
+            if let Err(next) = on_silence(program, at, waited, &mut used, caller, flow) {
                 return next;
             }
             continue;
@@ -435,9 +457,7 @@ fn visit_speech<R: Rng + ?Sized, F: FlowObserver>(
             }
         }
         caller.speech[1] = caller.speech[1].saturating_add(1);
-        flow.invalid(at);
-        let edge = program.invalid_edge(at);
-        if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
+        if let Err(next) = on_invalid(program, at, &mut used, caller, flow) {
             return next;
         }
     }
@@ -459,12 +479,8 @@ fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
     loop {
         let u: f64 = rng.random();
         if u < callers.no_input_rate {
-            if !caller.segment(node.intro + node.timeout) {
-                return Next::End(Outcome::Abandoned);
-            }
-            flow.silence(at);
-            let edge = program.no_input_edge(at);
-            if let Err(next) = handle_error(&node.no_input, edge, &mut used, caller, flow) {
+            let waited = node.intro + node.timeout;
+            if let Err(next) = on_silence(program, at, waited, &mut used, caller, flow) {
                 return next;
             }
         } else if u < callers.no_input_rate + callers.invalid_rate {
@@ -472,9 +488,7 @@ fn visit_input<R: Rng + ?Sized, F: FlowObserver>(
                 return Next::End(Outcome::Abandoned);
             }
             caller.inputs += 1;
-            flow.invalid(at);
-            let edge = program.invalid_edge(at);
-            if let Err(next) = handle_error(&node.invalid, edge, &mut used, caller, flow) {
+            if let Err(next) = on_invalid(program, at, &mut used, caller, flow) {
                 return next;
             }
         } else {

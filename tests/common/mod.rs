@@ -15,6 +15,7 @@ pub mod browser;
 pub mod figures;
 pub mod fixes;
 pub mod generate;
+pub mod import;
 pub mod load;
 pub mod lsp;
 pub mod menus;
