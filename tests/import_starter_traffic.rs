@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{ivr, scratch, write};
+use common::import::findings;
+use common::{ivr, root, scratch, write};
 
 /// A Connect flow whose only transfer no block leads to: callers hear a message and are cut off.
 const NO_WAY_TO_AN_AGENT: &str = r#"{
@@ -85,15 +86,8 @@ fn starter_traffic_has_an_intent_only_for_what_a_caller_can_reach() {
     let _snapshots = common::snapshot_folder("import_starter_traffic");
     insta::assert_snapshot!("nothing_reachable", traffic);
     // The imported menu, linted with the file `ivr import` wrote, finds the same.
-    let rules = |path: &str| {
-        let mut found: Vec<String> = ivr(&["lint", path, "--format", "json"]).json()["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| format!("{} {}", d["rule"], d["message"]))
-            .collect();
-        found.sort();
-        found
-    };
-    assert_eq!(rules(flow.to_str().unwrap()), rules(out.to_str().unwrap()));
+    assert_eq!(
+        findings(root(), flow.to_str().unwrap()),
+        findings(root(), out.to_str().unwrap())
+    );
 }
