@@ -8,7 +8,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use common::browser::{attribute, chromium, colours, dump_dom, screenshot};
+use common::browser::{attribute, chromium, colours, dump_dom, screenshot, with_script};
 use common::{ivr, scratch, write};
 use ivr::menu::graph::MenuGraph;
 use ivr::render::layout::{BOX_W, GAP_X, MARGIN, layout};
@@ -39,18 +39,6 @@ fn big_menu(dir: &Path) -> PathBuf {
 fn run(args: &[&str]) {
     let run = ivr(args);
     assert!(run.success(), "ivr {args:?}: {}", run.stderr);
-}
-
-/// A copy of a page with one more script at the end, run after the page's own.
-fn with_script(page: &Path, name: &str, script: &str) -> PathBuf {
-    let text = std::fs::read_to_string(page).unwrap();
-    let copy = page.with_file_name(name);
-    std::fs::write(
-        &copy,
-        text.replace("</body>", &format!("<script>{script}</script></body>")),
-    )
-    .unwrap();
-    copy
 }
 
 /// The part of a page (or DOM) that is drawn, and the part folded away in the template.

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::browser::{attribute, chromium, colours, dump_dom, screenshot};
+use common::browser::{attribute, chromium, colours, dump_dom, screenshot, with_script};
 use common::{example_menus, ivr, root, scratch, sim_json, write};
 
 const CALLS: &str = "20000";
@@ -199,6 +199,39 @@ fn a_hostile_prompt_stays_text_in_a_real_browser() {
     assert!(!dom.contains("<b>bold"), "an option became an element");
     assert_eq!(dom.matches("<script>").count(), 1, "only our own script");
     assert!(dom.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+#[test]
+fn the_details_box_says_what_it_is_for_until_a_box_is_clicked() {
+    let dir = scratch();
+    let menu = root().join("menus/retail-bank.yaml");
+    let page = dir.path().join("bank.html");
+    report(&menu, &page, &[]);
+    let Some(name) = chromium() else { return };
+    let profile = dir.path().join("profile");
+    let details = |dom: &str| -> String {
+        let start = dom.find("<div id=\"details\"").expect("the details box");
+        let end = start + dom[start..].find("</div>").unwrap();
+        dom[start..end].to_string()
+    };
+    let before = details(&dump_dom(name, &page, &profile));
+    assert_eq!(
+        before,
+        "<div id=\"details\" class=\"hint\">Click a box to see its prompt and figures here."
+    );
+    // A click on a box puts its figures where the hint was.
+    let clicked = with_script(
+        &page,
+        "clicked.html",
+        "document.querySelector('.diagram .node[id=\"node-0\"]').dispatchEvent(new MouseEvent('click',{bubbles:true}));",
+    );
+    let after = details(&dump_dom(name, &clicked, &profile));
+    assert!(
+        after.starts_with("<div id=\"details\" class=\"\">"),
+        "{after}"
+    );
+    assert!(!after.contains("Click a box"), "{after}");
+    assert!(after.contains("main\nWelcome to Harbour Bank"), "{after}");
 }
 
 #[test]

@@ -45,6 +45,7 @@ h2{font-size:19px;border-bottom:1px solid #d8dde6;padding-bottom:4px}
 .diagram .node{cursor:pointer}
 .diagram .node.selected rect{stroke:#000;stroke-width:3}
 #details{white-space:pre-wrap;background:#fff;border:1px solid #d8dde6;border-radius:8px;padding:8px 12px;min-height:2em;font-size:13px}
+#details.hint{color:#5a6473;font-style:italic}
 .rule{background:#fff;border:1px solid #d8dde6;border-radius:8px;margin:8px 0;padding:6px 14px}
 .finding{margin:8px 0}
 .finding pre{background:#f3f5f8;padding:4px 8px;margin:4px 0;white-space:pre-wrap}
@@ -72,6 +73,7 @@ const SCRIPT: &str = r#"
     document.querySelectorAll('.diagram .node.selected').forEach(function(n){n.classList.remove('selected');});
     g.classList.add('selected');
     var t=g.querySelector('title');
+    details.classList.remove('hint');
     details.textContent=t?t.textContent:'';
   }
   // A folded diagram holds only the boxes shown, laid out; the others wait in a template.
@@ -577,7 +579,8 @@ pub(super) fn diagram_section_end(out: &mut String, collapse: Option<usize>, dia
             "; nodes deeper than {depth} levels are folded: click a box to open its children, or <button id=\"expand-all\" type=\"button\">show every node</button>"
         );
     }
-    out.push_str(".</p>\n<div id=\"details\"></div>\n<div class=\"diagram\">\n");
+    // Until a box is clicked, the box says what it is for rather than stand empty.
+    out.push_str(".</p>\n<div id=\"details\" class=\"hint\">Click a box to see its prompt and figures here.</div>\n<div class=\"diagram\">\n");
     out.push_str(diagram);
     out.push_str("</div></section>\n");
 }

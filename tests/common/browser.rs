@@ -137,3 +137,15 @@ pub fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
     let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
     Some(&tag[start..start + tag[start..].find('"')?])
 }
+
+/// A copy of a page with one more script at the end, run after the page's own.
+pub fn with_script(page: &Path, name: &str, script: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(page).unwrap();
+    let copy = page.with_file_name(name);
+    std::fs::write(
+        &copy,
+        text.replace("</body>", &format!("<script>{script}</script></body>")),
+    )
+    .unwrap();
+    copy
+}
