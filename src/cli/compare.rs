@@ -1,7 +1,9 @@
 use clap::{Args, ValueEnum};
 
 use super::{PathArg, exit, fail, fail_all, print_stdout};
-use crate::commands::compare::{CompareRequest, compare, compare_page, default_output};
+use crate::commands::compare::{
+    ComparePage, CompareRequest, compare, compare_page, default_output,
+};
 use crate::commands::report::write_report;
 use crate::commands::shard::compare_partial;
 use crate::diagnostic::Diagnostic;
@@ -108,12 +110,18 @@ fn html(args: &CompareArgs, request: &CompareRequest) -> u8 {
         Ok(data) => data,
         Err(failure) => return fail_all(&failure),
     };
-    let page = compare_html::page(&data, env!("CARGO_PKG_VERSION"));
     let path = args
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.menu_a, &args.menu_b));
-    if let Err(failure) = write_report(&path, &page, args.force) {
+    write_page(&data, &path, args.force)
+}
+
+/// Writes the page of a comparison (`ivr compare`, `ivr merge`), only over a page `ivr`
+/// wrote unless `force`.
+pub(super) fn write_page(data: &ComparePage, path: &std::path::Path, force: bool) -> u8 {
+    let page = compare_html::page(data, env!("CARGO_PKG_VERSION"));
+    if let Err(failure) = write_report(path, &page, force) {
         return fail_all(&failure);
     }
     eprintln!("wrote {}", path.display());

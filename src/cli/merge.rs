@@ -3,6 +3,7 @@ use clap::Args;
 use super::compare::CompareFormat;
 use super::sim::{Output, SimFormat};
 use super::{PathArg, fail, fail_all};
+use crate::commands::compare::default_output;
 use crate::commands::shard::{MergeRequest, Merged, merge};
 use crate::commands::sim::FlowRequest;
 use crate::diagnostic::Diagnostic;
@@ -29,7 +30,8 @@ pub struct MergeArgs {
     /// As for `ivr sim`: the flow of each intent (the shards must have run with it).
     #[arg(long)]
     pub by_intent: bool,
-    /// With `--format html` (of a sweep): where to write the page.
+    /// With `--format html` (of a sweep, or of `ivr compare`): where to write the page
+    /// (default: where the unsharded command writes it).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathArg>,
     /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
@@ -44,7 +46,8 @@ pub enum MergeFormat {
     Human,
     Json,
     Csv,
-    /// Of a sweep's shards: its page of charts, written to a file (`-o`).
+    /// Of a sweep's or a comparison's shards: the page the unsharded command writes, to a
+    /// file (`-o`).
     Html,
     /// GitHub-flavoured Markdown tables.
     Markdown,
@@ -89,9 +92,9 @@ pub fn run(args: &MergeArgs) -> u8 {
     let html_needs_sweep = || {
         fail(
             &Diagnostic::usage_error(
-                "--format html of merged shards draws a sweep: these are shards of one run",
+                "--format html of merged shards draws a sweep or a comparison: these are shards of one run of `ivr sim`",
             )
-            .with_help("choose --format human, json, csv or markdown"),
+            .with_help("choose --format human, json, csv or markdown; for the page of one run (diagram, findings, charts), use `ivr report MENU`"),
         )
     };
     match merged {
@@ -109,22 +112,22 @@ pub fn run(args: &MergeArgs) -> u8 {
             };
             output.print(*result, &menu)
         }
-        Merged::Compare(report) => {
+        Merged::Compare { page, menus } => {
             let format = match args.format {
                 MergeFormat::Json => CompareFormat::Json,
                 MergeFormat::Csv => CompareFormat::Csv,
                 MergeFormat::Markdown => CompareFormat::Markdown,
                 MergeFormat::Html => {
-                    return fail(
-                        &Diagnostic::usage_error(
-                            "--format html of merged `ivr compare` shards is not available: the page needs both menus' flow, which shards do not keep",
-                        )
-                        .with_help("merge to --format json, or run `ivr compare --format html` on one machine"),
-                    );
+                    // The page `ivr compare --format html` writes, at the same default place.
+                    let path = args
+                        .output
+                        .clone()
+                        .unwrap_or_else(|| default_output(&menus[0], &menus[1]));
+                    return super::compare::write_page(&page, &path, args.force);
                 }
                 MergeFormat::Human => CompareFormat::Human,
             };
-            super::compare::print(&report, format)
+            super::compare::print(&page.report, format)
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::sim::flow::{
 };
 use crate::sim::program::Program;
 use crate::sim::queue_compare::queue_diff;
-use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
+use crate::sim::queues::{QueuePlan, QueueRunTally, queue_report, run_with_queues};
 use crate::sim::report::monte_carlo_report;
 use crate::sim::run::RunOptions;
 use crate::yaml::Limits;
@@ -83,12 +83,30 @@ pub fn compare_page(request: &CompareRequest) -> Result<ComparePage, Failure> {
         }
     };
     let (flow_a, flow_b) = (flow_of(&menu_a), flow_of(&menu_b));
+    Ok(page_of(
+        request,
+        report,
+        (menu_a, flow_a),
+        (menu_b, flow_b),
+        &intents,
+    ))
+}
+
+/// The page's data from a comparison and each menu's flow (from a run, or from merged
+/// partial results).
+pub(crate) fn page_of(
+    request: &CompareRequest,
+    report: CompareReport,
+    (menu_a, flow_a): (Menu, Flow),
+    (menu_b, flow_b): (Menu, Flow),
+    intents: &Intents,
+) -> ComparePage {
     let changes = flow_changes(&flow_a, &flow_b);
     let traffic = match menu_b.traffic {
         Some(_) => traffic_name(request.intents.as_deref(), &menu_b),
         None => traffic_name(request.intents.as_deref(), &menu_a),
     };
-    Ok(ComparePage {
+    ComparePage {
         report,
         traffic,
         callers: intents.callers,
@@ -97,7 +115,7 @@ pub fn compare_page(request: &CompareRequest) -> Result<ComparePage, Failure> {
         changes,
         menu_a,
         menu_b,
-    })
+    }
 }
 
 /// Where `ivr compare --format html` writes by default: `<A stem>-vs-<B stem>.compare.html`
@@ -153,11 +171,21 @@ fn compare_loaded(
         // The same seed for both: call `i` meets the same arrival, patience and handle time.
         let (_, queues_a) = run_with_queues(&a, &plan_a, options, request.days, &|_| {});
         let (_, queues_b) = run_with_queues(&b, &plan_b, options, request.days, &|_| {});
-        report.a.queues = Some(queue_report(&plan_a, &queues_a));
-        report.b.queues = Some(queue_report(&plan_b, &queues_b));
-        report.diff.queues = Some(queue_diff(&plan_a, &queues_a, &queues_b));
+        add_queues(&mut report, [&plan_a, &plan_b], [&queues_a, &queues_b]);
     }
     Ok(report)
+}
+
+/// Both menus' queue figures and their differences, into a comparison (from a run, or from
+/// merged partial results).
+pub(crate) fn add_queues(
+    report: &mut CompareReport,
+    [plan_a, plan_b]: [&QueuePlan; 2],
+    [queues_a, queues_b]: [&QueueRunTally; 2],
+) {
+    report.a.queues = Some(queue_report(plan_a, queues_a));
+    report.b.queues = Some(queue_report(plan_b, queues_b));
+    report.diff.queues = Some(queue_diff(plan_a, queues_a, queues_b));
 }
 
 /// The comparison of a paired Monte Carlo run (from a run, or from merged partial results).

@@ -9,26 +9,27 @@
 
 use std::path::{Path, PathBuf};
 
-use super::compare::{CompareRequest, load_pair, pair_report};
+use super::compare::{ComparePage, CompareRequest, add_queues, load_pair, page_of, pair_report};
 use super::sim::{
     DEFAULT_DAYS, FlowRequest, SimOutput, SimRequest, SimResult, Subject, at_point, flow_report,
-    gather_gates, load_for_simulation, parse_varies, starter_note, sweep_gates, sweep_notes,
-    sweep_points, usage,
+    gather_gates, load_for_simulation, parse_varies, persona_names, queue_run_report, starter_note,
+    sweep_gates, sweep_notes, sweep_points, usage,
 };
 use super::{Failure, Progress};
 use crate::diagnostic::Diagnostic;
 use crate::intents::Intents;
+use crate::intents::traffic::Arrivals;
 use crate::menu::Menu;
-use crate::sim::compare::{CompareReport, run_pair_range};
-use crate::sim::flow::{FlowTally, run_with_flow_range};
+use crate::sim::compare::run_pair_range;
+use crate::sim::flow::{FlowNames, FlowTally, monte_carlo_flow, run_with_flow_range};
 use crate::sim::gates::evaluate;
 use crate::sim::program::Program;
-use crate::sim::queues::QueuePlan;
+use crate::sim::queues::{BATCHES, QueuePlan, run_queue_days, run_with_queues};
 use crate::sim::report::monte_carlo_report;
 use crate::sim::run::{RunOptions, run};
 use crate::sim::shard::{
-    MergeError, PARTIAL_FORMAT, PARTIAL_VERSION, Partial, RunSettings, Shape, Shard, Tallies,
-    check_together, combine, fingerprint, read,
+    MergeError, PARTIAL_FORMAT, PARTIAL_VERSION, Partial, PointTally, QueueShape, RunSettings,
+    Shape, Shard, Tallies, check_together, combine, fingerprint, read,
 };
 use crate::yaml::Limits;
 
@@ -43,10 +44,8 @@ pub fn parse_shard(text: &str) -> Result<Shard, Failure> {
     Shard::parse(text).map_err(|e| usage(&format!("--shard `{text}`"), e).into())
 }
 
-/// Refuses what cannot be sharded exactly: `--exact` (no calls to share out) and agent queues
-/// (the queue stage is one run in time order: cut into pieces, its queues would start empty
-/// at every cut and its figures would change).
-fn refuse(exact: bool, queues: bool) -> Result<(), Failure> {
+/// Refuses `--exact`: the exact solution simulates no calls to share out.
+fn refuse_exact(exact: bool) -> Result<(), Failure> {
     if exact {
         return Err(Diagnostic::usage_error(
             "--shard cannot be combined with --exact: the exact solution simulates no calls to share out",
@@ -54,16 +53,64 @@ fn refuse(exact: bool, queues: bool) -> Result<(), Failure> {
         .with_help("run --exact once, without --shard")
         .into());
     }
-    if queues {
-        return Err(Diagnostic::usage_error(
-            "--shard cannot split a run with agent queues: the queue stage follows the calls in time order, and cut into shards its queues would start empty at every cut, changing the figures",
-        )
-        .with_help(
-            "run it without --shard; to spread a study of queues over machines, run each variant (menu, traffic file) as its own job",
-        )
-        .into());
-    }
     Ok(())
+}
+
+/// How a run goes through agent queues, which decides how it can be cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QueueKind {
+    None,
+    /// Calls per hour without end: one run in time order.
+    Steady,
+    /// A day in intervals, repeated: each day starts with empty queues.
+    Days,
+}
+
+fn queue_kind(plan: Option<&QueuePlan>) -> QueueKind {
+    match plan.map(|p| &p.arrivals) {
+        None => QueueKind::None,
+        Some(Arrivals::PerHour(_)) => QueueKind::Steady,
+        Some(Arrivals::Day { .. }) => QueueKind::Days,
+    }
+}
+
+/// Refuses one run through queues in steady state: the queue stage follows every call in
+/// time order through one set of agents, and cut into shards each shard's queues would start
+/// empty, changing the waits. The message says what can be sharded instead.
+fn refuse_steady_queues(kind: QueueKind, command: &str) -> Result<(), Failure> {
+    if kind != QueueKind::Steady {
+        return Ok(());
+    }
+    let sweep = if command == "sim" {
+        "a `--vary` sweep through these queues (each shard runs whole grid points), "
+    } else {
+        ""
+    };
+    Err(Diagnostic::usage_error(format!(
+        "--shard cannot split one run through agent queues in steady state (`arrivals: {{calls_per_hour: ...}}`): the queue stage follows the calls in time order, and cut into shards its queues would start empty at every cut, changing the figures"
+    ))
+    .with_help(format!(
+        "these can be sharded exactly: {sweep}a traffic file that describes a day in intervals (each shard runs its share of the days), and runs without queues; or run this one without --shard, one job per variant (menu, traffic file)"
+    ))
+    .into())
+}
+
+/// The shape of a plan's queue tallies, with `days` days when it describes a day.
+fn queue_shape(plan: Option<&QueuePlan>, days: u32) -> Option<QueueShape> {
+    let plan = plan?;
+    Some(match &plan.arrivals {
+        Arrivals::PerHour(_) => QueueShape {
+            queues: plan.names.len(),
+            periods: BATCHES as usize,
+            days: None,
+        },
+        Arrivals::Day { .. } => QueueShape {
+            queues: plan.names.len(),
+            // The stage has one period per interval, as many as the first queue's agents.
+            periods: plan.agents.first().map_or(1, Vec::len),
+            days: Some(days.max(1)),
+        },
+    })
 }
 
 /// Refuses `--check` on a shard: gates decide on the merged result.
@@ -121,9 +168,13 @@ pub fn sim_partial(
     request.run.validate()?;
     no_gates(&request.gates)?;
     let varies = parse_varies(request)?;
-    refuse(request.exact, false)?;
+    refuse_exact(request.exact)?;
     let (menu, intents) = load_for_simulation(&request.menu, request.intents.as_deref())?;
-    refuse(false, QueuePlan::compile(&menu, &intents).is_some())?;
+    let plan = QueuePlan::compile(&menu, &intents);
+    let kind = queue_kind(plan.as_ref());
+    if varies.is_empty() {
+        refuse_steady_queues(kind, "sim")?;
+    }
     let program = Program::compile(&menu, &intents);
     let settings = |command: &str| RunSettings {
         command: command.to_string(),
@@ -134,6 +185,7 @@ pub fn sim_partial(
         seed: request.run.seed,
         vary: request.vary.clone(),
         by_intent: request.flow == FlowRequest::ByIntent,
+        days: (kind == QueueKind::Days).then_some(request.days.max(1)),
     };
     let (run_settings, tallies) = if varies.is_empty() {
         let calls = shard.calls(request.run.calls);
@@ -146,7 +198,23 @@ pub fn sim_partial(
             &|calls| progress.advance(calls),
         );
         progress.finish();
-        (settings("sim"), Tallies::Sim { tally, flows })
+        // A day of queues: the shard's days through the queues too (in steady state the run
+        // was refused above).
+        let queues = plan
+            .as_ref()
+            .filter(|_| kind == QueueKind::Days)
+            .map(|plan| {
+                let days = shard.days(request.days.max(1));
+                run_queue_days(&program, plan, request.run, days, &|_| {}).1
+            });
+        (
+            settings("sim"),
+            Tallies::Sim {
+                tally,
+                flows,
+                queues,
+            },
+        )
     } else {
         let points = sweep_points(&menu, &intents, &varies)?;
         let mine = shard.points(points.len());
@@ -155,8 +223,23 @@ pub fn sim_partial(
             let (menu, varied) = at_point(&menu, &intents, point)?;
             let program = Program::compile(&menu, &varied);
             progress.start(request.run.calls);
-            tallies.push((i, run(&program, request.run, &|c| progress.advance(c))));
+            // A point through queues is run whole, as the unsharded sweep runs it.
+            let (tally, queues) = match QueuePlan::compile(&menu, &varied) {
+                Some(plan) => {
+                    let (tally, queues) =
+                        run_with_queues(&program, &plan, request.run, request.days, &|c| {
+                            progress.advance(c)
+                        });
+                    (tally, Some(queues))
+                }
+                None => (run(&program, request.run, &|c| progress.advance(c)), None),
+            };
             progress.finish();
+            tallies.push(PointTally {
+                point: i,
+                tally,
+                queues,
+            });
         }
         let mut run = settings("vary");
         run.by_intent = false;
@@ -175,12 +258,32 @@ pub fn sim_partial(
 
 /// `ivr compare --shard I/N --format partial`.
 pub fn compare_partial(request: &CompareRequest, shard: Shard) -> Result<Partial, Failure> {
-    refuse(request.exact, false)?;
+    refuse_exact(request.exact)?;
     let (menu_a, menu_b, intents) = load_pair(request)?;
-    refuse(false, QueuePlan::compile(&menu_a, &intents).is_some())?;
+    // Both menus share the traffic file, so both have queues or neither has.
+    let plans = QueuePlan::compile(&menu_a, &intents).zip(QueuePlan::compile(&menu_b, &intents));
+    let kind = queue_kind(plans.as_ref().map(|(a, _)| a));
+    refuse_steady_queues(kind, "compare")?;
     let a = Program::compile(&menu_a, &intents);
     let b = Program::compile(&menu_b, &intents);
-    let tally = run_pair_range(&a, &b, request.run, shard.blocks(request.run.calls));
+    let blocks = shard.blocks(request.run.calls);
+    let tally = run_pair_range(&a, &b, request.run, blocks.clone());
+    // Each menu's flow over the same calls, for the page (`ivr merge --format html`).
+    let flow = |program: &Program| {
+        run_with_flow_range(program, request.run, blocks.clone(), false, &|_| {})
+            .1
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
+    let flows = vec![flow(&a), flow(&b)];
+    let queues = plans.as_ref().map(|(plan_a, plan_b)| {
+        let days = shard.days(request.days.max(1));
+        vec![
+            run_queue_days(&a, plan_a, request.run, days.clone(), &|_| {}).1,
+            run_queue_days(&b, plan_b, request.run, days, &|_| {}).1,
+        ]
+    });
     Ok(Partial {
         format: PARTIAL_FORMAT.to_string(),
         version: PARTIAL_VERSION,
@@ -195,9 +298,14 @@ pub fn compare_partial(request: &CompareRequest, shard: Shard) -> Result<Partial
             seed: request.run.seed,
             vary: Vec::new(),
             by_intent: false,
+            days: (kind == QueueKind::Days).then_some(request.days.max(1)),
         },
         fingerprint: compare_fingerprint([&menu_a, &menu_b], &intents, [&a, &b]),
-        tallies: Tallies::Compare { tally },
+        tallies: Tallies::Compare {
+            tally,
+            flows,
+            queues,
+        },
     })
 }
 
@@ -222,7 +330,12 @@ pub enum Merged {
         /// The menu file, as the shards named it.
         menu: PathBuf,
     },
-    Compare(Box<CompareReport>),
+    /// The comparison, with what its page shows.
+    Compare {
+        page: Box<ComparePage>,
+        /// Both menu files, as the shards named them.
+        menus: [PathBuf; 2],
+    },
 }
 
 /// `ivr merge`: the partial results of every shard of one run, put back together.
@@ -270,7 +383,7 @@ pub fn merge(request: &MergeRequest) -> Result<Merged, Failure> {
         intents: run.intents.as_ref().map(PathBuf::from),
         run: options,
         exact: false,
-        days: DEFAULT_DAYS,
+        days: run.days.unwrap_or(DEFAULT_DAYS),
         gates: request.gates.clone(),
         config: request.config.clone(),
         vary: run.vary.clone(),
@@ -326,14 +439,21 @@ fn merge_sim(
     let (menu, intents) = load_for_simulation(&request.menu, request.intents.as_deref())?;
     let program = Program::compile(&menu, &intents);
     same_inputs(partials, &sim_fingerprint(&menu, &intents, &program))?;
+    let plan = QueuePlan::compile(&menu, &intents);
     let shape = Shape {
         intents: program.shares.len(),
         personas: personas(&program),
         nodes: program.nodes.len(),
         edges: program.edge_count(),
-        points: 0,
+        queues: queue_shape(plan.as_ref(), request.days),
+        ..Shape::default()
     };
-    let Tallies::Sim { tally, mut flows } = combine(partials, &shape).map_err(merge_error)? else {
+    let Tallies::Sim {
+        tally,
+        mut flows,
+        queues,
+    } = combine(partials, &shape).map_err(merge_error)?
+    else {
         return Err(merge_error(MergeError {
             file: partials[0].0.clone(),
             message: "holds tallies of another kind of run".into(),
@@ -349,18 +469,22 @@ fn merge_sim(
             .collect();
     }
     let mut report = flow_report(&menu, &program, request, &tally, &flows);
+    if let (Some(plan), Some(queues)) = (&plan, &queues) {
+        report.queues = Some(crate::sim::queues::queue_report(plan, queues));
+    }
     if request.flow == FlowRequest::None {
         report.flow = None;
         for (_, figures) in &mut report.intents {
             figures.flow = None;
         }
     }
-    let persona_names: Vec<String> = if program.persona_mix.is_empty() {
-        Vec::new()
-    } else {
-        program.personas.iter().map(|p| p.name.clone()).collect()
-    };
-    let gates = gather_gates(request, &program.intent_names, &[], &persona_names)?;
+    let queue_names = plan.as_ref().map_or(&[][..], |p| p.names.as_slice());
+    let gates = gather_gates(
+        request,
+        &program.intent_names,
+        queue_names,
+        &persona_names(&program),
+    )?;
     let output = if gates.is_empty() {
         SimOutput::Report(report)
     } else {
@@ -389,6 +513,7 @@ fn merge_vary(partials: &[(String, Partial)], request: &SimRequest) -> Result<Me
         intents: program.shares.len(),
         personas: personas(&program),
         points: points.len(),
+        queues: queue_shape(QueuePlan::compile(&menu, &intents).as_ref(), request.days),
         ..Shape::default()
     };
     let Tallies::Vary { points: tallies } = combine(partials, &shape).map_err(merge_error)? else {
@@ -401,17 +526,27 @@ fn merge_vary(partials: &[(String, Partial)], request: &SimRequest) -> Result<Me
     let gates = sweep_gates(request, &menu, &intents)?;
     let mut rows = Vec::with_capacity(points.len());
     let mut checks = Vec::new();
-    for ((_, tally), point) in tallies.iter().zip(points) {
+    for (tallied, point) in tallies.iter().zip(points) {
         let (menu, varied) = at_point(&menu, &intents, &point)?;
         let program = Program::compile(&menu, &varied);
-        let report = monte_carlo_report(
-            &menu.source.name(),
-            &program.intent_names,
-            &program.shares,
-            tally,
-            request.run.calls,
-            request.run.seed,
-        );
+        let report = match (QueuePlan::compile(&menu, &varied), &tallied.queues) {
+            (Some(plan), Some(queues)) => queue_run_report(
+                &menu.source.name(),
+                &program,
+                &plan,
+                &tallied.tally,
+                queues,
+                request.run.seed,
+            ),
+            _ => monte_carlo_report(
+                &menu.source.name(),
+                &program.intent_names,
+                &program.shares,
+                &tallied.tally,
+                request.run.calls,
+                request.run.seed,
+            ),
+        };
         if !gates.is_empty() {
             checks.push(gates.iter().map(|g| evaluate(g, &report)).collect());
         }
@@ -442,7 +577,7 @@ fn merge_compare(
         intents: run.intents.as_ref().map(PathBuf::from),
         run: options,
         exact: false,
-        days: DEFAULT_DAYS,
+        days: run.days.unwrap_or(DEFAULT_DAYS),
     };
     let (menu_a, menu_b, intents) = load_pair(&request)?;
     let a = Program::compile(&menu_a, &intents);
@@ -451,12 +586,23 @@ fn merge_compare(
         partials,
         &compare_fingerprint([&menu_a, &menu_b], &intents, [&a, &b]),
     )?;
+    let plans = QueuePlan::compile(&menu_a, &intents).zip(QueuePlan::compile(&menu_b, &intents));
     let shape = Shape {
         intents: a.shares.len(),
         personas: personas(&a),
+        nodes: a.nodes.len(),
+        edges: a.edge_count(),
+        nodes_b: b.nodes.len(),
+        edges_b: b.edge_count(),
+        queues: queue_shape(plans.as_ref().map(|(a, _)| a), request.days),
         ..Shape::default()
     };
-    let Tallies::Compare { tally } = combine(partials, &shape).map_err(merge_error)? else {
+    let Tallies::Compare {
+        tally,
+        flows,
+        queues,
+    } = combine(partials, &shape).map_err(merge_error)?
+    else {
         return Err(merge_error(MergeError {
             file: partials[0].0.clone(),
             message: "holds tallies of another kind of run".into(),
@@ -464,10 +610,30 @@ fn merge_compare(
         }));
     };
     let (name_a, name_b) = (menu_a.source.name(), menu_b.source.name());
-    Ok(Merged::Compare(Box::new(pair_report(
-        (&name_a, &a),
-        (&name_b, &b),
-        options,
-        &tally,
-    ))))
+    let mut report = pair_report((&name_a, &a), (&name_b, &b), options, &tally);
+    if let (Some((plan_a, plan_b)), Some([queues_a, queues_b])) = (&plans, queues.as_deref()) {
+        add_queues(&mut report, [plan_a, plan_b], [queues_a, queues_b]);
+    }
+    let flow = |menu: &Menu, program: &Program, tally: Option<&FlowTally>| {
+        monte_carlo_flow(
+            program,
+            &FlowNames::of(menu),
+            &tally.cloned().unwrap_or_default(),
+        )
+    };
+    let (flow_a, flow_b) = (
+        flow(&menu_a, &a, flows.first()),
+        flow(&menu_b, &b, flows.get(1)),
+    );
+    let page = page_of(
+        &request,
+        report,
+        (menu_a, flow_a),
+        (menu_b, flow_b),
+        &intents,
+    );
+    Ok(Merged::Compare {
+        page: Box::new(page),
+        menus: [request.menu_a, request.menu_b],
+    })
 }

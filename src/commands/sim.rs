@@ -18,7 +18,7 @@ use crate::sim::flow::{
 };
 use crate::sim::gates::{Gate, GateResult, evaluate, parse_scoped as parse_gate};
 use crate::sim::program::Program;
-use crate::sim::queues::{QueuePlan, queue_report, run_with_queues};
+use crate::sim::queues::{QueuePlan, QueueRunTally, queue_report, run_with_queues};
 use crate::sim::report::{SimReport, monte_carlo_report};
 use crate::sim::run::{RunOptions, Tally, run};
 use crate::sim::staffing::{StaffGoal, staff_report};
@@ -185,7 +185,7 @@ pub fn simulate(request: &SimRequest, progress: &dyn Progress) -> Result<SimResu
 }
 
 /// The caller groups a check may name (none when the file names none).
-fn persona_names(program: &Program) -> Vec<String> {
+pub(crate) fn persona_names(program: &Program) -> Vec<String> {
     if program.persona_mix.is_empty() {
         Vec::new()
     } else {
@@ -479,16 +479,14 @@ fn run_once(
             progress.advance(calls)
         });
         progress.finish();
-        let mut report = monte_carlo_report(
+        return Ok(queue_run_report(
             &name,
-            &program.intent_names,
-            &program.shares,
+            program,
+            plan,
             &tally,
-            queues.calls,
+            &queues,
             options.seed,
-        );
-        report.queues = Some(queue_report(plan, &queues));
-        return Ok(report);
+        ));
     }
     progress.start(options.calls);
     let tally = run(program, options, &|calls| progress.advance(calls));
@@ -501,6 +499,28 @@ fn run_once(
         options.calls,
         options.seed,
     ))
+}
+
+/// The report of a run through the queues (from a run, or from merged partial results): the
+/// menu's figures of the calls fed to the queues, and the queue figures.
+pub(crate) fn queue_run_report(
+    name: &str,
+    program: &Program,
+    plan: &QueuePlan,
+    tally: &Tally,
+    queues: &QueueRunTally,
+    seed: u64,
+) -> SimReport {
+    let mut report = monte_carlo_report(
+        name,
+        &program.intent_names,
+        &program.shares,
+        tally,
+        queues.calls,
+        seed,
+    );
+    report.queues = Some(queue_report(plan, queues));
+    report
 }
 
 /// One run with the flow figures: the exact solution and flow, or a Monte Carlo run that

@@ -151,7 +151,8 @@ pub enum ConfigError {
 }
 
 /// Everything counted, per queue and period: `queues[q][p]`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StageTally {
     pub queues: Vec<Vec<QueueTally>>,
 }

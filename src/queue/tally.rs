@@ -12,7 +12,8 @@ const MICROS: f64 = 1e6;
 
 /// The calls offered to one queue in one period (a batch, or an interval of a day), counted
 /// where they joined the queue.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QueueTally {
     /// Calls that joined the queue (first joins and joins after a misroute).
     pub offered: u64,
@@ -34,9 +35,11 @@ pub struct QueueTally {
     pub wait_histogram: TimeHistogram,
     /// Agent time spent handling calls within the period's window of time (the part of each
     /// handling that falls inside it), whichever period the calls themselves count in.
+    #[serde(with = "crate::stats::decimal")]
     pub busy: u128,
     /// Agent time available in the period's window: agents in force times its length, plus
     /// the time agents who left at a staffing drop spent finishing their calls inside it.
+    #[serde(with = "crate::stats::decimal")]
     pub available: u128,
 }
 

@@ -178,7 +178,8 @@ impl QueuePlan {
 }
 
 /// End-to-end counts over the counted calls of one period (a batch, or a day).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EndToEndTally {
     pub calls: u64,
     /// Answered by the agent their intent needs.
@@ -226,7 +227,8 @@ impl EndToEndTally {
 }
 
 /// Everything a run through the queues counted.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QueueRunTally {
     /// Per queue and period, over the whole run (periods: batches, or intervals of a day).
     pub stage: StageTally,
@@ -236,6 +238,22 @@ pub struct QueueRunTally {
     pub days: Vec<StageTally>,
     /// Calls fed to the stage (counted or not).
     pub calls: u64,
+}
+
+impl QueueRunTally {
+    /// The days of `later` after this run's days: the tally of a run of both sets of days
+    /// (each day starts with empty queues, and every count is an exact integer sum, so the
+    /// days of a run can be run apart and put back together to the same figures).
+    pub fn append_days(&mut self, later: QueueRunTally) {
+        if self.stage.queues.is_empty() {
+            self.stage = later.stage;
+        } else if !later.stage.queues.is_empty() {
+            self.stage.merge(&later.stage);
+        }
+        self.end_to_end.extend(later.end_to_end);
+        self.days.extend(later.days);
+        self.calls += later.calls;
+    }
 }
 
 /// One call made ready for the queue stage on a worker thread: everything about it that does
@@ -328,6 +346,21 @@ pub fn run_with_queues(
     days: u32,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Tally, QueueRunTally) {
+    run_queue_days(program, plan, options, 0..days.max(1), progress)
+}
+
+/// [`run_with_queues`] over the days `days` only, of a traffic file that describes a day in
+/// intervals (a shard's share; in steady state the range is ignored and the one run is
+/// made). Day `d` draws from the same streams whichever days are run, so the tallies of
+/// consecutive ranges, put together with [`QueueRunTally::append_days`], are the tally of
+/// the whole range.
+pub fn run_queue_days(
+    program: &Program,
+    plan: &QueuePlan,
+    options: RunOptions,
+    days: std::ops::Range<u32>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Tally, QueueRunTally) {
     let mut result = QueueRunTally::default();
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
         return (Tally::for_program(program), result);
@@ -347,7 +380,7 @@ pub fn run_with_queues(
         .map(|_| std::sync::Mutex::new(Tally::for_program(program)))
         .collect();
     let mut ivr = Tally::for_program(program);
-    let (rate, counting, day_count, limit) = match &plan.arrivals {
+    let (rate, counting, day_range, limit) = match &plan.arrivals {
         Arrivals::PerHour(per_hour) => (
             ArrivalRate::Constant {
                 calls_per_hour: *per_hour,
@@ -357,7 +390,7 @@ pub fn run_with_queues(
                 calls: options.calls,
                 batches: BATCHES,
             },
-            1,
+            0..1,
             Some(options.calls),
         ),
         Arrivals::Day {
@@ -371,7 +404,7 @@ pub fn run_with_queues(
             Counting::Day {
                 interval: to_micros(interval_minutes * 60.0),
             },
-            days.max(1),
+            days,
             None,
         ),
     };
@@ -380,12 +413,16 @@ pub fn run_with_queues(
     // The streams of block 0 of the current day.
     let mut day_draws = BlockDraws::new(options.seed, 0, 0);
     let mut day_ivr = stream_rng(options.seed, Stream::Ivr, 0, 0);
-    for day in 0..day_count {
+    for day in 0..day_range.end {
         if day > 0 {
             day_draws = day_draws.next_day();
             for _ in 0..4 {
                 day_ivr.long_jump();
             }
+        }
+        // The days before the range only move the streams on.
+        if day < day_range.start {
+            continue;
         }
         let config = StageConfig {
             agents: plan.agents.clone(),

@@ -6,7 +6,12 @@
 //! `b` draws from the same stream whichever shard or thread runs it, and every figure is kept
 //! as exact integer sums and histograms, so the merged tallies are the unsharded run's tallies
 //! to the last count, and the report built from them is the same report. A sweep (`--vary`)
-//! is cut by grid points instead: each shard runs whole points.
+//! is cut by grid points instead: each shard runs whole points. The agent queues of a
+//! traffic file that describes a day in intervals are cut by days: each day starts with empty
+//! queues and draws from its own streams, so a shard runs its share of the days
+//! ([`Shard::days`]) as the whole run would have. Queues in steady state are one run in time
+//! order, which no cut leaves unchanged: they are not sharded (except whole, as a sweep's
+//! points).
 //!
 //! A [`Partial`] is what a shard writes: the format and its version, the version of `ivr`, the
 //! shard, the settings of the run, a fingerprint of what was simulated, and the tallies.
@@ -21,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::UsageError;
 use super::compare::PairTally;
 use super::flow::FlowTally;
+use super::queues::QueueRunTally;
 use super::run::{BLOCK, Tally, blocks};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
@@ -28,7 +34,10 @@ use crate::source::{SourceFile, Span};
 /// The `format` field of a partial result.
 pub const PARTIAL_FORMAT: &str = "ivr-partial";
 /// The version of the partial-result format; merging refuses any other.
-pub const PARTIAL_VERSION: u32 = 1;
+///
+/// Version 2 added the queue tallies (of a day in intervals, and of a sweep's points), the
+/// flows of both menus of a comparison, and `days`.
+pub const PARTIAL_VERSION: u32 = 2;
 
 /// Shard `index` of `count` (`index` from 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -88,6 +97,12 @@ impl Shard {
         end.saturating_sub(range.start * BLOCK)
     }
 
+    /// The days (of a run of `days` days in intervals) this shard runs.
+    pub fn days(self, days: u32) -> Range<u32> {
+        let r = self.share(u64::from(days));
+        r.start as u32..r.end as u32
+    }
+
     /// The grid points (of `points`) this shard runs.
     pub fn points(self, points: usize) -> Range<usize> {
         let r = self.share(points as u64);
@@ -119,18 +134,41 @@ pub struct RunSettings {
     pub vary: Vec<String>,
     /// Whether the flow is tallied per intent too (`--by-intent`).
     pub by_intent: bool,
+    /// `--days`, when the traffic describes a day in intervals and has agent queues (the
+    /// days are run through the queues); `None` otherwise.
+    pub days: Option<u32>,
 }
 
 /// The tallies of a shard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tallies {
-    /// `ivr sim`: the figures and the flow (overall, or one per intent).
-    Sim { tally: Tally, flows: Vec<FlowTally> },
-    /// `ivr compare`: both menus and the paired differences.
-    Compare { tally: PairTally },
-    /// `ivr sim --vary`: the figures of the grid points this shard ran, by point number.
-    Vary { points: Vec<(usize, Tally)> },
+    /// `ivr sim`: the figures and the flow (overall, or one per intent), and with a day of
+    /// agent queues the queue tallies of the shard's days.
+    Sim {
+        tally: Tally,
+        flows: Vec<FlowTally>,
+        queues: Option<QueueRunTally>,
+    },
+    /// `ivr compare`: both menus and the paired differences, the flow of each menu (A, then
+    /// B), and with a day of agent queues each menu's queue tallies of the shard's days.
+    Compare {
+        tally: PairTally,
+        flows: Vec<FlowTally>,
+        queues: Option<Vec<QueueRunTally>>,
+    },
+    /// `ivr sim --vary`: the figures of the grid points this shard ran.
+    Vary { points: Vec<PointTally> },
+}
+
+/// One grid point of a sweep: its number in the grid, its figures and, with agent queues,
+/// its queue tallies (the whole point: a point is never cut).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointTally {
+    pub point: usize,
+    pub tally: Tally,
+    pub queues: Option<QueueRunTally>,
 }
 
 /// A shard's partial result, as `--format partial` writes it.
@@ -261,6 +299,21 @@ pub struct Shape {
     pub edges: usize,
     /// Grid points of a sweep.
     pub points: usize,
+    /// The flow of menu B of a comparison.
+    pub nodes_b: usize,
+    pub edges_b: usize,
+    /// The agent queues, when the traffic has them.
+    pub queues: Option<QueueShape>,
+}
+
+/// The shape of a run's queue tallies.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueShape {
+    pub queues: usize,
+    /// Periods per queue: the batches of steady state, or the intervals of a day.
+    pub periods: usize,
+    /// Days of a day in intervals (`None`: steady state).
+    pub days: Option<u32>,
 }
 
 /// Checks that the partials are the shards of one run, each exactly once: the same version of
@@ -288,7 +341,7 @@ pub fn check_together(partials: &[(String, Partial)]) -> Result<(), MergeError> 
             ));
         }
         let (a, b) = (&first.run, &p.run);
-        let pairs: [(&str, String, String); 8] = [
+        let pairs: [(&str, String, String); 9] = [
             ("the command", a.command.clone(), b.command.clone()),
             ("the menu", a.menu.clone(), b.menu.clone()),
             (
@@ -309,6 +362,7 @@ pub fn check_together(partials: &[(String, Partial)]) -> Result<(), MergeError> 
                 a.by_intent.to_string(),
                 b.by_intent.to_string(),
             ),
+            ("--days", format!("{:?}", a.days), format!("{:?}", b.days)),
         ];
         for (what, x, y) in pairs {
             if x != y {
@@ -368,19 +422,60 @@ pub fn check_together(partials: &[(String, Partial)]) -> Result<(), MergeError> 
 /// Adds up the tallies of partials that [`check_together`] accepted, checking each against
 /// the run's `shape`.
 pub fn combine(partials: &[(String, Partial)], shape: &Shape) -> Result<Tallies, MergeError> {
+    // In shard order: the days of queue tallies follow each other.
+    let mut ordered: Vec<&(String, Partial)> = partials.iter().collect();
+    ordered.sort_by_key(|(_, p)| p.shard.index);
+    let days = |a: Option<QueueRunTally>, b: Option<QueueRunTally>| match (a, b) {
+        (Some(mut a), Some(b)) => {
+            a.append_days(b);
+            Some(a)
+        }
+        (a, b) => a.or(b),
+    };
     let mut total: Option<Tallies> = None;
-    for (file, p) in partials {
+    for (file, p) in ordered {
         check(file, p, shape)?;
         total = Some(match (total, p.tallies.clone()) {
             (None, t) => t,
-            (Some(Tallies::Sim { tally, flows }), Tallies::Sim { tally: t, flows: f }) => {
+            (
+                Some(Tallies::Sim {
+                    tally,
+                    flows,
+                    queues,
+                }),
                 Tallies::Sim {
-                    tally: tally.merge(t),
-                    flows: flows.into_iter().zip(f).map(|(a, b)| a.merge(b)).collect(),
-                }
-            }
-            (Some(Tallies::Compare { tally }), Tallies::Compare { tally: t }) => Tallies::Compare {
+                    tally: t,
+                    flows: f,
+                    queues: q,
+                },
+            ) => Tallies::Sim {
                 tally: tally.merge(t),
+                flows: flows.into_iter().zip(f).map(|(a, b)| a.merge(b)).collect(),
+                queues: days(queues, q),
+            },
+            (
+                Some(Tallies::Compare {
+                    tally,
+                    flows,
+                    queues,
+                }),
+                Tallies::Compare {
+                    tally: t,
+                    flows: f,
+                    queues: q,
+                },
+            ) => Tallies::Compare {
+                tally: tally.merge(t),
+                flows: flows.into_iter().zip(f).map(|(a, b)| a.merge(b)).collect(),
+                queues: match (queues, q) {
+                    (Some(a), Some(b)) => Some(
+                        a.into_iter()
+                            .zip(b)
+                            .map(|(a, b)| days(Some(a), Some(b)).unwrap_or_default())
+                            .collect(),
+                    ),
+                    (a, b) => a.or(b),
+                },
             },
             (Some(Tallies::Vary { points: mut all }), Tallies::Vary { points }) => {
                 all.extend(points);
@@ -396,7 +491,7 @@ pub fn combine(partials: &[(String, Partial)], shape: &Shape) -> Result<Tallies,
     }
     let mut total = total.unwrap_or(Tallies::Vary { points: Vec::new() });
     if let Tallies::Vary { points: all } = &mut total {
-        all.sort_by_key(|(i, _)| *i);
+        all.sort_by_key(|p| p.point);
     }
     Ok(total)
 }
@@ -420,8 +515,13 @@ fn check(file: &str, p: &Partial, shape: &Shape) -> Result<(), MergeError> {
         return Err(bad(format!("{} run with other tallies", p.run.command)));
     }
     match &p.tallies {
-        Tallies::Sim { tally, flows } => {
+        Tallies::Sim {
+            tally,
+            flows,
+            queues,
+        } => {
             check_tally(tally, shape, calls).map_err(bad)?;
+            check_day_queues(queues.as_ref(), shape, p.shard).map_err(bad)?;
             let wanted = if p.run.by_intent { shape.intents } else { 1 };
             if flows.len() != wanted {
                 return Err(bad(format!("{} flow tallies, not {wanted}", flows.len())));
@@ -432,11 +532,28 @@ fn check(file: &str, p: &Partial, shape: &Shape) -> Result<(), MergeError> {
                 } else {
                     calls
                 };
-                check_flow(flow, shape, of).map_err(bad)?;
+                check_flow(flow, (shape.nodes, shape.edges), of).map_err(bad)?;
             }
         }
-        Tallies::Compare { tally } => {
+        Tallies::Compare {
+            tally,
+            flows,
+            queues,
+        } => {
             check_tally(&tally.a, shape, calls).map_err(bad)?;
+            let [flow_a, flow_b] = flows.as_slice() else {
+                return Err(bad(format!("{} flow tallies, not 2", flows.len())));
+            };
+            check_flow(flow_a, (shape.nodes, shape.edges), calls).map_err(bad)?;
+            check_flow(flow_b, (shape.nodes_b, shape.edges_b), calls).map_err(bad)?;
+            match queues.as_deref() {
+                None => check_day_queues(None, shape, p.shard).map_err(bad)?,
+                Some([a, b]) => {
+                    check_day_queues(Some(a), shape, p.shard).map_err(bad)?;
+                    check_day_queues(Some(b), shape, p.shard).map_err(bad)?;
+                }
+                Some(other) => return Err(bad(format!("{} queue tallies, not 2", other.len()))),
+            }
             check_tally(&tally.b, shape, calls).map_err(bad)?;
             if tally.seed != p.run.seed {
                 return Err(bad("the bootstrap seed is not the run's".into()));
@@ -489,15 +606,21 @@ fn check(file: &str, p: &Partial, shape: &Shape) -> Result<(), MergeError> {
         }
         Tallies::Vary { points: mine } => {
             let expected = p.shard.points(shape.points);
-            let got: Vec<usize> = mine.iter().map(|(i, _)| *i).collect();
+            let got: Vec<usize> = mine.iter().map(|p| p.point).collect();
             if got != expected.clone().collect::<Vec<_>>() {
                 return Err(bad(format!(
                     "grid points {got:?}, not the shard's {expected:?} of {}",
                     shape.points
                 )));
             }
-            for (_, tally) in mine {
-                check_tally(tally, shape, p.run.calls).map_err(bad)?;
+            for point in mine {
+                // Through a day of queues a point's figures are of the days' calls.
+                let calls = match (&point.queues, &shape.queues) {
+                    (Some(q), Some(QueueShape { days: Some(_), .. })) => q.calls,
+                    _ => p.run.calls,
+                };
+                check_tally(&point.tally, shape, calls).map_err(bad)?;
+                check_point_queues(point.queues.as_ref(), shape).map_err(bad)?;
             }
         }
     }
@@ -569,16 +692,89 @@ fn check_intent(t: &super::run::IntentTally, most: u64) -> Result<u64, String> {
     }
 }
 
-/// A flow tally over `calls` calls of a menu of `shape`.
-fn check_flow(flow: &FlowTally, shape: &Shape, calls: u64) -> Result<(), String> {
+/// A flow tally over `calls` calls of a menu of `(nodes, edges)`.
+fn check_flow(flow: &FlowTally, (nodes, edges): (usize, usize), calls: u64) -> Result<(), String> {
     if flow.calls != calls {
         return Err(format!("a flow over {} calls, not {calls}", flow.calls));
     }
-    if !flow.fits(shape.nodes, shape.edges) {
+    if !flow.fits(nodes, edges) {
         return Err(format!(
-            "a flow not of a menu of {} nodes and {} edges, or with more calls at a node than in all",
-            shape.nodes, shape.edges
+            "a flow not of a menu of {nodes} nodes and {edges} edges, or with more calls at a node than in all"
         ));
+    }
+    Ok(())
+}
+
+/// The queue tallies of a shard of a run (not a sweep): present exactly when the run goes
+/// through a day of queues, and then of the shard's days.
+fn check_day_queues(
+    queues: Option<&QueueRunTally>,
+    shape: &Shape,
+    shard: Shard,
+) -> Result<(), String> {
+    match (queues, &shape.queues) {
+        (None, None | Some(QueueShape { days: None, .. })) => Ok(()),
+        (
+            Some(q),
+            Some(
+                s @ QueueShape {
+                    days: Some(days), ..
+                },
+            ),
+        ) => {
+            let mine = shard.days(*days).len();
+            if q.days.len() != mine || q.end_to_end.len() != mine {
+                return Err(format!(
+                    "queue tallies of {} days, not the shard's {mine}",
+                    q.days.len()
+                ));
+            }
+            check_queue_run(q, s, mine > 0)
+        }
+        (Some(_), _) => Err("queue tallies of a run without a day of queues".into()),
+        (None, Some(_)) => Err("no queue tallies for the days of queues".into()),
+    }
+}
+
+/// The queue tallies of a sweep's point: present exactly when the traffic has queues, and
+/// then of the whole point.
+fn check_point_queues(queues: Option<&QueueRunTally>, shape: &Shape) -> Result<(), String> {
+    match (queues, &shape.queues) {
+        (None, None) => Ok(()),
+        (Some(q), Some(s)) => {
+            let (days, periods) = match s.days {
+                Some(days) => (days.max(1) as usize, days.max(1) as usize),
+                None => (0, super::queues::BATCHES as usize),
+            };
+            if q.days.len() != days || q.end_to_end.len() != periods {
+                return Err("queue tallies of another number of days or batches".into());
+            }
+            check_queue_run(q, s, true)
+        }
+        (Some(_), None) => Err("queue tallies of traffic without queues".into()),
+        (None, Some(_)) => Err("no queue tallies for the queues".into()),
+    }
+}
+
+/// Every stage tally of a queue run has the run's queues and periods (an empty run has none).
+fn check_queue_run(q: &QueueRunTally, shape: &QueueShape, ran: bool) -> Result<(), String> {
+    let fits = |t: &crate::queue::stage::StageTally| {
+        t.queues.len() == shape.queues && t.queues.iter().all(|p| p.len() == shape.periods)
+    };
+    let stage_ok = if ran {
+        fits(&q.stage)
+    } else {
+        q.stage.queues.is_empty()
+    };
+    if !stage_ok || !q.days.iter().all(fits) {
+        return Err(format!(
+            "queue tallies not of {} queues of {} periods",
+            shape.queues, shape.periods
+        ));
+    }
+    let counted: u64 = q.end_to_end.iter().map(|t| t.calls).sum();
+    if counted > q.calls {
+        return Err("more calls counted through the queues than were fed".into());
     }
     Ok(())
 }

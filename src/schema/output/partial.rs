@@ -216,6 +216,93 @@ pub fn partial() -> Value {
             ("seed", count("The run's seed, which seeds the bootstrap.")),
         ],
     );
+    let queue_tally = closed(
+        "The calls offered to one queue in one period (a batch of steady state, or an interval of a day).",
+        vec![
+            ("offered", count("Calls that joined the queue.")),
+            ("answered", count("Calls an agent answered.")),
+            (
+                "answered_in_time",
+                count("Calls answered within the target time."),
+            ),
+            ("waited", count("Calls that found every agent busy.")),
+            ("abandoned", count("Calls that hung up while waiting.")),
+            ("unserved", count("Calls still waiting when the run ended.")),
+            (
+                "transferred",
+                count("Misrouted calls answered here and sent on."),
+            ),
+            (
+                "wait",
+                reference("sums", "Waits of answered calls, in microseconds."),
+            ),
+            (
+                "wait_histogram",
+                reference("histogram", "The same waits, by millisecond buckets."),
+            ),
+            (
+                "busy",
+                wide("Agent time spent handling calls, in microseconds.", false),
+            ),
+            (
+                "available",
+                wide("Agent time available, in microseconds.", false),
+            ),
+        ],
+    );
+    let stage_tally = closed(
+        "Per queue (in the traffic file's order), per period: the queue's tallies.",
+        vec![(
+            "queues",
+            json!({ "type": "array", "items": { "type": "array", "items": { "$ref": "#/$defs/queueTally" } } }),
+        )],
+    );
+    let end_to_end = closed(
+        "Counts over the calls of one period (a batch of steady state, or a day), from arrival to an agent.",
+        vec![
+            ("calls", count("Calls counted.")),
+            (
+                "answered",
+                count("Answered by the agent their intent needs."),
+            ),
+            (
+                "answered_in_time",
+                count("Of those, within the target time."),
+            ),
+            ("abandoned_ivr", count("Hung up in the menu.")),
+            ("abandoned_queue", count("Hung up in a queue.")),
+            ("transferred", count("Sent on after a misroute.")),
+            (
+                "time_to_answer",
+                reference("sums", "Time from arrival to the answer, in microseconds."),
+            ),
+            (
+                "time_to_answer_histogram",
+                reference("histogram", "The same times, by millisecond buckets."),
+            ),
+        ],
+    );
+    let queue_run = closed(
+        "A run through the agent queues: of a sweep's whole point, or of a shard's days of a day in intervals.",
+        vec![
+            (
+                "stage",
+                reference(
+                    "stageTally",
+                    "Per queue and period, over the run's days (or batches).",
+                ),
+            ),
+            (
+                "end_to_end",
+                list_of("endToEnd", "Per batch (steady state) or per day, in order."),
+            ),
+            (
+                "days",
+                list_of("stageTally", "Per day, in order (empty in steady state)."),
+            ),
+            ("calls", count("Calls fed to the queues.")),
+        ],
+    );
     let sim = closed(
         "Shards of `ivr sim`.",
         vec![
@@ -227,19 +314,51 @@ pub fn partial() -> Value {
                     "Where its calls went: one flow, or one per intent with `--by-intent`.",
                 ),
             ),
+            (
+                "queues",
+                json!({ "oneOf": [ { "$ref": "#/$defs/queueRun" }, { "type": "null" } ], "description": "With agent queues and a day in intervals: the shard's days through the queues; else null." }),
+            ),
+        ],
+    );
+    let compare = closed(
+        "Shards of `ivr compare`.",
+        vec![
+            ("tally", reference("pairTally", "The paired figures.")),
+            (
+                "flows",
+                json!({ "type": "array", "items": { "$ref": "#/$defs/flowTally" }, "minItems": 2, "maxItems": 2, "description": "Where the shard's calls went in menu A, then in menu B." }),
+            ),
+            (
+                "queues",
+                json!({ "oneOf": [ { "type": "array", "items": { "$ref": "#/$defs/queueRun" }, "minItems": 2, "maxItems": 2 }, { "type": "null" } ], "description": "With agent queues and a day in intervals: each menu's (A, then B) days of the shard through the queues; else null." }),
+            ),
+        ],
+    );
+    let point = closed(
+        "One grid point, run whole.",
+        vec![
+            (
+                "point",
+                count("Its number, from 0, with the last `--vary` varying fastest."),
+            ),
+            ("tally", reference("tally", "Its figures.")),
+            (
+                "queues",
+                json!({ "oneOf": [ { "$ref": "#/$defs/queueRun" }, { "type": "null" } ], "description": "With agent queues: the point's run through them; else null." }),
+            ),
         ],
     );
     let tallies = json!({
         "description": "The shard's tallies: exactly one of `sim`, `compare` or `vary`.",
         "oneOf": [
             closed("Shards of `ivr sim`.", vec![("sim", sim)]),
-            closed("Shards of `ivr compare`.", vec![("compare", closed("Shards of `ivr compare`.", vec![("tally", reference("pairTally", "The paired figures."))]))]),
+            closed("Shards of `ivr compare`.", vec![("compare", compare)]),
             closed("Shards of `ivr sim --vary`.", vec![("vary", closed("Shards of `ivr sim --vary`.", vec![(
                 "points",
                 json!({
                     "type": "array",
-                    "description": "The grid points this shard ran: `[point number, tally]`, points numbered from 0 with the last `--vary` varying fastest.",
-                    "items": { "type": "array", "prefixItems": [ { "type": "integer", "minimum": 0 }, { "$ref": "#/$defs/tally" } ], "minItems": 2, "maxItems": 2 },
+                    "description": "The grid points this shard ran, in order.",
+                    "items": point,
                 }),
             )]))]),
         ],
@@ -273,6 +392,10 @@ pub fn partial() -> Value {
                 "by_intent",
                 json!({ "type": "boolean", "description": "Whether each intent's flow was tallied (`--by-intent`)." }),
             ),
+            (
+                "days",
+                json!({ "type": ["integer", "null"], "minimum": 1, "description": "`--days`, when the traffic has agent queues and describes a day in intervals; else null." }),
+            ),
         ],
         &[],
     );
@@ -287,6 +410,10 @@ pub fn partial() -> Value {
         ("flowTally", flow_tally),
         ("pairedIntent", paired_intent),
         ("pairTally", pair_tally),
+        ("queueTally", queue_tally),
+        ("stageTally", stage_tally),
+        ("endToEnd", end_to_end),
+        ("queueRun", queue_run),
     ] {
         defs.insert(name.to_string(), def);
     }
