@@ -12,6 +12,11 @@ const UTILITY: &str = "menus/electricity-utility.yaml";
 const SPEECH: &str = "tests/fixtures/shard/speech-groups.yaml";
 const SLOW: &str = "tests/fixtures/compare/slow.yaml";
 const FAST: &str = "tests/fixtures/compare/fast.yaml";
+/// Two menus on a traffic file that describes a day of four half hours through one queue.
+const DAY_AGENT: &str = "tests/fixtures/shard/day-agent.yaml";
+const DAY_SELF: &str = "tests/fixtures/shard/day-self.yaml";
+/// A menu whose traffic goes through agent queues in steady state (calls per hour).
+const STEADY: &str = "menus/retail-bank.yaml";
 
 /// Four blocks of calls and one call more: shards cut between blocks, and with five shards one
 /// of them has no block at all.
@@ -167,6 +172,157 @@ fn merged_sweep_shards_print_the_unsharded_sweep() {
 }
 
 #[test]
+fn a_day_of_queues_is_sharded_by_days_and_merges_to_the_unsharded_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // 70,000 calls are two blocks and five days are five: with seven shards some run no
+    // block, some no day, and some neither.
+    for (seed, n, threads, days) in [
+        ("1", 1, "2", "5"),
+        ("1", 2, "1", "5"),
+        ("8", 3, "2", "5"),
+        ("4", 7, "1", "5"),
+        ("4", 4, "2", "2"),
+    ] {
+        let run = [
+            "sim", DAY_SELF, "--calls", "70000", "--seed", seed, "--days", days,
+        ];
+        let files = shards(dir.path(), &run, n, threads);
+        for format in [
+            &["--format", "json"][..],
+            &["--format", "human"],
+            &["--format", "csv"],
+            &["--format", "csv", "--flow"],
+            &["--format", "markdown"],
+            &["--check", "queue.general.service_level>=0.5"],
+        ] {
+            let mut args = vec!["merge".to_string()];
+            args.extend(files.iter().map(|f| f.display().to_string()));
+            args.extend(format.iter().map(|s| s.to_string()));
+            let (merged, single) = (ivr(&strs(&args)), ivr(&strs(&with(&run, format))));
+            assert_eq!(
+                (merged.stdout, merged.code),
+                (single.stdout, single.code),
+                "seed {seed}, {n} shards on {threads} threads, {days} days, {format:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_comparison_through_a_day_of_queues_is_sharded_by_days() {
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, n, threads) in [("2", 2, "1"), ("6", 5, "2")] {
+        let run = [
+            "compare", DAY_AGENT, DAY_SELF, "--calls", "70000", "--seed", seed, "--days", "4",
+        ];
+        let files = shards(dir.path(), &run, n, threads);
+        for format in ["json", "human", "csv", "markdown"] {
+            let f = ["--format", format];
+            assert_eq!(
+                merged(&files, &f),
+                whole(&strs(&with(&run, &f))),
+                "seed {seed}, {n} shards, {format}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sweep_through_queues_is_sharded_by_whole_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let steady = [
+        "sim",
+        STEADY,
+        "--calls",
+        "30000",
+        "--seed",
+        "5",
+        "--vary",
+        "callers.patience=60,300",
+        "--vary",
+        "callers.mistake_rate=0.02,0.1",
+    ];
+    let day = [
+        "sim",
+        DAY_AGENT,
+        "--calls",
+        "20000",
+        "--seed",
+        "3",
+        "--days",
+        "3",
+        "--vary",
+        "callers.patience=30,60,null",
+    ];
+    for (run, n, threads) in [(&steady[..], 3, "2"), (&steady, 5, "1"), (&day, 2, "2")] {
+        let files = shards(dir.path(), run, n, threads);
+        for format in ["json", "human", "csv", "markdown"] {
+            let f = ["--format", format];
+            assert_eq!(
+                merged(&files, &f),
+                whole(&strs(&with(run, &f))),
+                "{run:?}, {n} shards, {format}"
+            );
+        }
+        let (w, m) = (
+            dir.path().join("whole.html"),
+            dir.path().join("merged.html"),
+        );
+        let html = |path: &Path| {
+            [
+                "--format".to_string(),
+                "html".into(),
+                "-o".into(),
+                path.display().to_string(),
+            ]
+        };
+        assert!(ivr(&strs(&with(run, &strs(&html(&w))))).success());
+        merged(&files, &strs(&html(&m)));
+        assert_eq!(
+            std::fs::read_to_string(&m).unwrap(),
+            std::fs::read_to_string(&w).unwrap(),
+            "{run:?}, {n} shards: the page"
+        );
+    }
+}
+
+#[test]
+fn damaged_queue_tallies_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ["sim", DAY_SELF, "--calls", "1000", "--days", "3"];
+    let files = shards(dir.path(), &run, 1, "1");
+    let good: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    let queues =
+        |v: &mut serde_json::Value| -> serde_json::Value { v["tallies"]["sim"]["queues"].take() };
+    let mut cases: Vec<(&str, serde_json::Value)> = Vec::new();
+    let mut day_fewer = good.clone();
+    day_fewer["tallies"]["sim"]["queues"]["days"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    cases.push(("a day missing", day_fewer));
+    let mut none = good.clone();
+    queues(&mut none);
+    cases.push(("no queue tallies", none));
+    let mut interval_fewer = good.clone();
+    interval_fewer["tallies"]["sim"]["queues"]["stage"]["queues"][0]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    cases.push(("an interval missing", interval_fewer));
+    for (what, value) in cases {
+        let file = dir.path().join("bad.json");
+        std::fs::write(&file, value.to_string()).unwrap();
+        let stderr = ivr(&["merge", &file.display().to_string()]).failure(2);
+        assert!(
+            stderr.contains("the tallies do not fit the run") && stderr.contains("queue"),
+            "{what}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn gates_decide_on_the_merged_figures() {
     let dir = tempfile::tempdir().unwrap();
     let run = ["sim", UTILITY, "--calls", CALLS];
@@ -292,7 +448,11 @@ fn bad_partial_files_are_input_errors_at_their_position() {
         ("another file", "{\"menu\": \"x\"}\n".to_string()),
         (
             "a later version",
-            good.replacen("\"version\":1", "\"version\":99", 1),
+            good.replacen(
+                &format!("\"version\":{}", ivr::sim::shard::PARTIAL_VERSION),
+                "\"version\":99",
+                1,
+            ),
         ),
         ("cut short", good[..good.len() / 2].to_string()),
         (
@@ -350,6 +510,11 @@ fn what_cannot_be_sharded_is_a_usage_error() {
         &[
             "compare", SLOW, FAST, "--shard", "0/2", "--format", "partial", "--exact",
         ],
+        // One comparison through queues in steady state: no sweep to offer instead.
+        &[
+            "compare", STEADY, STEADY, "--shard", "0/2", "--format", "partial",
+        ],
+        &["merge", "tests/fixtures/shard/missing.json", "-o", "x.html"],
     ];
     let mut all = String::new();
     for args in cases {
@@ -394,6 +559,18 @@ fn partial_results_of_every_kind_follow_their_schema() {
             "--vary",
             "callers.patience=30,60",
         ],
+        &["sim", DAY_SELF, "--calls", "500", "--days", "2"],
+        &[
+            "compare", DAY_AGENT, DAY_SELF, "--calls", "500", "--days", "2",
+        ],
+        &[
+            "sim",
+            STEADY,
+            "--calls",
+            "500",
+            "--vary",
+            "callers.patience=30,60",
+        ],
     ] {
         let value = partial(args);
         let errors: Vec<String> = validator
@@ -411,7 +588,7 @@ fn partial_results_of_every_kind_follow_their_schema() {
 }
 
 #[test]
-fn a_merged_sweep_draws_the_same_page_and_a_merged_comparison_draws_none() {
+fn merged_sweeps_and_comparisons_draw_the_unsharded_page() {
     let dir = tempfile::tempdir().unwrap();
     let run = [
         "sim",
@@ -434,12 +611,85 @@ fn a_merged_sweep_draws_the_same_page_and_a_merged_comparison_draws_none() {
         std::fs::read_to_string(&merged_page).unwrap(),
         std::fs::read_to_string(&whole_page).unwrap()
     );
-    let compare = ["compare", SLOW, FAST, "--calls", "2000"];
-    let files = shards(dir.path(), &compare, 1, "1");
-    let file = files[0].display().to_string();
-    let stderr = ivr(&["merge", &file, "--format", "html"]).failure(2);
-    assert!(
-        stderr.contains("--format html of merged `ivr compare` shards is not available"),
-        "{stderr}"
+    // The comparison's page, at the place `ivr compare` writes it, the same but for the time
+    // it was written.
+    let dir = scratch();
+    let d = dir.path();
+    for (n, threads) in [(1, "1"), (3, "2")] {
+        let mut files = Vec::new();
+        for i in 0..n {
+            let shard = format!("{i}/{n}");
+            let args = [
+                "compare",
+                "slow.yaml",
+                "fast.yaml",
+                "--calls",
+                "140000",
+                "--seed",
+                "3",
+                "--threads",
+                threads,
+                "--shard",
+                &shard,
+                "--format",
+                "partial",
+            ];
+            let run = ivr_in(d, &args);
+            assert!(run.success(), "{}", run.stderr);
+            let name = format!("c{i}.json");
+            std::fs::write(d.join(&name), run.stdout).unwrap();
+            files.push(name);
+        }
+        let mut merge = vec!["merge", "--format", "html"];
+        merge.extend(files.iter().map(String::as_str));
+        let run = ivr_in(d, &merge);
+        assert!(run.success(), "{}", run.stderr);
+        let page = d.join("slow-vs-fast.compare.html");
+        let merged_page = std::fs::read_to_string(&page).unwrap();
+        std::fs::remove_file(&page).unwrap();
+        let whole = [
+            "compare",
+            "slow.yaml",
+            "fast.yaml",
+            "--calls",
+            "140000",
+            "--seed",
+            "3",
+            "--format",
+            "html",
+        ];
+        assert!(ivr_in(d, &whole).success());
+        let whole_page = std::fs::read_to_string(&page).unwrap();
+        std::fs::remove_file(&page).unwrap();
+        assert_eq!(
+            without_date(&merged_page),
+            without_date(&whole_page),
+            "{n} shards"
+        );
+        assert!(merged_page.contains("data-field=\"date\""));
+    }
+    // Through a day of queues too.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = [
+        "compare", DAY_AGENT, DAY_SELF, "--calls", "70000", "--seed", "1", "--days", "3",
+    ];
+    let files = shards(tmp.path(), &run, 4, "2");
+    let (w, m) = (
+        tmp.path().join("whole.html"),
+        tmp.path().join("merged.html"),
     );
+    let (w_arg, m_arg) = (w.display().to_string(), m.display().to_string());
+    assert!(ivr(&strs(&with(&run, &["--format", "html", "-o", &w_arg]))).success());
+    merged(&files, &["--format", "html", "-o", &m_arg]);
+    assert_eq!(
+        without_date(&std::fs::read_to_string(&m).unwrap()),
+        without_date(&std::fs::read_to_string(&w).unwrap())
+    );
+}
+
+/// A page without the minute it was written (`<dd data-field="date">...</dd>`).
+fn without_date(page: &str) -> String {
+    let start = page.find("data-field=\"date\">").expect("a date");
+    let end = start + page[start..].find("</dd>").unwrap();
+    format!("{}{}", &page[..start], &page[end..])
 }
