@@ -86,9 +86,9 @@ fn refuse_steady_queues(kind: QueueKind, command: &str) -> Result<(), Failure> {
     } else {
         ""
     };
-    Err(Diagnostic::usage_error(format!(
-        "--shard cannot split one run through agent queues in steady state (`arrivals: {{calls_per_hour: ...}}`): the queue stage follows the calls in time order, and cut into shards its queues would start empty at every cut, changing the figures"
-    ))
+    Err(Diagnostic::usage_error(
+        "--shard cannot split one run through agent queues in steady state (`arrivals: {calls_per_hour: ...}`): the queue stage follows the calls in time order, and cut into shards its queues would start empty at every cut, changing the figures",
+    )
     .with_help(format!(
         "these can be sharded exactly: {sweep}a traffic file that describes a day in intervals (each shard runs its share of the days), and runs without queues; or run this one without --shard, one job per variant (menu, traffic file)"
     ))
