@@ -251,10 +251,10 @@ pub fn partial() -> Value {
         ],
     );
     let stage_tally = closed(
-        "Per queue (in the traffic file's order), per period: the queue's tallies.",
+        "The tallies of every queue in every period.",
         vec![(
             "queues",
-            json!({ "type": "array", "items": { "type": "array", "items": { "$ref": "#/$defs/queueTally" } } }),
+            json!({ "type": "array", "items": { "type": "array", "items": { "$ref": "#/$defs/queueTally" } }, "description": "Per queue (in the traffic file's order), per period: the queue's tallies." }),
         )],
     );
     let end_to_end = closed(
