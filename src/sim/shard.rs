@@ -713,7 +713,10 @@ fn check_day_queues(
     shard: Shard,
 ) -> Result<(), String> {
     match (queues, &shape.queues) {
-        (None, None | Some(QueueShape { days: None, .. })) => Ok(()),
+        (None, None) => Ok(()),
+        (None, Some(QueueShape { days: None, .. })) => {
+            Err("a run through queues in steady state, which is never sharded".into())
+        }
         (
             Some(q),
             Some(
@@ -784,7 +787,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shards_cover_every_block_and_point_once() {
+    fn shards_cover_every_block_point_and_day_once() {
         for count in [1, 2, 3, 7, 10] {
             let shards = (0..count).map(|index| Shard { index, count });
             let blocks: Vec<u64> = shards
@@ -794,8 +797,10 @@ mod tests {
             assert_eq!(blocks, (0..6).collect::<Vec<_>>());
             let calls: u64 = shards.clone().map(|s| s.calls(5 * BLOCK + 1)).sum();
             assert_eq!(calls, 5 * BLOCK + 1);
-            let points: Vec<usize> = shards.flat_map(|s| s.points(4)).collect();
+            let points: Vec<usize> = shards.clone().flat_map(|s| s.points(4)).collect();
             assert_eq!(points, vec![0, 1, 2, 3]);
+            let days: Vec<u32> = shards.flat_map(|s| s.days(5)).collect();
+            assert_eq!(days, vec![0, 1, 2, 3, 4]);
         }
     }
 
