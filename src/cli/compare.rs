@@ -38,8 +38,9 @@ pub struct CompareArgs {
     /// With `--format html`: replace the output file even if it is not a page `ivr` wrote.
     #[arg(long)]
     pub force: bool,
-    /// Simulate only shard I of N (I from 0 to N-1): its share of the blocks of calls. Needs
-    /// `--format partial`; `ivr merge` puts the shards back together, exactly.
+    /// Simulate only shard I of N (I from 0 to N-1): its share of the blocks of calls (and of
+    /// the days, through agent queues over a day in intervals). Needs `--format partial`;
+    /// `ivr merge` puts the shards back together, exactly.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
 }

@@ -2,7 +2,9 @@
 //! engine can run, and their partial results put back together into the run's own output.
 //!
 //! A shard reads the menu and traffic as the whole run would, simulates its share of the
-//! blocks of calls (or of a sweep's grid points) and returns the tallies. `merge` reads the
+//! blocks of calls (and of the days of a day of agent queues, or of a sweep's grid points)
+//! and returns the tallies. One run through queues in steady state cannot be cut exactly,
+//! and is refused. `merge` reads the
 //! partial results, checks they are the shards of one run, reads the menu and traffic again
 //! (refusing them if they changed since), adds the tallies up and builds the report with the
 //! same functions the unsharded run uses: the figures are the same to the last digit.
