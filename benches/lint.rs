@@ -49,6 +49,9 @@ fn tangle(c: &mut Criterion) {
     let findings = ivr::lint::lint_menu(&menu, Some(&intents), &settings);
     let mut group = c.benchmark_group("tangle");
     group.sample_size(10);
+    group.bench_function("load the tangle (406 KB)", |b| {
+        b.iter(|| load_document(&menu_source, &limits))
+    });
     group.bench_function(
         "lint 2,279 + 2,279 tangle (4,559 nodes, 2,279 intents)",
         |b| b.iter(|| ivr::lint::lint_menu(&menu, Some(&intents), &settings)),
@@ -108,13 +111,34 @@ fn folder(c: &mut Criterion) {
         paths: vec![dir.clone()],
         ..LintRequest::default()
     };
+    // The same menus as they usually sit: each beside the intents file it names, 250 folders
+    // of the four.
+    let nested = std::env::temp_dir().join(format!("ivr-bench-folders-{}", std::process::id()));
+    for i in 0..250 {
+        let folder = nested.join(format!("d{i}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        for name in names {
+            for file in [format!("{name}.yaml"), format!("{name}.intents.yaml")] {
+                std::fs::copy(examples.join(&file), folder.join(&file)).unwrap();
+            }
+        }
+    }
+    let nested_request = LintRequest {
+        paths: vec![nested.clone()],
+        ..LintRequest::default()
+    };
     let mut group = c.benchmark_group("folder");
     group.sample_size(10);
     group.bench_function("lint a folder of 1,000 example menus", |b| {
         b.iter(|| lint_paths(&request).unwrap())
     });
+    group.bench_function(
+        "lint 250 folders of the 4 example menus beside their intents",
+        |b| b.iter(|| lint_paths(&nested_request).unwrap()),
+    );
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&nested);
 }
 
 criterion_group!(benches, big_menu, tangle, complaint_chain, folder);

@@ -179,11 +179,7 @@ pub fn load_document(source: &Arc<SourceFile>, limits: &Limits) -> LoadResult<Do
         }
         _ => return Ok(Document::Other(source.clone())),
     };
-    let find = |name: &str| {
-        entries
-            .iter()
-            .find(|(k, _)| k.as_text(source).as_deref() == Some(name))
-    };
+    let find = |name: &str| entries.iter().find(|(k, _)| k.text(source) == Some(name));
     match (find("nodes"), find("intents")) {
         (Some(_), Some((intents_key, _))) => Err(r
             .error(
@@ -519,12 +515,13 @@ pub fn load_traffic(
 }
 
 /// [`load_traffic`] with the intents file read by `read` (the language server reads the
-/// editor's text of an open file instead of the disk's).
-pub fn load_traffic_with(
+/// editor's text of an open file instead of the disk's; `ivr lint` shares one loaded file
+/// between the menus naming it).
+pub fn load_traffic_with<T>(
     menu_path: &Path,
     menu: &Menu,
-    read: &dyn Fn(&Path) -> LoadResult<Intents>,
-) -> Option<(PathBuf, LoadResult<Intents>)> {
+    read: &dyn Fn(&Path) -> LoadResult<T>,
+) -> Option<(PathBuf, LoadResult<T>)> {
     let traffic = menu.traffic.as_ref()?;
     let path = traffic_path(menu_path, menu)?;
     let folder = menu_folder(menu_path);

@@ -5,7 +5,7 @@
 //! contract says) are computed from the span only when a message is printed.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in a source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -59,7 +59,8 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// `chars_before[k]`: code points that start in the first `k * CHUNK` bytes, so that a
     /// column on a very long line is found without counting the whole line from its start.
-    chars_before: Vec<usize>,
+    /// Counted the first time such a column is asked for: most files never need it.
+    chars_before: OnceLock<Vec<usize>>,
 }
 
 /// Bytes between two entries of [`SourceFile::chars_before`].
@@ -75,10 +76,9 @@ fn char_starts(bytes: &[u8]) -> usize {
 /// numbered the same in every message and format as in the editor).
 fn line_break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
-        b'\n' => Some(i + 1),
-        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
-        _ => None,
+    memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(move |i| match bytes[i] {
+        b'\r' if bytes.get(i + 1) == Some(&b'\n') => None,
+        _ => Some(i + 1),
     })
 }
 
@@ -99,15 +99,11 @@ impl SourceFile {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut line_starts = vec![bom];
         line_starts.extend(line_break_ends(&text));
-        let mut chars_before = vec![0];
-        for chunk in text.as_bytes().chunks(CHUNK) {
-            chars_before.push(chars_before[chars_before.len() - 1] + char_starts(chunk));
-        }
         Arc::new(SourceFile {
             path: path.into(),
             text,
             line_starts,
-            chars_before,
+            chars_before: OnceLock::new(),
         })
     }
 
@@ -154,8 +150,15 @@ impl SourceFile {
 
     /// Code points that start before byte `offset` (at most `CHUNK` bytes counted).
     fn chars_to(&self, offset: usize) -> usize {
+        let chars_before = self.chars_before.get_or_init(|| {
+            let mut counts = vec![0];
+            for chunk in self.text.as_bytes().chunks(CHUNK) {
+                counts.push(counts[counts.len() - 1] + char_starts(chunk));
+            }
+            counts
+        });
         let chunk = offset / CHUNK;
-        self.chars_before[chunk] + char_starts(&self.text.as_bytes()[chunk * CHUNK..offset])
+        chars_before[chunk] + char_starts(&self.text.as_bytes()[chunk * CHUNK..offset])
     }
 
     /// The byte range of a 1-based line without its line break (lines past the end are empty

@@ -139,3 +139,72 @@ fn traffic_errors_name_the_menus_line_and_folder() {
         lint.stdout
     );
 }
+
+/// A walked folder's intents file is loaded once for the run, however many menus name it (and
+/// whether the walk or a menu reaches it first): every menu is linted on it as when linted
+/// alone, and a broken one is still reported in its own file.
+#[test]
+fn menus_sharing_an_intents_file_in_a_walk_each_get_it() {
+    let dir = shop(true);
+    let menu = std::fs::read_to_string(root().join("menus/tutorial.yaml")).unwrap();
+    let intents = std::fs::read(root().join("menus/tutorial.intents.yaml")).unwrap();
+    // Beside the menus, where the walk reaches it by the same path as the menus' `traffic:`,
+    // and out of their folder (`menus/../traffic/...`).
+    common::write(dir.path(), "menus/a.yaml", &menu);
+    common::write(dir.path(), "menus/b.yaml", &menu);
+    common::write(dir.path(), "menus/tutorial.intents.yaml", &intents);
+    common::write(
+        dir.path(),
+        "menus/shop-copy.yaml",
+        std::fs::read(dir.path().join("menus/shop.yaml")).unwrap(),
+    );
+    let diagnostics = |args: &[&str]| -> Vec<serde_json::Value> {
+        let run = ivr_in(dir.path(), args);
+        let mut found = run.json()["diagnostics"].as_array().unwrap().clone();
+        found.sort_by_key(|d| d.to_string());
+        found
+    };
+    let walked = diagnostics(&["lint", "--format", "json", "."]);
+    let mut alone = Vec::new();
+    for file in [
+        "menus/plain.yaml",
+        "menus/shop.yaml",
+        "menus/shop-copy.yaml",
+        "menus/a.yaml",
+        "menus/b.yaml",
+    ] {
+        alone.extend(diagnostics(&["lint", "--format", "json", file]));
+    }
+    alone.sort_by_key(|d| d.to_string());
+    assert_eq!(walked, alone);
+    let in_intents = |d: &serde_json::Value| {
+        d["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with(".intents.yaml"))
+    };
+    assert!(!walked.iter().any(in_intents), "{walked:#?}");
+
+    for file in ["traffic/shop.intents.yaml", "menus/tutorial.intents.yaml"] {
+        common::write(dir.path(), file, "intents:\n  balance: -1\n");
+    }
+    let walked = ivr_in(dir.path(), &["lint", "--format", "json", "."]);
+    assert_eq!(walked.code, Some(1), "{}", walked.stderr);
+    // One error per place (the report keeps one of equal findings), in each broken file.
+    let broken = walked.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| in_intents(d) && d["line"] == 2)
+        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        broken,
+        [
+            "menus/../traffic/shop.intents.yaml",
+            "menus/tutorial.intents.yaml",
+            "traffic/shop.intents.yaml"
+        ],
+        "{}",
+        walked.stdout
+    );
+}

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{
-    Document, display_path as display, holds_nothing, load_document, load_intents, load_traffic,
-    read_source, source_from_bytes,
+    Document, display_path as display, holds_nothing, load_document, load_intents,
+    load_traffic_with, read_source, source_from_bytes,
 };
 use crate::intents::Intents;
 use crate::lint::{LintReport, lint_menu};
@@ -129,9 +129,17 @@ pub fn lint_paths(request: &LintRequest) -> LoadResult<LintReport> {
         configs.for_file(&target.path)?;
     }
 
+    let traffic = TrafficCache::default();
+    let run = Run {
+        configs: &configs,
+        rules: &rules,
+        fixed_intents: fixed_intents.as_deref(),
+        traffic: &traffic,
+        limits: &limits,
+    };
     let results: Vec<FileResult> = targets
         .par_iter()
-        .map(|target| lint_file(target, &configs, &rules, fixed_intents.as_deref(), &limits))
+        .map(|target| lint_file(target, &run))
         .collect();
 
     let mut report = LintReport {
@@ -173,13 +181,54 @@ struct FileResult {
     skipped: Vec<String>,
 }
 
-fn lint_file(
-    target: &Target,
-    configs: &ConfigCache,
-    rules: &RuleChoice,
-    fixed_intents: Option<&Intents>,
-    limits: &Limits,
-) -> FileResult {
+/// What every file of one run shares.
+struct Run<'a> {
+    configs: &'a ConfigCache,
+    rules: &'a RuleChoice,
+    /// `--intents`.
+    fixed_intents: Option<&'a Intents>,
+    traffic: &'a TrafficCache,
+    limits: &'a Limits,
+}
+
+/// Intents files loaded in this run, by path: a walked folder holds each intents file beside
+/// the menus naming it, so it is loaded once, not once as a file and again for each menu.
+#[derive(Default)]
+struct TrafficCache {
+    loaded: Mutex<HashMap<PathBuf, Arc<TrafficSlot>>>,
+}
+
+/// One intents file of a run: empty until a thread loads it.
+type TrafficSlot = OnceLock<LoadResult<Arc<Intents>>>;
+
+impl TrafficCache {
+    fn slot(&self, path: &Path) -> Arc<TrafficSlot> {
+        let mut loaded = self.loaded.lock().expect("traffic cache");
+        loaded.entry(path.to_path_buf()).or_default().clone()
+    }
+
+    /// The intents file at `path`, loaded from disk the first time it is asked for.
+    fn load(&self, path: &Path, limits: &Limits) -> LoadResult<Arc<Intents>> {
+        let slot = self.slot(path);
+        slot.get_or_init(|| load_intents(path, limits).map(Arc::new))
+            .clone()
+    }
+
+    /// An intents file already loaded from disk, if it was.
+    fn loaded(&self, path: &Path) -> Option<Arc<Intents>> {
+        let loaded = self.loaded.lock().expect("traffic cache");
+        loaded.get(path)?.get()?.as_ref().ok().cloned()
+    }
+
+    /// Keeps an intents file a walk loaded, for the menus naming it.
+    fn offer(&self, path: &Path, intents: Intents) {
+        // Another thread may have loaded it meanwhile: the same file, so either copy does.
+        let _ = self.slot(path).set(Ok(Arc::new(intents)));
+    }
+}
+
+fn lint_file(target: &Target, run: &Run<'_>) -> FileResult {
+    let limits = run.limits;
     let mut result = FileResult::default();
     let name = display(&target.path);
     let source = match &target.stdin {
@@ -208,16 +257,7 @@ fn lint_file(
                 result.diagnostics.push(*error);
                 result
             }
-            Some(Ok(menu)) => lint_loaded(
-                result,
-                name,
-                *menu,
-                target,
-                configs,
-                rules,
-                fixed_intents,
-                limits,
-            ),
+            Some(Ok(menu)) => lint_loaded(result, name, *menu, target, run),
         };
     }
     // A walked file with nothing in it is no more a menu than a workflow file is; named, it is
@@ -230,6 +270,11 @@ fn lint_file(
             "skipped {}: {reason}; not a menu or intents file",
             printable(&name)
         ));
+        return result;
+    }
+    // An intents file a menu has named is loaded already (from disk: not for standard input).
+    if target.stdin.is_none() && run.traffic.loaded(&target.path).is_some() {
+        result.files.push(name);
         return result;
     }
     let walked_json = !target.named && target.path.extension().is_some_and(|e| e == "json");
@@ -262,22 +307,16 @@ fn lint_file(
             }
             return result;
         }
-        Ok(Document::Intents(_)) => {
+        Ok(Document::Intents(intents)) => {
+            if target.stdin.is_none() {
+                run.traffic.offer(&target.path, *intents);
+            }
             result.files.push(name);
             return result;
         }
         Ok(Document::Menu(menu)) => menu,
     };
-    lint_loaded(
-        result,
-        name,
-        *menu,
-        target,
-        configs,
-        rules,
-        fixed_intents,
-        limits,
-    )
+    lint_loaded(result, name, *menu, target, run)
 }
 
 /// Whether a walked file is one a platform's flow may hide in without its usual extension: a
@@ -288,30 +327,29 @@ fn maybe_flow_file(path: &Path) -> bool {
 }
 
 /// Lints a menu read from a target, with its traffic and the files its flow nodes reach.
-#[allow(clippy::too_many_arguments)]
 fn lint_loaded(
     mut result: FileResult,
     name: String,
     menu: crate::menu::Menu,
     target: &Target,
-    configs: &ConfigCache,
-    rules: &RuleChoice,
-    fixed_intents: Option<&Intents>,
-    limits: &Limits,
+    run: &Run<'_>,
 ) -> FileResult {
+    let limits = run.limits;
     result.files.push(name);
-    let config = configs.for_file(&target.path).unwrap_or_default();
-    let settings = rules.apply(&config.lint);
+    let config = run.configs.for_file(&target.path).unwrap_or_default();
+    let settings = run.rules.apply(&config.lint);
     let own_intents;
-    let intents = match fixed_intents {
+    let shared_intents;
+    let read = |path: &Path| run.traffic.load(path, limits);
+    let intents = match run.fixed_intents {
         Some(intents) => Some(intents),
-        None => match load_traffic(&target.path, &menu, limits) {
+        None => match load_traffic_with(&target.path, &menu, &read) {
             Some((path, loaded)) => {
                 result.files.push(display(&path));
                 match loaded {
                     Ok(intents) => {
-                        own_intents = intents;
-                        Some(&own_intents)
+                        shared_intents = intents;
+                        Some(&*shared_intents)
                     }
                     Err(error) => {
                         result.diagnostics.push(*error);

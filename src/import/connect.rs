@@ -335,7 +335,7 @@ fn node_of(
 ) -> Node {
     let source_text = |n: &YamlNode| -> Option<String> {
         match &n.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),
@@ -675,7 +675,7 @@ fn queue_before(transfer: &Action<'_>, actions: &[Action<'_>]) -> Option<(String
                         .iter()
                         .find_map(|n| param(a, n))?;
                     let text = match &value.value {
-                        Value::Str(s) => s.clone(),
+                        Value::Str(s) => s.to_string(),
                         _ => return Some(("dynamic".to_string(), true)),
                     };
                     let dynamic =

@@ -2,6 +2,8 @@
 //! Chinese: the `prompt-key-mismatch` rule checks them against the options' keys, and the
 //! simulator counts an option as announced when a prompt names its key.
 
+use std::borrow::Cow;
+
 /// How one language names a key: the words that ask for one, the small words that may come
 /// between (`the`, `la tecla`, `die Taste`), and its words for the keys.
 #[derive(Debug)]
@@ -260,8 +262,21 @@ struct Word<'a> {
     text: &'a str,
     /// Its first byte in the prompt.
     start: usize,
-    lower: String,
+    /// The word in lower case (borrowed when it is already: most words of a prompt are).
+    lower: Cow<'a, str>,
     ends_clause: bool,
+}
+
+/// `word` in lower case, copied only when it has a letter to lower.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 fn words(text: &str) -> Vec<Word<'_>> {
@@ -296,7 +311,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
             out.push(Word {
                 text: &text[s..i],
                 start: s,
-                lower: text[s..i].to_lowercase(),
+                lower: lowercase(&text[s..i]),
                 ends_clause: false,
             });
         }
@@ -316,7 +331,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
 /// Keys named in words, in any of [`LANGUAGES`]: a verb, the language's small words, a key.
 fn worded_keys(text: &str, keys: &mut Vec<KeyMention>) {
     let words = words(text);
-    let lower: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+    let lower: Vec<&str> = words.iter().map(|w| &*w.lower).collect();
     // Words already in a phrase (the `tecla` of `pulse la tecla 2`) start none of their own.
     let mut free_from = 0;
     for i in 0..words.len() {
@@ -340,7 +355,7 @@ fn worded_keys(text: &str, keys: &mut Vec<KeyMention>) {
                 continue;
             }
             // "select one of our plans", "tapez un code": an article, not a key.
-            if ARTICLES.contains(&word.lower.as_str())
+            if ARTICLES.contains(&&*word.lower)
                 && !word.ends_clause
                 && !next.is_some_and(|n| CLAUSE_STARTS.contains(&n))
             {
@@ -388,6 +403,10 @@ fn digit(c: char) -> Option<char> {
 }
 
 fn chinese_keys(text: &str, keys: &mut Vec<KeyMention>) {
+    // Every mention has a 按 or a 号; most prompts have neither.
+    if !text.contains(['按', '号']) {
+        return;
+    }
     let chars: Vec<char> = text.chars().collect();
     // Byte offset of each char (and of the end).
     let offsets: Vec<usize> = text

@@ -1,6 +1,6 @@
 //! A menu file's YAML tree -> [`Menu`].
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::diagnostic::Diagnostic;
 use crate::ranges::{self, Number};
@@ -160,8 +160,16 @@ fn read_nodes(r: &Reader<'_>, value: &YamlNode) -> LoadResult<Vec<Node>> {
     Ok(nodes)
 }
 
-/// The fields of every other node type that this one lacks, for "belongs on" messages.
-fn fields_elsewhere(kind: NodeKind) -> Vec<(&'static str, &'static str)> {
+/// The fields of every other node type that this one lacks, for "belongs on" messages: worked
+/// out once per node type, as every node of a menu asks.
+fn fields_elsewhere(kind: NodeKind) -> &'static [(&'static str, &'static str)] {
+    static BY_KIND: LazyLock<Vec<Vec<(&'static str, &'static str)>>> =
+        LazyLock::new(|| NodeKind::ALL.map(fields_elsewhere_of).to_vec());
+    let index = NodeKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    &BY_KIND[index]
+}
+
+fn fields_elsewhere_of(kind: NodeKind) -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
     for other in NodeKind::ALL {
         for &f in other.fields() {
@@ -202,7 +210,7 @@ fn read_node(r: &Reader<'_>, id: Spanned<String>, body: &YamlNode) -> LoadResult
     let shape = Shape {
         what: &what,
         allowed: &allowed,
-        elsewhere: &elsewhere,
+        elsewhere,
     };
     let fields = r.fields(body, &shape)?;
     let mut node = Node {
@@ -275,8 +283,8 @@ fn check_field_names(
     };
     r.fields(body, &shape).map(|_| ()).map_err(|mut e| {
         let declared = entries.iter().find_map(|(key, value)| {
-            (key.as_text(r.source).as_deref() == Some("type"))
-                .then(|| NodeKind::from_name(&value.as_text(r.source)?))
+            (key.text(r.source) == Some("type"))
+                .then(|| NodeKind::from_name(value.text(r.source)?))
                 .flatten()
         });
         let (Some(kind), Some(help)) = (declared, e.help.as_deref()) else {
@@ -311,15 +319,15 @@ fn node_kind(
 ) -> LoadResult<(NodeKind, Option<crate::source::Span>)> {
     let mut has_options = false;
     for (key, value) in entries {
-        match key.as_text(r.source).as_deref() {
+        match key.text(r.source) {
             Some("type") => {
                 let span = r.value_span(value);
-                let name = value.as_text(r.source).unwrap_or_default();
-                return match NodeKind::from_name(&name) {
+                let name = value.text(r.source).unwrap_or_default();
+                return match NodeKind::from_name(name) {
                     Some(kind) => Ok((kind, Some(span))),
                     None => {
                         let names = NodeKind::ALL.map(NodeKind::name);
-                        let help = match did_you_mean(&name, names) {
+                        let help = match did_you_mean(name, names) {
                             Some(better) => format!("did you mean `{better}`?"),
                             None => format!("the node types are: {}", names.join(", ")),
                         };

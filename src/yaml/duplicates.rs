@@ -73,31 +73,68 @@ pub fn find_duplicate_key(source: &Arc<SourceFile>, root: &Node) -> Option<Dupli
     find(source, root, &mut path)
 }
 
-fn find(source: &Arc<SourceFile>, node: &Node, path: &mut Vec<PathStep>) -> Option<DuplicateKey> {
+/// A [`PathStep`] borrowing its key, so that the search copies no text until it finds a repeat.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    UnnamedKey,
+    Item(usize),
+}
+
+impl Step<'_> {
+    fn owned(self) -> PathStep {
+        match self {
+            Step::Key(key) => PathStep::Key(key.to_string()),
+            Step::UnnamedKey => PathStep::UnnamedKey,
+            Step::Item(i) => PathStep::Item(i),
+        }
+    }
+}
+
+/// Mappings up to this many entries are searched for a repeat by comparing every pair, which is
+/// cheaper than hashing for the few keys a menu's mappings have.
+const PAIRWISE_UP_TO: usize = 16;
+
+fn find<'a>(
+    source: &'a Arc<SourceFile>,
+    node: &'a Node,
+    path: &mut Vec<Step<'a>>,
+) -> Option<DuplicateKey> {
     match &node.value {
         Value::Seq(items) => items.iter().enumerate().find_map(|(i, item)| {
-            path.push(PathStep::Item(i));
+            path.push(Step::Item(i));
             let found = find(source, item, path);
             path.pop();
             found
         }),
         Value::Map(entries) => {
-            let mut seen: HashMap<String, &Node> = HashMap::with_capacity(entries.len());
-            for (key, value) in entries {
-                let text = key.as_text(source);
-                if let Some(text) = &text {
-                    if let Some(first) = seen.get(text.as_str()) {
+            let mut seen: HashMap<&str, &Node> = if entries.len() > PAIRWISE_UP_TO {
+                HashMap::with_capacity(entries.len())
+            } else {
+                HashMap::new()
+            };
+            for (i, (key, value)) in entries.iter().enumerate() {
+                let text = key.text(source);
+                if let Some(text) = text {
+                    let first = if entries.len() > PAIRWISE_UP_TO {
+                        seen.insert(text, key)
+                    } else {
+                        entries[..i]
+                            .iter()
+                            .map(|(first, _)| first)
+                            .find(|first| first.text(source) == Some(text))
+                    };
+                    if let Some(first) = first {
                         return Some(DuplicateKey {
                             source: source.clone(),
-                            key: text.clone(),
+                            key: text.to_string(),
                             first: key_span(source, first),
                             again: key_span(source, key),
-                            path: path.clone(),
+                            path: path.iter().map(|step| step.owned()).collect(),
                         });
                     }
-                    seen.insert(text.clone(), key);
                 }
-                path.push(text.map_or(PathStep::UnnamedKey, PathStep::Key));
+                path.push(text.map_or(Step::UnnamedKey, Step::Key));
                 let found = find(source, value, path);
                 path.pop();
                 if found.is_some() {

@@ -65,7 +65,12 @@ impl<'a> Reader<'a> {
 
     /// The text of a mapping key.
     pub fn key_text(&self, key: &Node) -> LoadResult<String> {
-        key.as_text(self.source).ok_or_else(|| {
+        self.key_str(key).map(str::to_string)
+    }
+
+    /// [`Reader::key_text`] without a copy.
+    pub fn key_str<'n>(&'n self, key: &'n Node) -> LoadResult<&'n str> {
+        key.text(self.source).ok_or_else(|| {
             self.error(
                 self.value_span(key),
                 format!("a key must be a plain name, found {}", key.value.kind()),
@@ -109,10 +114,10 @@ impl<'a> Reader<'a> {
         let mut fields = Vec::with_capacity(entries.len());
         let mut previous: Option<(&str, &Node)> = None;
         for (i, (key, value)) in entries.iter().enumerate() {
-            let name = self.key_text(key)?;
+            let name = self.key_str(key)?;
             let Some(&allowed) = shape.allowed.iter().find(|a| **a == name) else {
                 let following = &entries[i + 1..];
-                return Err(self.unknown_field(&name, key, previous, following, shape));
+                return Err(self.unknown_field(name, key, previous, following, shape));
             };
             fields.push(Field {
                 name: allowed,

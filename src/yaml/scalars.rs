@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use granit_parser::ScalarStyle;
 
 use super::tree::Value;
@@ -15,7 +16,7 @@ pub(super) fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle) -> Value {
     {
         return value;
     }
-    Value::Str(text.into_owned())
+    Value::Str(CompactString::from(text))
 }
 
 /// Whether YAML reads this plain (unquoted) text as a number: `1`, `0123`, `1.5`, `0x1F`.

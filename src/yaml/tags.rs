@@ -36,10 +36,10 @@ pub(super) fn tagged_scalar(
     tag: &Tag,
 ) -> Result<Value, TagProblem> {
     if non_specific(tag) {
-        return Ok(Value::Str(text));
+        return Ok(Value::Str(text.into()));
     }
     match tag.core_suffix() {
-        Some("str") => return Ok(Value::Str(text)),
+        Some("str") => return Ok(Value::Str(text.into())),
         Some(_) => {}
         None => return Err(TagProblem::Unsupported),
     }

@@ -1,5 +1,7 @@
 //! The spanned YAML tree: values with where they are used and where they are written.
 
+use compact_str::CompactString;
+
 use crate::source::{SourceFile, Span};
 
 /// A YAML value with where it was written.
@@ -18,7 +20,8 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Text; most keys and values of a menu are short enough to be held without an allocation.
+    Str(CompactString),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -42,11 +45,15 @@ impl Node {
     /// A scalar as text: strings as they are, other plain scalars as written in the file
     /// (so `to: 404`, `to: yes` and `key: 1` read as the text the designer typed).
     pub fn as_text(&self, source: &SourceFile) -> Option<String> {
+        self.text(source).map(str::to_string)
+    }
+
+    /// [`Node::as_text`] without a copy: the string itself or the raw text in the file.
+    pub fn text<'a>(&'a self, source: &'a SourceFile) -> Option<&'a str> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                let raw = source.slice(self.defined).trim();
-                Some(raw.to_string())
+                Some(source.slice(self.defined).trim())
             }
             Value::Null | Value::Seq(_) | Value::Map(_) => None,
         }
