@@ -268,6 +268,10 @@ impl Diagnostic {
     /// At most [`MAX_DRAWN_LABELS`] labels are drawn (the first ones, the primary among them);
     /// the help says how many more there are.
     pub fn render(&self, style: RenderStyle) -> String {
+        self.render_wrapping(style, Wrapping::WhenNeeded)
+    }
+
+    fn render_wrapping(&self, style: RenderStyle, wrapping: Wrapping) -> String {
         let printable = |t: &str| crate::text::printable(t).into_owned();
         let hidden = self.labels.len().saturating_sub(MAX_DRAWN_LABELS);
         let mut help = self.help.as_deref().map(printable);
@@ -313,16 +317,32 @@ impl Diagnostic {
             } else {
                 GraphicalTheme::ascii()
             };
+            let chars = &theme.characters;
+            let icon = match self.severity {
+                Severity::Error => &chars.error,
+                Severity::Warning => &chars.warning,
+                Severity::Info => &chars.advice,
+            };
+            // The message is drawn after "  {icon} " and continued after "  {vbar} "; the help
+            // after "  help: " (8 columns) and eight spaces.
+            let message_indent = 3 + most_columns(icon).max(most_columns(&chars.vbar.to_string()));
+            let fits = wrapping == Wrapping::WhenNeeded
+                && fits_unwrapped(&view.to_string(), style.width, message_indent)
+                && escaped
+                    .help
+                    .as_deref()
+                    .is_none_or(|h| fits_unwrapped(h, style.width, 8));
             let handler = GraphicalReportHandler::new_themed(theme)
                 .with_context_lines(CONTEXT_LINES)
                 .with_width(style.width)
-                .with_links(false);
+                .with_links(false)
+                .with_wrap_lines(!fits);
             if handler.render_report(&mut out, &view).is_ok() {
                 return out;
             }
             out.clear();
         }
-        let _ = style;
+        let _ = (style, wrapping);
         let _ = miette::NarratableReportHandler::new().render_report(&mut out, &view);
         out
     }
@@ -336,6 +356,41 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, "{}: {}", self.severity, self.message)
     }
+}
+
+/// Whether miette's wrapping would leave a text as it is: every line, after an indent of at most
+/// `indent` columns, fits in the width miette wraps to (`width - 2`), and nothing about the line
+/// is changed by wrapping (an empty line, or spaces at either end, are drawn differently
+/// wrapped and unwrapped). Then miette is asked not to wrap, which draws the same bytes without
+/// its line-breaking pass (Unicode line-break analysis of every message and help, which was most
+/// of the time spent wrapping). Only plain ASCII lines are judged (one column a byte); anything
+/// else is wrapped as before.
+#[cfg(feature = "fancy")]
+fn fits_unwrapped(text: &str, width: usize, indent: usize) -> bool {
+    let room = width.saturating_sub(2).saturating_sub(indent);
+    text.split('\n').all(|line| {
+        !line.is_empty()
+            && line.len() <= room
+            && !line.starts_with(' ')
+            && !line.ends_with(' ')
+            && line.bytes().all(|b| (b' '..=b'~').contains(&b))
+    })
+}
+
+/// The most terminal columns a short text can take (two a character past ASCII), so that a
+/// text judged to fit by [`fits_unwrapped`] fits however wide the theme's symbols are drawn.
+#[cfg(feature = "fancy")]
+fn most_columns(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Whether to hand miette texts that need no wrapping as they are ([`fits_unwrapped`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrapping {
+    WhenNeeded,
+    /// Always through miette's wrapping (what tests compare the shortcut with).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Always,
 }
 
 /// Most labels the human format draws for one finding. A loop of thousands of trapped nodes
@@ -633,6 +688,69 @@ impl miette::Diagnostic for MietteView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Messages and helps of every length around the width miette wraps to, on one line or
+    /// several, with spaces and symbols where wrapping could change them: drawn with the
+    /// shortcut for texts that fit, they are the bytes miette's wrapping draws.
+    #[test]
+    fn texts_that_fit_are_drawn_as_wrapping_draws_them() {
+        let source = Arc::new(SourceFile::new("m.yaml", "a: 1\nb: 2\nc: 3\n".to_string()));
+        let ascii = [
+            "self-service",
+            "`node_1`",
+            "(Balance)",
+            "a/b",
+            "x",
+            "press 0,",
+        ];
+        let mut checked = 0;
+        for length in 60..80 {
+            for first in 0..ascii.len() {
+                let mut text = String::new();
+                for k in first.. {
+                    if text.len() >= length {
+                        break;
+                    }
+                    text.push_str(ascii[k % ascii.len()]);
+                    text.push(' ');
+                }
+                text.truncate(length);
+                let messages = [
+                    text.clone(),
+                    format!("{text}\n{text}"),
+                    format!("{text} "),
+                    format!(" {text}"),
+                    format!("{text}\n"),
+                    format!("é{text}"),
+                ];
+                for message in messages {
+                    let helps = [None, Some("x".to_string()), Some(format!("see {message}"))];
+                    for (severity, help) in [Severity::Error, Severity::Warning, Severity::Info]
+                        .into_iter()
+                        .flat_map(|s| helps.iter().map(move |h| (s, h)))
+                    {
+                        let mut d =
+                            Diagnostic::input_error(&source, Span::new(3, 1), &message, "here");
+                        d.severity = severity;
+                        d.help = help.clone();
+                        for width in [72, 80] {
+                            let style = RenderStyle {
+                                width,
+                                ..RenderStyle::PLAIN
+                            };
+                            assert_eq!(
+                                d.render_wrapping(style, Wrapping::WhenNeeded),
+                                d.render_wrapping(style, Wrapping::Always),
+                                "{message:?} {help:?} at {width} columns"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000);
+    }
 
     #[test]
     fn edits_apply_in_any_order_and_overlaps_are_refused() {
