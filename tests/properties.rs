@@ -222,7 +222,7 @@ fn assert_routes_agree(menu: &Menu, intents: &Intents, what: &str) {
 }
 
 proptest! {
-    #![proptest_config(common::generate::config(0x2047_e5))]
+    #![proptest_config(common::generate::config(0x2047_e5e5))]
 
     #[test]
     fn the_linters_routes_are_the_policys((m, i) in case(Menus::Wild)) {
