@@ -33,7 +33,9 @@ fn big_menu(c: &mut Criterion) {
 
 /// The generated tangle of 2,279 menus and 2,279 self-service nodes (4,559 nodes, one intent
 /// each): about 5,000 findings, most with a label on each input of a long path, one a loop
-/// labelling hundreds of nodes. Linting it, then drawing every finding as the human format does.
+/// labelling hundreds of nodes. Linting it; routing its intents (what `popular-first` and
+/// `understaffed` ask) the linter's way and through the simulator's whole policy; writing its
+/// findings as JSON; drawing every finding as the human format does.
 fn tangle(c: &mut Criterion) {
     let limits = Limits::DEFAULT;
     let (menu_text, intents_text) = ivr::generate::menus_and_services(2_279, 2_279);
@@ -55,6 +57,29 @@ fn tangle(c: &mut Criterion) {
     group.bench_function(
         "lint 2,279 + 2,279 tangle (4,559 nodes, 2,279 intents)",
         |b| b.iter(|| ivr::lint::lint_menu(&menu, Some(&intents), &settings)),
+    );
+    let graph = ivr::menu::graph::MenuGraph::build(&menu);
+    group.bench_function(
+        "route its 2,279 intents from entry (the linter's searches, cut short)",
+        |b| b.iter(|| ivr::menu::routing::intent_routes(&menu, &graph, &intents)),
+    );
+    group.bench_function(
+        "route its 2,279 intents from entry (through the whole policy)",
+        |b| {
+            b.iter(|| {
+                let policy = ivr::menu::routing::Policy::build(&menu, &graph, &intents);
+                ivr::menu::routing::routes(&menu, &policy, &intents)
+            })
+        },
+    );
+    let report = ivr::lint::LintReport {
+        files: 2,
+        diagnostics: findings.clone(),
+        ..Default::default()
+    };
+    group.bench_function(
+        format!("write its {} findings as JSON", findings.len()),
+        |b| b.iter(|| ivr::render::lint::json::render(&report).len()),
     );
     group.bench_function(
         format!("draw its {} findings (human format)", findings.len()),

@@ -268,6 +268,10 @@ impl Diagnostic {
     /// At most [`MAX_DRAWN_LABELS`] labels are drawn (the first ones, the primary among them);
     /// the help says how many more there are.
     pub fn render(&self, style: RenderStyle) -> String {
+        self.render_wrapping(style, Wrapping::WhenNeeded)
+    }
+
+    fn render_wrapping(&self, style: RenderStyle, wrapping: Wrapping) -> String {
         let printable = |t: &str| crate::text::printable(t).into_owned();
         let hidden = self.labels.len().saturating_sub(MAX_DRAWN_LABELS);
         let mut help = self.help.as_deref().map(printable);
@@ -301,7 +305,8 @@ impl Diagnostic {
             node: self.node.clone(),
             fix: None,
         };
-        let view = MietteView::new(&escaped);
+        #[cfg_attr(not(feature = "fancy"), allow(unused_mut))]
+        let mut view = MietteView::new(&escaped);
         let mut out = String::new();
         #[cfg(feature = "fancy")]
         {
@@ -313,16 +318,48 @@ impl Diagnostic {
             } else {
                 GraphicalTheme::ascii()
             };
+            let chars = &theme.characters;
+            let icon = match self.severity {
+                Severity::Error => &chars.error,
+                Severity::Warning => &chars.warning,
+                Severity::Info => &chars.advice,
+            };
+            // miette draws the message after "  {icon} " (continued after "  {vbar} ") and the
+            // help after "  help: " (continued after eight spaces), wrapped to `width - 2`.
+            let wrapped = (wrapping == Wrapping::WhenNeeded).then(|| {
+                let width = style.width.saturating_sub(2);
+                let message = wrapped_as_miette_would(
+                    &view.to_string(),
+                    width,
+                    &format!("  {icon} "),
+                    &format!("  {} ", chars.vbar),
+                )?;
+                let help = match escaped.help.as_deref() {
+                    Some(help) => Some(wrapped_as_miette_would(
+                        help, width, "  help: ", "        ",
+                    )?),
+                    None => None,
+                };
+                Some((message, help))
+            });
+            let unwrapped = matches!(wrapped, Some(Some(_)));
+            if let Some(Some((message, help))) = wrapped {
+                view.wrapped_message = Some(message);
+                view.wrapped_help = help;
+            }
             let handler = GraphicalReportHandler::new_themed(theme)
                 .with_context_lines(CONTEXT_LINES)
                 .with_width(style.width)
-                .with_links(false);
+                .with_links(false)
+                .with_wrap_lines(!unwrapped);
             if handler.render_report(&mut out, &view).is_ok() {
                 return out;
             }
             out.clear();
+            view.wrapped_message = None;
+            view.wrapped_help = None;
         }
-        let _ = style;
+        let _ = (style, wrapping);
         let _ = miette::NarratableReportHandler::new().render_report(&mut out, &view);
         out
     }
@@ -336,6 +373,75 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, "{}: {}", self.severity, self.message)
     }
+}
+
+/// `text` broken into lines exactly where miette's wrapping (textwrap, to `width` columns, with
+/// these indents) breaks it, without the indents: miette, told not to wrap, draws it with the
+/// same indents and so the same bytes. `None` where that would not hold (a blank line, which
+/// miette draws with its indent trimmed only when it does not wrap).
+///
+/// Why: miette wraps every message and help with Unicode line breaking (an ICU segmenter over the
+/// text), which was a seventh of drawing a big menu's findings. A text whose lines are plain ASCII
+/// and fit comes out of that pass unchanged and skips it; a longer one is wrapped once per
+/// thread and text (thousands of findings share a help) and the result reused.
+#[cfg(feature = "fancy")]
+fn wrapped_as_miette_would(text: &str, width: usize, first: &str, rest: &str) -> Option<String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    let room = width.saturating_sub(
+        textwrap::core::display_width(first).max(textwrap::core::display_width(rest)),
+    );
+    let fits = text.split('\n').all(|line| {
+        !line.trim().is_empty()
+            && line.len() <= room
+            && !line.starts_with(' ')
+            && !line.ends_with(' ')
+            && line.bytes().all(|b| (b' '..=b'~').contains(&b))
+    });
+    if fits {
+        return Some(text.to_string());
+    }
+    type Key = (String, usize, String, String);
+    /// Most texts kept per thread; past it the memory starts afresh.
+    const MOST_REMEMBERED: usize = 4096;
+    thread_local! {
+        static WRAPPED: RefCell<HashMap<Key, Option<String>>> = RefCell::new(HashMap::new());
+    }
+    let key = (text.to_string(), width, first.to_string(), rest.to_string());
+    if let Some(found) = WRAPPED.with(|w| w.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(true);
+    let mut lines = Vec::new();
+    let mut wrapped = Some(());
+    for (i, line) in textwrap::wrap(text, options).iter().enumerate() {
+        let indent = if i == 0 { first } else { rest };
+        match line.strip_prefix(indent) {
+            Some(body) if !body.trim().is_empty() => lines.push(body.to_string()),
+            _ => wrapped = None,
+        }
+    }
+    let result = wrapped.map(|()| lines.join("\n"));
+    WRAPPED.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.len() >= MOST_REMEMBERED {
+            w.clear();
+        }
+        w.insert(key, result.clone());
+    });
+    result
+}
+
+/// Whether to hand miette its texts wrapped already ([`wrapped_as_miette_would`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrapping {
+    WhenNeeded,
+    /// Always through miette's wrapping (what tests compare the shortcut with).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Always,
 }
 
 /// Most labels the human format draws for one finding. A loop of thousands of trapped nodes
@@ -364,6 +470,10 @@ impl RenderStyle {
 /// Adapter from our diagnostic to miette's trait, built only to render.
 struct MietteView<'a> {
     diagnostic: &'a Diagnostic,
+    /// The message as drawn, already wrapped ([`wrapped_as_miette_would`]).
+    wrapped_message: Option<String>,
+    /// The help, already wrapped.
+    wrapped_help: Option<String>,
     code: String,
     source: Option<Snippet>,
 }
@@ -564,6 +674,8 @@ impl<'a> MietteView<'a> {
             .map(|s| Snippet::new(diagnostic.path.clone(), s, &diagnostic.labels));
         MietteView {
             diagnostic,
+            wrapped_message: None,
+            wrapped_help: None,
             code,
             source,
         }
@@ -578,6 +690,9 @@ impl fmt::Debug for MietteView<'_> {
 
 impl fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(message) = &self.wrapped_message {
+            return f.write_str(message);
+        }
         let location = self.diagnostic.location();
         if location.is_empty() {
             f.write_str(&self.diagnostic.message)
@@ -605,9 +720,9 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.wrapped_help
             .as_ref()
+            .or(self.diagnostic.help.as_ref())
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
@@ -633,6 +748,70 @@ impl miette::Diagnostic for MietteView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Messages and helps of every length around the width miette wraps to and well past it, on
+    /// one line or several, with spaces, symbols, a non-ASCII letter and a word longer than a
+    /// line where wrapping could change them: wrapped ahead (or found to fit) and drawn
+    /// unwrapped, they are the bytes miette's own wrapping draws.
+    #[test]
+    fn texts_wrapped_ahead_are_drawn_as_miettes_wrapping_draws_them() {
+        let source = Arc::new(SourceFile::new("m.yaml", "a: 1\nb: 2\nc: 3\n".to_string()));
+        let ascii = [
+            "self-service",
+            "`node_1`",
+            "(Balance)",
+            "a/b",
+            "x",
+            "press 0,",
+        ];
+        let mut checked = 0;
+        for length in (60..80).chain([150, 151, 237]) {
+            for first in 0..ascii.len() {
+                let mut text = String::new();
+                for k in first.. {
+                    if text.len() >= length {
+                        break;
+                    }
+                    text.push_str(ascii[k % ascii.len()]);
+                    text.push(' ');
+                }
+                text.truncate(length);
+                let messages = [
+                    text.clone(),
+                    format!("{text}\n{text}"),
+                    format!("{text} "),
+                    format!(" {text}"),
+                    format!("{text}\n"),
+                    format!("é{text}"),
+                ];
+                for message in messages {
+                    let helps = [None, Some("x".to_string()), Some(format!("see {message}"))];
+                    for (severity, help) in [Severity::Error, Severity::Warning, Severity::Info]
+                        .into_iter()
+                        .flat_map(|s| helps.iter().map(move |h| (s, h)))
+                    {
+                        let mut d =
+                            Diagnostic::input_error(&source, Span::new(3, 1), &message, "here");
+                        d.severity = severity;
+                        d.help = help.clone();
+                        for width in [72, 80] {
+                            let style = RenderStyle {
+                                width,
+                                ..RenderStyle::PLAIN
+                            };
+                            assert_eq!(
+                                d.render_wrapping(style, Wrapping::WhenNeeded),
+                                d.render_wrapping(style, Wrapping::Always),
+                                "{message:?} {help:?} at {width} columns"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000);
+    }
 
     #[test]
     fn edits_apply_in_any_order_and_overlaps_are_refused() {

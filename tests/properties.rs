@@ -35,6 +35,8 @@ use ivr::intents::Intents;
 use ivr::lint::Settings;
 use ivr::lint::lint_menu;
 use ivr::menu::Menu;
+use ivr::menu::graph::MenuGraph;
+use ivr::menu::routing::{Policy, intent_routes, routes};
 use ivr::source::{SourceFile, Span};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -204,6 +206,46 @@ proptest! {
                 prop_assert_eq!(tally(1), tally(3), "threads:\n{}", what);
             }
         }
+    }
+}
+
+/// Each intent's route from `entry`, found with the searches cut short (what the linter uses),
+/// is the route the whole routing policy gives (what the simulator's policy table holds).
+fn assert_routes_agree(menu: &Menu, intents: &Intents, what: &str) {
+    let graph = MenuGraph::build(menu);
+    let policy = Policy::build(menu, &graph, intents);
+    assert_eq!(
+        intent_routes(menu, &graph, intents),
+        routes(menu, &policy, intents),
+        "{what}"
+    );
+}
+
+proptest! {
+    #![proptest_config(common::generate::config(0x2047_e5e5))]
+
+    #[test]
+    fn the_linters_routes_are_the_policys((m, i) in case(Menus::Wild)) {
+        let rendered = render_menu(&m);
+        let Some(intents_text) = i.as_ref().map(render_intents) else { return Ok(()) };
+        let Ok((menu, Some(intents))) = menu_and_intents(&rendered.text, Some(&intents_text))
+        else {
+            return Ok(());
+        };
+        let what = format!("menu:\n{}\nintents:\n{intents_text}", rendered.text);
+        assert_routes_agree(&menu, &intents, &what);
+    }
+}
+
+#[test]
+fn the_linters_routes_are_the_policys_on_big_generated_menus() {
+    let (tangle, tangle_intents) = ivr::generate::menus_and_services(400, 400);
+    let tree = ivr::generate::tree_menu(4, 4, 120);
+    let tree_intents = ivr::generate::tree_intents(120);
+    for (menu, intents) in [(tangle, tangle_intents), (tree, tree_intents)] {
+        let (menu, intents) =
+            menu_and_intents(&menu, Some(&intents)).expect("generated menus load");
+        assert_routes_agree(&menu, &intents.expect("intents"), "generated");
     }
 }
 

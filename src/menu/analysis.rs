@@ -12,7 +12,7 @@ use petgraph::graph::EdgeIndex;
 
 use super::graph::{Distances, EdgeKind, MenuGraph};
 use super::model::{Menu, MenuOption, NodeId, NodeKind};
-use super::routing::{Policy, popularity, routes};
+use super::routing::{IntentRoute, Policy, intent_routes, popularity};
 use crate::intents::Intents;
 
 /// A menu, its graph and its intents, with the analyses computed from them.
@@ -25,6 +25,7 @@ pub struct Analysis<'a> {
     /// Reachable from `entry` along any edge.
     pub reachable: Vec<bool>,
     policy: OnceCell<Option<Policy>>,
+    routes: OnceCell<Option<Vec<IntentRoute>>>,
     parents: OnceCell<Vec<Vec<NodeId>>>,
     popularity: OnceCell<Option<Vec<Vec<f64>>>>,
     /// Per node: every choice from it leads only to complaint handling (`complaints.rs`).
@@ -40,6 +41,7 @@ impl<'a> Analysis<'a> {
             depth: graph.inputs_from_entry(),
             reachable: graph.reachable_from_entry(),
             policy: OnceCell::new(),
+            routes: OnceCell::new(),
             parents: OnceCell::new(),
             popularity: OnceCell::new(),
             complaints_only: OnceCell::new(),
@@ -169,14 +171,24 @@ impl<'a> Analysis<'a> {
             .as_ref()
     }
 
+    /// Each intent's mistake-free route from `entry` (by intent number), when there are
+    /// intents and an entry node; computed on first use.
+    pub fn intent_routes(&self) -> Option<&[IntentRoute]> {
+        self.routes
+            .get_or_init(|| {
+                self.intents
+                    .and_then(|i| intent_routes(self.menu, self.graph, i))
+            })
+            .as_deref()
+    }
+
     /// The share of all calls whose intended option at this menu is each option, from the
     /// intents routed by the caller model; `None` without intents. Computed for every menu
     /// at once, on first use.
     pub fn popularity_from_intents(&self, menu: NodeId) -> Option<Vec<f64>> {
         let table = self.popularity.get_or_init(|| {
             let intents = self.intents?;
-            let routes = routes(self.menu, self.policy()?, intents)?;
-            Some(popularity(self.menu, &routes, intents))
+            Some(popularity(self.menu, self.intent_routes()?, intents))
         });
         table.as_ref().map(|t| t[menu.0].clone())
     }

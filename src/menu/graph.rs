@@ -331,35 +331,171 @@ fn least_inputs(
     keep_via: bool,
 ) -> Distances {
     let n = graph.graph.node_count();
-    let mut inputs = vec![UNREACHABLE; n];
     let mut via = if keep_via { vec![None; n] } else { Vec::new() };
-    let mut queue = VecDeque::new();
-    for s in sources {
-        if inputs[s.index()] != 0 {
-            inputs[s.index()] = 0;
-            queue.push_back(s);
-        }
-    }
     let adjacency = match direction {
         Direction::Outgoing => &graph.forward,
         Direction::Incoming => &graph.backward,
     };
-    while let Some(v) = queue.pop_front() {
-        let d = inputs[v.index()];
+    let mut search = Search::new(n);
+    search.start(sources);
+    while let Some(v) = search.next() {
+        search.relax(v, adjacency, None, |next, edge| {
+            if keep_via {
+                via[next.index()] = Some(edge);
+            }
+        });
+    }
+    Distances {
+        inputs: search.inputs,
+        via,
+    }
+}
+
+/// The state of one 0-1 search: the least inputs found so far and the queue of vertices to
+/// settle, each with the count it was queued at (a vertex queued again at a smaller count leaves
+/// a stale entry behind, skipped when it comes out). The counts in the queue never fall from
+/// front to back, so the front's count is a frontier: every vertex whose count is at most the
+/// frontier has its final count.
+struct Search {
+    inputs: Vec<u32>,
+    queue: VecDeque<(NodeIndex, u32)>,
+    /// The vertices given a count since [`Search::start`], to reset only them.
+    touched: Vec<NodeIndex>,
+}
+
+impl Search {
+    fn new(vertices: usize) -> Search {
+        Search {
+            inputs: vec![UNREACHABLE; vertices],
+            queue: VecDeque::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// Forgets the last search and starts one from `sources` (at 0 inputs).
+    fn start(&mut self, sources: impl IntoIterator<Item = NodeIndex>) {
+        for v in self.touched.drain(..) {
+            self.inputs[v.index()] = UNREACHABLE;
+        }
+        self.queue.clear();
+        for s in sources {
+            if self.inputs[s.index()] != 0 {
+                self.inputs[s.index()] = 0;
+                self.touched.push(s);
+                self.queue.push_back((s, 0));
+            }
+        }
+    }
+
+    /// The count of the next vertex to settle; `None` once the search is over.
+    fn frontier(&mut self) -> Option<u32> {
+        while let Some(&(v, d)) = self.queue.front() {
+            if d == self.inputs[v.index()] {
+                return Some(d);
+            }
+            self.queue.pop_front();
+        }
+        None
+    }
+
+    /// The next vertex to settle (its count is final), skipping stale entries.
+    fn next(&mut self) -> Option<NodeIndex> {
+        while let Some((v, d)) = self.queue.pop_front() {
+            if d == self.inputs[v.index()] {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Relaxes the edges of a settled vertex (only towards vertices `within` allows, when
+    /// given), calling `improved(next, edge)` for each vertex given a smaller count.
+    fn relax(
+        &mut self,
+        v: NodeIndex,
+        adjacency: &Adjacency,
+        within: Option<&[bool]>,
+        mut improved: impl FnMut(NodeIndex, EdgeIndex),
+    ) {
+        let d = self.inputs[v.index()];
         for &(next, cost, edge) in adjacency.of(v) {
             let nd = d + cost;
-            if nd < inputs[next.index()] {
-                inputs[next.index()] = nd;
-                if keep_via {
-                    via[next.index()] = Some(edge);
+            let old = self.inputs[next.index()];
+            if nd < old && within.is_none_or(|w| w[next.index()]) {
+                if old == UNREACHABLE {
+                    self.touched.push(next);
                 }
+                self.inputs[next.index()] = nd;
+                improved(next, edge);
                 if cost == 0 {
-                    queue.push_front(next);
+                    self.queue.push_front((next, nd));
                 } else {
-                    queue.push_back(next);
+                    self.queue.push_back((next, nd));
                 }
             }
         }
     }
-    Distances { inputs, via }
+}
+
+/// Least inputs to the nearest of some targets along choosable edges, searched only as far as
+/// the questions asked of it need: routing asks, at each menu of a route, which option leads
+/// nearest to the goal, and a route from `entry` to a goal a few inputs away needs only the
+/// vertices that near it. The counts are those of [`MenuGraph::inputs_to`].
+///
+/// The search keeps to the vertices `within` allows, which must be closed under choosable edges
+/// (every vertex a choosable edge leaves one of them for is one of them, as the vertices
+/// reachable from `entry` are): a least path from such a vertex never leaves them, so their
+/// counts are exact. One search is reused for target after target (`start`), resetting only
+/// what the last one touched.
+pub struct NearestSearch<'g> {
+    graph: &'g MenuGraph,
+    within: Option<&'g [bool]>,
+    search: Search,
+}
+
+impl<'g> NearestSearch<'g> {
+    pub fn new(graph: &'g MenuGraph, within: Option<&'g [bool]>) -> NearestSearch<'g> {
+        NearestSearch {
+            graph,
+            within,
+            search: Search::new(graph.graph.node_count()),
+        }
+    }
+
+    /// Starts a search towards `targets` (those outside `within` are left out).
+    pub fn start(&mut self, targets: impl IntoIterator<Item = NodeIndex>) {
+        let within = self.within;
+        self.search.start(
+            targets
+                .into_iter()
+                .filter(|t| within.is_none_or(|w| w[t.index()])),
+        );
+    }
+
+    /// Of `candidates` (vertices within the search's bounds, or `None`), the index of the one
+    /// with the least inputs to a target and that count, the first of equals; `None` when no
+    /// candidate reaches a target. Searches on until the answer is certain: until the frontier
+    /// passes the least count among the candidates.
+    pub fn nearest(&mut self, candidates: &[Option<NodeIndex>]) -> Option<(usize, u32)> {
+        loop {
+            let mut best: Option<(usize, u32)> = None;
+            for (index, candidate) in candidates.iter().enumerate() {
+                let Some(c) = candidate else { continue };
+                let d = self.search.inputs[c.index()];
+                if d != UNREACHABLE && best.is_none_or(|(_, b)| d < b) {
+                    best = Some((index, d));
+                }
+            }
+            let bound = best.map_or(UNREACHABLE, |(_, d)| d);
+            match self.search.frontier() {
+                Some(front) if front <= bound => {
+                    if let Some(v) = self.search.next() {
+                        self.search
+                            .relax(v, &self.graph.backward, self.within, |_, _| {});
+                    }
+                }
+                _ => return best,
+            }
+        }
+    }
 }

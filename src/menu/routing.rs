@@ -12,7 +12,9 @@
 use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
 
-use super::graph::{Distances, MenuGraph, UNREACHABLE};
+use std::collections::HashMap;
+
+use super::graph::{Distances, MenuGraph, NearestSearch, UNREACHABLE};
 use super::model::{Menu, MenuOption, NodeId, NodeKind};
 use crate::intents::Intents;
 
@@ -155,19 +157,7 @@ impl Policy {
         fallbacks: bool,
         allowed: Option<&[Vec<bool>]>,
     ) -> Policy {
-        let transfers = |everyone: bool| -> Vec<NodeIndex> {
-            menu.node_ids()
-                .filter(|&id| {
-                    fallbacks && {
-                        let node = menu.node(id);
-                        node.kind == NodeKind::Transfer && (!everyone || node.serves_everyone())
-                    }
-                })
-                .map(|id| graph.vertex(id))
-                .collect()
-        };
-        let to_general = graph.inputs_to(transfers(true));
-        let to_any = graph.inputs_to(transfers(false));
+        let [to_general, to_any] = fallback_tables(menu, graph, fallbacks);
         let mut slot = vec![u32::MAX; menu.nodes.len()];
         let menu_ids: Vec<NodeId> = menu
             .node_ids()
@@ -212,7 +202,7 @@ impl Policy {
                         (&to_any, Route::AnyAgent),
                     ];
                     for (cell, options) in row.iter_mut().zip(&targets) {
-                        let (choice, route) = choose(options, tables);
+                        let (choice, route) = choose(options, &tables);
                         *cell = pack(choice, route);
                     }
                 });
@@ -236,10 +226,30 @@ impl Policy {
     }
 }
 
+/// Least inputs to the transfers callers fall back on: those serving `"*"`, and any transfer
+/// (both unreachable everywhere without `fallbacks`).
+fn fallback_tables(menu: &Menu, graph: &MenuGraph, fallbacks: bool) -> [Distances; 2] {
+    let transfers = |everyone: bool| -> Vec<NodeIndex> {
+        menu.node_ids()
+            .filter(|&id| {
+                fallbacks && {
+                    let node = menu.node(id);
+                    node.kind == NodeKind::Transfer && (!everyone || node.serves_everyone())
+                }
+            })
+            .map(|id| graph.vertex(id))
+            .collect()
+    };
+    [
+        graph.inputs_to(transfers(true)),
+        graph.inputs_to(transfers(false)),
+    ]
+}
+
 /// The option with the least `1 + dist(option.to)` under the first table that reaches anything;
 /// ties go to the option announced first.
-fn choose(targets: &[Option<NodeIndex>], tables: [(&Distances, Route); 3]) -> (Choice, Route) {
-    for (table, route) in tables {
+fn choose(targets: &[Option<NodeIndex>], tables: &[(&Distances, Route)]) -> (Choice, Route) {
+    for &(table, route) in tables {
         let mut best: Option<(u32, usize)> = None;
         for (index, target) in targets.iter().enumerate() {
             let Some(target) = target else { continue };
@@ -307,6 +317,124 @@ pub fn routes(menu: &Menu, policy: &Policy, intents: &Intents) -> Option<Vec<Int
             })
             .collect(),
     )
+}
+
+/// Each intent's mistake-free route from `entry`, by intent number: the same routes as
+/// [`routes`] over [`Policy::build`], found without choosing every intent's option at every
+/// menu. A route needs the choice only at the menus it passes, and that choice only needs the
+/// least inputs from the menu's options to the intent's goal, so each intent's search towards
+/// its goal goes only as far as the route's questions need ([`NearestSearch`]), among the
+/// nodes callers can reach from `entry` (nothing else is ever asked about), and intents served
+/// by the same nodes share one route. A menu with thousands of intents was linted with a whole
+/// search of the graph and a choice at every menu per intent.
+pub fn intent_routes(
+    menu: &Menu,
+    graph: &MenuGraph,
+    intents: &Intents,
+) -> Option<Vec<IntentRoute>> {
+    let entry = menu.entry_node()?;
+    let within: Vec<bool> = graph
+        .inputs_from_entry()
+        .inputs
+        .iter()
+        .map(|&d| d != UNREACHABLE)
+        .collect();
+    let [to_general, to_any] = fallback_tables(menu, graph, true);
+    let fallbacks = [
+        (&to_general, Route::GeneralAgent),
+        (&to_any, Route::AnyAgent),
+    ];
+    let lookup =
+        |to: Option<&crate::source::Spanned<String>>| to.and_then(|t| menu.lookup(&t.value));
+    // Option targets of the menus callers reach, resolved once.
+    let targets: Vec<Vec<Option<NodeIndex>>> = menu
+        .node_ids()
+        .map(|id| {
+            let node = menu.node(id);
+            if node.kind != NodeKind::Menu || !within[graph.vertex(id).index()] {
+                return Vec::new();
+            }
+            node.options
+                .iter()
+                .map(|o| lookup(o.to.as_ref()).map(|t| graph.vertex(t)))
+                .collect()
+        })
+        .collect();
+    // The nodes serving each intent (in file order), and each distinct set once.
+    let mut serving: HashMap<&str, Vec<NodeIndex>> = HashMap::new();
+    for id in menu.node_ids() {
+        for name in menu.node(id).serves() {
+            serving.entry(name).or_default().push(graph.vertex(id));
+        }
+    }
+    let mut goals: Vec<&[NodeIndex]> = Vec::new();
+    let mut goal_numbers: HashMap<&[NodeIndex], usize> = HashMap::new();
+    let goal_of: Vec<usize> = intents
+        .intents
+        .iter()
+        .map(|intent| {
+            let goal = serving
+                .get(intent.name.value.as_str())
+                .map_or(&[][..], |g| g.as_slice());
+            *goal_numbers.entry(goal).or_insert_with(|| {
+                goals.push(goal);
+                goals.len() - 1
+            })
+        })
+        .collect();
+    let found: Vec<IntentRoute> = goals
+        .par_iter()
+        .map_init(
+            || {
+                (
+                    NearestSearch::new(graph, Some(&within)),
+                    vec![0u32; menu.nodes.len()],
+                    0u32,
+                )
+            },
+            |(search, seen, walk), goal| {
+                search.start(goal.iter().copied());
+                *walk += 1;
+                let mut route = Vec::new();
+                let mut at = Some(entry);
+                while let Some(id) = at {
+                    if std::mem::replace(&mut seen[id.0], *walk) == *walk {
+                        break;
+                    }
+                    let node = menu.node(id);
+                    at = match node.kind {
+                        NodeKind::Menu => {
+                            let options = &targets[id.0];
+                            let k = match search.nearest(options) {
+                                Some((k, _)) => Some(k),
+                                None => match choose(options, &fallbacks) {
+                                    (Choice::Option(k), _) => Some(k),
+                                    (Choice::HangUp, _) => None,
+                                },
+                            };
+                            k.and_then(|k| {
+                                route.push((id, k));
+                                lookup(node.options[k].to.as_ref())
+                            })
+                        }
+                        NodeKind::Input | NodeKind::Message | NodeKind::Flow => {
+                            lookup(node.to.as_ref())
+                        }
+                        NodeKind::SelfService if goal.binary_search(&graph.vertex(id)).is_err() => {
+                            lookup(node.to.as_ref())
+                        }
+                        // A route follows the branch most calls take.
+                        NodeKind::Decision => {
+                            likeliest_branch(node).and_then(|b| lookup(b.to.as_ref()))
+                        }
+                        _ => None,
+                    };
+                }
+                route
+            },
+        )
+        .collect();
+    Some(goal_of.iter().map(|&g| found[g].clone()).collect())
 }
 
 /// The branch of a decision most calls take (the first of equals), if any has a share above 0.

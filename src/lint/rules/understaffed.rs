@@ -4,7 +4,6 @@ use crate::intents::traffic::{Arrivals, DEFAULT_QUEUE};
 use crate::lint::context::Context;
 use crate::lint::rule::Finding;
 use crate::menu::NodeKind;
-use crate::menu::routing::routes;
 use crate::queue::erlang::{QueueModel, Solution, Target, fewest_agents, solve};
 
 declare_rule! {
@@ -59,8 +58,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if traffic.queues.is_empty() {
         return;
     }
-    let Some(policy) = ctx.policy() else { return };
-    let Some(routes) = routes(ctx.menu, policy, intents) else {
+    let Some(routes) = ctx.intent_routes() else {
         return;
     };
     let menu = ctx.menu;
