@@ -120,13 +120,23 @@ pub type TimeHistogram = Histogram<LogMillis>;
 pub type IntHistogram = Histogram<EachValue>;
 
 impl<B: Buckets> Histogram<B> {
+    #[inline]
     pub fn record(&mut self, value: impl Into<u64>) {
         let b = B::bucket(value.into());
+        // Nearly every value falls in a bucket already stored.
+        if let Some(count) = b
+            .checked_sub(self.first)
+            .and_then(|at| self.counts.get_mut(at))
+        {
+            *count += 1;
+            return;
+        }
         self.widen(b, b + 1);
         self.counts[b - self.first] += 1;
     }
 
     /// Makes room for buckets `low..high`.
+    #[cold]
     fn widen(&mut self, low: usize, high: usize) {
         if self.counts.is_empty() {
             self.first = low;

@@ -213,6 +213,32 @@ pub fn order_statistic_ranks(n: u64, q: f64) -> Option<(u64, u64)> {
         let hi = ((nf * q + half).ceil() as i64 + 1).clamp(1, n as i64 + 1) as u64;
         return Some((lo, hi));
     }
+    // A report asks for the same ranks again and again (the times and the inputs of an
+    // intent have the same calls, and intents of similar shares similar calls); the walk
+    // below costs a logarithm and an exponential per call counted.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<(u64, u64), (u64, u64)>> =
+            std::cell::RefCell::default();
+    }
+    let key = (n, q.to_bits());
+    if let Some(known) = KNOWN.with(|known| known.borrow().get(&key).copied()) {
+        return Some(known);
+    }
+    let ranks = exact_ranks(n, q);
+    KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        // Bounded: forgotten wholesale when full (a few thousand distinct ranks at most).
+        if known.len() >= 4096 {
+            known.clear();
+        }
+        known.insert(key, ranks);
+    });
+    Some(ranks)
+}
+
+/// [`order_statistic_ranks`] from the exact binomial distribution (`0 < n <
+/// EXACT_RANKS_BELOW`).
+fn exact_ranks(n: u64, q: f64) -> (u64, u64) {
     // Walk the binomial distribution once: F(k) = P(B <= k), in log space so that terms like
     // 0.5^10000 do not underflow before they are added.
     let (ln_q, ln_p) = (q.ln(), (1.0 - q).ln());
@@ -234,7 +260,7 @@ pub fn order_statistic_ranks(n: u64, q: f64) -> Option<(u64, u64)> {
             break;
         }
     }
-    Some((lo.min(n), hi))
+    (lo.min(n), hi)
 }
 
 /// The fewest calls whose order statistics bound the `q` quantile from above (the upper rank
