@@ -488,6 +488,7 @@ impl Program {
     /// What a caller of `persona` and `intent` in `mode` heads for at menu `at`. A caller
     /// heading for a goal they cannot reach from here heads for their own intent again
     /// (the returned mode).
+    #[inline]
     pub fn intended_by(
         &self,
         persona: usize,
@@ -592,6 +593,7 @@ impl Program {
     /// `mode` heading for `intended` (as [`Program::intended_by`] gives it). Declared confusions apply to callers heading for
     /// their intent's serving nodes; the menu-wide `confusion` to callers of intents that
     /// declare none (declared records replace the guess), where a same-kind option exists.
+    #[inline]
     pub fn menu_rates(
         &self,
         persona: usize,
