@@ -443,7 +443,15 @@ mod tests {
     fn micros_round_like_f64_round() {
         let by_round = |s: f64| (s * super::MICROS).round().max(0.0) as u64;
         let halves = [0.5e-6, 1.5e-6, 2.5e-6, 0.4999999e-6, 12.3456785, 44.0000005];
-        let edges = [0.0, -0.0, -1.0, f64::NAN, f64::INFINITY, 1e300, 9.007199254740993e9];
+        let edges = [
+            0.0,
+            -0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+            9.007199254740993e9,
+        ];
         let mut x = 1e-7;
         let mut spread = Vec::new();
         while x < 1e12 {

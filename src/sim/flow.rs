@@ -18,7 +18,7 @@ use super::engine::{Outcome, simulate_call_observed};
 use super::exact::{Exit, NO_EDGE, Visit, Who, visit_summary};
 use super::program::{DISCONNECT, Program};
 use super::report::PerOutcome;
-use super::run::{ByIntent, RunOptions, Tally, block_rng, run_block_range};
+use super::run::{ByIntent, RunOptions, Tally, run_block_range};
 use crate::menu::NodeKind;
 use crate::stats::{Interval, Sign, mean_interval, wilson};
 
@@ -235,7 +235,7 @@ pub fn run_with_flow_range(
             if flow[0].counts.is_empty() {
                 *flow = vec![FlowTally::new(program); flows];
             }
-            let mut stream = block_rng(options.seed, block);
+            let mut stream = grouped.block_stream(options.seed, block);
             grouped.each_call(&mut stream, &pick, intents, count, |intent, rng| {
                 let observer = &mut flow[if by_intent { intent } else { 0 }];
                 let call = simulate_call_observed(program, intent, rng, observer);

@@ -188,11 +188,17 @@ fn run_block_grouped(
     tally: &mut Tally,
     grouped: &mut ByIntent,
 ) {
-    let mut stream = block_rng(seed, block);
-    grouped.each_call(&mut stream, pick, program.shares.len(), count, |intent, rng| {
-        let call = simulate_call(program, intent, rng);
-        tally.add(intent, &call);
-    });
+    let mut stream = grouped.block_stream(seed, block);
+    grouped.each_call(
+        &mut stream,
+        pick,
+        program.shares.len(),
+        count,
+        |intent, rng| {
+            let call = simulate_call(program, intent, rng);
+            tally.add(intent, &call);
+        },
+    );
 }
 
 /// Fewest intents for which a block's calls are run grouped by intent: below it every
@@ -216,9 +222,31 @@ pub struct ByIntent {
     intents: Vec<u32>,
     /// Where each intent's calls start in `grouped` (then: where the next one goes).
     starts: Vec<u32>,
+    /// The seed, block and start of the stream of the last block this worker ran: a worker
+    /// takes blocks in increasing order, a few apart, so the next block's stream is a few
+    /// fixed jumps from it (a general jump per block was 3% of a long run).
+    last_stream: Option<(u64, u64, Xoshiro256PlusPlus)>,
 }
 
 impl ByIntent {
+    /// The random stream of block `block` under `seed`: [`block_rng`], reached from the
+    /// last block's stream when that is cheaper.
+    pub fn block_stream(&mut self, seed: u64, block: u64) -> Xoshiro256PlusPlus {
+        const FIXED_JUMPS_UP_TO: u64 = 64;
+        let stream = match &self.last_stream {
+            Some((s, b, rng)) if *s == seed && *b < block && block - b <= FIXED_JUMPS_UP_TO => {
+                let mut rng = rng.clone();
+                for _ in *b..block {
+                    rng.jump();
+                }
+                rng
+            }
+            _ => block_rng(seed, block),
+        };
+        self.last_stream = Some((seed, block, stream.clone()));
+        stream
+    }
+
     /// Runs `count` calls from the block's `stream` (intents drawn by `pick` among
     /// `intents`): `call(intent, rng)` for each, with the random state the call has in stream
     /// order, grouped by intent when there are many intents.
@@ -390,6 +418,24 @@ pub fn outcome_index(outcome: Outcome) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A worker's next block stream, reached by fixed jumps or not, is the block's stream.
+    #[test]
+    fn block_streams_reached_by_jumps_are_the_blocks_streams() {
+        let mut room = ByIntent::default();
+        for (seed, block) in [
+            (3, 0),
+            (3, 1),
+            (3, 4),
+            (3, 70),
+            (3, 200),
+            (3, 2),
+            (5, 3),
+            (5, 3),
+        ] {
+            assert_eq!(room.block_stream(seed, block), block_rng(seed, block));
+        }
+    }
 
     /// Calls grouped by intent (a menu of 40 intents) give the figures of the same calls run
     /// in stream order, on one thread or two, for whole and partial blocks.
