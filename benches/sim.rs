@@ -7,6 +7,7 @@ use ivr::intents::Intents;
 use ivr::menu::Menu;
 use ivr::sim::exact::exact_report;
 use ivr::sim::program::Program;
+use ivr::sim::queues::{QueuePlan, run_with_queues};
 use ivr::sim::run::{RunOptions, block_rng, run};
 use ivr::source::SourceFile;
 use ivr::yaml::Limits;
@@ -76,6 +77,28 @@ fn monte_carlo(c: &mut Criterion) {
             })
         });
     }
+    // The retail bank through its queues: the IVR walk on the workers, the queue stage on
+    // the feeding thread.
+    let limits = Limits::DEFAULT;
+    let menu = load_menu(&root.join("retail-bank.yaml"), &limits).unwrap();
+    let intents = load_intents(&root.join("retail-bank.intents.yaml"), &limits).unwrap();
+    let program = Program::compile(&menu, &intents);
+    let plan = QueuePlan::compile(&menu, &intents).expect("the retail bank has queues");
+    group.bench_function("retail-bank through its queues, 2 threads", |b| {
+        b.iter(|| {
+            run_with_queues(
+                &program,
+                &plan,
+                RunOptions {
+                    calls,
+                    seed: 1,
+                    threads: 2,
+                },
+                ivr::commands::sim::DEFAULT_DAYS,
+                &|_| {},
+            )
+        })
+    });
     group.finish();
 
     let mut rng_group = c.benchmark_group("random generator");
@@ -127,6 +150,33 @@ fn end_to_end(c: &mut Criterion) {
         },
     );
     let (menu, intents) = big();
+    // What `ivr sim` does around the calls on a big menu: the structural check, and the
+    // report of 100,000 calls over 500 intents (quantile intervals per intent).
+    group.bench_function("structural check of the 5x5 menu with 500 intents", |b| {
+        b.iter(|| ivr::lint::structural_errors(&menu, Some(&intents)))
+    });
+    let program = Program::compile(&menu, &intents);
+    let options = RunOptions {
+        calls: 100_000,
+        seed: 0,
+        threads: 2,
+    };
+    group.bench_function("simulate 100,000 calls of the 5x5 menu, 2 threads", |b| {
+        b.iter(|| run(&program, options, &|_| {}))
+    });
+    let tally = run(&program, options, &|_| {});
+    group.bench_function("report of 100,000 calls over 500 intents", |b| {
+        b.iter(|| {
+            ivr::sim::report::monte_carlo_report(
+                "big",
+                &program.intent_names,
+                &program.shares,
+                &tally,
+                100_000,
+                0,
+            )
+        })
+    });
     group.bench_function(
         "compile the 5x5 menu with 500 intents (routing policy)",
         |b| b.iter(|| Program::compile(&menu, &intents)),

@@ -138,8 +138,16 @@ pub fn structural_errors(menu: &Menu, intents: Option<&Intents>) -> Vec<Diagnost
     if let Some(error) = intents.and_then(|i| too_large_to_route(menu, i)) {
         return vec![error];
     }
+    // Only the structural rules run: the others (routing every intent among them) would cost
+    // a simulation of a big menu more than its calls, for findings thrown away here.
+    let mut only_structural = Settings::default();
+    for rule in registry::RULES {
+        if !STRUCTURAL_RULES.contains(&rule.name) {
+            only_structural.set_severity(rule, None);
+        }
+    }
     let mut found: Vec<Diagnostic> =
-        run_rules(menu, intents, &Settings::default(), Suppressions::Ignore)
+        run_rules(menu, intents, &only_structural, Suppressions::Ignore)
             .into_iter()
             .filter(|d| {
                 d.severity == Severity::Error

@@ -11,7 +11,6 @@
 //! `m = e_entry + Pᵀ m` over the visits' ways out, and the share of calls that reach a node is
 //! the same solve with that node made absorbing.
 
-use rand_distr::Distribution as _;
 use rand_distr::weighted::WeightedAliasIndex;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +18,7 @@ use super::engine::{Outcome, simulate_call_observed};
 use super::exact::{Exit, NO_EDGE, Visit, Who, visit_summary};
 use super::program::{DISCONNECT, Program};
 use super::report::PerOutcome;
-use super::run::{RunOptions, Tally, block_rng, call_rng, run_block_range};
+use super::run::{ByIntent, RunOptions, Tally, run_block_range};
 use crate::menu::NodeKind;
 use crate::stats::{Interval, Sign, mean_interval, wilson};
 
@@ -221,36 +220,38 @@ pub fn run_with_flow_range(
         (
             Tally::for_program(program),
             vec![FlowTally::default(); flows],
+            ByIntent::default(),
         )
     };
     let Ok(pick) = WeightedAliasIndex::new(program.shares.clone()) else {
-        return empty();
+        let (tally, flow, _) = empty();
+        return (tally, flow);
     };
-    run_block_range(
+    let (tally, flow, _) = run_block_range(
         options,
         blocks,
         empty,
-        |(tally, flow), block, count| {
+        |(tally, flow, grouped), block, count| {
             if flow[0].counts.is_empty() {
                 *flow = vec![FlowTally::new(program); flows];
             }
-            let mut stream = block_rng(options.seed, block);
-            for _ in 0..count {
-                let mut rng = call_rng(&mut stream);
-                let intent = pick.sample(&mut rng);
+            let mut stream = grouped.block_stream(options.seed, block);
+            grouped.each_call(&mut stream, &pick, intents, count, |intent, rng| {
                 let observer = &mut flow[if by_intent { intent } else { 0 }];
-                let call = simulate_call_observed(program, intent, &mut rng, observer);
+                let call = simulate_call_observed(program, intent, rng, observer);
                 tally.add(intent, &call);
-            }
+            });
             progress(count);
         },
-        |(ta, fa), (tb, fb)| {
+        |(ta, fa, grouped), (tb, fb, _)| {
             (
                 ta.merge(tb),
                 fa.into_iter().zip(fb).map(|(a, b)| a.merge(b)).collect(),
+                grouped,
             )
         },
-    )
+    );
+    (tally, flow)
 }
 
 /// A mean per call and its 95% interval (null when exact).

@@ -213,6 +213,32 @@ pub fn order_statistic_ranks(n: u64, q: f64) -> Option<(u64, u64)> {
         let hi = ((nf * q + half).ceil() as i64 + 1).clamp(1, n as i64 + 1) as u64;
         return Some((lo, hi));
     }
+    // A report asks for the same ranks again and again (the times and the inputs of an
+    // intent have the same calls, and intents of similar shares similar calls); the walk
+    // below costs a logarithm and an exponential per call counted.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<(u64, u64), (u64, u64)>> =
+            std::cell::RefCell::default();
+    }
+    let key = (n, q.to_bits());
+    if let Some(known) = KNOWN.with(|known| known.borrow().get(&key).copied()) {
+        return Some(known);
+    }
+    let ranks = exact_ranks(n, q);
+    KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        // Bounded: forgotten wholesale when full (a few thousand distinct ranks at most).
+        if known.len() >= 4096 {
+            known.clear();
+        }
+        known.insert(key, ranks);
+    });
+    Some(ranks)
+}
+
+/// [`order_statistic_ranks`] from the exact binomial distribution (`0 < n <
+/// EXACT_RANKS_BELOW`).
+fn exact_ranks(n: u64, q: f64) -> (u64, u64) {
     // Walk the binomial distribution once: F(k) = P(B <= k), in log space so that terms like
     // 0.5^10000 do not underflow before they are added.
     let (ln_q, ln_p) = (q.ln(), (1.0 - q).ln());
@@ -224,7 +250,12 @@ pub fn order_statistic_ranks(n: u64, q: f64) -> Option<(u64, u64)> {
         if k > 0 {
             log_pmf += ((n - k + 1) as f64 / k as f64).ln() + ln_q - ln_p;
         }
-        cdf += log_pmf.exp();
+        // Below e^-746 a term is exactly 0 as an `f64` (the least subnormal is about
+        // e^-744.4): skipping its exponential leaves `cdf` as it was, bit for bit. With many
+        // calls and a high quantile most of the walk is such terms.
+        if log_pmf > -746.0 {
+            cdf += log_pmf.exp();
+        }
         // cdf = F(k) = P(B <= k): rank k + 1 is a valid lower rank while F(k) <= 2.5%.
         if cdf <= 0.025 {
             lo = k + 1;
@@ -234,7 +265,7 @@ pub fn order_statistic_ranks(n: u64, q: f64) -> Option<(u64, u64)> {
             break;
         }
     }
-    Some((lo.min(n), hi))
+    (lo.min(n), hi)
 }
 
 /// The fewest calls whose order statistics bound the `q` quantile from above (the upper rank
@@ -304,6 +335,38 @@ pub fn paired_share_difference(b_only: u64, a_only: u64, n: u64) -> Option<(f64,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ranks, remembered and with the vanishing terms skipped, are those of the plain walk
+    /// over every term of the binomial distribution.
+    #[test]
+    fn order_statistic_ranks_match_the_plain_walk() {
+        let plain = |n: u64, q: f64| {
+            let (ln_q, ln_p) = (q.ln(), (1.0 - q).ln());
+            let mut log_pmf = n as f64 * ln_p;
+            let (mut cdf, mut lo, mut hi) = (0.0, 0, n + 1);
+            for k in 0..=n {
+                if k > 0 {
+                    log_pmf += ((n - k + 1) as f64 / k as f64).ln() + ln_q - ln_p;
+                }
+                cdf += log_pmf.exp();
+                if cdf <= 0.025 {
+                    lo = k + 1;
+                }
+                if cdf >= 0.975 {
+                    hi = k + 1;
+                    break;
+                }
+            }
+            (lo.min(n), hi)
+        };
+        for q in [0.01, 0.5, 0.9, 0.99] {
+            for n in (1..400).chain((400..EXACT_RANKS_BELOW).step_by(397)) {
+                assert_eq!(order_statistic_ranks(n, q), Some(plain(n, q)), "{n} {q}");
+                // Asked again: remembered.
+                assert_eq!(order_statistic_ranks(n, q), Some(plain(n, q)), "{n} {q}");
+            }
+        }
+    }
 
     #[test]
     fn student_t_quantiles() {
