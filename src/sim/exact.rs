@@ -90,6 +90,29 @@ pub(super) struct Visit<'a> {
     pub(super) silent: f64,
     /// At a speech node: expected attempts recognised, rejected and misrecognised.
     pub(super) speech: [f64; 3],
+    /// The choices of a menu or input visit (kept to be reused by the next visit).
+    choices: Vec<Choice>,
+}
+
+/// A choice in a menu or input visit: (target, mode after, edge, probability of the choice,
+/// seconds of its segment, confused, and at a speech node which attempts it counts:
+/// 1 recognised, 2 misrecognised, else 0).
+type Choice = (u32, u32, u32, f64, f64, bool, usize);
+
+impl<'a> Visit<'a> {
+    /// An empty visit by a caller of group `persona`.
+    fn new(program: &'a Program, persona: usize) -> Self {
+        Visit {
+            program,
+            persona,
+            confusing: false,
+            ways: Vec::with_capacity(8),
+            invalid: 0.0,
+            silent: 0.0,
+            speech: [0.0; 3],
+            choices: Vec::new(),
+        }
+    }
 }
 
 impl Visit<'_> {
@@ -173,29 +196,26 @@ pub(super) struct Who {
     pub(super) persona: usize,
 }
 
-/// The ways out of a visit in caller state `state` by `who`, and its expected speech
-/// attempts of each kind.
-fn visit(program: &Program, who: Who, state: u32) -> (Vec<Way>, [f64; 3]) {
-    let v = visit_summary(program, who, state);
-    (v.ways, v.speech)
-}
-
 /// A visit in caller state `state` (node `state % nodes`, mode `state / nodes`) by `who`: its
 /// ways out, and its expected invalid keys and silences.
 pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_> {
+    let mut v = Visit::new(program, who.persona);
+    fill_visit(&mut v, who.intent, state);
+    v
+}
+
+/// Makes `v` (a visit by a caller of its group and `intent`) the visit in caller state `state`,
+/// reusing its buffers.
+fn fill_visit(v: &mut Visit<'_>, intent: usize, state: u32) {
+    let program = v.program;
     let nodes = program.nodes.len() as u32;
     let (at, mode) = (state % nodes, state / nodes);
-    let intent = who.intent;
     let node = &program.nodes[at as usize];
-    let mut v = Visit {
-        program,
-        persona: who.persona,
-        confusing: false,
-        ways: Vec::with_capacity(8),
-        invalid: 0.0,
-        silent: 0.0,
-        speech: [0.0; 3],
-    };
+    v.confusing = false;
+    v.ways.clear();
+    v.invalid = 0.0;
+    v.silent = 0.0;
+    v.speech = [0.0; 3];
     let start = (1.0, 0.0, 0.0);
     match node.kind {
         NodeKind::Message | NodeKind::Flow => {
@@ -235,11 +255,8 @@ pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_
             );
         }
         NodeKind::Hangup => v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0),
-        NodeKind::Menu | NodeKind::Input | NodeKind::Speech => {
-            prompts(&mut v, node, intent, at, mode)
-        }
+        NodeKind::Menu | NodeKind::Input | NodeKind::Speech => prompts(v, node, intent, at, mode),
     }
-    v
 }
 
 /// A menu or input visit: attempts with re-prompts, in closed form over the re-prompt count.
@@ -249,9 +266,8 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
     let callers = model.callers;
     let react = model.reaction_time;
     let is_menu = node.kind == NodeKind::Menu;
-    // (target, mode after, edge, probability of the choice, seconds of its segment, confused,
-    // and at a speech node which attempts it counts: 1 recognised, 2 misrecognised, else 0)
-    let mut choices: Vec<(u32, u32, u32, f64, f64, bool, usize)> = Vec::new();
+    let mut choices = std::mem::take(&mut v.choices);
+    choices.clear();
     let chosen_rate = 1.0 - callers.no_input_rate - callers.invalid_rate;
     let full = node.full;
     // The share of visits in which the caller tries at all (key 0 tried by some callers with
@@ -263,6 +279,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
         mode = after;
         if intended.option == HANG_UP {
             v.add(Exit::End(Outcome::Abandoned), 1.0, 0.0, 0.0);
+            v.choices = choices;
             return;
         }
         if intended.tried < 1.0 {
@@ -420,6 +437,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
         // A rejected attempt is the speech node's "invalid" one.
         v.speech[1] = v.invalid;
     }
+    v.choices = choices;
 }
 
 /// Solves one intent (its caller groups mixed by the intent's shares of them).
@@ -497,7 +515,6 @@ impl ExactIntent {
 fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactIntent, ExactError> {
     let intent = who.intent;
     let nodes = program.nodes.len();
-    let n = nodes * program.modes();
     let name = || program.intent_names[intent].clone();
     if program.entry == DISCONNECT {
         return Ok(ExactIntent {
@@ -505,35 +522,8 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
             ..ExactIntent::default()
         });
     }
-    // The visits reachable from entry, in breadth-first order.
-    let mut ways: Vec<Option<Vec<Way>>> = vec![None; n];
-    let mut heard = vec![[0.0f64; 3]; n];
-    let mut order = vec![program.entry];
-    let (first, first_heard) = visit(program, who, program.entry);
-    ways[program.entry as usize] = Some(first);
-    heard[program.entry as usize] = first_heard;
-    let mut i = 0;
-    while i < order.len() {
-        let at = order[i] as usize;
-        let targets: Vec<u32> = ways[at]
-            .iter()
-            .flatten()
-            .filter_map(|w| match w.exit {
-                Exit::Node(t) => Some(t),
-                Exit::End(_) => None,
-            })
-            .collect();
-        for t in targets {
-            if ways[t as usize].is_none() {
-                let (found, found_heard) = visit(program, who, t);
-                ways[t as usize] = Some(found);
-                heard[t as usize] = found_heard;
-                order.push(t);
-            }
-        }
-        i += 1;
-    }
-    check_traps(&order, &ways).map_err(|states| {
+    let reached = Reached::from_entry(program, who);
+    check_traps(&reached).map_err(|states| {
         // A loop in caller states is a loop through their nodes.
         let mut nodes: Vec<u32> = states.iter().map(|s| s % nodes as u32).collect();
         nodes.sort_unstable();
@@ -544,7 +534,7 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
         }
     })?;
 
-    let chain = Chain::new(&order, &ways, &heard);
+    let chain = Chain::new(&reached);
     let e = chain
         .solve(budget)
         .map_err(|limit| ExactError::NoConvergence {
@@ -561,6 +551,62 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
         confused: e[10],
         speech: [e[11], e[12], e[13]],
     })
+}
+
+/// The caller states one caller can reach from entry with a positive probability, in
+/// breadth-first order, with the ways out of each visit in one flat list.
+struct Reached {
+    /// The states, in the order found.
+    order: Vec<u32>,
+    /// Each caller state's place in `order` (`u32::MAX` if not reached).
+    number: Vec<u32>,
+    /// The ways out of the `i`th visit are `ways[first[i]..first[i + 1]]`.
+    first: Vec<u32>,
+    ways: Vec<Way>,
+    /// Expected speech attempts of each kind within each visit.
+    heard: Vec<[f64; 3]>,
+}
+
+impl Reached {
+    /// Visits every state `who` can reach from entry, breadth first.
+    fn from_entry(program: &Program, who: Who) -> Reached {
+        let n = program.nodes.len() * program.modes();
+        let mut number = vec![u32::MAX; n];
+        let mut order = vec![program.entry];
+        number[program.entry as usize] = 0;
+        let mut first = vec![0u32];
+        let mut ways = Vec::new();
+        let mut heard = Vec::new();
+        let mut visit = Visit::new(program, who.persona);
+        let mut i = 0;
+        while i < order.len() {
+            fill_visit(&mut visit, who.intent, order[i]);
+            for w in &visit.ways {
+                if let Exit::Node(t) = w.exit
+                    && number[t as usize] == u32::MAX
+                {
+                    number[t as usize] = order.len() as u32;
+                    order.push(t);
+                }
+            }
+            ways.extend_from_slice(&visit.ways);
+            first.push(ways.len() as u32);
+            heard.push(visit.speech);
+            i += 1;
+        }
+        Reached {
+            order,
+            number,
+            first,
+            ways,
+            heard,
+        }
+    }
+
+    /// The ways out of the `i`th visit found.
+    fn ways_of(&self, i: usize) -> &[Way] {
+        &self.ways[self.first[i] as usize..self.first[i + 1] as usize]
+    }
 }
 
 /// What a fresh visit to a state leads to: the outcome probabilities (0..7), E[time],
@@ -594,24 +640,20 @@ struct Chain {
 }
 
 impl Chain {
-    /// The chain of the visits in `order` (breadth-first from entry) with their ways.
-    fn new(order: &[u32], ways: &[Option<Vec<Way>>], heard: &[[f64; 3]]) -> Chain {
-        let m = order.len();
-        let mut number = vec![u32::MAX; ways.len()];
-        for (i, &state) in order.iter().rev().enumerate() {
-            number[state as usize] = i as u32;
-        }
+    /// The chain of the visits `reached`, last found first.
+    fn new(reached: &Reached) -> Chain {
+        let m = reached.order.len();
         let mut first = Vec::with_capacity(m + 1);
         first.push(0);
-        let mut steps = Vec::new();
-        let mut chain_heard = Vec::with_capacity(m);
+        let mut steps = Vec::with_capacity(reached.ways.len());
+        let mut heard = Vec::with_capacity(m);
         // How many ways lead to each visit, counted one place up to become offsets.
         let mut before_first = vec![0u32; m + 1];
-        for &state in order.iter().rev() {
-            for w in ways[state as usize].iter().flatten() {
+        for i in (0..m).rev() {
+            for w in reached.ways_of(i) {
                 let to = match w.exit {
                     Exit::Node(t) => {
-                        let t = number[t as usize];
+                        let t = m as u32 - 1 - reached.number[t as usize];
                         before_first[t as usize + 1] += 1;
                         Exit::Node(t)
                     }
@@ -626,7 +668,7 @@ impl Chain {
                 });
             }
             first.push(steps.len() as u32);
-            chain_heard.push(heard[state as usize]);
+            heard.push(reached.heard[i]);
         }
         for i in 0..m {
             before_first[i + 1] += before_first[i];
@@ -644,7 +686,7 @@ impl Chain {
         Chain {
             first,
             steps,
-            heard: chain_heard,
+            heard,
             before_first,
             before,
         }
@@ -658,6 +700,21 @@ impl Chain {
     /// the visits far from a loop settle in the first sweeps. Each sweep still takes all of its
     /// ways from `budget` (the work a full sweep would do), so the limit means what it did.
     fn solve(&self, budget: &AtomicU64) -> Result<[f64; K], &'static str> {
+        // Figures that no visit can make other than zero stay zero to the bit: leave them out.
+        let speech = self.heard.iter().flatten().any(|h| h.to_bits() != 0);
+        let confused = self.steps.iter().any(|s| s.confused);
+        match (speech, confused) {
+            (false, false) => self.solve_with::<false, false>(budget),
+            (false, true) => self.solve_with::<false, true>(budget),
+            (true, false) => self.solve_with::<true, false>(budget),
+            (true, true) => self.solve_with::<true, true>(budget),
+        }
+    }
+
+    fn solve_with<const SPEECH: bool, const CONFUSED: bool>(
+        &self,
+        budget: &AtomicU64,
+    ) -> Result<[f64; K], &'static str> {
         let m = self.heard.len();
         let work = self.steps.len() as u64;
         let mut x = vec![[0.0f64; K]; m];
@@ -669,27 +726,32 @@ impl Chain {
                     left.checked_sub(work.max(1))
                 })
                 .map_err(|_| "MAX_SWEEP_WORK")?;
-            let mut change = 0.0f64;
+            // Whether every figure has moved by at most 1e-15 (relative) so far in the sweep;
+            // once one has moved more, the others need not be measured.
+            let mut settled = true;
             for v in 0..m {
                 if !std::mem::replace(&mut stale[v], false) {
                     continue;
                 }
-                let new = self.evaluate(v, &x);
+                let new = self.evaluate::<SPEECH, CONFUSED>(v, &x);
                 let old = &mut x[v];
-                let mut moved = false;
-                for k in 0..K {
-                    change = change.max((new[k] - old[k]).abs() / (1.0 + new[k].abs()));
-                    moved |= new[k].to_bits() != old[k].to_bits();
+                if (0..K).all(|k| new[k].to_bits() == old[k].to_bits()) {
+                    continue;
                 }
-                if moved {
-                    *old = new;
-                    let from = self.before_first[v] as usize..self.before_first[v + 1] as usize;
-                    for &u in &self.before[from] {
-                        stale[u as usize] = true;
-                    }
+                if settled {
+                    settled = (0..K).all(|k| {
+                        let moved = (new[k] - old[k]).abs() / (1.0 + new[k].abs());
+                        // A NaN does not count as moving (`f64::max` passes over it).
+                        moved <= 1e-15 || moved.is_nan()
+                    });
+                }
+                *old = new;
+                let from = self.before_first[v] as usize..self.before_first[v + 1] as usize;
+                for &u in &self.before[from] {
+                    stale[u as usize] = true;
                 }
             }
-            if change <= 1e-15 {
+            if settled {
                 break;
             }
             if sweep >= MAX_SWEEPS {
@@ -699,11 +761,19 @@ impl Chain {
         Ok(x[m - 1])
     }
 
-    /// Visit `v`'s figures from the current figures of the visits it leads to.
+    /// Visit `v`'s figures from the current figures of the visits it leads to. Without
+    /// `SPEECH` (no speech attempts anywhere) or `CONFUSED` (no way follows a confusion) those
+    /// figures are zero everywhere and are not computed.
     #[inline]
-    fn evaluate(&self, v: usize, x: &[[f64; K]]) -> [f64; K] {
+    fn evaluate<const SPEECH: bool, const CONFUSED: bool>(
+        &self,
+        v: usize,
+        x: &[[f64; K]],
+    ) -> [f64; K] {
         let mut new = [0.0f64; K];
-        new[11..14].copy_from_slice(&self.heard[v]);
+        if SPEECH {
+            new[11..14].copy_from_slice(&self.heard[v]);
+        }
         for w in &self.steps[self.first[v] as usize..self.first[v + 1] as usize] {
             match w.to {
                 Exit::End(o) => {
@@ -713,7 +783,7 @@ impl Chain {
                     if o.reached_agent() {
                         new[9] += w.time;
                     }
-                    if w.confused {
+                    if CONFUSED && w.confused {
                         new[10] += w.p;
                     }
                 }
@@ -726,9 +796,13 @@ impl Chain {
                     new[7] += w.time + w.p * xt[7];
                     new[8] += w.inputs + w.p * xt[8];
                     new[9] += w.time * p_agent + w.p * xt[9];
-                    new[10] += if w.confused { w.p } else { w.p * xt[10] };
-                    for k in 11..14 {
-                        new[k] += w.p * xt[k];
+                    if CONFUSED {
+                        new[10] += if w.confused { w.p } else { w.p * xt[10] };
+                    }
+                    if SPEECH {
+                        for k in 11..14 {
+                            new[k] += w.p * xt[k];
+                        }
                     }
                 }
             }
@@ -744,65 +818,60 @@ fn outcome_vector(o: Outcome) -> [f64; 7] {
 }
 
 /// The loops callers can be caught in: the visits from which no outcome can be reached and
-/// that lie on a cycle of such visits (`Err` with them, in file order). Nodes that only lead
-/// into a loop are left out, so the message names the loop itself.
-fn check_traps(order: &[u32], ways: &[Option<Vec<Way>>]) -> Result<(), Vec<u32>> {
-    let n = ways.len();
-    let mut can_end = vec![false; n];
-    // Reverse reachability to an outcome, by repeated relaxation (graphs are small).
+/// that lie on a cycle of such visits (`Err` with their caller states, sorted). Visits that
+/// only lead into a loop are left out, so the message names the loop itself.
+fn check_traps(reached: &Reached) -> Result<(), Vec<u32>> {
+    let m = reached.order.len();
+    let exits = |i: usize| {
+        reached.ways_of(i).iter().filter_map(|w| match w.exit {
+            Exit::Node(t) => Some(reached.number[t as usize] as usize),
+            Exit::End(_) => None,
+        })
+    };
+    let mut can_end = vec![false; m];
+    // Reverse reachability to an outcome, by repeated relaxation from the last visits found
+    // (mostly the leaves) up, so that a tree takes one round and a check.
     let mut changed = true;
     while changed {
         changed = false;
-        for &v in order {
-            if can_end[v as usize] {
+        for i in (0..m).rev() {
+            if can_end[i] {
                 continue;
             }
-            let ends = ways[v as usize].iter().flatten().any(|w| match w.exit {
+            let ends = reached.ways_of(i).iter().any(|w| match w.exit {
                 Exit::End(_) => true,
-                Exit::Node(t) => can_end[t as usize],
+                Exit::Node(t) => can_end[reached.number[t as usize] as usize],
             });
             if ends {
-                can_end[v as usize] = true;
+                can_end[i] = true;
                 changed = true;
             }
         }
     }
-    let mut trapped: Vec<u32> = order
-        .iter()
-        .copied()
-        .filter(|&v| !can_end[v as usize])
-        .collect();
+    let mut trapped: Vec<usize> = (0..m).filter(|&i| !can_end[i]).collect();
     if trapped.is_empty() {
         return Ok(());
     }
     // A trapped visit's every way leads to another trapped visit, so following the ways from
     // any of them ends up going round a loop; keep the visits that can come back to themselves.
-    let exits = |v: u32| {
-        ways[v as usize]
-            .iter()
-            .flatten()
-            .filter_map(|w| match w.exit {
-                Exit::Node(t) => Some(t),
-                Exit::End(_) => None,
-            })
-    };
-    let mut seen = vec![false; n];
-    let on_loop = |v: u32, seen: &mut Vec<bool>| {
+    let mut seen = vec![false; m];
+    let on_loop = |v: usize, seen: &mut Vec<bool>| {
         seen.fill(false);
-        let mut stack: Vec<u32> = exits(v).collect();
+        let mut stack: Vec<usize> = exits(v).collect();
         while let Some(u) = stack.pop() {
             if u == v {
                 return true;
             }
-            if !std::mem::replace(&mut seen[u as usize], true) {
+            if !std::mem::replace(&mut seen[u], true) {
                 stack.extend(exits(u));
             }
         }
         false
     };
     trapped.retain(|&v| on_loop(v, &mut seen));
-    trapped.sort_unstable();
-    Err(trapped)
+    let mut states: Vec<u32> = trapped.iter().map(|&i| reached.order[i]).collect();
+    states.sort_unstable();
+    Err(states)
 }
 
 /// Exact figures for every intent and the whole traffic.
