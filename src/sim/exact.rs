@@ -455,7 +455,7 @@ fn solve_intent_within(
     Ok(mix_personas(
         program,
         intent,
-        &solve_personas(program, intent, budget)?,
+        &solve_personas(program, intent, budget, &mut Workspace::default())?,
     ))
 }
 
@@ -465,17 +465,18 @@ fn solve_personas(
     program: &Program,
     intent: usize,
     budget: &AtomicU64,
+    work: &mut Workspace,
 ) -> Result<Vec<ExactIntent>, ExactError> {
     if program.persona_mix.is_empty() {
         let who = Who { intent, persona: 0 };
-        return Ok(vec![solve_one(program, who, budget)?]);
+        return Ok(vec![solve_one(program, who, budget, work)?]);
     }
     program.persona_mix[intent]
         .iter()
         .enumerate()
         .map(|(persona, &share)| {
             if share > 0.0 {
-                solve_one(program, Who { intent, persona }, budget)
+                solve_one(program, Who { intent, persona }, budget, work)
             } else {
                 Ok(ExactIntent::default())
             }
@@ -511,8 +512,22 @@ impl ExactIntent {
     }
 }
 
+/// The buffers of one solve, kept for the next one (on the same thread): an intent's chain of
+/// visits is a few hundred kilobytes on a big menu, and allocating it afresh for each intent
+/// cost more in page faults and copies as it grew than filling it did.
+#[derive(Default)]
+struct Workspace {
+    reached: Reached,
+    chain: Chain,
+}
+
 /// Solves one intent for one caller group.
-fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactIntent, ExactError> {
+fn solve_one(
+    program: &Program,
+    who: Who,
+    budget: &AtomicU64,
+    work: &mut Workspace,
+) -> Result<ExactIntent, ExactError> {
     let intent = who.intent;
     let nodes = program.nodes.len();
     let name = || program.intent_names[intent].clone();
@@ -522,8 +537,9 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
             ..ExactIntent::default()
         });
     }
-    let reached = Reached::from_entry(program, who);
-    check_traps(&reached).map_err(|states| {
+    let Workspace { reached, chain } = work;
+    reached.fill(program, who);
+    check_traps(reached).map_err(|states| {
         // A loop in caller states is a loop through their nodes.
         let mut nodes: Vec<u32> = states.iter().map(|s| s % nodes as u32).collect();
         nodes.sort_unstable();
@@ -534,7 +550,7 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
         }
     })?;
 
-    let chain = Chain::new(&reached);
+    chain.fill(reached);
     let e = chain
         .solve(budget)
         .map_err(|limit| ExactError::NoConvergence {
@@ -555,6 +571,7 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
 
 /// The caller states one caller can reach from entry with a positive probability, in
 /// breadth-first order, with the ways out of each visit in one flat list.
+#[derive(Default)]
 struct Reached {
     /// The states, in the order found.
     order: Vec<u32>,
@@ -569,14 +586,24 @@ struct Reached {
 
 impl Reached {
     /// Visits every state `who` can reach from entry, breadth first.
-    fn from_entry(program: &Program, who: Who) -> Reached {
+    fn fill(&mut self, program: &Program, who: Who) {
         let n = program.nodes.len() * program.modes();
-        let mut number = vec![u32::MAX; n];
-        let mut order = vec![program.entry];
+        let Reached {
+            order,
+            number,
+            first,
+            ways,
+            heard,
+        } = self;
+        number.clear();
+        number.resize(n, u32::MAX);
+        order.clear();
+        order.push(program.entry);
         number[program.entry as usize] = 0;
-        let mut first = vec![0u32];
-        let mut ways = Vec::new();
-        let mut heard = Vec::new();
+        first.clear();
+        first.push(0);
+        ways.clear();
+        heard.clear();
         let mut visit = Visit::new(program, who.persona);
         let mut i = 0;
         while i < order.len() {
@@ -593,13 +620,6 @@ impl Reached {
             first.push(ways.len() as u32);
             heard.push(visit.speech);
             i += 1;
-        }
-        Reached {
-            order,
-            number,
-            first,
-            ways,
-            heard,
         }
     }
 
@@ -628,6 +648,7 @@ struct Step {
 /// The visits one caller can make, numbered in sweep order (from the leaves up: the reverse
 /// of the breadth-first order from entry, so entry is last), with their ways out in one flat
 /// list and, for each visit, the visits that lead to it.
+#[derive(Default)]
 struct Chain {
     /// Visit `i`'s ways out are `steps[first[i]..first[i + 1]]`.
     first: Vec<u32>,
@@ -637,18 +658,33 @@ struct Chain {
     /// The visits with a way to visit `i` are `before[before_first[i]..before_first[i + 1]]`.
     before_first: Vec<u32>,
     before: Vec<u32>,
+    /// Room for filling `before`: where the next visit leading to each visit goes.
+    next: Vec<u32>,
+    /// Room for the sweeps: each visit's figures, and whether to compute it again.
+    x: Vec<[f64; K]>,
+    stale: Vec<bool>,
 }
 
 impl Chain {
-    /// The chain of the visits `reached`, last found first.
-    fn new(reached: &Reached) -> Chain {
+    /// Makes this the chain of the visits `reached`, last found first.
+    fn fill(&mut self, reached: &Reached) {
         let m = reached.order.len();
-        let mut first = Vec::with_capacity(m + 1);
+        let Chain {
+            first,
+            steps,
+            heard,
+            before_first,
+            before,
+            next,
+            ..
+        } = self;
+        first.clear();
         first.push(0);
-        let mut steps = Vec::with_capacity(reached.ways.len());
-        let mut heard = Vec::with_capacity(m);
+        steps.clear();
+        heard.clear();
         // How many ways lead to each visit, counted one place up to become offsets.
-        let mut before_first = vec![0u32; m + 1];
+        before_first.clear();
+        before_first.resize(m + 1, 0);
         for i in (0..m).rev() {
             for w in reached.ways_of(i) {
                 let to = match w.exit {
@@ -673,8 +709,9 @@ impl Chain {
         for i in 0..m {
             before_first[i + 1] += before_first[i];
         }
-        let mut before = vec![0u32; before_first[m] as usize];
-        let mut next = before_first.clone();
+        before.clear();
+        before.resize(before_first[m] as usize, 0);
+        next.clone_from(before_first);
         for v in 0..m {
             for s in &steps[first[v] as usize..first[v + 1] as usize] {
                 if let Exit::Node(t) = s.to {
@@ -682,13 +719,6 @@ impl Chain {
                     next[t as usize] += 1;
                 }
             }
-        }
-        Chain {
-            first,
-            steps,
-            heard,
-            before_first,
-            before,
         }
     }
 
@@ -699,7 +729,7 @@ impl Chain {
     /// of computing every visit in every sweep, for a fraction of the work on a tree, where
     /// the visits far from a loop settle in the first sweeps. Each sweep still takes all of its
     /// ways from `budget` (the work a full sweep would do), so the limit means what it did.
-    fn solve(&self, budget: &AtomicU64) -> Result<[f64; K], &'static str> {
+    fn solve(&mut self, budget: &AtomicU64) -> Result<[f64; K], &'static str> {
         // Figures that no visit can make other than zero stay zero to the bit: leave them out.
         let speech = self.heard.iter().flatten().any(|h| h.to_bits() != 0);
         let confused = self.steps.iter().any(|s| s.confused);
@@ -712,14 +742,28 @@ impl Chain {
     }
 
     fn solve_with<const SPEECH: bool, const CONFUSED: bool>(
+        &mut self,
+        budget: &AtomicU64,
+    ) -> Result<[f64; K], &'static str> {
+        let (mut x, mut stale) = (std::mem::take(&mut self.x), std::mem::take(&mut self.stale));
+        let solved = self.sweep::<SPEECH, CONFUSED>(budget, &mut x, &mut stale);
+        (self.x, self.stale) = (x, stale);
+        solved
+    }
+
+    fn sweep<const SPEECH: bool, const CONFUSED: bool>(
         &self,
         budget: &AtomicU64,
+        x: &mut Vec<[f64; K]>,
+        stale: &mut Vec<bool>,
     ) -> Result<[f64; K], &'static str> {
         let m = self.heard.len();
         let work = self.steps.len() as u64;
-        let mut x = vec![[0.0f64; K]; m];
+        x.clear();
+        x.resize(m, [0.0; K]);
         // The visits to compute in this sweep (or the next, for those already passed).
-        let mut stale = vec![true; m];
+        stale.clear();
+        stale.resize(m, true);
         for sweep in 0.. {
             budget
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -733,7 +777,7 @@ impl Chain {
                 if !std::mem::replace(&mut stale[v], false) {
                     continue;
                 }
-                let new = self.evaluate::<SPEECH, CONFUSED>(v, &x);
+                let new = self.evaluate::<SPEECH, CONFUSED>(v, x);
                 let old = &mut x[v];
                 if (0..K).all(|k| new[k].to_bits() == old[k].to_bits()) {
                     continue;
@@ -893,14 +937,17 @@ pub fn exact_report_within(
     let shared = AtomicU64::new(budget);
     let parallel: Result<Vec<Vec<ExactIntent>>, ExactError> = (0..intents)
         .into_par_iter()
-        .map(|i| solve_personas(program, i, &shared))
+        .map_init(Workspace::default, |work, i| {
+            solve_personas(program, i, &shared, work)
+        })
         .collect();
     let by_group = match parallel {
         Ok(solved) => solved,
         Err(_) => {
             let fresh = AtomicU64::new(budget);
+            let mut work = Workspace::default();
             (0..intents)
-                .map(|i| solve_personas(program, i, &fresh))
+                .map(|i| solve_personas(program, i, &fresh, &mut work))
                 .collect::<Result<_, _>>()?
         }
     };
