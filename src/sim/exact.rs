@@ -821,7 +821,14 @@ impl Chain {
         for w in &self.steps[self.first[v] as usize..self.first[v + 1] as usize] {
             match w.to {
                 Exit::End(o) => {
-                    new[o as usize] += w.p;
+                    // Every index a constant, so that `new` can stay in registers (an index
+                    // only known at run time puts it in memory, and every way then waits on
+                    // a store and a load of each figure).
+                    for (k, figure) in new[..7].iter_mut().enumerate() {
+                        if k == o as usize {
+                            *figure += w.p;
+                        }
+                    }
                     new[7] += w.time;
                     new[8] += w.inputs;
                     if o.reached_agent() {
