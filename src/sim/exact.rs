@@ -90,6 +90,29 @@ pub(super) struct Visit<'a> {
     pub(super) silent: f64,
     /// At a speech node: expected attempts recognised, rejected and misrecognised.
     pub(super) speech: [f64; 3],
+    /// The choices of a menu or input visit (kept to be reused by the next visit).
+    choices: Vec<Choice>,
+}
+
+/// A choice in a menu or input visit: (target, mode after, edge, probability of the choice,
+/// seconds of its segment, confused, and at a speech node which attempts it counts:
+/// 1 recognised, 2 misrecognised, else 0).
+type Choice = (u32, u32, u32, f64, f64, bool, usize);
+
+impl<'a> Visit<'a> {
+    /// An empty visit by a caller of group `persona`.
+    fn new(program: &'a Program, persona: usize) -> Self {
+        Visit {
+            program,
+            persona,
+            confusing: false,
+            ways: Vec::with_capacity(8),
+            invalid: 0.0,
+            silent: 0.0,
+            speech: [0.0; 3],
+            choices: Vec::new(),
+        }
+    }
 }
 
 impl Visit<'_> {
@@ -173,29 +196,26 @@ pub(super) struct Who {
     pub(super) persona: usize,
 }
 
-/// The ways out of a visit in caller state `state` by `who`, and its expected speech
-/// attempts of each kind.
-fn visit(program: &Program, who: Who, state: u32) -> (Vec<Way>, [f64; 3]) {
-    let v = visit_summary(program, who, state);
-    (v.ways, v.speech)
-}
-
 /// A visit in caller state `state` (node `state % nodes`, mode `state / nodes`) by `who`: its
 /// ways out, and its expected invalid keys and silences.
 pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_> {
+    let mut v = Visit::new(program, who.persona);
+    fill_visit(&mut v, who.intent, state);
+    v
+}
+
+/// Makes `v` (a visit by a caller of its group and `intent`) the visit in caller state `state`,
+/// reusing its buffers.
+fn fill_visit(v: &mut Visit<'_>, intent: usize, state: u32) {
+    let program = v.program;
     let nodes = program.nodes.len() as u32;
     let (at, mode) = (state % nodes, state / nodes);
-    let intent = who.intent;
     let node = &program.nodes[at as usize];
-    let mut v = Visit {
-        program,
-        persona: who.persona,
-        confusing: false,
-        ways: Vec::with_capacity(8),
-        invalid: 0.0,
-        silent: 0.0,
-        speech: [0.0; 3],
-    };
+    v.confusing = false;
+    v.ways.clear();
+    v.invalid = 0.0;
+    v.silent = 0.0;
+    v.speech = [0.0; 3];
     let start = (1.0, 0.0, 0.0);
     match node.kind {
         NodeKind::Message | NodeKind::Flow => {
@@ -235,11 +255,8 @@ pub(super) fn visit_summary(program: &Program, who: Who, state: u32) -> Visit<'_
             );
         }
         NodeKind::Hangup => v.add(Exit::End(Outcome::Unresolved), 1.0, node.intro, 0.0),
-        NodeKind::Menu | NodeKind::Input | NodeKind::Speech => {
-            prompts(&mut v, node, intent, at, mode)
-        }
+        NodeKind::Menu | NodeKind::Input | NodeKind::Speech => prompts(v, node, intent, at, mode),
     }
-    v
 }
 
 /// A menu or input visit: attempts with re-prompts, in closed form over the re-prompt count.
@@ -249,9 +266,8 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
     let callers = model.callers;
     let react = model.reaction_time;
     let is_menu = node.kind == NodeKind::Menu;
-    // (target, mode after, edge, probability of the choice, seconds of its segment, confused,
-    // and at a speech node which attempts it counts: 1 recognised, 2 misrecognised, else 0)
-    let mut choices: Vec<(u32, u32, u32, f64, f64, bool, usize)> = Vec::new();
+    let mut choices = std::mem::take(&mut v.choices);
+    choices.clear();
     let chosen_rate = 1.0 - callers.no_input_rate - callers.invalid_rate;
     let full = node.full;
     // The share of visits in which the caller tries at all (key 0 tried by some callers with
@@ -263,6 +279,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
         mode = after;
         if intended.option == HANG_UP {
             v.add(Exit::End(Outcome::Abandoned), 1.0, 0.0, 0.0);
+            v.choices = choices;
             return;
         }
         if intended.tried < 1.0 {
@@ -420,6 +437,7 @@ fn prompts(v: &mut Visit<'_>, node: &super::program::SimNode, intent: usize, at:
         // A rejected attempt is the speech node's "invalid" one.
         v.speech[1] = v.invalid;
     }
+    v.choices = choices;
 }
 
 /// Solves one intent (its caller groups mixed by the intent's shares of them).
@@ -437,7 +455,7 @@ fn solve_intent_within(
     Ok(mix_personas(
         program,
         intent,
-        &solve_personas(program, intent, budget)?,
+        &solve_personas(program, intent, budget, &mut Workspace::default())?,
     ))
 }
 
@@ -447,17 +465,18 @@ fn solve_personas(
     program: &Program,
     intent: usize,
     budget: &AtomicU64,
+    work: &mut Workspace,
 ) -> Result<Vec<ExactIntent>, ExactError> {
     if program.persona_mix.is_empty() {
         let who = Who { intent, persona: 0 };
-        return Ok(vec![solve_one(program, who, budget)?]);
+        return Ok(vec![solve_one(program, who, budget, work)?]);
     }
     program.persona_mix[intent]
         .iter()
         .enumerate()
         .map(|(persona, &share)| {
             if share > 0.0 {
-                solve_one(program, Who { intent, persona }, budget)
+                solve_one(program, Who { intent, persona }, budget, work)
             } else {
                 Ok(ExactIntent::default())
             }
@@ -493,11 +512,24 @@ impl ExactIntent {
     }
 }
 
+/// The buffers of one solve, kept for the next one (on the same thread): an intent's chain of
+/// visits is a few hundred kilobytes on a big menu, and allocating it afresh for each intent
+/// cost more in page faults and copies as it grew than filling it did.
+#[derive(Default)]
+struct Workspace {
+    reached: Reached,
+    chain: Chain,
+}
+
 /// Solves one intent for one caller group.
-fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactIntent, ExactError> {
+fn solve_one(
+    program: &Program,
+    who: Who,
+    budget: &AtomicU64,
+    work: &mut Workspace,
+) -> Result<ExactIntent, ExactError> {
     let intent = who.intent;
     let nodes = program.nodes.len();
-    let n = nodes * program.modes();
     let name = || program.intent_names[intent].clone();
     if program.entry == DISCONNECT {
         return Ok(ExactIntent {
@@ -505,35 +537,9 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
             ..ExactIntent::default()
         });
     }
-    // The visits reachable from entry, in breadth-first order.
-    let mut ways: Vec<Option<Vec<Way>>> = vec![None; n];
-    let mut heard = vec![[0.0f64; 3]; n];
-    let mut order = vec![program.entry];
-    let (first, first_heard) = visit(program, who, program.entry);
-    ways[program.entry as usize] = Some(first);
-    heard[program.entry as usize] = first_heard;
-    let mut i = 0;
-    while i < order.len() {
-        let at = order[i] as usize;
-        let targets: Vec<u32> = ways[at]
-            .iter()
-            .flatten()
-            .filter_map(|w| match w.exit {
-                Exit::Node(t) => Some(t),
-                Exit::End(_) => None,
-            })
-            .collect();
-        for t in targets {
-            if ways[t as usize].is_none() {
-                let (found, found_heard) = visit(program, who, t);
-                ways[t as usize] = Some(found);
-                heard[t as usize] = found_heard;
-                order.push(t);
-            }
-        }
-        i += 1;
-    }
-    check_traps(&order, &ways).map_err(|states| {
+    let Workspace { reached, chain } = work;
+    reached.fill(program, who);
+    check_traps(reached).map_err(|states| {
         // A loop in caller states is a loop through their nodes.
         let mut nodes: Vec<u32> = states.iter().map(|s| s % nodes as u32).collect();
         nodes.sort_unstable();
@@ -544,75 +550,13 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
         }
     })?;
 
-    // x_v = (outcome probabilities, E[time], E[inputs], E[time · 1{agent}], P(confused),
-    // E[speech attempts recognised, rejected, misrecognised]) from a fresh visit to v.
-    const K: usize = 14;
-    let mut x = vec![[0.0f64; K]; n];
-    let agent = |o: Outcome| o.reached_agent();
-    let sweep_order: Vec<u32> = order.iter().rev().copied().collect();
-    let work: u64 = sweep_order
-        .iter()
-        .map(|&v| ways[v as usize].as_ref().map_or(0, Vec::len) as u64)
-        .sum();
-    for sweep in 0.. {
-        budget
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(work.max(1))
-            })
-            .map_err(|_| ExactError::NoConvergence {
-                intent: name(),
-                limit: "MAX_SWEEP_WORK",
-            })?;
-        let mut change = 0.0f64;
-        for &v in &sweep_order {
-            let mut new = [0.0f64; K];
-            new[11..14].copy_from_slice(&heard[v as usize]);
-            for w in ways[v as usize].iter().flatten() {
-                match w.exit {
-                    Exit::End(o) => {
-                        new[o as usize] += w.p;
-                        new[7] += w.time;
-                        new[8] += w.inputs;
-                        if agent(o) {
-                            new[9] += w.time;
-                        }
-                        if w.confused {
-                            new[10] += w.p;
-                        }
-                    }
-                    Exit::Node(t) => {
-                        let xt = &x[t as usize];
-                        for o in 0..7 {
-                            new[o] += w.p * xt[o];
-                        }
-                        let p_agent = xt[Outcome::Agent as usize] + xt[Outcome::Misrouted as usize];
-                        new[7] += w.time + w.p * xt[7];
-                        new[8] += w.inputs + w.p * xt[8];
-                        new[9] += w.time * p_agent + w.p * xt[9];
-                        new[10] += if w.confused { w.p } else { w.p * xt[10] };
-                        for k in 11..14 {
-                            new[k] += w.p * xt[k];
-                        }
-                    }
-                }
-            }
-            let old = &mut x[v as usize];
-            for k in 0..K {
-                change = change.max((new[k] - old[k]).abs() / (1.0 + new[k].abs()));
-            }
-            *old = new;
-        }
-        if change <= 1e-15 {
-            break;
-        }
-        if sweep >= MAX_SWEEPS {
-            return Err(ExactError::NoConvergence {
-                intent: name(),
-                limit: "MAX_SWEEPS",
-            });
-        }
-    }
-    let e = x[program.entry as usize];
+    chain.fill(reached);
+    let e = chain
+        .solve(budget)
+        .map_err(|limit| ExactError::NoConvergence {
+            intent: name(),
+            limit,
+        })?;
     let mut outcomes = [0.0; 7];
     outcomes.copy_from_slice(&e[..7]);
     Ok(ExactIntent {
@@ -625,6 +569,299 @@ fn solve_one(program: &Program, who: Who, budget: &AtomicU64) -> Result<ExactInt
     })
 }
 
+/// The caller states one caller can reach from entry with a positive probability, in
+/// breadth-first order, with the ways out of each visit in one flat list.
+#[derive(Default)]
+struct Reached {
+    /// The states, in the order found.
+    order: Vec<u32>,
+    /// Each caller state's place in `order` (`u32::MAX` if not reached).
+    number: Vec<u32>,
+    /// The ways out of the `i`th visit are `ways[first[i]..first[i + 1]]`.
+    first: Vec<u32>,
+    ways: Vec<Way>,
+    /// Expected speech attempts of each kind within each visit.
+    heard: Vec<[f64; 3]>,
+}
+
+impl Reached {
+    /// Visits every state `who` can reach from entry, breadth first.
+    fn fill(&mut self, program: &Program, who: Who) {
+        let n = program.nodes.len() * program.modes();
+        let Reached {
+            order,
+            number,
+            first,
+            ways,
+            heard,
+        } = self;
+        number.clear();
+        number.resize(n, u32::MAX);
+        order.clear();
+        order.push(program.entry);
+        number[program.entry as usize] = 0;
+        first.clear();
+        first.push(0);
+        ways.clear();
+        heard.clear();
+        let mut visit = Visit::new(program, who.persona);
+        let mut i = 0;
+        while i < order.len() {
+            fill_visit(&mut visit, who.intent, order[i]);
+            for w in &visit.ways {
+                if let Exit::Node(t) = w.exit
+                    && number[t as usize] == u32::MAX
+                {
+                    number[t as usize] = order.len() as u32;
+                    order.push(t);
+                }
+            }
+            ways.extend_from_slice(&visit.ways);
+            first.push(ways.len() as u32);
+            heard.push(visit.speech);
+            i += 1;
+        }
+    }
+
+    /// The ways out of the `i`th visit found.
+    fn ways_of(&self, i: usize) -> &[Way] {
+        &self.ways[self.first[i] as usize..self.first[i + 1] as usize]
+    }
+}
+
+/// What a fresh visit to a state leads to: the outcome probabilities (0..7), E[time],
+/// E[inputs], E[time · 1{agent or misrouted}], P(confused), and E[speech attempts recognised,
+/// rejected, misrecognised].
+const K: usize = 14;
+
+/// One way out of a visit as the sweeps read it: where it leads (a state numbered in sweep
+/// order, or an outcome) and what it adds, each times its probability.
+#[derive(Clone, Copy)]
+struct Step {
+    to: Exit,
+    confused: bool,
+    p: f64,
+    time: f64,
+    inputs: f64,
+}
+
+/// The visits one caller can make, numbered in sweep order (from the leaves up: the reverse
+/// of the breadth-first order from entry, so entry is last), with their ways out in one flat
+/// list and, for each visit, the visits that lead to it.
+#[derive(Default)]
+struct Chain {
+    /// Visit `i`'s ways out are `steps[first[i]..first[i + 1]]`.
+    first: Vec<u32>,
+    steps: Vec<Step>,
+    /// Expected speech attempts of each kind within each visit.
+    heard: Vec<[f64; 3]>,
+    /// The visits with a way to visit `i` are `before[before_first[i]..before_first[i + 1]]`.
+    before_first: Vec<u32>,
+    before: Vec<u32>,
+    /// Room for filling `before`: where the next visit leading to each visit goes.
+    next: Vec<u32>,
+    /// Room for the sweeps: each visit's figures, and whether to compute it again.
+    x: Vec<[f64; K]>,
+    stale: Vec<bool>,
+}
+
+impl Chain {
+    /// Makes this the chain of the visits `reached`, last found first.
+    fn fill(&mut self, reached: &Reached) {
+        let m = reached.order.len();
+        let Chain {
+            first,
+            steps,
+            heard,
+            before_first,
+            before,
+            next,
+            ..
+        } = self;
+        first.clear();
+        first.push(0);
+        steps.clear();
+        heard.clear();
+        // How many ways lead to each visit, counted one place up to become offsets.
+        before_first.clear();
+        before_first.resize(m + 1, 0);
+        for i in (0..m).rev() {
+            for w in reached.ways_of(i) {
+                let to = match w.exit {
+                    Exit::Node(t) => {
+                        let t = m as u32 - 1 - reached.number[t as usize];
+                        before_first[t as usize + 1] += 1;
+                        Exit::Node(t)
+                    }
+                    end => end,
+                };
+                steps.push(Step {
+                    to,
+                    confused: w.confused,
+                    p: w.p,
+                    time: w.time,
+                    inputs: w.inputs,
+                });
+            }
+            first.push(steps.len() as u32);
+            heard.push(reached.heard[i]);
+        }
+        for i in 0..m {
+            before_first[i + 1] += before_first[i];
+        }
+        before.clear();
+        before.resize(before_first[m] as usize, 0);
+        next.clone_from(before_first);
+        for v in 0..m {
+            for s in &steps[first[v] as usize..first[v + 1] as usize] {
+                if let Exit::Node(t) = s.to {
+                    before[next[t as usize] as usize] = v as u32;
+                    next[t as usize] += 1;
+                }
+            }
+        }
+    }
+
+    /// Solves `x = b + P x` by Gauss-Seidel sweeps in visit order until no figure moves by
+    /// more than 1e-15 (relative) in a sweep; returns entry's figures. A visit none of whose
+    /// ways leads to a visit that changed since it was last computed would come out the same
+    /// to the bit, so it is not computed again: the figures and the number of sweeps are those
+    /// of computing every visit in every sweep, for a fraction of the work on a tree, where
+    /// the visits far from a loop settle in the first sweeps. Each sweep still takes all of its
+    /// ways from `budget` (the work a full sweep would do), so the limit means what it did.
+    fn solve(&mut self, budget: &AtomicU64) -> Result<[f64; K], &'static str> {
+        // Figures that no visit can make other than zero stay zero to the bit: leave them out.
+        let speech = self.heard.iter().flatten().any(|h| h.to_bits() != 0);
+        let confused = self.steps.iter().any(|s| s.confused);
+        match (speech, confused) {
+            (false, false) => self.solve_with::<false, false>(budget),
+            (false, true) => self.solve_with::<false, true>(budget),
+            (true, false) => self.solve_with::<true, false>(budget),
+            (true, true) => self.solve_with::<true, true>(budget),
+        }
+    }
+
+    fn solve_with<const SPEECH: bool, const CONFUSED: bool>(
+        &mut self,
+        budget: &AtomicU64,
+    ) -> Result<[f64; K], &'static str> {
+        let (mut x, mut stale) = (std::mem::take(&mut self.x), std::mem::take(&mut self.stale));
+        let solved = self.sweep::<SPEECH, CONFUSED>(budget, &mut x, &mut stale);
+        (self.x, self.stale) = (x, stale);
+        solved
+    }
+
+    fn sweep<const SPEECH: bool, const CONFUSED: bool>(
+        &self,
+        budget: &AtomicU64,
+        x: &mut Vec<[f64; K]>,
+        stale: &mut Vec<bool>,
+    ) -> Result<[f64; K], &'static str> {
+        let m = self.heard.len();
+        let work = self.steps.len() as u64;
+        x.clear();
+        x.resize(m, [0.0; K]);
+        // The visits to compute in this sweep (or the next, for those already passed).
+        stale.clear();
+        stale.resize(m, true);
+        for sweep in 0.. {
+            budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    left.checked_sub(work.max(1))
+                })
+                .map_err(|_| "MAX_SWEEP_WORK")?;
+            // Whether every figure has moved by at most 1e-15 (relative) so far in the sweep;
+            // once one has moved more, the others need not be measured.
+            let mut settled = true;
+            for v in 0..m {
+                if !std::mem::replace(&mut stale[v], false) {
+                    continue;
+                }
+                let new = self.evaluate::<SPEECH, CONFUSED>(v, x);
+                let old = &mut x[v];
+                if (0..K).all(|k| new[k].to_bits() == old[k].to_bits()) {
+                    continue;
+                }
+                if settled {
+                    settled = (0..K).all(|k| {
+                        let moved = (new[k] - old[k]).abs() / (1.0 + new[k].abs());
+                        // A NaN does not count as moving (`f64::max` passes over it).
+                        moved <= 1e-15 || moved.is_nan()
+                    });
+                }
+                *old = new;
+                let from = self.before_first[v] as usize..self.before_first[v + 1] as usize;
+                for &u in &self.before[from] {
+                    stale[u as usize] = true;
+                }
+            }
+            if settled {
+                break;
+            }
+            if sweep >= MAX_SWEEPS {
+                return Err("MAX_SWEEPS");
+            }
+        }
+        Ok(x[m - 1])
+    }
+
+    /// Visit `v`'s figures from the current figures of the visits it leads to. Without
+    /// `SPEECH` (no speech attempts anywhere) or `CONFUSED` (no way follows a confusion) those
+    /// figures are zero everywhere and are not computed.
+    #[inline]
+    fn evaluate<const SPEECH: bool, const CONFUSED: bool>(
+        &self,
+        v: usize,
+        x: &[[f64; K]],
+    ) -> [f64; K] {
+        let mut new = [0.0f64; K];
+        if SPEECH {
+            new[11..14].copy_from_slice(&self.heard[v]);
+        }
+        for w in &self.steps[self.first[v] as usize..self.first[v + 1] as usize] {
+            match w.to {
+                Exit::End(o) => {
+                    // Every index a constant, so that `new` can stay in registers (an index
+                    // only known at run time puts it in memory, and every way then waits on
+                    // a store and a load of each figure).
+                    for (k, figure) in new[..7].iter_mut().enumerate() {
+                        if k == o as usize {
+                            *figure += w.p;
+                        }
+                    }
+                    new[7] += w.time;
+                    new[8] += w.inputs;
+                    if o.reached_agent() {
+                        new[9] += w.time;
+                    }
+                    if CONFUSED && w.confused {
+                        new[10] += w.p;
+                    }
+                }
+                Exit::Node(t) => {
+                    let xt = &x[t as usize];
+                    for o in 0..7 {
+                        new[o] += w.p * xt[o];
+                    }
+                    let p_agent = xt[Outcome::Agent as usize] + xt[Outcome::Misrouted as usize];
+                    new[7] += w.time + w.p * xt[7];
+                    new[8] += w.inputs + w.p * xt[8];
+                    new[9] += w.time * p_agent + w.p * xt[9];
+                    if CONFUSED {
+                        new[10] += if w.confused { w.p } else { w.p * xt[10] };
+                    }
+                    if SPEECH {
+                        for k in 11..14 {
+                            new[k] += w.p * xt[k];
+                        }
+                    }
+                }
+            }
+        }
+        new
+    }
+}
+
 fn outcome_vector(o: Outcome) -> [f64; 7] {
     let mut v = [0.0; 7];
     v[o as usize] = 1.0;
@@ -632,65 +869,60 @@ fn outcome_vector(o: Outcome) -> [f64; 7] {
 }
 
 /// The loops callers can be caught in: the visits from which no outcome can be reached and
-/// that lie on a cycle of such visits (`Err` with them, in file order). Nodes that only lead
-/// into a loop are left out, so the message names the loop itself.
-fn check_traps(order: &[u32], ways: &[Option<Vec<Way>>]) -> Result<(), Vec<u32>> {
-    let n = ways.len();
-    let mut can_end = vec![false; n];
-    // Reverse reachability to an outcome, by repeated relaxation (graphs are small).
+/// that lie on a cycle of such visits (`Err` with their caller states, sorted). Visits that
+/// only lead into a loop are left out, so the message names the loop itself.
+fn check_traps(reached: &Reached) -> Result<(), Vec<u32>> {
+    let m = reached.order.len();
+    let exits = |i: usize| {
+        reached.ways_of(i).iter().filter_map(|w| match w.exit {
+            Exit::Node(t) => Some(reached.number[t as usize] as usize),
+            Exit::End(_) => None,
+        })
+    };
+    let mut can_end = vec![false; m];
+    // Reverse reachability to an outcome, by repeated relaxation from the last visits found
+    // (mostly the leaves) up, so that a tree takes one round and a check.
     let mut changed = true;
     while changed {
         changed = false;
-        for &v in order {
-            if can_end[v as usize] {
+        for i in (0..m).rev() {
+            if can_end[i] {
                 continue;
             }
-            let ends = ways[v as usize].iter().flatten().any(|w| match w.exit {
+            let ends = reached.ways_of(i).iter().any(|w| match w.exit {
                 Exit::End(_) => true,
-                Exit::Node(t) => can_end[t as usize],
+                Exit::Node(t) => can_end[reached.number[t as usize] as usize],
             });
             if ends {
-                can_end[v as usize] = true;
+                can_end[i] = true;
                 changed = true;
             }
         }
     }
-    let mut trapped: Vec<u32> = order
-        .iter()
-        .copied()
-        .filter(|&v| !can_end[v as usize])
-        .collect();
+    let mut trapped: Vec<usize> = (0..m).filter(|&i| !can_end[i]).collect();
     if trapped.is_empty() {
         return Ok(());
     }
     // A trapped visit's every way leads to another trapped visit, so following the ways from
     // any of them ends up going round a loop; keep the visits that can come back to themselves.
-    let exits = |v: u32| {
-        ways[v as usize]
-            .iter()
-            .flatten()
-            .filter_map(|w| match w.exit {
-                Exit::Node(t) => Some(t),
-                Exit::End(_) => None,
-            })
-    };
-    let mut seen = vec![false; n];
-    let on_loop = |v: u32, seen: &mut Vec<bool>| {
+    let mut seen = vec![false; m];
+    let on_loop = |v: usize, seen: &mut Vec<bool>| {
         seen.fill(false);
-        let mut stack: Vec<u32> = exits(v).collect();
+        let mut stack: Vec<usize> = exits(v).collect();
         while let Some(u) = stack.pop() {
             if u == v {
                 return true;
             }
-            if !std::mem::replace(&mut seen[u as usize], true) {
+            if !std::mem::replace(&mut seen[u], true) {
                 stack.extend(exits(u));
             }
         }
         false
     };
     trapped.retain(|&v| on_loop(v, &mut seen));
-    trapped.sort_unstable();
-    Err(trapped)
+    let mut states: Vec<u32> = trapped.iter().map(|&i| reached.order[i]).collect();
+    states.sort_unstable();
+    Err(states)
 }
 
 /// Exact figures for every intent and the whole traffic.
@@ -712,14 +944,17 @@ pub fn exact_report_within(
     let shared = AtomicU64::new(budget);
     let parallel: Result<Vec<Vec<ExactIntent>>, ExactError> = (0..intents)
         .into_par_iter()
-        .map(|i| solve_personas(program, i, &shared))
+        .map_init(Workspace::default, |work, i| {
+            solve_personas(program, i, &shared, work)
+        })
         .collect();
     let by_group = match parallel {
         Ok(solved) => solved,
         Err(_) => {
             let fresh = AtomicU64::new(budget);
+            let mut work = Workspace::default();
             (0..intents)
-                .map(|i| solve_personas(program, i, &fresh))
+                .map(|i| solve_personas(program, i, &fresh, &mut work))
                 .collect::<Result<_, _>>()?
         }
     };
