@@ -72,6 +72,71 @@ fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// The formats every kind of run prints.
+const FORMATS: [&[&str]; 4] = [
+    &["--format", "json"],
+    &["--format", "human"],
+    &["--format", "csv"],
+    &["--format", "markdown"],
+];
+
+/// [`FORMATS`] and the flow table of a single menu's run.
+const FORMATS_AND_FLOW: [&[&str]; 5] = [
+    &["--format", "json"],
+    &["--format", "human"],
+    &["--format", "csv"],
+    &["--format", "csv", "--flow"],
+    &["--format", "markdown"],
+];
+
+/// Cuts `ivr RUN` into `n` shards on `threads` threads and asserts that merging them prints
+/// what the unsharded run prints, with the same exit code, for each of `outputs` (formats or
+/// checks). Returns the shards' files.
+fn assert_merges_to_whole(
+    dir: &Path,
+    run: &[&str],
+    n: u64,
+    threads: &str,
+    outputs: &[&[&str]],
+) -> Vec<PathBuf> {
+    let files = shards(dir, run, n, threads);
+    for output in outputs {
+        let mut args = vec!["merge".to_string()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        args.extend(output.iter().map(|s| s.to_string()));
+        let (merged, single) = (ivr(&strs(&args)), ivr(&strs(&with(run, output))));
+        assert!(
+            !single.stdout.is_empty(),
+            "ivr {run:?} {output:?}: {}",
+            single.stderr
+        );
+        assert_eq!(
+            (merged.stdout, merged.code),
+            (single.stdout, single.code),
+            "{run:?}: {n} shards on {threads} threads, {output:?}"
+        );
+    }
+    files
+}
+
+/// Asserts that `ivr merge FILES --format html` draws the page the unsharded `ivr RUN --format
+/// html` draws, but for the minute each was written.
+fn assert_merged_page_is_whole(dir: &Path, run: &[&str], files: &[PathBuf]) {
+    let (whole_page, merged_page) = (dir.join("whole.html"), dir.join("merged.html"));
+    let (w, m) = (
+        whole_page.display().to_string(),
+        merged_page.display().to_string(),
+    );
+    let single = ivr(&strs(&with(
+        run,
+        &["--format", "html", "-o", &w, "--force"],
+    )));
+    assert!(single.success(), "ivr {run:?}: {}", single.stderr);
+    merged(files, &["--format", "html", "-o", &m, "--force"]);
+    let read = |path: &Path| without_date(&std::fs::read_to_string(path).unwrap());
+    assert_eq!(read(&merged_page), read(&whole_page), "{run:?}: the page");
+}
+
 #[test]
 fn merged_shards_print_the_unsharded_run_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,20 +148,7 @@ fn merged_shards_print_the_unsharded_run_byte_for_byte() {
         (SPEECH, "11", 4, "2"),
     ] {
         let run = ["sim", menu, "--calls", CALLS, "--seed", seed];
-        let files = shards(dir.path(), &run, n, threads);
-        for format in [
-            &["--format", "json"][..],
-            &["--format", "human"],
-            &["--format", "csv"],
-            &["--format", "csv", "--flow"],
-            &["--format", "markdown"],
-        ] {
-            assert_eq!(
-                merged(&files, format),
-                whole(&strs(&with(&run, format))),
-                "{menu}, seed {seed}, {n} shards on {threads} threads, {format:?}"
-            );
-        }
+        assert_merges_to_whole(dir.path(), &run, n, threads, &FORMATS_AND_FLOW);
     }
 }
 
@@ -130,15 +182,7 @@ fn merged_compare_shards_print_the_unsharded_comparison() {
     let dir = tempfile::tempdir().unwrap();
     for (n, seed, threads) in [(2, "5", "1"), (3, "9", "2")] {
         let run = ["compare", SLOW, FAST, "--calls", CALLS, "--seed", seed];
-        let files = shards(dir.path(), &run, n, threads);
-        for format in ["json", "human", "csv", "markdown"] {
-            let f = ["--format", format];
-            assert_eq!(
-                merged(&files, &f),
-                whole(&strs(&with(&run, &f))),
-                "{n} shards, seed {seed}, {format}"
-            );
-        }
+        assert_merges_to_whole(dir.path(), &run, n, threads, &FORMATS);
     }
 }
 
@@ -159,15 +203,7 @@ fn merged_sweep_shards_print_the_unsharded_sweep() {
     ];
     // Six grid points in four shards (one or two each), and in more shards than points.
     for n in [4, 7] {
-        let files = shards(dir.path(), &run, n, "2");
-        for format in ["json", "human", "csv", "markdown"] {
-            let f = ["--format", format];
-            assert_eq!(
-                merged(&files, &f),
-                whole(&strs(&with(&run, &f))),
-                "{n} shards, {format}"
-            );
-        }
+        assert_merges_to_whole(dir.path(), &run, n, "2", &FORMATS);
     }
 }
 
@@ -186,25 +222,9 @@ fn a_day_of_queues_is_sharded_by_days_and_merges_to_the_unsharded_run() {
         let run = [
             "sim", DAY_SELF, "--calls", "70000", "--seed", seed, "--days", days,
         ];
-        let files = shards(dir.path(), &run, n, threads);
-        for format in [
-            &["--format", "json"][..],
-            &["--format", "human"],
-            &["--format", "csv"],
-            &["--format", "csv", "--flow"],
-            &["--format", "markdown"],
-            &["--check", "queue.general.service_level>=0.5"],
-        ] {
-            let mut args = vec!["merge".to_string()];
-            args.extend(files.iter().map(|f| f.display().to_string()));
-            args.extend(format.iter().map(|s| s.to_string()));
-            let (merged, single) = (ivr(&strs(&args)), ivr(&strs(&with(&run, format))));
-            assert_eq!(
-                (merged.stdout, merged.code),
-                (single.stdout, single.code),
-                "seed {seed}, {n} shards on {threads} threads, {days} days, {format:?}"
-            );
-        }
+        let mut outputs = FORMATS_AND_FLOW.to_vec();
+        outputs.push(&["--check", "queue.general.service_level>=0.5"]);
+        assert_merges_to_whole(dir.path(), &run, n, threads, &outputs);
     }
 }
 
@@ -215,15 +235,7 @@ fn a_comparison_through_a_day_of_queues_is_sharded_by_days() {
         let run = [
             "compare", DAY_AGENT, DAY_SELF, "--calls", "70000", "--seed", seed, "--days", "4",
         ];
-        let files = shards(dir.path(), &run, n, threads);
-        for format in ["json", "human", "csv", "markdown"] {
-            let f = ["--format", format];
-            assert_eq!(
-                merged(&files, &f),
-                whole(&strs(&with(&run, &f))),
-                "seed {seed}, {n} shards, {format}"
-            );
-        }
+        assert_merges_to_whole(dir.path(), &run, n, threads, &FORMATS);
     }
 }
 
@@ -255,34 +267,8 @@ fn a_sweep_through_queues_is_sharded_by_whole_points() {
         "callers.patience=30,60,null",
     ];
     for (run, n, threads) in [(&steady[..], 3, "2"), (&steady, 5, "1"), (&day, 2, "2")] {
-        let files = shards(dir.path(), run, n, threads);
-        for format in ["json", "human", "csv", "markdown"] {
-            let f = ["--format", format];
-            assert_eq!(
-                merged(&files, &f),
-                whole(&strs(&with(run, &f))),
-                "{run:?}, {n} shards, {format}"
-            );
-        }
-        let (w, m) = (
-            dir.path().join("whole.html"),
-            dir.path().join("merged.html"),
-        );
-        let html = |path: &Path| {
-            [
-                "--format".to_string(),
-                "html".into(),
-                "-o".into(),
-                path.display().to_string(),
-            ]
-        };
-        assert!(ivr(&strs(&with(run, &strs(&html(&w))))).success());
-        merged(&files, &strs(&html(&m)));
-        assert_eq!(
-            std::fs::read_to_string(&m).unwrap(),
-            std::fs::read_to_string(&w).unwrap(),
-            "{run:?}, {n} shards: the page"
-        );
+        let files = assert_merges_to_whole(dir.path(), run, n, threads, &FORMATS);
+        assert_merged_page_is_whole(dir.path(), run, &files);
     }
 }
 
@@ -599,18 +585,7 @@ fn merged_sweeps_and_comparisons_draw_the_unsharded_page() {
         "callers.patience=30,60,90",
     ];
     let files = shards(dir.path(), &run, 2, "1");
-    let (whole_page, merged_page) = (
-        dir.path().join("whole.html"),
-        dir.path().join("merged.html"),
-    );
-    let w = whole_page.display().to_string();
-    assert!(ivr(&strs(&with(&run, &["--format", "html", "-o", &w]))).success());
-    let m = merged_page.display().to_string();
-    merged(&files, &["--format", "html", "-o", &m]);
-    assert_eq!(
-        std::fs::read_to_string(&merged_page).unwrap(),
-        std::fs::read_to_string(&whole_page).unwrap()
-    );
+    assert_merged_page_is_whole(dir.path(), &run, &files);
     // The comparison's page, at the place `ivr compare` writes it, the same but for the time
     // it was written.
     let dir = scratch();
@@ -674,17 +649,7 @@ fn merged_sweeps_and_comparisons_draw_the_unsharded_page() {
         "compare", DAY_AGENT, DAY_SELF, "--calls", "70000", "--seed", "1", "--days", "3",
     ];
     let files = shards(tmp.path(), &run, 4, "2");
-    let (w, m) = (
-        tmp.path().join("whole.html"),
-        tmp.path().join("merged.html"),
-    );
-    let (w_arg, m_arg) = (w.display().to_string(), m.display().to_string());
-    assert!(ivr(&strs(&with(&run, &["--format", "html", "-o", &w_arg]))).success());
-    merged(&files, &["--format", "html", "-o", &m_arg]);
-    assert_eq!(
-        without_date(&std::fs::read_to_string(&m).unwrap()),
-        without_date(&std::fs::read_to_string(&w).unwrap())
-    );
+    assert_merged_page_is_whole(tmp.path(), &run, &files);
 }
 
 /// A page without the minute it was written (`<dd data-field="date">...</dd>`).

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::compare::CompareFormat;
-use super::sim::{Output, SimFormat};
+use super::sim::{GateArgs, Output, SimFormat};
 use super::{PathArg, fail, fail_all};
 use crate::commands::compare::default_output;
 use crate::commands::shard::{MergeRequest, Merged, merge};
@@ -17,13 +17,9 @@ pub struct MergeArgs {
     /// Output format: the formats of the command the shards ran.
     #[arg(long, value_enum, default_value_t = MergeFormat::Human)]
     pub format: MergeFormat,
-    /// A gate on the merged figures, as for `ivr sim` (may repeat). Without it, the `checks:`
-    /// of the config are used.
-    #[arg(long = "check", value_name = "EXPR")]
-    pub checks: Vec<String>,
-    /// Config file whose `checks:` apply (else the nearest .ivr.yaml above the menu).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathArg>,
+    /// Gates on the merged figures, as for `ivr sim`.
+    #[command(flatten)]
+    pub gates: GateArgs,
     /// As for `ivr sim`: the flow tables in CSV.
     #[arg(long)]
     pub flow: bool,
@@ -75,8 +71,8 @@ pub fn run(args: &MergeArgs) -> u8 {
     }
     let request = MergeRequest {
         partials: args.partials.clone(),
-        gates: args.checks.clone(),
-        config: args.config.clone(),
+        gates: args.gates.checks.clone(),
+        config: args.gates.config.clone(),
         flow: if args.by_intent {
             FlowRequest::ByIntent
         } else if format == SimFormat::Json || args.flow {

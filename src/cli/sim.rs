@@ -36,14 +36,8 @@ pub struct SimArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Human)]
     pub format: SimFormat,
-    /// A gate, `FIGURE OP NUMBER` (may repeat): `abandoned<=0.08`, `time.p90<=90`,
-    /// `intent.NAME.inputs.mean<=2`. Exit 0 only when every check passes. Without it, the
-    /// `checks:` of the config are used.
-    #[arg(long = "check", value_name = "EXPR")]
-    pub checks: Vec<String>,
-    /// Config file whose `checks:` apply (else the nearest .ivr.yaml above the menu).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathArg>,
+    #[command(flatten)]
+    pub gates: GateArgs,
     /// Run a grid of caller parameters (may repeat): `callers.mistake_rate=0.01,0.03,0.1`,
     /// `callers.patience=60,null`, ... One row per point, the same random numbers at each.
     #[arg(long = "vary", value_name = "PATH=V1,V2,...")]
@@ -68,6 +62,19 @@ pub struct SimArgs {
     /// points. Needs `--format partial`; `ivr merge` puts the shards back together, exactly.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+}
+
+/// The gates on simulated figures, shared by `ivr sim` and `ivr merge`.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// A gate, `FIGURE OP NUMBER` (may repeat): `abandoned<=0.08`, `time.p90<=90`,
+    /// `intent.NAME.inputs.mean<=2`. Exit 0 only when every check passes. Without it, the
+    /// `checks:` of the config are used.
+    #[arg(long = "check", value_name = "EXPR")]
+    pub checks: Vec<String>,
+    /// Config file whose `checks:` apply (else the nearest .ivr.yaml above the menu).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathArg>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -117,8 +124,8 @@ pub fn run(args: &SimArgs) -> u8 {
         run: args.run.options(),
         exact: args.exact,
         days: args.days,
-        gates: args.checks.clone(),
-        config: args.config.clone(),
+        gates: args.gates.checks.clone(),
+        config: args.gates.config.clone(),
         vary: args.vary.clone(),
         flow: if args.by_intent {
             FlowRequest::ByIntent

@@ -407,6 +407,16 @@ pub fn merge(request: &MergeRequest) -> Result<Merged, Failure> {
 }
 
 /// A merge error as a diagnostic on the file at fault.
+/// The partials combined into the tallies of another kind of run than the command merging
+/// them asked for (a sweep's shards where a single run's were expected, say).
+fn other_kind_of_run(partials: &[(String, Partial)]) -> Failure {
+    merge_error(MergeError {
+        file: partials[0].0.clone(),
+        message: "holds tallies of another kind of run".into(),
+        help: None,
+    })
+}
+
 fn merge_error(error: MergeError) -> Failure {
     let d = Diagnostic::file_error(&error.file, error.message);
     match error.help {
@@ -456,11 +466,7 @@ fn merge_sim(
         queues,
     } = combine(partials, &shape).map_err(merge_error)?
     else {
-        return Err(merge_error(MergeError {
-            file: partials[0].0.clone(),
-            message: "holds tallies of another kind of run".into(),
-            help: None,
-        }));
+        return Err(other_kind_of_run(partials));
     };
     if by_intent && request.flow != FlowRequest::ByIntent {
         // The overall flow is the sum of the intents' (exact integer sums).
@@ -519,11 +525,7 @@ fn merge_vary(partials: &[(String, Partial)], request: &SimRequest) -> Result<Me
         ..Shape::default()
     };
     let Tallies::Vary { points: tallies } = combine(partials, &shape).map_err(merge_error)? else {
-        return Err(merge_error(MergeError {
-            file: partials[0].0.clone(),
-            message: "holds tallies of another kind of run".into(),
-            help: None,
-        }));
+        return Err(other_kind_of_run(partials));
     };
     let gates = sweep_gates(request, &menu, &intents)?;
     let mut rows = Vec::with_capacity(points.len());
@@ -605,11 +607,7 @@ fn merge_compare(
         queues,
     } = combine(partials, &shape).map_err(merge_error)?
     else {
-        return Err(merge_error(MergeError {
-            file: partials[0].0.clone(),
-            message: "holds tallies of another kind of run".into(),
-            help: None,
-        }));
+        return Err(other_kind_of_run(partials));
     };
     let (name_a, name_b) = (menu_a.source.name(), menu_b.source.name());
     let mut report = pair_report((&name_a, &a), (&name_b, &b), options, &tally);

@@ -99,13 +99,7 @@ pub fn sweep_human(params: &[Param], points: &[&Point], checks: &[Vec<GateResult
     rows.push(header);
     for (point, results) in points.iter().zip(checks) {
         let mut row: Vec<String> = point.values.iter().map(|(_, v)| v.to_string()).collect();
-        row.extend(results.iter().map(|r| {
-            let digits = r.digits;
-            match r.value {
-                Some(v) => format!("{} {v:.digits$}", r.verdict.name()),
-                None => r.verdict.name().to_string(),
-            }
-        }));
+        row.extend(results.iter().map(point_cell));
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
@@ -149,6 +143,16 @@ pub fn sweep_human(params: &[Param], points: &[&Point], checks: &[Vec<GateResult
     out.push_str(&sweep_summary(checks));
     out.push('\n');
     out
+}
+
+/// A check's cell in the table of a sweep's checks: its verdict and the figure it judged, to
+/// the check's own digits (`pass 0.071`).
+pub fn point_cell(result: &GateResult) -> String {
+    let digits = result.digits;
+    match result.value {
+        Some(v) => format!("{} {v:.digits$}", result.verdict.name()),
+        None => result.verdict.name().to_string(),
+    }
 }
 
 /// `2 checks at 5 points: 8 passed, 2 failed, 0 inconclusive`.

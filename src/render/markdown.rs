@@ -691,13 +691,7 @@ pub fn sweep_checks(
         .zip(checks)
         .map(|((point, _), results)| {
             let mut row: Vec<String> = point.values.iter().map(|(_, v)| v.to_string()).collect();
-            row.extend(results.iter().map(|r| {
-                let digits = r.digits;
-                match r.value {
-                    Some(v) => format!("{} {v:.digits$}", r.verdict.name()),
-                    None => r.verdict.name().to_string(),
-                }
-            }));
+            row.extend(results.iter().map(super::gates::point_cell));
             row
         })
         .collect();

@@ -479,48 +479,31 @@ mod tests {
     #[test]
     fn run_blocks_covers_every_call_once_on_any_number_of_threads() {
         let calls = 3 * BLOCK + 5;
-        let blocks_seen = |threads| {
-            let options = RunOptions {
-                calls,
-                seed: 7,
-                threads,
+        let options = |threads| RunOptions {
+            calls,
+            seed: 7,
+            threads,
+        };
+        // The (block, count) pairs a run of `range` tallies, in order.
+        let blocks_seen = |threads, range: Option<std::ops::Range<u64>>| {
+            let record = |tally: &mut Vec<(u64, u64)>, block, count| tally.push((block, count));
+            let join = |mut a: Vec<(u64, u64)>, b| {
+                a.extend(b);
+                a
             };
-            let mut seen = run_blocks(
-                options,
-                Vec::new,
-                |tally: &mut Vec<(u64, u64)>, block, count| tally.push((block, count)),
-                |mut a, b| {
-                    a.extend(b);
-                    a
-                },
-            );
+            let mut seen = match range {
+                None => run_blocks(options(threads), Vec::new, record, join),
+                Some(range) => run_block_range(options(threads), range, Vec::new, record, join),
+            };
             seen.sort_unstable();
             seen
         };
         let expected = vec![(0, BLOCK), (1, BLOCK), (2, BLOCK), (3, 5)];
-        assert_eq!(blocks_seen(1), expected);
-        assert_eq!(blocks_seen(3), expected);
+        assert_eq!(blocks_seen(1, None), expected);
+        assert_eq!(blocks_seen(3, None), expected);
         // A range of blocks (a shard's) runs those blocks with the counts they have in the
         // whole run, and a range past the last block runs nothing.
-        let options = RunOptions {
-            calls,
-            seed: 7,
-            threads: 2,
-        };
-        let ranged = |range| {
-            let mut seen = run_block_range(
-                options,
-                range,
-                Vec::new,
-                |tally: &mut Vec<(u64, u64)>, block, count| tally.push((block, count)),
-                |mut a, b| {
-                    a.extend(b);
-                    a
-                },
-            );
-            seen.sort_unstable();
-            seen
-        };
+        let ranged = |range| blocks_seen(2, Some(range));
         assert_eq!(ranged(2..4), expected[2..].to_vec());
         assert_eq!(ranged(0..1), expected[..1].to_vec());
         assert_eq!(ranged(3..9), expected[3..].to_vec());
